@@ -1,0 +1,120 @@
+//! Load stage: find report files under `content/` with walkdir and read their place in the site
+//! from the path: `content/<year>/<stem>[.<lang>].md`.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::config::{Config, Lang, is_slug};
+use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
+
+pub const CONTENT_DIR: &str = "content";
+
+/// A report file, placed by its path.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SourceFile {
+    pub year: u16,
+    pub stem: String,
+    pub lang: Lang,
+    /// Relative to the site root, with `/` separators (`content/2022/justice-bureau.zh.md`).
+    pub shown: PathBuf,
+    pub path: PathBuf,
+}
+
+/// Every report file under `root/content`, sorted; every misplaced file is a diagnostic.
+pub fn discover(root: &Path, config: &Config) -> (Vec<SourceFile>, Diagnostics) {
+    let content = root.join(CONTENT_DIR);
+    let mut files = Vec::new();
+    let mut problems = Diagnostics::default();
+    if !content.is_dir() {
+        problems.push(Diagnostic::at_file(
+            CONTENT_DIR,
+            "no `content/` folder: reports go in content/<year>/<name>.<lang>.md",
+        ));
+        return (files, problems);
+    }
+    let walker = WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !is_ignored(e.file_name().to_str().unwrap_or("")));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| content.clone());
+                problems.push(Diagnostic::at_file(shown(root, &path), format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() || !entry.file_name().to_string_lossy().ends_with(".md") {
+            continue;
+        }
+        match place(root, entry.path(), config) {
+            Ok(file) => files.push(file),
+            Err(d) => problems.push(d),
+        }
+    }
+    files.sort();
+    (files, problems)
+}
+
+/// Editors' swap, backup and hidden files are never content.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+}
+
+fn shown(root: &Path, path: &Path) -> PathBuf {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    PathBuf::from(rel.to_string_lossy().replace('\\', "/"))
+}
+
+/// Reads year, stem and language from a path under `content/`.
+pub fn place(root: &Path, path: &Path, config: &Config) -> Result<SourceFile, Diagnostic> {
+    let shown = shown(root, path);
+    let rel = path.strip_prefix(root.join(CONTENT_DIR)).unwrap_or(path);
+    let parts: Vec<&str> = rel.iter().map(|p| p.to_str().unwrap_or("\u{fffd}")).collect();
+    let misplaced = || {
+        Diagnostic::at_file(&shown, "a report must be in a year folder: content/<year>/<name>.<lang>.md")
+    };
+    let [year_dir, file_name] = parts[..] else {
+        return Err(misplaced());
+    };
+    let year = match year_dir.parse::<u16>() {
+        Ok(y) if year_dir.len() == 4 && (1900..=2999).contains(&y) => y,
+        _ => {
+            return Err(misplaced()
+                .with_hint(format!("`{year_dir}` is not a year such as `2022`")));
+        }
+    };
+    let name = file_name.strip_suffix(".md").unwrap_or(file_name);
+    let (stem, lang) = match name.split_once('.') {
+        Some((stem, lang)) => (stem, lang),
+        None => (name, config.default_lang()),
+    };
+    if !config.languages.iter().any(|l| l == lang) {
+        return Err(Diagnostic::at_file(
+            &shown,
+            format!("language `{lang}` is not one of the site's languages"),
+        )
+        .with_hint(suggest(lang, config.languages.iter().map(String::as_str))));
+    }
+    if !is_slug(stem) {
+        return Err(Diagnostic::at_file(
+            &shown,
+            format!("file name `{stem}` must use only a-z, 0-9 and `-` (it becomes the report's address)"),
+        ));
+    }
+    Ok(SourceFile {
+        year,
+        stem: stem.to_string(),
+        lang: lang.to_string(),
+        shown,
+        path: path.to_path_buf(),
+    })
+}

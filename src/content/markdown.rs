@@ -1,0 +1,276 @@
+//! Load stage: Markdown body → HTML with comrak, plus the plain text of each section (for
+//! search and summaries) and links between reports rewritten to page addresses.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Arc;
+
+use comrak::nodes::{AstNode, NodeValue};
+use comrak::{Anchorizer, Arena, Options, parse_document};
+
+use crate::diagnostics::{Diagnostic, offset_of};
+use crate::urls::{self, LinkStyle};
+
+/// A part of a report under one heading; the part before the first heading has no heading.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Section {
+    /// The heading's `id` in the page (empty before the first heading).
+    pub id: String,
+    pub heading: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    pub html: String,
+    pub sections: Vec<Section>,
+    /// Plain text of the first top-level paragraph (the fallback summary).
+    pub first_paragraph: String,
+}
+
+/// Which report files exist, so links between reports can be checked and rewritten.
+#[derive(Debug, Default)]
+pub struct LinkTargets {
+    pub reports: HashSet<(u16, String, String)>,
+    pub default_lang: String,
+    pub style: LinkStyle,
+}
+
+/// Where the body being rendered comes from.
+pub struct BodySource<'a> {
+    pub shown: &'a Path,
+    pub file_text: &'a Arc<str>,
+    pub body: &'a str,
+    pub body_line: usize,
+    pub year: u16,
+    pub stem: &'a str,
+    pub lang: &'a str,
+}
+
+pub fn options(unsafe_html: bool) -> Options<'static> {
+    let mut o = Options::default();
+    o.extension.table = true;
+    o.extension.footnotes = true;
+    o.extension.strikethrough = true;
+    o.extension.autolink = true;
+    o.extension.header_id_prefix = Some(String::new());
+    // Chinese reports bold a lead sentence ending in `。` right before more text; plain
+    // CommonMark would not close that emphasis.
+    o.extension.cjk_friendly_emphasis = true;
+    o.render.r#unsafe = unsafe_html;
+    o.render.escape = !unsafe_html;
+    o
+}
+
+pub fn render(
+    src: &BodySource<'_>,
+    options: &Options<'_>,
+    targets: &LinkTargets,
+) -> Result<Rendered, Vec<Diagnostic>> {
+    let arena = Arena::new();
+    let root = parse_document(&arena, src.body, options);
+    let problems = rewrite_report_links(root, src, targets);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut html = String::with_capacity(src.body.len() * 2);
+    comrak::html::format_document(root, options, &mut html)
+        .expect("writing to a String cannot fail");
+    let (sections, first_paragraph) = sections(root);
+    Ok(Rendered {
+        html,
+        sections,
+        first_paragraph,
+    })
+}
+
+/// Links to `*.md` report files become links to their pages; a link to a missing report is an
+/// error at the link's position.
+fn rewrite_report_links<'a>(
+    root: &'a AstNode<'a>,
+    src: &BodySource<'_>,
+    targets: &LinkTargets,
+) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for node in root.descendants() {
+        let mut data = node.data_mut();
+        let pos = data.sourcepos.start;
+        let NodeValue::Link(link) = &mut data.value else {
+            continue;
+        };
+        let (path, fragment) = match link.url.split_once('#') {
+            Some((p, f)) => (p.to_string(), format!("#{f}")),
+            None => (link.url.clone(), String::new()),
+        };
+        if !path.ends_with(".md") || path.contains(':') || path.starts_with('/') {
+            continue;
+        }
+        match resolve(&path, src.year, targets) {
+            Some((year, stem, lang)) => {
+                let from = urls::report(src.lang, src.year, src.stem);
+                let to = urls::report(&lang, year, &stem);
+                link.url = format!("{}{fragment}", urls::relative(&from, &to, targets.style));
+            }
+            None => {
+                let line = src.body_line + pos.line - 1;
+                let offset = offset_of(src.file_text, line, 1) + pos.column.saturating_sub(1);
+                problems.push(
+                    Diagnostic::at_offset(
+                        src.shown,
+                        src.file_text,
+                        offset,
+                        1,
+                        format!("link to `{path}`, which is not a report of this site"),
+                    )
+                    .with_hint("link to another report's file, e.g. `../2021/justice-bureau.zh.md`"),
+                );
+            }
+        }
+    }
+    problems
+}
+
+/// `../2021/x.en.md` seen from `content/<year>/` → (2021, x, en), when that report exists.
+fn resolve(path: &str, year: u16, targets: &LinkTargets) -> Option<(u16, String, String)> {
+    let mut parts: Vec<String> = vec![year.to_string()];
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s.to_string()),
+        }
+    }
+    let [y, file] = &parts[..] else { return None };
+    let y: u16 = y.parse().ok()?;
+    let name = file.strip_suffix(".md")?;
+    let (stem, lang) = match name.split_once('.') {
+        Some((s, l)) => (s.to_string(), l.to_string()),
+        None => (name.to_string(), targets.default_lang.clone()),
+    };
+    let key = (y, stem, lang);
+    targets.reports.contains(&key).then_some(key)
+}
+
+fn sections<'a>(root: &'a AstNode<'a>) -> (Vec<Section>, String) {
+    // Ids come from the same anchorizer comrak's HTML renderer uses, fed the same text in the
+    // same order, so they match the ids in the page.
+    let mut anchorizer = Anchorizer::new();
+    let mut sections = vec![Section {
+        id: String::new(),
+        heading: String::new(),
+        text: String::new(),
+    }];
+    let mut first_paragraph = String::new();
+    for node in root.children() {
+        let is_heading = matches!(node.data().value, NodeValue::Heading(_));
+        if is_heading {
+            let raw = node.collect_text();
+            let id = anchorizer.anchorize(&raw);
+            let mut heading = String::new();
+            plain_text(node, &mut heading);
+            sections.push(Section {
+                id,
+                heading: heading.trim().to_string(),
+                text: String::new(),
+            });
+            continue;
+        }
+        let is_paragraph = matches!(node.data().value, NodeValue::Paragraph);
+        let section = sections.last_mut().expect("never empty");
+        let start = section.text.len();
+        plain_text(node, &mut section.text);
+        if is_paragraph && first_paragraph.is_empty() {
+            first_paragraph = section.text[start..].trim().to_string();
+        }
+    }
+    if sections[0].text.trim().is_empty() && sections.len() > 1 {
+        sections.remove(0);
+    }
+    for s in &mut sections {
+        s.text = s.text.trim().to_string();
+    }
+    (sections, first_paragraph)
+}
+
+/// The readable text of a node: words separated where blocks, cells and line breaks separate
+/// them, so search never joins two table cells into one phrase.
+fn plain_text<'a>(node: &'a AstNode<'a>, out: &mut String) {
+    match &node.data().value {
+        NodeValue::Text(t) => out.push_str(t),
+        NodeValue::Code(c) => out.push_str(&c.literal),
+        NodeValue::CodeBlock(c) => out.push_str(&c.literal),
+        NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
+        NodeValue::HtmlInline(_) | NodeValue::HtmlBlock(_) | NodeValue::FootnoteReference(_) => {}
+        _ => {}
+    }
+    for child in node.children() {
+        plain_text(child, out);
+    }
+    let value = &node.data().value;
+    if matches!(value, NodeValue::TableCell) {
+        out.push(' ');
+    } else if value.block() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_body(body: &str, targets: &LinkTargets) -> Result<Rendered, Vec<Diagnostic>> {
+        let text: Arc<str> = Arc::from(format!("---\ntitle: t\n---\n{body}"));
+        let src = BodySource {
+            shown: Path::new("content/2022/a.zh.md"),
+            file_text: &text,
+            body,
+            body_line: 4,
+            year: 2022,
+            stem: "a",
+            lang: "zh",
+        };
+        render(&src, &options(false), targets)
+    }
+
+    #[test]
+    fn chinese_headings_get_stable_ids_matching_sections() {
+        let r = render_body("引言。\n\n## 一、加强党的领导，法治政府建设\n\n正文\n", &LinkTargets::default()).unwrap();
+        assert_eq!(r.sections[1].id, "一加强党的领导法治政府建设");
+        assert!(r.html.contains(r#"id="一加强党的领导法治政府建设""#), "{}", r.html);
+        assert_eq!(r.sections[1].text, "正文");
+        assert_eq!(r.first_paragraph, "引言。");
+    }
+
+    #[test]
+    fn bold_lead_sentence_closes_before_chinese_text() {
+        let r = render_body("**切实履行职责。**局党组书记\n", &LinkTargets::default()).unwrap();
+        assert!(r.html.contains("<strong>切实履行职责。</strong>局党组书记"), "{}", r.html);
+    }
+
+    #[test]
+    fn raw_html_is_escaped() {
+        let r = render_body("<script>alert(1)</script>\n\nx <b>y</b>\n", &LinkTargets::default()).unwrap();
+        assert!(!r.html.contains("<script>"), "{}", r.html);
+        assert!(r.html.contains("&lt;script&gt;"));
+        assert!(!r.html.contains("<b>"));
+    }
+
+    #[test]
+    fn table_cells_stay_apart_in_text() {
+        let r = render_body("| 甲 | 乙 |\n| --- | --- |\n| 一 | 二 |\n", &LinkTargets::default()).unwrap();
+        assert!(r.html.contains("<table>"));
+        assert!(r.sections[0].text.contains("甲 乙"), "{:?}", r.sections);
+    }
+
+    #[test]
+    fn report_links_are_rewritten_or_reported() {
+        let mut targets = LinkTargets { default_lang: "zh".into(), ..Default::default() };
+        targets.reports.insert((2021, "b".into(), "zh".into()));
+        let r = render_body("[去年](../2021/b.md#x)\n", &targets).unwrap();
+        assert!(r.html.contains(r#"href="../../../zh/2021/b/#x""#), "{}", r.html);
+        let errs = render_body("\n[missing](../2021/c.en.md)\n", &targets).unwrap_err();
+        assert_eq!((errs[0].line, errs[0].col), (5, 1));
+    }
+}

@@ -1,0 +1,142 @@
+//! Load stage: `content/` → validated [`Report`]s. Files are read and parsed in parallel; every
+//! problem in every file is collected so one run reports them all.
+
+mod discover;
+pub mod front_matter;
+pub mod markdown;
+pub mod source;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+pub use discover::{CONTENT_DIR, SourceFile, discover, is_ignored};
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::{Report, ReportKey};
+use crate::urls::LinkStyle;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Keep `draft: true` reports.
+    pub drafts: bool,
+    pub link_style: LinkStyle,
+}
+
+/// Loads every report under `root/content`. Drafts are checked but left out unless asked for.
+pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Vec<Report>, Diagnostics> {
+    let (files, mut problems) = discover(root, config);
+    let targets = markdown::LinkTargets {
+        reports: files
+            .iter()
+            .map(|f| (f.year, f.stem.clone(), f.lang.clone()))
+            .collect(),
+        default_lang: config.default_lang().to_string(),
+        style: opts.link_style,
+    };
+    let md_options = markdown::options(config.unsafe_html);
+    let results: Vec<Result<Report, Vec<Diagnostic>>> = files
+        .par_iter()
+        .map(|file| load_one(file, config, &md_options, &targets))
+        .collect();
+    let mut reports = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(report) => reports.push(report),
+            Err(ds) => problems.extend(ds),
+        }
+    }
+    problems.extend(duplicates(&files));
+    let reports = reports.into_iter().filter(|r| opts.drafts || !r.draft).collect();
+    problems.into_result(reports)
+}
+
+/// Reads, splits, parses and renders one report file.
+pub fn load_one(
+    file: &SourceFile,
+    config: &Config,
+    md_options: &comrak::Options<'_>,
+    targets: &markdown::LinkTargets,
+) -> Result<Report, Vec<Diagnostic>> {
+    let text = source::read_text(&file.path, &file.shown).map_err(|d| vec![d])?;
+    let split = front_matter::split(&text, &file.shown).map_err(|d| vec![d])?;
+    let meta = front_matter::parse_meta(&split, &text, &file.shown, file.year, config);
+    let body = markdown::render(
+        &markdown::BodySource {
+            shown: &file.shown,
+            file_text: &text,
+            body: split.body,
+            body_line: split.body_line,
+            year: file.year,
+            stem: &file.stem,
+            lang: &file.lang,
+        },
+        md_options,
+        targets,
+    );
+    let (meta, body) = match (meta, body) {
+        (Ok(m), Ok(b)) => (m, b),
+        (m, b) => {
+            let mut all = m.err().unwrap_or_default();
+            all.extend(b.err().unwrap_or_default());
+            return Err(all);
+        }
+    };
+    let summary = meta
+        .summary
+        .clone()
+        .unwrap_or_else(|| truncate_chars(&body.first_paragraph, 160));
+    Ok(Report {
+        key: ReportKey {
+            year: file.year,
+            stem: file.stem.clone(),
+        },
+        lang: file.lang.clone(),
+        source_path: file.shown.clone(),
+        title: meta.title,
+        department: meta.department,
+        themes: meta.themes,
+        date: meta.date,
+        summary,
+        draft: meta.draft,
+        figures: meta.figures,
+        revisions: meta.revisions,
+        body_html: body.html,
+        sections: body.sections,
+    })
+}
+
+/// Two files that are the same (year, stem, language), e.g. `a.md` and `a.zh.md`.
+fn duplicates(files: &[SourceFile]) -> Vec<Diagnostic> {
+    let mut seen: HashMap<(u16, &str, &str), &SourceFile> = HashMap::new();
+    let mut problems = Vec::new();
+    for f in files {
+        if let Some(first) = seen.insert((f.year, &f.stem, &f.lang), f) {
+            let (a, b) = if first.shown < f.shown { (first, f) } else { (f, first) };
+            problems.push(
+                Diagnostic::at_file(
+                    &b.shown,
+                    format!(
+                        "duplicate report: `{}` is the same report ({} {} in `{}`)",
+                        a.shown.display(),
+                        f.year,
+                        f.stem,
+                        f.lang
+                    ),
+                )
+                .with_hint("remove one of the two files, or give one another name"),
+            );
+        }
+    }
+    problems
+}
+
+fn truncate_chars(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match text.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text,
+    }
+}

@@ -1,0 +1,88 @@
+//! Load stage: read one report file as text. UTF-8 only (a BOM and CRLF are accepted and
+//! normalised); other encodings are refused with a hint, never guessed at silently.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::diagnostics::{Diagnostic, line_col};
+
+/// Reads `path` (shown as `shown`) as normalised UTF-8 text: no BOM, `\n` line ends.
+pub fn read_text(path: &Path, shown: &Path) -> Result<Arc<str>, Diagnostic> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::at_file(shown, format!("cannot read file: {e}")))?;
+    decode(bytes, shown)
+}
+
+pub fn decode(bytes: Vec<u8>, shown: &Path) -> Result<Arc<str>, Diagnostic> {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Diagnostic::at_file(shown, "file is empty")
+            .with_hint("a report starts with front matter between `---` lines"));
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => return Err(not_utf8(shown, err)),
+    };
+    if let Some(i) = text.find('\0') {
+        let (line, col) = line_col(&text, i);
+        let mut d = Diagnostic::at_file(shown, "file contains a NUL byte: it is not a text file");
+        d.line = line;
+        d.col = col;
+        return Err(d);
+    }
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    };
+    Ok(Arc::from(text))
+}
+
+fn not_utf8(shown: &Path, err: std::string::FromUtf8Error) -> Diagnostic {
+    let valid_up_to = err.utf8_error().valid_up_to();
+    let bytes = err.into_bytes();
+    let valid = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
+    let (line, col) = line_col(valid, valid.len());
+    // GBK/GB18030 is what Chinese office software saves by default; name it when it fits.
+    let (_, _, had_errors) = encoding_rs::GB18030.decode(&bytes);
+    let hint = if had_errors {
+        "save the file as UTF-8".to_string()
+    } else {
+        format!(
+            "it looks like GBK/GB18030; convert it with `iconv -f GB18030 -t UTF-8 {0} -o {0}.utf8` and replace the original",
+            shown.display()
+        )
+    };
+    let mut d = Diagnostic::at_file(shown, "file is not UTF-8 text").with_hint(hint);
+    d.line = line;
+    d.col = col;
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gbk_is_named() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("---\ntitle: 司法局\n");
+        let d = decode(gbk.into_owned(), Path::new("a.md")).unwrap_err();
+        assert_eq!((d.line, d.col), (2, 8));
+        assert!(d.hint.unwrap().contains("GBK"));
+    }
+
+    #[test]
+    fn bom_and_crlf_are_normalised() {
+        let text = decode(b"\xEF\xBB\xBF---\r\na: b\r\n".to_vec(), Path::new("a.md")).unwrap();
+        assert_eq!(&*text, "---\na: b\n");
+    }
+
+    #[test]
+    fn empty_file_is_refused() {
+        let d = decode(b" \n".to_vec(), Path::new("a.md")).unwrap_err();
+        assert_eq!(d.message, "file is empty");
+    }
+}

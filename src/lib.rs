@@ -1,0 +1,138 @@
+//! gongkai: per-year Markdown reports in, a bilingual static site out.
+//!
+//! The pipeline is load ([`config`], [`content`]) → model ([`model`]) → render ([`render`]) →
+//! write ([`output`]). [`build`] runs it into a folder, [`build_in_memory`] into an [`Output`].
+
+pub mod check;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod model;
+pub mod new;
+pub mod output;
+pub mod render;
+pub mod urls;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+
+pub use diagnostics::{Diagnostic, Diagnostics};
+pub use model::Site;
+pub use output::Output;
+
+use content::LoadOptions;
+use output::{OutputError, Sink};
+use render::{RenderError, Renderer, Theme};
+use urls::LinkStyle;
+
+/// Why a run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Problems in the site's own files: content, config, templates.
+    #[error("{0}")]
+    Site(Diagnostics),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+impl From<Diagnostics> for Error {
+    fn from(d: Diagnostics) -> Self {
+        Error::Site(d)
+    }
+}
+
+impl From<RenderError> for Error {
+    fn from(e: RenderError) -> Self {
+        match e {
+            RenderError::Template(d) => Error::Site(d),
+            RenderError::Output(o) => Error::Output(o),
+        }
+    }
+}
+
+/// What to build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub drafts: bool,
+    pub base_url: Option<String>,
+    pub link_style: LinkStyle,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            ..Default::default()
+        }
+    }
+}
+
+/// Loads and checks the site: config, theme, every report. Reports every problem at once.
+pub fn load(opts: &BuildOptions) -> Result<(Site, Theme), Diagnostics> {
+    let config = config::load(&opts.root, opts.base_url.as_deref())?;
+    let theme = Theme::load(&opts.root, &config);
+    let reports = content::load(
+        &opts.root,
+        &config,
+        LoadOptions {
+            drafts: opts.drafts,
+            link_style: opts.link_style,
+        },
+    );
+    let (theme, reports) = match (theme, reports) {
+        (Ok(t), Ok(r)) => (t, r),
+        (t, r) => {
+            let mut all = t.err().unwrap_or_default();
+            all.extend(r.err().unwrap_or_default().0);
+            return Err(all.sorted());
+        }
+    };
+    Ok((Site::new(config, reports)?, theme))
+}
+
+/// Renders a loaded site into `sink`; returns the number of files written.
+pub fn render_into(
+    site: &Site,
+    theme: &Theme,
+    style: LinkStyle,
+    sink: &dyn Sink,
+    on_page: &(dyn Fn() + Sync),
+) -> Result<usize, Error> {
+    Ok(Renderer::new(site, theme, style)?.render_all(sink, on_page)?)
+}
+
+/// The whole site in memory.
+pub fn build_in_memory(opts: &BuildOptions) -> Result<(Site, Output), Error> {
+    let (site, theme) = load(opts)?;
+    let out = Output::default();
+    render_into(&site, &theme, opts.link_style, &out, &|| {})?;
+    Ok((site, out))
+}
+
+/// What a finished build did.
+#[derive(Debug, Clone, Copy)]
+pub struct BuildSummary {
+    pub reports: usize,
+    pub files: usize,
+}
+
+/// Builds into `out`: all or nothing (see [`output::publish`]). `on_start` gets the number of
+/// pages to come, `on_page` is called after each.
+pub fn build(
+    opts: &BuildOptions,
+    out: &Path,
+    on_start: &dyn Fn(usize),
+    on_page: &(dyn Fn() + Sync),
+) -> Result<BuildSummary, Error> {
+    let (site, theme) = load(opts)?;
+    let renderer = Renderer::new(&site, &theme, opts.link_style)?;
+    on_start(render::all_pages(&site).len());
+    output::publish(out, |sink| {
+        let files = renderer.render_all(sink, on_page)?;
+        Ok::<_, Error>(BuildSummary {
+            reports: site.reports.len(),
+            files,
+        })
+    })
+}

@@ -1,0 +1,160 @@
+//! The `gongkai` command line: parse arguments, call the library, print diagnostics.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::OnceLock;
+
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use gongkai::{BuildOptions, Error};
+
+#[derive(Parser)]
+#[command(name = "gongkai", version, about = "Static site generator for government transparency reports")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct RootArg {
+    /// The site folder (holding site.yaml and content/).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into public/ (all or nothing).
+    Build {
+        #[command(flatten)]
+        root: RootArg,
+        /// Output folder (default: public/ under the root).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Use this address instead of site.yaml's base_url.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include reports marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Validate content, configuration and internal links; writes nothing.
+    Check {
+        #[command(flatten)]
+        root: RootArg,
+        /// Check drafts too, as if building with --drafts.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Write a new report file with its front matter filled in.
+    New {
+        year: u16,
+        stem: String,
+        #[arg(long)]
+        department: String,
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(long)]
+        title: Option<String>,
+        #[command(flatten)]
+        root: RootArg,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Error::Site(d)) => {
+            eprint!("{}", d.render(color));
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(command: Command) -> Result<(), Error> {
+    match command {
+        Command::Build { root, out, base_url, drafts } => {
+            let out = out.unwrap_or_else(|| root.root.join("public"));
+            let opts = BuildOptions { root: root.root, drafts, base_url, ..Default::default() };
+            let bar = OnceLock::new();
+            let start = std::time::Instant::now();
+            let summary = gongkai::build(
+                &opts,
+                &out,
+                &|n| {
+                    let _ = bar.set(progress(n));
+                },
+                &|| {
+                    if let Some(b) = bar.get() {
+                        b.inc(1);
+                    }
+                },
+            )?;
+            if let Some(b) = bar.get() {
+                b.finish_and_clear();
+            }
+            eprintln!(
+                "built {} reports into {} ({} files) in {:.2}s",
+                summary.reports,
+                out.display(),
+                summary.files,
+                start.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Check { root, drafts } => {
+            let opts = BuildOptions { root: root.root, drafts, ..Default::default() };
+            let s = gongkai::check::check(&opts)?;
+            eprintln!("ok: {} reports, {} files, {} internal links checked", s.reports, s.files, s.links);
+            Ok(())
+        }
+        Command::New { year, stem, department, lang, title, root } => {
+            let today = chrono_today();
+            let path = gongkai::new::create(
+                &root.root,
+                &gongkai::new::NewReport {
+                    year,
+                    stem: &stem,
+                    department: &department,
+                    lang: lang.as_deref(),
+                    title: title.as_deref(),
+                    date: &today,
+                },
+            )
+            .map_err(|d| Error::Site(d.into()))?;
+            eprintln!("wrote {} (draft: set `draft: false` when it is ready)", path.display());
+            Ok(())
+        }
+    }
+}
+
+/// Today's date for a new report's `date:` (the author corrects it before publishing).
+fn chrono_today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = (secs / 86_400) as i64;
+    chrono::DateTime::from_timestamp(days * 86_400, 0)
+        .map_or_else(|| "2000-01-01".into(), |d| d.format("%Y-%m-%d").to_string())
+}
+
+/// A progress bar on a terminal; hidden otherwise (CI logs, pipes).
+fn progress(total: usize) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total as u64);
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} pages {elapsed}") {
+        bar.set_style(style);
+    }
+    bar
+}

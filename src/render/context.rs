@@ -1,0 +1,200 @@
+//! Render stage: the data each template sees. Everything is computed here, in Rust, so
+//! templates only lay it out; links are already relative to the page being rendered.
+
+use serde::Serialize;
+
+use super::theme::Strings;
+use crate::config::label;
+use crate::model::{Entry, Report, Site};
+use crate::urls::{self, LinkStyle};
+
+/// What every page carries: language, navigation, switcher, alternates and metadata.
+#[derive(Serialize)]
+pub struct Common<'a> {
+    pub lang: &'a str,
+    pub html_lang: String,
+    pub root: String,
+    pub stylesheet: String,
+    pub site_title: &'a str,
+    pub title: String,
+    pub home: String,
+    pub search: String,
+    pub feed: String,
+    pub nav: Vec<NavLink>,
+    pub switcher: Vec<LangLink>,
+    pub alternates: Vec<Alternate>,
+    pub canonical: String,
+    pub noindex: bool,
+    pub meta: GovMeta,
+    pub t: &'a Strings,
+}
+
+#[derive(Serialize)]
+pub struct NavLink {
+    pub label: String,
+    pub href: String,
+    pub current: bool,
+}
+
+#[derive(Serialize)]
+pub struct LangLink {
+    pub lang: String,
+    pub html_lang: String,
+    pub name: String,
+    pub href: String,
+    pub current: bool,
+}
+
+#[derive(Serialize)]
+pub struct Alternate {
+    pub hreflang: String,
+    pub href: String,
+}
+
+/// The page metadata Chinese government websites carry (`<meta name="SiteName">` …).
+#[derive(Serialize, Default)]
+pub struct GovMeta {
+    pub site_name: String,
+    pub site_domain: String,
+    pub column_name: String,
+    pub column_type: String,
+    pub article_title: String,
+    pub pub_date: String,
+    pub content_source: String,
+    pub keywords: String,
+    pub description: String,
+    pub url: String,
+}
+
+/// A report in a list.
+#[derive(Serialize)]
+pub struct Item {
+    pub title: String,
+    pub href: String,
+    pub year: u16,
+    pub date: String,
+    pub department: String,
+    pub department_href: String,
+    pub summary: String,
+    /// The report's language name, when it is not in the page's language.
+    pub other_lang: Option<String>,
+    pub archived: bool,
+}
+
+#[derive(Serialize)]
+pub struct Link {
+    pub label: String,
+    pub href: String,
+}
+
+/// Builds links and lists as seen from one page.
+pub struct Ctx<'a> {
+    pub site: &'a Site,
+    pub strings: &'a std::collections::BTreeMap<String, Strings>,
+    pub lang: &'a str,
+    pub from: String,
+    pub style: LinkStyle,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn t(&self, key: &str) -> String {
+        self.strings
+            .get(self.lang)
+            .and_then(|s| s.get(key))
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    pub fn href(&self, to: &str) -> String {
+        urls::relative(&self.from, to, self.style)
+    }
+
+    pub fn lang_name(&self, lang: &str) -> String {
+        self.strings
+            .get(lang)
+            .and_then(|s| s.get("lang_name"))
+            .cloned()
+            .unwrap_or_else(|| lang.to_string())
+    }
+
+    pub fn department(&self, key: &str) -> String {
+        self.site
+            .config
+            .departments
+            .get(key)
+            .map_or_else(|| key.to_string(), |l| label(l, self.lang).to_string())
+    }
+
+    pub fn theme(&self, key: &str) -> String {
+        self.site
+            .config
+            .themes
+            .get(key)
+            .map_or_else(|| key.to_string(), |l| label(l, self.lang).to_string())
+    }
+
+    pub fn item(&self, entry: &Entry) -> Item {
+        let (report, exact) = self.site.in_lang(entry, self.lang);
+        Item {
+            title: report.title.clone(),
+            href: self.href(&urls::report(
+                if exact { self.lang } else { &report.lang },
+                entry.key.year,
+                &entry.key.stem,
+            )),
+            year: entry.key.year,
+            date: report.date.to_string(),
+            department: self.department(&entry.department),
+            department_href: self.href(&urls::department(self.lang, &entry.department)),
+            summary: report.summary.clone(),
+            other_lang: (!exact).then(|| self.lang_name(&report.lang)),
+            archived: self.site.is_archived(entry),
+        }
+    }
+
+    pub fn items(&self, ids: &[usize]) -> Vec<Item> {
+        ids.iter().map(|&i| self.item(&self.site.entries[i])).collect()
+    }
+
+    pub fn theme_links(&self, keys: &[String]) -> Vec<Link> {
+        keys.iter()
+            .map(|k| Link {
+                label: self.theme(k),
+                href: self.href(&urls::theme(self.lang, k)),
+            })
+            .collect()
+    }
+
+    pub fn report_href(&self, report: &Report) -> String {
+        self.href(&urls::report(&report.lang, report.key.year, &report.key.stem))
+    }
+}
+
+/// `zh` → `zh-CN` (the sites are mainland, Simplified Chinese); other codes as they are.
+pub fn html_lang(lang: &str) -> String {
+    match lang {
+        "zh" => "zh-CN".into(),
+        other => other.into(),
+    }
+}
+
+/// The host part of `base_url` (`www.example.gov.cn`), for `SiteDomain`.
+pub fn domain(base_url: &str) -> String {
+    base_url
+        .split("://")
+        .nth(1)
+        .unwrap_or(base_url)
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A figure as written: integers without a decimal point.
+pub fn format_number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}

@@ -1,0 +1,98 @@
+//! Render stage: [`Site`] + [`Theme`] → files, through minijinja. Pages are independent of each
+//! other, so they render in parallel and can be re-rendered one at a time (preview).
+
+mod context;
+mod pages;
+mod theme;
+mod views;
+
+use minijinja::Environment;
+use rayon::prelude::*;
+
+pub use pages::{Page, all_pages};
+pub use theme::Theme;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::Site;
+use crate::output::{OutputError, Sink};
+use crate::urls::LinkStyle;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("{0}")]
+    Template(Diagnostics),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// A theme compiled for one site, ready to render any of its pages.
+pub struct Renderer<'s> {
+    site: &'s Site,
+    env: Environment<'s>,
+    theme: &'s Theme,
+    style: LinkStyle,
+}
+
+impl<'s> Renderer<'s> {
+    pub fn new(site: &'s Site, theme: &'s Theme, style: LinkStyle) -> Result<Self, RenderError> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        let mut problems = Diagnostics::default();
+        for (name, source) in &theme.templates {
+            if let Err(e) = env.add_template(name, source) {
+                problems.push(template_diagnostic(&e, theme));
+            }
+        }
+        problems
+            .into_result(Renderer { site, env, theme, style })
+            .map_err(RenderError::Template)
+    }
+
+    /// Renders one page to bytes.
+    pub fn render(&self, page: &Page) -> Result<Vec<u8>, RenderError> {
+        let (template, ctx) = views::view(self.site, &self.theme.strings, self.style, page);
+        let tmpl = self
+            .env
+            .get_template(template)
+            .map_err(|e| RenderError::Template(template_diagnostic(&e, self.theme).into()))?;
+        tmpl.render(ctx)
+            .map(String::into_bytes)
+            .map_err(|e| RenderError::Template(template_diagnostic(&e, self.theme).into()))
+    }
+
+    /// Renders every page and the theme's static files into `sink`, in parallel; `on_page` is
+    /// called after each file (for progress).
+    pub fn render_all(
+        &self,
+        sink: &dyn Sink,
+        on_page: &(dyn Fn() + Sync),
+    ) -> Result<usize, RenderError> {
+        let pages = all_pages(self.site);
+        for (name, bytes) in &self.theme.statics {
+            sink.put(&format!("static/{name}"), bytes.clone())?;
+        }
+        pages.par_iter().try_for_each(|page| {
+            let bytes = self.render(page)?;
+            sink.put(&page.file(self.site), bytes)?;
+            on_page();
+            Ok::<(), RenderError>(())
+        })?;
+        Ok(pages.len() + self.theme.statics.len())
+    }
+}
+
+fn template_diagnostic(e: &minijinja::Error, theme: &Theme) -> Diagnostic {
+    let name = e.name().unwrap_or("template").to_string();
+    let mut message = e.kind().to_string();
+    if let Some(detail) = e.detail() {
+        message = format!("{message}: {detail}");
+    }
+    let path = format!("templates/{name}");
+    match (theme.templates.get(&name), e.line()) {
+        (Some(source), Some(line)) => {
+            let source = std::sync::Arc::from(source.as_str());
+            Diagnostic::at_line_col(path, &source, line, 1, 1, message)
+        }
+        _ => Diagnostic::at_file(path, message),
+    }
+}

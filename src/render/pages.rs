@@ -1,0 +1,121 @@
+//! Render stage: the list of pages a site has (SPEC 5) and where each one is written.
+
+use crate::config::Lang;
+use crate::model::Site;
+use crate::urls;
+
+/// One output file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Page {
+    /// `/index.html`: links both homes.
+    Chooser,
+    NotFound,
+    Sitemap,
+    Robots,
+    Home(Lang),
+    Year(Lang, u16),
+    /// A report (index into `Site::entries`); where it has no translation in `Lang`, the
+    /// "not translated" page at the address the translation would have.
+    Report(Lang, usize),
+    Departments(Lang),
+    Department(Lang, String),
+    Themes(Lang),
+    Theme(Lang, String),
+    Search(Lang),
+    Feed(Lang),
+}
+
+impl Page {
+    /// The page's folder (`zh/2022/`) or, for plain files, its path (`zh/feed.xml`).
+    pub fn path(&self, site: &Site) -> String {
+        match self {
+            Page::Chooser => String::new(),
+            Page::NotFound => "404.html".into(),
+            Page::Sitemap => "sitemap.xml".into(),
+            Page::Robots => "robots.txt".into(),
+            Page::Home(l) => urls::home(l),
+            Page::Year(l, y) => urls::year(l, *y),
+            Page::Report(l, e) => {
+                let key = &site.entries[*e].key;
+                urls::report(l, key.year, &key.stem)
+            }
+            Page::Departments(l) => urls::departments(l),
+            Page::Department(l, k) => urls::department(l, k),
+            Page::Themes(l) => urls::themes(l),
+            Page::Theme(l, k) => urls::theme(l, k),
+            Page::Search(l) => urls::search(l),
+            Page::Feed(l) => urls::feed(l),
+        }
+    }
+
+    /// The file the page is written to.
+    pub fn file(&self, site: &Site) -> String {
+        urls::file_of(&self.path(site))
+    }
+
+    pub fn lang(&self) -> Option<&str> {
+        match self {
+            Page::Chooser | Page::NotFound | Page::Sitemap | Page::Robots => None,
+            Page::Home(l)
+            | Page::Year(l, _)
+            | Page::Report(l, _)
+            | Page::Departments(l)
+            | Page::Department(l, _)
+            | Page::Themes(l)
+            | Page::Theme(l, _)
+            | Page::Search(l)
+            | Page::Feed(l) => Some(l),
+        }
+    }
+
+    /// The same page in another language.
+    pub fn in_lang(&self, lang: &str) -> Page {
+        let l = lang.to_string();
+        match self {
+            Page::Home(_) => Page::Home(l),
+            Page::Year(_, y) => Page::Year(l, *y),
+            Page::Report(_, e) => Page::Report(l, *e),
+            Page::Departments(_) => Page::Departments(l),
+            Page::Department(_, k) => Page::Department(l, k.clone()),
+            Page::Themes(_) => Page::Themes(l),
+            Page::Theme(_, k) => Page::Theme(l, k.clone()),
+            Page::Search(_) => Page::Search(l),
+            Page::Feed(_) => Page::Feed(l),
+            other => other.clone(),
+        }
+    }
+
+    /// True for pages that exist as real content in `lang` (a report with that translation, or
+    /// any index page); false for "not translated" pages.
+    pub fn exists_in(&self, site: &Site, lang: &str) -> bool {
+        match self {
+            Page::Report(_, e) => site.entries[*e].translations.contains_key(lang),
+            _ => true,
+        }
+    }
+}
+
+/// Every page of the site, in a stable order.
+pub fn all_pages(site: &Site) -> Vec<Page> {
+    let mut pages = vec![Page::Chooser, Page::NotFound, Page::Sitemap, Page::Robots];
+    for lang in &site.config.languages {
+        pages.extend(pages_in(site, lang));
+    }
+    pages
+}
+
+fn pages_in(site: &Site, lang: &Lang) -> Vec<Page> {
+    let l = || lang.clone();
+    let mut pages = vec![
+        Page::Home(l()),
+        Page::Departments(l()),
+        Page::Themes(l()),
+        Page::Search(l()),
+        Page::Feed(l()),
+    ];
+    pages.extend(site.by_year.keys().map(|y| Page::Year(l(), *y)));
+    pages.extend(site.config.departments.keys().map(|k| Page::Department(l(), k.clone())));
+    pages.extend(site.config.themes.keys().map(|k| Page::Theme(l(), k.clone())));
+    pages.extend((0..site.entries.len()).map(|e| Page::Report(l(), e)));
+    pages
+}

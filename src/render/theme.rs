@@ -1,0 +1,127 @@
+//! Render stage: the theme's files. The default theme is compiled into the binary; a site's
+//! `themes/<name>/` replaces it, and the site's own `templates/` and `static/` override single
+//! files of the same name.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::content::is_ignored;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::yaml;
+
+/// UI strings of one language: key → text.
+pub type Strings = BTreeMap<String, String>;
+
+#[derive(Debug, Clone, Default)]
+pub struct Theme {
+    pub templates: BTreeMap<String, String>,
+    /// Output path under `static/` → bytes.
+    pub statics: BTreeMap<String, Vec<u8>>,
+    pub strings: BTreeMap<String, Strings>,
+}
+
+macro_rules! embed {
+    ($map:expr, $dir:literal, [$($name:literal),* $(,)?], $read:ident) => {
+        $( $map.insert($name.to_string(), $read!(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/", $dir, "/", $name)).into()); )*
+    };
+}
+
+impl Theme {
+    /// The default theme as compiled in.
+    pub fn embedded() -> Theme {
+        let mut t = Theme::default();
+        embed!(t.templates, "templates", [
+            "base.html", "macros.html", "chooser.html", "home.html", "year.html", "report.html",
+            "not_translated.html", "departments.html", "department.html", "themes.html",
+            "theme.html", "search.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt",
+        ], include_str);
+        embed!(t.statics, "static", ["style.css"], include_bytes);
+        let mut raw: BTreeMap<String, String> = BTreeMap::new();
+        embed!(raw, "i18n", ["zh.yaml", "en.yaml"], include_str);
+        for (file, text) in raw {
+            let strings = yaml::parse(&text).expect("embedded i18n files are valid YAML");
+            t.strings.insert(file.trim_end_matches(".yaml").to_string(), strings);
+        }
+        t
+    }
+
+    /// The theme for the site at `root`, with the site's own overrides applied.
+    pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
+        let mut theme = Theme::embedded();
+        let mut problems = Diagnostics::default();
+        if config.theme != "default" {
+            let dir = root.join("themes").join(&config.theme);
+            if !dir.is_dir() {
+                return Err(Diagnostic::at_file(
+                    "site.yaml",
+                    format!("theme `{}` not found: no folder themes/{}/", config.theme, config.theme),
+                )
+                .into());
+            }
+            theme.overlay(&dir, "", &mut problems);
+        }
+        theme.overlay(root, "", &mut problems);
+        for lang in &config.languages {
+            if !theme.strings.contains_key(lang) {
+                problems.push(Diagnostic::at_file(
+                    "site.yaml",
+                    format!("no UI strings for language `{lang}`: add i18n/{lang}.yaml to the theme"),
+                ));
+            }
+        }
+        problems.into_result(theme)
+    }
+
+    /// Reads `templates/`, `static/` and `i18n/` under `dir`, replacing files of the same name.
+    fn overlay(&mut self, dir: &Path, _prefix: &str, problems: &mut Diagnostics) {
+        for (rel, full) in files_under(&dir.join("templates")) {
+            match std::fs::read_to_string(&full) {
+                Ok(text) => {
+                    self.templates.insert(rel, text);
+                }
+                Err(e) => problems.push(Diagnostic::at_file(full, format!("cannot read template: {e}"))),
+            }
+        }
+        for (rel, full) in files_under(&dir.join("static")) {
+            match std::fs::read(&full) {
+                Ok(bytes) => {
+                    self.statics.insert(rel, bytes);
+                }
+                Err(e) => problems.push(Diagnostic::at_file(full, format!("cannot read: {e}"))),
+            }
+        }
+        for (rel, full) in files_under(&dir.join("i18n")) {
+            let Some(lang) = rel.strip_suffix(".yaml") else { continue };
+            let text = std::fs::read_to_string(&full).unwrap_or_default();
+            match yaml::parse::<Strings>(&text) {
+                Ok(strings) => self.strings.entry(lang.to_string()).or_default().extend(strings),
+                Err(e) => {
+                    let source = std::sync::Arc::from(text.as_str());
+                    problems.push(Diagnostic::at_offset(&full, &source, e.offset, 1, e.message));
+                }
+            }
+        }
+    }
+}
+
+/// Files under `dir` as (relative path with `/`, full path), sorted; editors' temporary files
+/// are skipped.
+fn files_under(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !is_ignored(e.file_name().to_str().unwrap_or(".")))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?.to_str()?.replace('\\', "/");
+            Some((rel, e.path().to_path_buf()))
+        })
+        .collect()
+}

@@ -1,0 +1,398 @@
+//! Render stage: which template each page uses and the context it gets.
+
+use std::collections::BTreeMap;
+
+use minijinja::{Value, context};
+use serde::Serialize;
+
+use super::context::{
+    Alternate, Common, Ctx, GovMeta, LangLink, Link, NavLink, domain, format_number, html_lang,
+};
+use super::pages::Page;
+use super::theme::Strings;
+use crate::config::label;
+use crate::model::{Entry, Report, Site};
+use crate::urls::{self, LinkStyle};
+
+/// Any serialisable value as a template value.
+fn v<T: Serialize>(value: T) -> Value {
+    Value::from(minijinja::value::Serde(value))
+}
+
+/// How many reports a language's Atom feed carries.
+const FEED_ENTRIES: usize = 50;
+
+pub fn view(
+    site: &Site,
+    strings: &BTreeMap<String, Strings>,
+    style: LinkStyle,
+    page: &Page,
+) -> (&'static str, Value) {
+    let lang = page.lang().unwrap_or(site.config.default_lang());
+    let ctx = Ctx {
+        site,
+        strings,
+        lang,
+        from: page.path(site),
+        style,
+    };
+    match page {
+        Page::Chooser => ("chooser.html", chooser(&ctx)),
+        Page::NotFound => ("404.html", not_found(&ctx)),
+        Page::Sitemap => ("sitemap.xml", sitemap(site)),
+        Page::Robots => ("robots.txt", context! { base_url => &site.config.base_url }),
+        Page::Home(_) => ("home.html", home(&ctx, page)),
+        Page::Year(_, y) => ("year.html", year(&ctx, page, *y)),
+        Page::Report(_, e) => report_or_missing(&ctx, page, &site.entries[*e]),
+        Page::Departments(_) => ("departments.html", departments(&ctx, page)),
+        Page::Department(_, k) => ("department.html", department(&ctx, page, k)),
+        Page::Themes(_) => ("themes.html", themes(&ctx, page)),
+        Page::Theme(_, k) => ("theme.html", theme(&ctx, page, k)),
+        Page::Search(_) => ("search.html", search(&ctx, page)),
+        Page::Feed(_) => ("feed.xml", feed(&ctx)),
+    }
+}
+
+/// Page title, column, and the article fields of the metadata.
+struct Head {
+    title: String,
+    column: String,
+    kind: &'static str,
+    pub_date: String,
+    source: String,
+    keywords: Vec<String>,
+    description: String,
+}
+
+fn common<'a>(ctx: &'a Ctx<'a>, page: &Page, head: Head) -> Common<'a> {
+    let site = ctx.site;
+    let config = &site.config;
+    let current_nav = |p: &Page| std::mem::discriminant(p) == std::mem::discriminant(page);
+    let nav_pages = [
+        (Page::Home(ctx.lang.into()), "nav_home"),
+        (Page::Departments(ctx.lang.into()), "nav_departments"),
+        (Page::Themes(ctx.lang.into()), "nav_themes"),
+        (Page::Search(ctx.lang.into()), "nav_search"),
+    ];
+    let nav = nav_pages
+        .iter()
+        .map(|(p, key)| NavLink {
+            label: ctx.t(key),
+            href: ctx.href(&p.path(site)),
+            current: current_nav(p),
+        })
+        .collect();
+    let switcher = config
+        .languages
+        .iter()
+        .map(|l| LangLink {
+            lang: l.clone(),
+            html_lang: html_lang(l),
+            name: ctx.lang_name(l),
+            href: ctx.href(&page.in_lang(l).path(site)),
+            current: l == ctx.lang,
+        })
+        .collect();
+    let mut alternates: Vec<Alternate> = config
+        .languages
+        .iter()
+        .filter(|l| page.exists_in(site, l))
+        .map(|l| Alternate {
+            hreflang: html_lang(l),
+            href: urls::absolute(&config.base_url, &page.in_lang(l).path(site)),
+        })
+        .collect();
+    if page.exists_in(site, config.default_lang()) {
+        alternates.push(Alternate {
+            hreflang: "x-default".into(),
+            href: urls::absolute(&config.base_url, &page.in_lang(config.default_lang()).path(site)),
+        });
+    }
+    let canonical = urls::absolute(&config.base_url, &page.path(site));
+    let site_title = label(&config.title, ctx.lang);
+    Common {
+        lang: ctx.lang,
+        html_lang: html_lang(ctx.lang),
+        root: urls::root_prefix(&ctx.from),
+        stylesheet: ctx.href("static/style.css"),
+        site_title,
+        title: head.title.clone(),
+        home: ctx.href(&urls::home(ctx.lang)),
+        search: ctx.href(&urls::search(ctx.lang)),
+        feed: ctx.href(&urls::feed(ctx.lang)),
+        nav,
+        switcher,
+        alternates,
+        noindex: !page.exists_in(site, ctx.lang),
+        meta: GovMeta {
+            site_name: site_title.to_string(),
+            site_domain: domain(&config.base_url),
+            column_name: head.column,
+            column_type: ctx.t(head.kind),
+            article_title: head.title,
+            pub_date: head.pub_date,
+            content_source: if head.source.is_empty() { site_title.to_string() } else { head.source },
+            keywords: head.keywords.join(","),
+            description: head.description,
+            url: canonical.clone(),
+        },
+        canonical,
+        t: &ctx.strings[ctx.lang],
+    }
+}
+
+fn index_head(ctx: &Ctx<'_>, title: String, kind: &'static str, newest: Option<&Entry>) -> Head {
+    let pub_date = newest.map(|e| ctx.site.in_lang(e, ctx.lang).0.date.to_string()).unwrap_or_default();
+    Head {
+        column: title.clone(),
+        description: format!("{} — {}", title, label(&ctx.site.config.title, ctx.lang)),
+        title,
+        kind,
+        pub_date,
+        source: String::new(),
+        keywords: Vec::new(),
+    }
+}
+
+fn chooser(ctx: &Ctx<'_>) -> Value {
+    let site = ctx.site;
+    let homes: Vec<_> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| {
+            context! {
+                lang => l, html_lang => html_lang(l), name => ctx.lang_name(l),
+                title => label(&site.config.title, l), href => ctx.href(&urls::home(l)),
+                enter => ctx.strings[l].get("enter").cloned().unwrap_or_default(),
+            }
+        })
+        .collect();
+    let head = index_head(ctx, label(&site.config.title, ctx.lang).to_string(), "kind_home", None);
+    context! { page => v(common(ctx, &Page::Chooser, head)), homes }
+}
+
+fn not_found(ctx: &Ctx<'_>) -> Value {
+    // Served at any address, so links here are absolute paths on the configured host.
+    let base_path = format!("/{}", ctx.site.config.base_url.splitn(4, '/').nth(3).unwrap_or(""));
+    let homes: Vec<_> = ctx
+        .site
+        .config
+        .languages
+        .iter()
+        .map(|l| {
+            context! {
+                lang => l, html_lang => html_lang(l),
+                title => ctx.strings[l].get("not_found_title").cloned().unwrap_or_default(),
+                body => ctx.strings[l].get("not_found_body").cloned().unwrap_or_default(),
+                home_label => ctx.strings[l].get("nav_home").cloned().unwrap_or_default(),
+                href => format!("{base_path}{}", urls::home(l)),
+            }
+        })
+        .collect();
+    context! {
+        lang => ctx.lang, html_lang => html_lang(ctx.lang),
+        stylesheet => format!("{base_path}static/style.css"), homes,
+        site_title => label(&ctx.site.config.title, ctx.lang),
+    }
+}
+
+fn home(ctx: &Ctx<'_>, page: &Page) -> Value {
+    let site = ctx.site;
+    let latest = site.years().next();
+    let latest_items = latest.map(|y| ctx.items(&site.by_year[&y])).unwrap_or_default();
+    let years: Vec<_> = site
+        .years()
+        .map(|y| context! { year => y, href => ctx.href(&urls::year(ctx.lang, y)),
+            count => site.by_year[&y].len(), archived => year_archived(site, y) })
+        .collect();
+    let head = index_head(ctx, label(&site.config.title, ctx.lang).to_string(), "kind_home", site.entries.first());
+    context! { page => v(common(ctx, page, head)), latest, latest_items => v(latest_items), years,
+        departments => taxonomy_links(ctx, &site.config.departments, &site.by_department, urls::department),
+        themes => taxonomy_links(ctx, &site.config.themes, &site.by_theme, urls::theme) }
+}
+
+/// A year is archived when none of its reports is its department's newest.
+fn year_archived(site: &Site, year: u16) -> bool {
+    site.by_year[&year].iter().all(|&i| site.is_archived(&site.entries[i]))
+}
+
+fn year(ctx: &Ctx<'_>, page: &Page, year: u16) -> Value {
+    let ids = &ctx.site.by_year[&year];
+    let title = ctx.t("year_title").replace("{year}", &year.to_string());
+    let head = index_head(ctx, title, "kind_year", ids.first().map(|&i| &ctx.site.entries[i]));
+    context! { page => v(common(ctx, page, head)), year, items => v(ctx.items(ids)),
+        archived => year_archived(ctx.site, year) }
+}
+
+fn taxonomy_links(
+    ctx: &Ctx<'_>,
+    labels: &BTreeMap<String, crate::config::Labels>,
+    groups: &BTreeMap<String, Vec<usize>>,
+    url: fn(&str, &str) -> String,
+) -> Vec<Value> {
+    labels
+        .iter()
+        .map(|(key, l)| {
+            let ids = groups.get(key).map_or(&[][..], Vec::as_slice);
+            context! { key, label => label(l, ctx.lang), href => ctx.href(&url(ctx.lang, key)),
+                count => ids.len(),
+                newest_year => ids.first().map(|&i| ctx.site.entries[i].key.year) }
+        })
+        .collect()
+}
+
+fn departments(ctx: &Ctx<'_>, page: &Page) -> Value {
+    let head = index_head(ctx, ctx.t("departments_title"), "kind_index", None);
+    context! { page => v(common(ctx, page, head)),
+        terms => taxonomy_links(ctx, &ctx.site.config.departments, &ctx.site.by_department, urls::department) }
+}
+
+fn themes(ctx: &Ctx<'_>, page: &Page) -> Value {
+    let head = index_head(ctx, ctx.t("themes_title"), "kind_index", None);
+    context! { page => v(common(ctx, page, head)),
+        terms => taxonomy_links(ctx, &ctx.site.config.themes, &ctx.site.by_theme, urls::theme) }
+}
+
+fn department(ctx: &Ctx<'_>, page: &Page, key: &str) -> Value {
+    let ids = ctx.site.by_department.get(key).map_or(&[][..], Vec::as_slice);
+    let name = ctx.department(key);
+    let mut head = index_head(ctx, name.clone(), "kind_department", ids.first().map(|&i| &ctx.site.entries[i]));
+    head.source = name.clone();
+    context! { page => v(common(ctx, page, head)), name, items => v(ctx.items(ids)) }
+}
+
+fn theme(ctx: &Ctx<'_>, page: &Page, key: &str) -> Value {
+    let ids = ctx.site.by_theme.get(key).map_or(&[][..], Vec::as_slice);
+    let name = ctx.theme(key);
+    let head = index_head(ctx, name.clone(), "kind_theme", ids.first().map(|&i| &ctx.site.entries[i]));
+    context! { page => v(common(ctx, page, head)), name, items => v(ctx.items(ids)) }
+}
+
+fn search(ctx: &Ctx<'_>, page: &Page) -> Value {
+    let head = index_head(ctx, ctx.t("search_title"), "kind_search", None);
+    context! { page => v(common(ctx, page, head)),
+        years_href => ctx.href(&urls::home(ctx.lang)),
+        departments_href => ctx.href(&urls::departments(ctx.lang)),
+        themes_href => ctx.href(&urls::themes(ctx.lang)) }
+}
+
+#[derive(Serialize)]
+struct FigureRow {
+    label: String,
+    value: String,
+}
+
+fn report_or_missing(ctx: &Ctx<'_>, page: &Page, entry: &Entry) -> (&'static str, Value) {
+    let (report, exact) = ctx.site.in_lang(entry, ctx.lang);
+    let mut head = Head {
+        title: report.title.clone(),
+        column: ctx.t("year_title").replace("{year}", &entry.key.year.to_string()),
+        kind: "kind_report",
+        pub_date: report.date.to_string(),
+        source: ctx.department(&entry.department),
+        keywords: entry.themes.iter().map(|t| ctx.theme(t)).collect(),
+        description: report.summary.clone(),
+    };
+    if !exact {
+        head.kind = "kind_not_translated";
+        let available = context! { title => &report.title, href => ctx.report_href(report),
+            lang => &report.lang, html_lang => html_lang(&report.lang), name => ctx.lang_name(&report.lang) };
+        return ("not_translated.html", context! { page => v(common(ctx, page, head)), available });
+    }
+    head.keywords.insert(0, ctx.department(&entry.department));
+    let figures: Vec<FigureRow> = report
+        .figures
+        .iter()
+        .map(|(k, v)| FigureRow {
+            label: ctx.site.config.figures.get(k).map_or_else(|| k.clone(), |l| label(l, ctx.lang).to_string()),
+            value: format_number(*v),
+        })
+        .collect();
+    let mut revisions = report.revisions.clone();
+    revisions.sort_by(|a, b| b.date.cmp(&a.date));
+    let newest = ctx.site.is_archived(entry).then(|| newest_link(ctx, entry)).flatten();
+    let toc: Vec<_> = report.sections.iter().filter(|s| !s.id.is_empty())
+        .map(|s| context! { id => &s.id, heading => &s.heading }).collect();
+    ("report.html", context! {
+        page => v(common(ctx, page, head)),
+        report => context! {
+            title => &report.title, date => report.date.to_string(), year => entry.key.year,
+            year_href => ctx.href(&urls::year(ctx.lang, entry.key.year)),
+            department => ctx.department(&entry.department),
+            department_href => ctx.href(&urls::department(ctx.lang, &entry.department)),
+            themes => v(ctx.theme_links(&entry.themes)),
+            last_revised => report.last_revised().map(|d| d.to_string()),
+            revisions => v(revisions), figures => v(figures), toc,
+            body => Value::from_safe_string(report.body_html.clone()),
+        },
+        archived => v(newest),
+    })
+}
+
+/// The department's newest report, for the "archived" notice on older ones.
+fn newest_link(ctx: &Ctx<'_>, entry: &Entry) -> Option<Link> {
+    let newest = ctx.site.newest_of_department(&entry.department);
+    let pick = newest
+        .iter()
+        .find(|e| e.key.stem == entry.key.stem)
+        .or_else(|| newest.first())?;
+    let (report, _) = ctx.site.in_lang(pick, ctx.lang);
+    Some(Link { label: report.title.clone(), href: ctx.report_href(report) })
+}
+
+fn feed(ctx: &Ctx<'_>) -> Value {
+    let site = ctx.site;
+    let base = &site.config.base_url;
+    let mut reports: Vec<&Report> = site.reports.iter().filter(|r| r.lang == ctx.lang).collect();
+    let updated = |r: &Report| r.last_revised().unwrap_or(r.date).max(r.date);
+    reports.sort_by(|a, b| (updated(b), &b.key).cmp(&(updated(a), &a.key)));
+    reports.truncate(FEED_ENTRIES);
+    let entries: Vec<_> = reports
+        .iter()
+        .map(|r| {
+            let mut revisions = r.revisions.clone();
+            revisions.sort_by(|a, b| b.date.cmp(&a.date));
+            context! {
+                title => &r.title, summary => &r.summary,
+                url => urls::absolute(base, &urls::report(&r.lang, r.key.year, &r.key.stem)),
+                published => format!("{}T00:00:00Z", r.date),
+                updated => format!("{}T00:00:00Z", updated(r)),
+                author => ctx.department(&r.department), revisions => v(revisions),
+            }
+        })
+        .collect();
+    let feed_updated = reports.iter().map(|r| updated(r)).max().map(|d| format!("{d}T00:00:00Z"))
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    context! {
+        lang => ctx.lang, title => label(&site.config.title, ctx.lang),
+        self_url => urls::absolute(base, &urls::feed(ctx.lang)),
+        home_url => urls::absolute(base, &urls::home(ctx.lang)),
+        updated => feed_updated, entries,
+    }
+}
+
+fn sitemap(site: &Site) -> Value {
+    let base = &site.config.base_url;
+    let mut urls_out = Vec::new();
+    for page in super::pages::all_pages(site) {
+        let Some(lang) = page.lang() else { continue };
+        if matches!(page, Page::Feed(_)) || !page.exists_in(site, lang) {
+            continue;
+        }
+        let alternates: Vec<_> = site.config.languages.iter().filter(|l| page.exists_in(site, l))
+            .map(|l| context! { hreflang => html_lang(l), href => urls::absolute(base, &page.in_lang(l).path(site)) })
+            .collect();
+        let lastmod = match &page {
+            Page::Report(l, e) => site.in_lang(&site.entries[*e], l).0.last_revised()
+                .max(Some(site.in_lang(&site.entries[*e], l).0.date)).map(|d| d.to_string()),
+            _ => None,
+        };
+        urls_out.push((page.path(site), context! { loc => urls::absolute(base, &page.path(site)), alternates, lastmod }));
+    }
+    urls_out.sort_by(|a, b| a.0.cmp(&b.0));
+    let root = context! { loc => base, alternates => Vec::<Value>::new(), lastmod => None::<String> };
+    let mut all = vec![root];
+    all.extend(urls_out.into_iter().map(|(_, v)| v));
+    context! { urls => all }
+}

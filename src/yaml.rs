@@ -1,0 +1,112 @@
+//! The one place that knows the YAML library (serde_yaml is published as deprecated, so it stays
+//! behind this module and could be swapped without touching anything else).
+//!
+//! Positions are byte offsets into the YAML text; callers map them into their file.
+
+use serde::de::DeserializeOwned;
+
+/// A YAML syntax or shape error at a byte offset of the parsed text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YamlError {
+    pub message: String,
+    pub offset: usize,
+    /// The key the library complained about, when it names one (`unknown field `x``).
+    pub unknown_field: Option<String>,
+}
+
+/// Parses `text` into `T`, reporting the first problem with its position.
+pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    serde_yaml::from_str(text).map_err(|err| {
+        let full = err.to_string();
+        // The library appends " at line L column C"; we report positions ourselves.
+        let message = match full.rfind(" at line ") {
+            Some(i) => full[..i].to_string(),
+            None => full,
+        };
+        let unknown_field = message
+            .strip_prefix("unknown field `")
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_string);
+        YamlError {
+            message,
+            offset: err.location().map_or(0, |l| l.index()),
+            unknown_field,
+        }
+    })
+}
+
+/// Byte offset of the top-level `key:` in block-style YAML `text`.
+pub fn find_key(text: &str, key: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix(key)
+            && rest.trim_start_matches([' ', '\t']).starts_with(':')
+        {
+            return Some(offset);
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Byte offset of `needle` inside the value of top-level `key` (which may span several lines),
+/// e.g. a theme inside `themes: [a, b]` or a nested key inside `figures:`.
+pub fn find_in_value(text: &str, key: &str, needle: &str) -> Option<usize> {
+    let start = find_key(text, key)?;
+    let value_start = start + key.len();
+    let end = text[value_start..]
+        .split_inclusive('\n')
+        .scan(value_start, |pos, line| {
+            let here = *pos;
+            *pos += line.len();
+            Some((here, line))
+        })
+        .skip(1)
+        .find(|(_, line)| !line.starts_with([' ', '\t', '-', '\n', '#']) && !line.is_empty())
+        .map_or(text.len(), |(here, _)| here);
+    let window = &text[value_start..end];
+    find_word(window, needle).map(|i| value_start + i)
+}
+
+/// First occurrence of `needle` not glued to other key characters (so `a` does not match in `ab`).
+fn find_word(haystack: &str, needle: &str) -> Option<usize> {
+    let is_key_char = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    haystack.match_indices(needle).map(|(i, _)| i).find(|&i| {
+        let before = haystack[..i].chars().next_back();
+        let after = haystack[i + needle.len()..].chars().next();
+        !before.is_some_and(is_key_char) && !after.is_some_and(is_key_char)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn unknown_field_is_named() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct S {
+            title: String,
+        }
+        let err = parse::<S>("title: a\ntitel: b\n").unwrap_err();
+        assert_eq!(err.unknown_field.as_deref(), Some("titel"));
+        assert_eq!(err.offset, 9);
+        assert!(!err.message.contains("at line"));
+    }
+
+    #[test]
+    fn finds_values_in_flow_and_block_lists() {
+        let text = "title: x\nthemes: [legal-aid, rule-of-law]\nfigures:\n  a: 1\n  ab: 2\ndate: d\n";
+        assert_eq!(find_key(text, "themes"), Some(9));
+        assert_eq!(
+            find_in_value(text, "themes", "rule-of-law"),
+            text.find("rule-of-law")
+        );
+        assert_eq!(find_in_value(text, "figures", "ab"), text.find("ab:"));
+        assert_eq!(find_in_value(text, "figures", "date"), None);
+        let _: BTreeMap<String, String> = parse("a: b").unwrap();
+    }
+}
