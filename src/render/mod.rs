@@ -37,6 +37,7 @@ impl<'s> Renderer<'s> {
     pub fn new(site: &'s Site, theme: &'s Theme, style: LinkStyle) -> Result<Self, RenderError> {
         let mut env = Environment::new();
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        env.set_formatter(escape_text);
         let mut problems = Diagnostics::default();
         for (name, source) in &theme.templates {
             if let Err(e) = env.add_template(name, source) {
@@ -78,6 +79,37 @@ impl<'s> Renderer<'s> {
             Ok::<(), RenderError>(())
         })?;
         Ok(pages.len() + self.theme.statics.len())
+    }
+}
+
+/// Escapes `& < > " '` in strings written into HTML and XML, and nothing else: minijinja's
+/// default also escapes `/`, which would make every relative link three times longer.
+fn escape_text(
+    out: &mut minijinja::Output,
+    state: &mut minijinja::State,
+    value: &minijinja::Value,
+) -> Result<(), minijinja::Error> {
+    let escaping = !matches!(state.auto_escape(), minijinja::AutoEscape::None);
+    match value.as_str() {
+        Some(text) if escaping && !value.is_safe() => {
+            let mut last = 0;
+            for (i, b) in text.bytes().enumerate() {
+                let entity = match b {
+                    b'&' => "&amp;",
+                    b'<' => "&lt;",
+                    b'>' => "&gt;",
+                    b'"' => "&quot;",
+                    b'\'' => "&#39;",
+                    _ => continue,
+                };
+                out.write_str(&text[last..i])?;
+                out.write_str(entity)?;
+                last = i + 1;
+            }
+            out.write_str(&text[last..])?;
+            Ok(())
+        }
+        _ => minijinja::escape_formatter(out, state, value),
     }
 }
 
