@@ -33,6 +33,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no bench/__pycache__ in the work tree
 import phrases as P  # noqa: E402
 
 YEARS = list(range(2019, 2026))
