@@ -234,8 +234,9 @@ def table(rows):
                                          for i, w in enumerate(widths)) + " |"]
     for b, r in zip(body, rows):
         if r["failed"]:
-            out.append("| " + " | ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                                         for i, (c, w) in enumerate(zip(b[:3], widths))) + " | " + b[3] + " |")
+            first = " | ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                               for i, (c, w) in enumerate(zip(b[:3], widths)))
+            out.append("| %s | %s |" % (first, b[3]))
         else:
             out.append(line(b))
     return "\n".join(out)

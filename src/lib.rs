@@ -11,6 +11,7 @@ pub mod model;
 pub mod new;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod urls;
 pub mod yaml;
 
@@ -99,7 +100,9 @@ pub fn render_into(
     sink: &dyn Sink,
     on_page: &(dyn Fn() + Sync),
 ) -> Result<usize, Error> {
-    Ok(Renderer::new(site, theme, style)?.render_all(sink, on_page)?)
+    let pages = Renderer::new(site, theme, style)?.render_all(sink, on_page)?;
+    let search = search::write(site, sink)?;
+    Ok(pages + search.files)
 }
 
 /// The whole site in memory.
@@ -129,7 +132,7 @@ pub fn build(
     let renderer = Renderer::new(&site, &theme, opts.link_style)?;
     on_start(render::all_pages(&site).len());
     output::publish(out, |sink| {
-        let files = renderer.render_all(sink, on_page)?;
+        let files = renderer.render_all(sink, on_page)? + search::write(&site, sink)?.files;
         Ok::<_, Error>(BuildSummary {
             reports: site.reports.len(),
             files,

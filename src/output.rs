@@ -37,8 +37,14 @@ pub fn check_path(path: &str) -> Result<(), OutputError> {
         && !path.starts_with('/')
         && !path.contains('\\')
         && !path.contains('\0')
-        && path.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..");
-    if ok { Ok(()) } else { Err(OutputError::UnsafePath(path.to_string())) }
+        && path
+            .split('/')
+            .all(|seg| !seg.is_empty() && seg != "." && seg != "..");
+    if ok {
+        Ok(())
+    } else {
+        Err(OutputError::UnsafePath(path.to_string()))
+    }
 }
 
 /// A built site held in memory: output path → bytes, sorted.
@@ -169,6 +175,10 @@ mod tests {
         assert_eq!(leftovers.len(), 1, "staging folder removed");
         publish::<_, OutputError>(&out, |s| s.put("b.html", b"new".to_vec())).unwrap();
         assert!(!out.join("a.html").exists());
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "old folder removed");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "old folder removed"
+        );
     }
 }

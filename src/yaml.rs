@@ -99,7 +99,8 @@ mod tests {
 
     #[test]
     fn finds_values_in_flow_and_block_lists() {
-        let text = "title: x\nthemes: [legal-aid, rule-of-law]\nfigures:\n  a: 1\n  ab: 2\ndate: d\n";
+        let text =
+            "title: x\nthemes: [legal-aid, rule-of-law]\nfigures:\n  a: 1\n  ab: 2\ndate: d\n";
         assert_eq!(find_key(text, "themes"), Some(9));
         assert_eq!(
             find_in_value(text, "themes", "rule-of-law"),

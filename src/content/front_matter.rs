@@ -28,8 +28,11 @@ pub struct Split<'a> {
 pub fn split<'a>(text: &'a str, shown: &Path) -> Result<Split<'a>, Diagnostic> {
     let first_end = text.find('\n').unwrap_or(text.len());
     if text[..first_end].trim_end() != "---" {
-        return Err(Diagnostic::at_file(shown, "missing front matter")
-            .with_hint("a report starts with a `---` line, then title, department and date, then `---`"));
+        return Err(
+            Diagnostic::at_file(shown, "missing front matter").with_hint(
+                "a report starts with a `---` line, then title, department and date, then `---`",
+            ),
+        );
     }
     let yaml_offset = (first_end + 1).min(text.len());
     let mut pos = yaml_offset;
@@ -159,7 +162,10 @@ pub fn parse_meta(
             "department",
             &raw.department,
             format!("unknown department `{}`", raw.department),
-            Some(suggest(&raw.department, config.departments.keys().map(String::as_str))),
+            Some(suggest(
+                &raw.department,
+                config.departments.keys().map(String::as_str),
+            )),
         );
     }
     if let Some(y) = raw.year
@@ -169,7 +175,9 @@ pub fn parse_meta(
             "year",
             &y.to_string(),
             format!("year {y} does not match the folder content/{year}/"),
-            Some(format!("use `year: {year}` or move the file to content/{y}/")),
+            Some(format!(
+                "use `year: {year}` or move the file to content/{y}/"
+            )),
         );
     }
     for (i, theme) in raw.themes.iter().enumerate() {
@@ -181,12 +189,22 @@ pub fn parse_meta(
                 Some(suggest(theme, config.themes.keys().map(String::as_str))),
             );
         } else if raw.themes[..i].contains(theme) {
-            error("themes", theme, format!("theme `{theme}` is listed twice"), None);
+            error(
+                "themes",
+                theme,
+                format!("theme `{theme}` is listed twice"),
+                None,
+            );
         }
     }
     let date = parse_date(&raw.date);
     if date.is_none() {
-        error("date", &raw.date, format!("`{}` is not a date", raw.date), Some("write dates as YYYY-MM-DD, e.g. 2023-03-28".into()));
+        error(
+            "date",
+            &raw.date,
+            format!("`{}` is not a date", raw.date),
+            Some("write dates as YYYY-MM-DD, e.g. 2023-03-28".into()),
+        );
     }
     for (key, value) in &raw.figures {
         if !config.figures.contains_key(key) {
@@ -197,7 +215,12 @@ pub fn parse_meta(
                 Some(suggest(key, config.figures.keys().map(String::as_str))),
             );
         } else if !value.is_finite() {
-            error("figures", key, format!("figure `{key}` is not a number"), None);
+            error(
+                "figures",
+                key,
+                format!("figure `{key}` is not a number"),
+                None,
+            );
         }
     }
     let mut revisions = Vec::new();
@@ -215,7 +238,12 @@ pub fn parse_meta(
             ),
         }
         if rev.note.trim().is_empty() {
-            error("revisions", &rev.date, "revision note is empty".into(), None);
+            error(
+                "revisions",
+                &rev.date,
+                "revision note is empty".into(),
+                None,
+            );
         }
     }
     match date {
@@ -224,7 +252,10 @@ pub fn parse_meta(
             department: raw.department,
             themes: raw.themes,
             date,
-            summary: raw.summary.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+            summary: raw
+                .summary
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
             draft: raw.draft,
             figures: raw.figures,
             revisions,
@@ -261,7 +292,9 @@ mod tests {
     #[test]
     fn unclosed_and_missing_front_matter() {
         assert_eq!(
-            split("---\ntitle: a\n", Path::new("x.md")).unwrap_err().message,
+            split("---\ntitle: a\n", Path::new("x.md"))
+                .unwrap_err()
+                .message,
             "front matter is not closed"
         );
         assert_eq!(

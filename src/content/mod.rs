@@ -49,7 +49,10 @@ pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Vec<Repor
         }
     }
     problems.extend(duplicates(&files));
-    let reports = reports.into_iter().filter(|r| opts.drafts || !r.draft).collect();
+    let reports = reports
+        .into_iter()
+        .filter(|r| opts.drafts || !r.draft)
+        .collect();
     problems.into_result(reports)
 }
 
@@ -114,7 +117,11 @@ fn duplicates(files: &[SourceFile]) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     for f in files {
         if let Some(first) = seen.insert((f.year, &f.stem, &f.lang), f) {
-            let (a, b) = if first.shown < f.shown { (first, f) } else { (f, first) };
+            let (a, b) = if first.shown < f.shown {
+                (first, f)
+            } else {
+                (f, first)
+            };
             problems.push(
                 Diagnostic::at_file(
                     &b.shown,

@@ -1,0 +1,133 @@
+//! Search: the tokenizer. The browser script (`themes/default/static/search.js`) implements the
+//! same rules; `tests/search_tokenizer_parity.rs` runs both on the same inputs.
+//!
+//! - Text is folded: NFKD (full-width letters, digits and punctuation become half-width),
+//!   combining marks dropped (diacritics), lowercase.
+//! - Han characters are indexed as single characters and as overlapping bigrams, so any run of
+//!   Han characters can be found whatever word boundaries a segmenter would draw.
+//! - Runs of ASCII letters and digits are words; English words are stemmed by [`stem`].
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// One token of folded text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Token {
+    Han(char),
+    Word(String),
+    /// Anything that separates tokens (space, punctuation); Han bigrams never cross it.
+    Break,
+}
+
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+/// Folds width, case and diacritics.
+pub fn fold(text: &str) -> String {
+    text.nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Tokens of already folded text.
+pub fn tokens(folded: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() {
+            word.push(c);
+            continue;
+        }
+        if !word.is_empty() {
+            out.push(Token::Word(std::mem::take(&mut word)));
+        }
+        if is_han(c) {
+            out.push(Token::Han(c));
+        } else if out.last() != Some(&Token::Break) {
+            out.push(Token::Break);
+        }
+    }
+    if !word.is_empty() {
+        out.push(Token::Word(word));
+    }
+    out
+}
+
+/// A light English stemmer (plurals, `-ing`, `-ed`): small enough to be written identically in
+/// the browser script, which must stem queries exactly as the index was stemmed.
+pub fn stem(word: &str) -> String {
+    let w = word;
+    let n = w.len();
+    if !w.bytes().all(|b| b.is_ascii_lowercase()) || n <= 3 {
+        return w.to_string();
+    }
+    let w = if n > 4 && w.ends_with("ies") {
+        format!("{}y", &w[..n - 3])
+    } else if w.ends_with("sses") {
+        w[..n - 2].to_string()
+    } else if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
+        w[..n - 1].to_string()
+    } else {
+        w.to_string()
+    };
+    let n = w.len();
+    if n >= 7 && w.ends_with("ing") {
+        w[..n - 3].to_string()
+    } else if n >= 6 && w.ends_with("ed") && !w.ends_with("eed") {
+        w[..n - 2].to_string()
+    } else {
+        w
+    }
+}
+
+/// An index term: `h:法` (one Han character), `b:复议` (a Han bigram) or `w:appeal` (a stemmed
+/// word).
+pub fn terms_of(tokens: &[Token], mut each: impl FnMut(String)) {
+    for (i, t) in tokens.iter().enumerate() {
+        match t {
+            Token::Han(c) => {
+                each(format!("h:{c}"));
+                if let Some(Token::Han(d)) = tokens.get(i + 1) {
+                    each(format!("b:{c}{d}"));
+                }
+            }
+            Token::Word(w) => each(format!("w:{}", stem(w))),
+            Token::Break => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_width_case_and_diacritics() {
+        assert_eq!(fold("２０２２年ＡＢＣ，Café"), "2022年abc,cafe");
+    }
+
+    #[test]
+    fn stems_plurals_and_endings() {
+        assert_eq!(stem("appeals"), "appeal");
+        assert_eq!(stem("mediators"), "mediator");
+        assert_eq!(stem("policies"), "policy");
+        assert_eq!(stem("appealed"), "appeal");
+        assert_eq!(stem("processing"), "process");
+        assert_eq!(stem("status"), "status");
+        assert_eq!(stem("law"), "law");
+    }
+
+    #[test]
+    fn han_bigrams_do_not_cross_punctuation() {
+        let mut terms = Vec::new();
+        terms_of(&tokens(&fold("行政，复议")), |t| terms.push(t));
+        assert!(terms.contains(&"b:行政".to_string()));
+        assert!(!terms.contains(&"b:政复".to_string()));
+        let mut terms = Vec::new();
+        terms_of(&tokens(&fold("司警联调机制")), |t| terms.push(t));
+        assert!(terms.contains(&"b:调机".to_string()));
+    }
+}

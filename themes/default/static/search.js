@@ -1,0 +1,342 @@
+// gongkai search: reads the static index written by `gongkai build` (see src/search/mod.rs).
+// No framework, no WebAssembly, nothing from another host; data files are loaded with <script>
+// elements so this works under `default-src 'self'` and from file://.
+(function () {
+  "use strict";
+  var app = document.getElementById("search-app");
+  if (!app) return;
+  var lang = app.getAttribute("data-lang");
+  var root = app.getAttribute("data-root") || "";
+  var base = root + lang + "/search/";
+  var fileMode = location.protocol === "file:";
+  var T = JSON.parse(app.getAttribute("data-strings") || "{}");
+  var PAGE = 10;
+
+  // ---- loading data files -------------------------------------------------------------
+  var cache = {};
+  window.__gk = function (name, data) {
+    var entry = cache[name];
+    if (entry) entry.resolve(data);
+  };
+  function load(name) {
+    if (cache[name]) return cache[name].promise;
+    var entry = {};
+    entry.promise = new Promise(function (resolve, reject) {
+      entry.resolve = resolve;
+      var s = document.createElement("script");
+      s.src = base + name + ".js";
+      s.onerror = function () { reject(new Error("cannot load " + name)); };
+      document.head.appendChild(s);
+    });
+    cache[name] = entry;
+    return entry.promise;
+  }
+
+  // ---- tokenizer: the same rules as src/search/tokenize.rs ----------------------------
+  function fold(s) { return s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase(); }
+  function isHan(c) {
+    var n = c.codePointAt(0);
+    return (n >= 0x3400 && n <= 0x4dbf) || (n >= 0x4e00 && n <= 0x9fff) ||
+      (n >= 0xf900 && n <= 0xfaff) || (n >= 0x20000 && n <= 0x2fa1f);
+  }
+  function isWordChar(c) { return /^[a-z0-9]$/.test(c); }
+  function tokens(folded) {
+    var out = [], word = "";
+    for (var c of folded) {
+      if (isWordChar(c)) { word += c; continue; }
+      if (word) { out.push({ w: word }); word = ""; }
+      if (isHan(c)) out.push({ h: c });
+      else if (out.length && !out[out.length - 1].br) out.push({ br: true });
+    }
+    if (word) out.push({ w: word });
+    return out;
+  }
+  function stem(w) {
+    var n = w.length;
+    if (!/^[a-z]+$/.test(w) || n <= 3) return w;
+    if (n > 4 && w.endsWith("ies")) w = w.slice(0, -3) + "y";
+    else if (w.endsWith("sses")) w = w.slice(0, -2);
+    else if (w.endsWith("s") && !w.endsWith("ss") && !w.endsWith("us") && !w.endsWith("is")) w = w.slice(0, -1);
+    n = w.length;
+    if (n >= 7 && w.endsWith("ing")) return w.slice(0, -3);
+    if (n >= 6 && w.endsWith("ed") && !w.endsWith("eed")) return w.slice(0, -2);
+    return w;
+  }
+  function queryTerms(toks) {
+    var out = [];
+    for (var i = 0; i < toks.length;) {
+      var t = toks[i];
+      if (t.h) {
+        var run = [t.h];
+        while (toks[i + run.length] && toks[i + run.length].h) run.push(toks[i + run.length].h);
+        if (run.length === 1) out.push("h:" + run[0]);
+        else for (var j = 0; j + 1 < run.length; j++) out.push("b:" + run[j] + run[j + 1]);
+        i += run.length;
+      } else if (t.w) { out.push("w:" + stem(t.w)); i++; } else i++;
+    }
+    return out;
+  }
+  // A query is phrases: quoted strings, and whitespace-separated segments.
+  function parseQuery(q) {
+    var phrases = [], re = /"([^"]*)"|(\S+)/g, m;
+    while ((m = re.exec(q))) {
+      var text = fold(m[1] !== undefined ? m[1] : m[2]);
+      var toks = tokens(text).filter(function (t) { return !t.br || m[1] !== undefined; });
+      var terms = queryTerms(toks);
+      if (terms.length) phrases.push({ toks: toks, terms: terms, exact: needsCheck(toks) });
+    }
+    return phrases;
+  }
+  // Single terms match exactly by the index; longer phrases are confirmed against the text.
+  function needsCheck(toks) {
+    var n = toks.filter(function (t) { return !t.br; }).length;
+    var hanRun = toks.every(function (t) { return t.h; });
+    return !(n === 1 || (hanRun && n === 2));
+  }
+
+  // ---- postings -------------------------------------------------------------------------
+  function fnv1a(s) {
+    var bytes = new TextEncoder().encode(s), h = 0x811c9dc5;
+    for (var i = 0; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
+    return h >>> 0;
+  }
+  function decode(b64) {
+    var s = atob(b64.replace(/-/g, "+").replace(/_/g, "/")), out = [], v = 0, shift = 0;
+    for (var i = 0; i < s.length; i++) {
+      var b = s.charCodeAt(i);
+      v += (b & 0x7f) * Math.pow(2, shift);
+      if (b & 0x80) shift += 7; else { out.push(v); v = 0; shift = 0; }
+    }
+    var docs = new Map(), doc = 0;
+    for (var k = 0; k + 5 < out.length + 0; k += 6) {
+      doc += out[k];
+      docs.set(doc, { tf: out[k + 1], packs: out[k + 2], fields: out[k + 3], dept: out[k + 4], themes: out[k + 5] });
+    }
+    return docs;
+  }
+  function postings(meta, term) {
+    return load("t/" + (fnv1a(term) % meta.k)).then(function (bucket) {
+      return bucket[term] ? decode(bucket[term]) : new Map();
+    });
+  }
+  function yearOf(meta, doc) {
+    for (var i = 0; i < meta.years.length; i++) {
+      var y = meta.years[i];
+      if (doc >= y[1] && doc < y[2]) return y[0];
+    }
+    return 0;
+  }
+  function hasTheme(mask, i) { return Math.floor(mask / Math.pow(2, i)) % 2 === 1; }
+
+  // ---- searching ------------------------------------------------------------------------
+  function search(meta, q) {
+    var phrases = parseQuery(q);
+    if (!phrases.length) return Promise.resolve({ phrases: phrases, hits: [] });
+    var terms = [];
+    phrases.forEach(function (p) { p.terms.forEach(function (t) { if (terms.indexOf(t) < 0) terms.push(t); }); });
+    return Promise.all(terms.map(function (t) { return postings(meta, t); })).then(function (lists) {
+      var byTerm = {};
+      terms.forEach(function (t, i) { byTerm[t] = lists[i]; });
+      lists.sort(function (a, b) { return a.size - b.size; });
+      var hits = [];
+      lists[0].forEach(function (first, doc) {
+        var score = 0, common = 0xffffffff, any = 0;
+        for (var i = 0; i < terms.length; i++) {
+          var p = byTerm[terms[i]].get(doc);
+          if (!p) return;
+          score += (p.fields & 1 ? 100 : 0) + (p.fields & 2 ? 20 : 0) + Math.log(1 + p.tf);
+          common = (common & p.packs) >>> 0;
+          any = (any | p.packs) >>> 0;
+        }
+        if (common && terms.length > 1) score += 30;
+        hits.push({ doc: doc, score: score, packs: common || any, dept: first.dept, themes: first.themes, year: yearOf(meta, doc) });
+      });
+      hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+      return { phrases: phrases, hits: hits };
+    });
+  }
+
+  // Folded text with a map back to the original, so matches can be marked in the original.
+  function foldMap(text) {
+    var folded = "", map = [], i = 0;
+    for (var c of text) {
+      var f = fold(c);
+      for (var k = 0; k < f.length; k++) map.push(i);
+      folded += f;
+      i += c.length;
+    }
+    map.push(text.length);
+    return { folded: folded, map: map };
+  }
+  function needle(p) {
+    return p.toks.map(function (t) { return t.h || t.w || " "; }).join("").trim();
+  }
+  // Finds the phrases in a pack: the section and the ranges to mark.
+  function locate(pack, phrases) {
+    var best = null;
+    pack.s.forEach(function (sec) {
+      var fm = foldMap(sec.text), ranges = [], all = true;
+      phrases.forEach(function (p) {
+        var n = needle(p), at = fm.folded.indexOf(n), found = false;
+        if (p.toks.some(function (t) { return t.w; }) && !p.toks.some(function (t) { return t.h; })) {
+          var re = new RegExp("(^|[^a-z0-9])(" + p.toks.filter(function (t) { return t.w; }).map(function (t) { return stem(t.w).replace(/[^a-z0-9]/g, ""); }).join("[a-z0-9]*[^a-z0-9]+") + "[a-z0-9]*)", "g");
+          var m;
+          while ((m = re.exec(fm.folded))) { var s0 = m.index + m[1].length; ranges.push([fm.map[s0], fm.map[s0 + m[2].length]]); found = true; }
+        } else {
+          while (at >= 0 && n) { ranges.push([fm.map[at], fm.map[at + n.length]]); found = true; at = fm.folded.indexOf(n, at + n.length); }
+        }
+        if (!found) all = false;
+      });
+      if (ranges.length && (!best || (all && !best.all))) best = { sec: sec, ranges: ranges, all: all };
+    });
+    return best;
+  }
+  function firstBit(mask) { for (var i = 0; i < 32; i++) if (hasTheme(mask, i)) return i; return 0; }
+  function excerptOf(meta, hit, phrases) {
+    return load("p/" + hit.doc + "-" + firstBit(hit.packs)).then(function (pack) {
+      var found = locate(pack, phrases);
+      var mustCheck = phrases.some(function (p) { return p.exact; });
+      if (mustCheck && (!found || !found.all)) return null;
+      return { pack: pack, found: found };
+    });
+  }
+
+  // ---- rendering ------------------------------------------------------------------------
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    for (var k in attrs || {}) e.setAttribute(k, attrs[k]);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  function pageUrl(u, id) {
+    return root + u + (fileMode ? "index.html" : "") + (id ? "#" + encodeURIComponent(id) : "");
+  }
+  function excerptNode(found) {
+    var p = el("p", { "class": "excerpt" });
+    if (!found) return p;
+    var text = found.sec.text, r = found.ranges.slice().sort(function (a, b) { return a[0] - b[0]; });
+    var start = Math.max(0, r[0][0] - 60), end = Math.min(text.length, r[0][1] + 120);
+    if (start > 0) p.appendChild(document.createTextNode("…"));
+    var pos = start;
+    r.forEach(function (x) {
+      if (x[0] < pos || x[1] > end) return;
+      p.appendChild(document.createTextNode(text.slice(pos, x[0])));
+      p.appendChild(el("mark", {}, text.slice(x[0], x[1])));
+      pos = x[1];
+    });
+    p.appendChild(document.createTextNode(text.slice(pos, end)));
+    if (end < text.length) p.appendChild(document.createTextNode("…"));
+    return p;
+  }
+
+  var form = el("form", { role: "search", "class": "search-form" });
+  var label = el("label", { "for": "search-q" }, T.label || "Search");
+  var input = el("input", { id: "search-q", type: "search", name: "q", autocomplete: "off" });
+  form.appendChild(label);
+  form.appendChild(input);
+  var filters = el("div", { "class": "filters" });
+  form.appendChild(filters);
+  var status = el("p", { id: "search-status", role: "status", "aria-live": "polite" });
+  var list = el("ol", { "class": "search-results", "aria-labelledby": "search-status" });
+  var more = el("button", { type: "button", hidden: "" }, T.more || "More results");
+  app.appendChild(form);
+  app.appendChild(status);
+  app.appendChild(list);
+  app.appendChild(more);
+  form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
+
+  var params = new URLSearchParams(location.search);
+  input.value = params.get("q") || "";
+  var state = { year: params.get("year") || "", department: params.get("department") || "", theme: params.get("theme") || "" };
+  var generation = 0, timer = null, current = null, shown = 0;
+
+  function select(name, options, value, labelText) {
+    var wrap = el("label", {}, labelText + " ");
+    var s = el("select", { name: name });
+    s.appendChild(el("option", { value: "" }, T.all || "All"));
+    options.forEach(function (o) {
+      var opt = el("option", { value: o[0] }, o[1] + " (" + o[2] + ")");
+      if (String(o[0]) === value) opt.selected = true;
+      s.appendChild(opt);
+    });
+    s.addEventListener("change", function () { state[name] = s.value; update(); });
+    wrap.appendChild(s);
+    return wrap;
+  }
+  function keep() {
+    var p = new URLSearchParams();
+    if (input.value) p.set("q", input.value);
+    ["year", "department", "theme"].forEach(function (k) { if (state[k]) p.set(k, state[k]); });
+    var qs = p.toString();
+    try { history.replaceState(null, "", location.pathname + (qs ? "?" + qs : "")); } catch (e) { /* some file:// setups refuse */ }
+  }
+  function update() { keep(); render(); }
+
+  function passes(meta, h, skip) {
+    if (skip !== "year" && state.year && String(h.year) !== state.year) return false;
+    if (skip !== "department" && state.department && meta.departments[h.dept] && meta.departments[h.dept][0] !== state.department) return false;
+    if (skip !== "theme" && state.theme) {
+      var ti = meta.themes.findIndex(function (t) { return t[0] === state.theme; });
+      if (ti >= 0 && !hasTheme(h.themes, ti)) return false;
+    }
+    return true;
+  }
+  function render() {
+    if (!current) return;
+    var meta = current.meta, hits = current.result.hits;
+    filters.textContent = "";
+    var years = {}, depts = {}, themes = {};
+    hits.forEach(function (h) {
+      if (passes(meta, h, "year")) years[h.year] = (years[h.year] || 0) + 1;
+      if (passes(meta, h, "department")) depts[h.dept] = (depts[h.dept] || 0) + 1;
+      if (passes(meta, h, "theme")) meta.themes.forEach(function (t, i) { if (hasTheme(h.themes, i)) themes[i] = (themes[i] || 0) + 1; });
+    });
+    if (hits.length) {
+      filters.appendChild(select("year", meta.years.filter(function (y) { return years[y[0]]; }).map(function (y) { return [y[0], y[0], years[y[0]]]; }), state.year, T.year || "Year"));
+      filters.appendChild(select("department", meta.departments.map(function (d, i) { return [d[0], d[1], depts[i] || 0]; }).filter(function (o) { return o[2]; }), state.department, T.department || "Department"));
+      filters.appendChild(select("theme", meta.themes.map(function (t, i) { return [t[0], t[1], themes[i] || 0]; }).filter(function (o) { return o[2]; }), state.theme, T.theme || "Theme"));
+    }
+    current.filtered = hits.filter(function (h) { return passes(meta, h); });
+    list.textContent = "";
+    shown = 0;
+    showMore(current.gen);
+  }
+  function showMore(gen) {
+    var meta = current.meta, phrases = current.result.phrases, pending = current.filtered.slice(shown, shown + PAGE);
+    shown += pending.length;
+    Promise.all(pending.map(function (h) { return excerptOf(meta, h, phrases).catch(function () { return null; }); })).then(function (ex) {
+      if (gen !== generation) return;
+      pending.forEach(function (h, i) {
+        if (!ex[i]) { h.rejected = true; return; }
+        var pack = ex[i].pack, found = ex[i].found;
+        var li = el("li");
+        var h3 = el("h3");
+        h3.appendChild(el("a", { href: pageUrl(pack.u, found && found.sec.id) }, pack.t));
+        li.appendChild(h3);
+        var d = meta.departments[pack.d];
+        li.appendChild(el("p", { "class": "meta" }, (d ? d[1] : "") + " · " + pack.y));
+        li.appendChild(excerptNode(found));
+        list.appendChild(li);
+      });
+      var total = current.filtered.filter(function (h) { return !h.rejected; }).length;
+      status.textContent = input.value.trim() ? (T.results || "{n} results").replace("{n}", total) : "";
+      if (shown < current.filtered.length) more.removeAttribute("hidden"); else more.setAttribute("hidden", "");
+    });
+  }
+  more.addEventListener("click", function () { if (current) showMore(current.gen); });
+
+  function run() {
+    var gen = ++generation, q = input.value;
+    keep();
+    if (!q.trim()) { current = null; list.textContent = ""; filters.textContent = ""; status.textContent = ""; more.setAttribute("hidden", ""); return; }
+    load("meta").then(function (meta) {
+      return search(meta, q).then(function (result) {
+        if (gen !== generation) return;
+        current = { meta: meta, result: result, gen: gen };
+        render();
+      });
+    }).catch(function () { status.textContent = T.error || "Search is unavailable."; });
+  }
+  input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 40); });
+  if (input.value) run();
+})();
