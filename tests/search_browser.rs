@@ -1,0 +1,259 @@
+//! Search in real headless Chromium (driven through chromedriver): typing, filters kept in the
+//! address, `<mark>` in excerpts; over HTTP (loopback) and from `file://`.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+struct Driver(Child);
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn browser() -> (Client, Driver, tempfile::TempDir) {
+    let port = free_port();
+    let driver = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver must be installed (apt-get install chromium chromium-driver)");
+    let profile = tempfile::tempdir().unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run",
+                     format!("--user-data-dir={}", profile.path().display())]
+        }),
+    );
+    for _ in 0..50 {
+        if let Ok(c) = ClientBuilder::native()
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            return (c, Driver(driver), profile);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("could not connect to chromedriver");
+}
+
+/// A tiny static file server on loopback for the built site.
+fn serve(dir: PathBuf) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let dir = dir.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(&stream);
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    return;
+                }
+                let path = line
+                    .split(' ')
+                    .nth(1)
+                    .unwrap_or("/")
+                    .split('?')
+                    .next()
+                    .unwrap_or("/")
+                    .to_string();
+                let mut file = dir.join(path.trim_start_matches('/'));
+                if path.ends_with('/') {
+                    file = file.join("index.html");
+                }
+                let (status, body) = match std::fs::read(&file) {
+                    Ok(b) if !path.contains("..") => ("200 OK", b),
+                    _ => ("404 Not Found", Vec::new()),
+                };
+                let kind = if path.ends_with(".js") {
+                    "text/javascript"
+                } else if path.ends_with(".css") {
+                    "text/css"
+                } else {
+                    "text/html; charset=utf-8"
+                };
+                let mut s = &stream;
+                let _ = write!(
+                    s,
+                    "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Security-Policy: default-src 'self'\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = s.write_all(&body);
+            });
+        }
+    });
+    port
+}
+
+fn build_sample() -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    gongkai::build(
+        &gongkai::BuildOptions::new(root),
+        &out.path().join("public"),
+        &|_| {},
+        &|| {},
+    )
+    .unwrap();
+    out
+}
+
+async fn wait_for_status(c: &Client) -> String {
+    for _ in 0..100 {
+        let text = c
+            .find(Locator::Id("search-status"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if !text.is_empty() {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no search status appeared");
+}
+
+async fn marks(c: &Client) -> Vec<String> {
+    let mut out = Vec::new();
+    for m in c
+        .find_all(Locator::Css(".search-results mark"))
+        .await
+        .unwrap()
+    {
+        out.push(m.text().await.unwrap());
+    }
+    out
+}
+
+async fn result_years(c: &Client) -> Vec<String> {
+    let mut out = Vec::new();
+    for m in c
+        .find_all(Locator::Css(".search-results .meta"))
+        .await
+        .unwrap()
+    {
+        out.push(m.text().await.unwrap());
+    }
+    out
+}
+
+async fn type_query_and_filter(c: &Client, base: &str) {
+    c.goto(&format!("{base}zh/search/index.html"))
+        .await
+        .unwrap();
+    let input = c.find(Locator::Id("search-q")).await.unwrap();
+    input.send_keys("复议").await.unwrap();
+    let status = wait_for_status(c).await;
+    assert_eq!(status, "共4条结果");
+    let m = marks(c).await;
+    assert!(!m.is_empty() && m.iter().all(|t| t == "复议"), "{m:?}");
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .contains("q=%E5%A4%8D%E8%AE%AE")
+    );
+
+    // A filter narrows the results, shows counts and is kept in the address.
+    let select = c.find(Locator::Css("select[name=year]")).await.unwrap();
+    let option = select
+        .find(Locator::Css("option[value='2022']"))
+        .await
+        .unwrap();
+    assert_eq!(option.text().await.unwrap(), "2022 (1)");
+    select.select_by_value("2022").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let years = result_years(c).await;
+    assert_eq!(years.len(), 1);
+    assert!(years[0].ends_with("2022"), "{years:?}");
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .contains("year=2022")
+    );
+    // Results link to the nearest heading.
+    let href = c
+        .find(Locator::Css(".search-results a"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        href.contains("2022/justice-bureau/") && href.contains('#'),
+        "{href}"
+    );
+}
+
+async fn address_query_and_phrases(c: &Client, base: &str) {
+    // A run that crosses word boundaries, read from the address.
+    c.goto(&format!(
+        "{base}zh/search/index.html?q=%E8%B0%83%E6%9C%BA%E5%88%B6"
+    ))
+    .await
+    .unwrap();
+    wait_for_status(c).await;
+    assert!(marks(c).await.iter().all(|t| t == "调机制"));
+    assert!(!marks(c).await.is_empty());
+    // A word in no report finds nothing.
+    c.goto(&format!(
+        "{base}zh/search/index.html?q=%E6%A0%B8%E7%94%B5%E7%AB%99"
+    ))
+    .await
+    .unwrap();
+    assert_eq!(wait_for_status(c).await, "共0条结果");
+    // English: stemming and case folding.
+    c.goto(&format!("{base}en/search/index.html?q=MEDIATOR"))
+        .await
+        .unwrap();
+    let status = wait_for_status(c).await;
+    assert_ne!(status, "0 results");
+    assert!(
+        marks(c)
+            .await
+            .iter()
+            .any(|t| t.to_lowercase().starts_with("mediator"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_works_over_http_and_from_file() {
+    let site = build_sample();
+    let public = site.path().join("public");
+    let (c, _driver, _profile) = browser().await;
+    let file_base = format!("file://{}/", public.display());
+    type_query_and_filter(&c, &file_base).await;
+    address_query_and_phrases(&c, &file_base).await;
+    let port = serve(public.clone());
+    let http_base = format!("http://127.0.0.1:{port}/");
+    type_query_and_filter(&c, &http_base).await;
+    address_query_and_phrases(&c, &http_base).await;
+    c.close().await.unwrap();
+}
