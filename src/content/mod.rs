@@ -11,7 +11,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-pub use discover::{CONTENT_DIR, SourceFile, discover, is_ignored};
+pub use discover::{CONTENT_DIR, SourceFile, discover, is_ignored, place};
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -112,7 +112,7 @@ pub fn load_one(
 }
 
 /// Two files that are the same (year, stem, language), e.g. `a.md` and `a.zh.md`.
-fn duplicates(files: &[SourceFile]) -> Vec<Diagnostic> {
+pub fn duplicates(files: &[SourceFile]) -> Vec<Diagnostic> {
     let mut seen: HashMap<(u16, &str, &str), &SourceFile> = HashMap::new();
     let mut problems = Vec::new();
     for f in files {
