@@ -12,6 +12,7 @@ pub mod new;
 pub mod output;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod urls;
 pub mod yaml;
 

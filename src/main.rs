@@ -1,6 +1,7 @@
 //! The `gongkai` command line: parse arguments, call the library, print diagnostics.
 
 use std::io::IsTerminal;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::OnceLock;
@@ -52,6 +53,22 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Preview: build in memory, serve, watch the files and reload open pages on every save.
+    Serve {
+        #[command(flatten)]
+        root: RootArg,
+        /// Address to listen on; anything but loopback lets other machines read the preview.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+        #[arg(long, default_value_t = 4000)]
+        port: u16,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Include reports marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Write a new report file with its front matter filled in.
     New {
         year: u16,
@@ -71,6 +88,16 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    if let Command::Serve {
+        root,
+        bind,
+        port,
+        open,
+        drafts,
+    } = cli.command
+    {
+        return serve(root.root, bind, port, open, drafts, color);
+    }
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Error::Site(d)) => {
@@ -138,6 +165,7 @@ fn run(command: Command) -> Result<(), Error> {
             );
             Ok(())
         }
+        Command::Serve { .. } => unreachable!("handled in main"),
         Command::New {
             year,
             stem,
@@ -166,6 +194,74 @@ fn run(command: Command) -> Result<(), Error> {
             Ok(())
         }
     }
+}
+
+/// `gongkai serve`: runs until Ctrl-C. Content and template errors are shown in the browser and
+/// here, and never stop the server; a port in use does (exit 1).
+fn serve(
+    root: PathBuf,
+    bind: IpAddr,
+    port: u16,
+    open: bool,
+    drafts: bool,
+    color: bool,
+) -> ExitCode {
+    use gongkai::serve::{Notice, Outcome, ServeOptions};
+    let on_notice = move |n: &Notice<'_>| match n {
+        Notice::Built {
+            applied,
+            elapsed,
+            initial,
+        } => {
+            let ms = elapsed.as_secs_f64() * 1000.0;
+            match &applied.outcome {
+                Outcome::Broken(d) => eprint!("{}", d.render(color)),
+                Outcome::Changed(files) if *initial => {
+                    eprintln!("built {} files in {ms:.0} ms", files.len())
+                }
+                Outcome::Changed(files) => {
+                    eprintln!("rebuilt in {ms:.0} ms: {} files changed", files.len())
+                }
+                Outcome::Unchanged if applied.recovered => eprintln!("fixed ({ms:.0} ms)"),
+                Outcome::Unchanged => {}
+            }
+        }
+        Notice::Indexed { languages, elapsed } if *languages > 0 => {
+            eprintln!(
+                "search index updated ({languages} languages, {:.1} s)",
+                elapsed.as_secs_f64()
+            );
+        }
+        Notice::Indexed { .. } => {}
+    };
+    let mut opts = ServeOptions::new(root);
+    opts.build.drafts = drafts;
+    opts.bind = bind;
+    opts.port = port;
+    opts.on_notice = Some(std::sync::Arc::new(on_notice));
+    if !bind.is_loopback() {
+        eprintln!(
+            "warning: listening on {bind}, not loopback: anyone who can reach this machine can read the preview, drafts included"
+        );
+    }
+    let preview = match gongkai::serve::start(opts) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let url = preview.url();
+    println!("serving at {url} (Ctrl-C to stop)");
+    if open && let Err(e) = opener::open_browser(&url) {
+        eprintln!("warning: cannot open a browser: {e}");
+    }
+    if let Err(e) = preview.wait_for_ctrl_c() {
+        eprintln!("warning: cannot wait for Ctrl-C: {e}");
+    }
+    eprintln!("stopping");
+    preview.shutdown();
+    ExitCode::SUCCESS
 }
 
 /// Today's date for a new report's `date:` (the author corrects it before publishing).

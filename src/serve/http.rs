@@ -1,0 +1,417 @@
+//! Preview: the HTTP side (axum). Serves the published files from memory, adds the reload script
+//! (and, while the site has errors, the error overlay) to HTML responses, and streams rebuild
+//! events to open pages as Server-Sent Events.
+//!
+//! Request paths are decoded and looked up in the in-memory map, never on disk; a path that is
+//! not a plain path inside the site (`..`, `.`, encoded slashes or backslashes, NUL, empty
+//! segments) is a 404 before any lookup.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::sse::{self, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::Stream;
+use serde_json::json;
+use tokio::sync::{broadcast, watch};
+
+use super::published::{Published, Shared};
+
+pub const EVENTS_PATH: &str = "/__gongkai/events";
+pub const SCRIPT_PATH: &str = "/__gongkai/reload.js";
+pub const OVERLAY_CSS_PATH: &str = "/__gongkai/overlay.css";
+const RELOAD_JS: &str = include_str!("reload.js");
+const OVERLAY_CSS: &str = include_str!("overlay.css");
+/// What pages are served under: scripts and styles from this server only.
+pub const CSP: &str = "default-src 'self'";
+
+/// What open pages are told.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// Sent first on every connection: the version being served and the error, if any. A page
+    /// of another version reloads (it missed an event while disconnected).
+    Hello { version: u64, error: Option<String> },
+    /// Pages changed: reload.
+    Reload { version: u64 },
+    /// Only stylesheets changed: swap them without a reload.
+    Css { version: u64, paths: Vec<String> },
+    /// The latest edit broke the build: show this error over the page.
+    Broken { message: String },
+    /// The search index was brought up to date (pages need not reload).
+    Index,
+}
+
+impl Event {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Event::Hello { .. } => "hello",
+            Event::Reload { .. } => "reload",
+            Event::Css { .. } => "css",
+            Event::Broken { .. } => "broken",
+            Event::Index => "index",
+        }
+    }
+
+    fn data(&self) -> serde_json::Value {
+        match self {
+            Event::Hello { version, error } => json!({ "version": version, "error": error }),
+            Event::Reload { version } => json!({ "version": version }),
+            Event::Css { version, paths } => json!({ "version": version, "paths": paths }),
+            Event::Broken { message } => json!({ "message": message }),
+            Event::Index => json!({}),
+        }
+    }
+
+    fn to_sse(&self) -> sse::Event {
+        sse::Event::default()
+            .event(self.name())
+            .data(self.data().to_string())
+    }
+}
+
+pub struct AppState {
+    pub published: Shared,
+    pub events: broadcast::Sender<Event>,
+    pub shutdown: watch::Receiver<bool>,
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new().fallback(handle).with_state(Arc::new(state))
+}
+
+async fn handle(State(app): State<Arc<AppState>>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n");
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    match uri.path() {
+        EVENTS_PATH => events(&app).into_response(),
+        SCRIPT_PATH => asset(RELOAD_JS, "text/javascript; charset=utf-8"),
+        OVERLAY_CSS_PATH => asset(OVERLAY_CSS, "text/css; charset=utf-8"),
+        path => {
+            let published = app.published.read().unwrap_or_else(|e| e.into_inner());
+            file(&published, path, uri.query())
+        }
+    }
+}
+
+fn file(p: &Published, raw_path: &str, query: Option<&str>) -> Response {
+    if !p.is_ready() {
+        // No good build yet: every address shows the error, and reloads once it is fixed.
+        let page = inject(FALLBACK_PAGE.as_bytes(), p.version, p.error.as_deref());
+        return respond(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "index.html",
+            Bytes::from(page),
+        );
+    }
+    let Some(key) = site_path(raw_path) else {
+        return not_found(p);
+    };
+    if let Some(bytes) = p.get(&key) {
+        let body = if key.ends_with(".html") {
+            Bytes::from(inject(bytes, p.version, p.error.as_deref()))
+        } else {
+            bytes.clone()
+        };
+        return respond(StatusCode::OK, &key, body);
+    }
+    // A folder asked for without its slash: redirect, so the page's relative links work.
+    if !key.ends_with("index.html") && p.get(&format!("{key}/index.html")).is_some() {
+        let mut to = format!("{}/", raw_path.trim_end_matches('/'));
+        if let Some(q) = query {
+            to = format!("{to}?{q}");
+        }
+        let mut r = plain(StatusCode::FOUND, "");
+        if let Ok(v) = HeaderValue::from_str(&to) {
+            r.headers_mut().insert(header::LOCATION, v);
+        }
+        return r;
+    }
+    not_found(p)
+}
+
+fn not_found(p: &Published) -> Response {
+    match p.files.get("404.html") {
+        Some(page) => respond(
+            StatusCode::NOT_FOUND,
+            "404.html",
+            Bytes::from(inject(page, p.version, p.error.as_deref())),
+        ),
+        None => plain(StatusCode::NOT_FOUND, "not found\n"),
+    }
+}
+
+/// The output path a request path names, or `None` when it is not a plain path inside the
+/// site. A folder (`/zh/2022/`, `/`) names its `index.html`.
+pub fn site_path(raw: &str) -> Option<String> {
+    let rest = raw.strip_prefix('/')?;
+    let segments: Vec<&str> = rest.split('/').collect();
+    let mut key = Vec::with_capacity(segments.len());
+    for (i, seg) in segments.iter().enumerate() {
+        if seg.is_empty() {
+            // Only the end may be empty: `/zh/2022/` is a folder, `/zh//2022` is not a path.
+            if i + 1 == segments.len() {
+                break;
+            }
+            return None;
+        }
+        let decoded = percent_decode(seg)?;
+        let plain = !decoded.is_empty()
+            && decoded != "."
+            && decoded != ".."
+            && !decoded.contains(['/', '\\'])
+            && !decoded.chars().any(char::is_control);
+        if !plain {
+            return None;
+        }
+        key.push(decoded);
+    }
+    let mut key = key.join("/");
+    if rest.is_empty() || rest.ends_with('/') {
+        if !key.is_empty() {
+            key.push('/');
+        }
+        key.push_str("index.html");
+    }
+    Some(key)
+}
+
+/// `%XX` escapes decoded; `None` for a broken escape or bytes that are not UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The page with the reload script (and the error overlay) added before `</body>`.
+pub fn inject(html: &[u8], version: u64, error: Option<&str>) -> Vec<u8> {
+    let mut snippet = format!("<link rel=\"stylesheet\" href=\"{OVERLAY_CSS_PATH}\">\n");
+    if let Some(message) = error {
+        snippet.push_str(&overlay(message));
+    }
+    snippet.push_str(&format!(
+        "<script src=\"{SCRIPT_PATH}\" data-version=\"{version}\"></script>\n"
+    ));
+    let at = rfind_ascii_ci(html, b"</body>").unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + snippet.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(snippet.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+/// The error shown over the page (the script builds the same one from a `broken` event).
+fn overlay(message: &str) -> String {
+    format!(
+        "<div id=\"gongkai-overlay\" role=\"alert\"><div class=\"gongkai-overlay-box\">\
+         <p class=\"gongkai-overlay-title\">gongkai: this edit broke the build; the page shows the last good build</p>\
+         <pre>{}</pre></div></div>\n",
+        escape_html(message)
+    )
+}
+
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn rfind_ascii_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    (0..=hay.len().checked_sub(needle.len())?)
+        .rev()
+        .find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
+}
+
+const FALLBACK_PAGE: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+    <title>gongkai: the site has errors</title>\n</head>\n<body>\n\
+    <main><h1>The site has errors</h1><p>Fix them and this page reloads by itself.</p></main>\n</body>\n</html>\n";
+
+fn content_type(path: &str) -> &'static str {
+    let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
+    match ext.to_ascii_lowercase().as_str() {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "pdf" => "application/pdf",
+        _ => "application/octet-stream",
+    }
+}
+
+fn respond(status: StatusCode, path: &str, body: Bytes) -> Response {
+    let mut r = Response::new(Body::from(body));
+    *r.status_mut() = status;
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type(path)),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if path.ends_with(".html") {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        );
+    }
+    r
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response {
+    respond(status, "x.txt", Bytes::from_static(text.as_bytes()))
+}
+
+fn asset(text: &'static str, kind: &'static str) -> Response {
+    let mut r = respond(StatusCode::OK, "x", Bytes::from_static(text.as_bytes()));
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    r
+}
+
+/// The event stream of one page: `hello`, then every event until the server stops.
+fn events(app: &AppState) -> Sse<impl Stream<Item = Result<sse::Event, Infallible>> + use<>> {
+    let rx = app.events.subscribe();
+    let hello = {
+        let p = app.published.read().unwrap_or_else(|e| e.into_inner());
+        Event::Hello {
+            version: p.version,
+            error: p.error.clone(),
+        }
+    };
+    let shutdown = app.shutdown.clone();
+    let stream = futures_util::stream::unfold(
+        (Some(hello), rx, shutdown),
+        |(hello, mut rx, mut shutdown)| async move {
+            if let Some(h) = hello {
+                return Some((Ok(h.to_sse()), (None, rx, shutdown)));
+            }
+            if *shutdown.borrow() {
+                return None;
+            }
+            let event = tokio::select! {
+                _ = shutdown.changed() => return None,
+                r = rx.recv() => match r {
+                    Ok(e) => e,
+                    // Missed events: reloading is always right.
+                    Err(broadcast::error::RecvError::Lagged(_)) => Event::Reload { version: 0 },
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                },
+            };
+            Some((Ok(event.to_sse()), (None, rx, shutdown)))
+        },
+    );
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_paths_map_to_output_files() {
+        assert_eq!(site_path("/").as_deref(), Some("index.html"));
+        assert_eq!(site_path("/zh/").as_deref(), Some("zh/index.html"));
+        assert_eq!(
+            site_path("/zh/2022/justice-bureau/").as_deref(),
+            Some("zh/2022/justice-bureau/index.html")
+        );
+        assert_eq!(site_path("/zh/2022").as_deref(), Some("zh/2022"));
+        assert_eq!(
+            site_path("/static/style.css").as_deref(),
+            Some("static/style.css")
+        );
+        assert_eq!(
+            site_path("/zh/%E6%90%9C/").as_deref(),
+            Some("zh/搜/index.html")
+        );
+    }
+
+    #[test]
+    fn paths_leaving_the_site_are_refused() {
+        for bad in [
+            "/../etc/passwd",
+            "/zh/../../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/%2E%2E/%2e%2e/etc/passwd",
+            "/zh/%2e%2e%2f%2e%2e%2fetc/passwd",
+            "/zh%2f..%2f..%2fetc/passwd",
+            "/..%5c..%5cetc/passwd",
+            "/./index.html",
+            "//etc/passwd",
+            "/zh//2022/",
+            "/index.html%00",
+            "/%00",
+            "/%zz",
+            "/%ff",
+            "etc/passwd",
+            "",
+        ] {
+            assert_eq!(site_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_script_goes_before_the_last_body_end() {
+        let out = inject(b"<html><body><p>x</p></BODY></html>", 7, None);
+        let out = String::from_utf8(out).unwrap();
+        assert!(
+            out.contains(
+                "<script src=\"/__gongkai/reload.js\" data-version=\"7\"></script>\n</BODY>"
+            ),
+            "{out}"
+        );
+        assert!(!out.contains("gongkai-overlay\""));
+        let broken =
+            String::from_utf8(inject(b"<body></body>", 1, Some("a.md:1:1: <b>&"))).unwrap();
+        assert!(
+            broken.contains("<pre>a.md:1:1: &lt;b&gt;&amp;</pre>"),
+            "{broken}"
+        );
+        assert!(
+            String::from_utf8(inject(b"no body", 1, None))
+                .unwrap()
+                .starts_with("no body<link")
+        );
+    }
+}

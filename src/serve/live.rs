@@ -1,0 +1,801 @@
+//! Preview: the site kept in memory between edits and brought up to date one burst at a time.
+//!
+//! [`LiveSite`] holds every report file's last load, the [`Site`] the served output was
+//! rendered from, and (through [`Published`]) that output. An edit reloads only the files it
+//! names (and the reports whose links to them changed meaning), rebuilds the model (cheap),
+//! and renders only the pages [`deps::affected`] names. An edit that breaks the build leaves
+//! the last good output served and is remembered, so the fix brings the output to exactly
+//! what a full build of the same files gives.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Sender;
+use std::time::SystemTime;
+
+use axum::body::Bytes;
+use rayon::prelude::*;
+
+use super::classify::Plan;
+use super::deps::{self, PageId, Snapshot};
+use super::published::{Shared, publish_search};
+use super::search::{SearchMirror, SearchUpdate, for_search};
+use crate::BuildOptions;
+use crate::config::{self, CONFIG_FILE, Config, Lang};
+use crate::content::{self, CONTENT_DIR, SourceFile, is_ignored, markdown};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::{Report, ReportKey, Site};
+use crate::render::{Page, RenderError, Renderer, Theme, all_pages};
+
+/// Where search index updates go.
+pub enum SearchMode {
+    /// Built right after the pages, before [`LiveSite::apply`] returns (tests).
+    Inline(Box<SearchMirror>),
+    /// Sent to a worker that builds them in the background (the server).
+    Background(Sender<SearchUpdate>),
+}
+
+/// What one [`LiveSite::apply`] did to the output.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Nothing served changed.
+    Unchanged,
+    /// These output files were added, replaced or removed (sorted).
+    Changed(Vec<String>),
+    /// The site has errors; the last good output is still served.
+    Broken(Diagnostics),
+}
+
+#[derive(Debug)]
+pub struct Applied {
+    pub outcome: Outcome,
+    /// The site had errors before and has none now.
+    pub recovered: bool,
+    /// Pages rendered.
+    pub rendered: usize,
+}
+
+/// A link from one report to another: (year, stem, language) of the target.
+type Target = (u16, String, String);
+
+/// A file's modification time and length when it was last read: lost events are made up for
+/// by comparing these ([`LiveSite::reconcile`]), which reads no file.
+type Stamp = (Option<SystemTime>, u64);
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.modified().ok(), m.len()))
+}
+
+enum Slot {
+    /// A Markdown file under `content/` that is not in a report's place.
+    Misplaced(Diagnostic),
+    Placed {
+        file: SourceFile,
+        state: State,
+        /// The reports its body links to.
+        links: Vec<Target>,
+    },
+}
+
+enum State {
+    /// Loaded, and its report is in the current [`Site`].
+    InSite,
+    /// Loaded since the current [`Site`] was built.
+    Loaded(Box<Report>),
+    /// A draft, left out (no `--drafts`).
+    Hidden,
+    Failed(Vec<Diagnostic>),
+}
+
+pub struct LiveSite {
+    opts: BuildOptions,
+    config: Option<Config>,
+    config_error: Option<Diagnostics>,
+    md: comrak::Options<'static>,
+    theme: Theme,
+    theme_problems: Diagnostics,
+    /// Every Markdown file under `content/`, by path relative to the root.
+    slots: BTreeMap<PathBuf, Slot>,
+    stamps: HashMap<PathBuf, Stamp>,
+    config_stamp: Option<Stamp>,
+    targets: markdown::LinkTargets,
+    /// How many files are each target (two files can be the same report: an error).
+    target_count: HashMap<Target, usize>,
+    duplicates: Vec<Diagnostic>,
+    no_content: Option<Diagnostics>,
+    /// The model the served output was rendered from (`None` before the first good build).
+    site: Option<Site>,
+    /// Reports changed since `site` was built.
+    dirty: BTreeSet<ReportKey>,
+    /// Files whose report in `site` is out of date.
+    stale: BTreeSet<PathBuf>,
+    /// Pages to render at the next good build.
+    pending: BTreeSet<PageId>,
+    render_all: bool,
+    statics_dirty: bool,
+    /// The model's reports were lost to an error: the next edit reloads everything.
+    lost: bool,
+    search: SearchMode,
+    search_update: SearchUpdate,
+    published: Shared,
+}
+
+impl LiveSite {
+    /// An empty site for `opts`; the first [`apply`](Self::apply) of [`Plan::full`] loads it.
+    pub fn new(opts: BuildOptions, search: SearchMode, published: Shared) -> LiveSite {
+        LiveSite {
+            opts,
+            config: None,
+            config_error: None,
+            md: markdown::options(false),
+            theme: Theme::default(),
+            theme_problems: Diagnostics::default(),
+            slots: BTreeMap::new(),
+            stamps: HashMap::new(),
+            config_stamp: None,
+            targets: markdown::LinkTargets::default(),
+            target_count: HashMap::new(),
+            duplicates: Vec::new(),
+            no_content: None,
+            site: None,
+            dirty: BTreeSet::new(),
+            stale: BTreeSet::new(),
+            pending: BTreeSet::new(),
+            render_all: true,
+            statics_dirty: true,
+            lost: true,
+            search,
+            search_update: SearchUpdate::default(),
+            published,
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.opts.root
+    }
+
+    /// The site's theme name, once `site.yaml` could be read.
+    pub fn theme_name(&self) -> Option<&str> {
+        self.config.as_ref().map(|c| c.theme.as_str())
+    }
+
+    pub fn published(&self) -> &Shared {
+        &self.published
+    }
+
+    /// The work that brings the site up to date when watcher events were lost: compares every
+    /// file's stamp with the one it had when read (no file is read, so this makes no events).
+    pub fn reconcile(&self) -> Plan {
+        let root = &self.opts.root;
+        let mut plan = Plan {
+            theme: true,
+            ..Plan::default()
+        };
+        if self.lost || self.config.is_none() || stamp(&root.join(CONFIG_FILE)) != self.config_stamp
+        {
+            plan.full = true;
+            return plan;
+        }
+        let now: BTreeSet<PathBuf> = report_files_under(root, &root.join(CONTENT_DIR))
+            .into_iter()
+            .collect();
+        for path in &now {
+            if self.stamps.get(path) != stamp(&root.join(path)).as_ref() {
+                plan.content.insert(path.clone());
+            }
+        }
+        plan.content
+            .extend(self.slots.keys().filter(|p| !now.contains(*p)).cloned());
+        if !root.join(CONTENT_DIR).is_dir() {
+            plan.content.insert(PathBuf::from(CONTENT_DIR));
+        }
+        plan
+    }
+
+    /// Loads what `plan` names and publishes the result (or the error).
+    pub fn apply(&mut self, plan: &Plan) -> Applied {
+        let was_broken = self.published.read().is_ok_and(|p| p.error.is_some());
+        if plan.full || self.config.is_none() || self.lost {
+            self.reload_all();
+        } else {
+            if plan.theme {
+                self.reload_theme();
+            }
+            if !plan.content.is_empty() {
+                self.reload_content(&plan.content);
+            }
+        }
+        let (outcome, rendered) = match self.commit() {
+            Ok((changed, rendered)) if changed.is_empty() => (Outcome::Unchanged, rendered),
+            Ok((changed, rendered)) => (Outcome::Changed(changed), rendered),
+            Err(d) => {
+                if let Ok(mut p) = self.published.write() {
+                    p.error = Some(d.render(false));
+                }
+                (Outcome::Broken(d), 0)
+            }
+        };
+        let recovered = was_broken && !matches!(outcome, Outcome::Broken(_));
+        Applied {
+            outcome,
+            recovered,
+            rendered,
+        }
+    }
+
+    fn reload_all(&mut self) {
+        let root = self.opts.root.clone();
+        self.lost = false;
+        self.config_stamp = stamp(&root.join(CONFIG_FILE));
+        let config = match config::load(&root, self.opts.base_url.as_deref()) {
+            Ok(c) => c,
+            Err(d) => {
+                self.config = None;
+                self.config_error = Some(d);
+                return;
+            }
+        };
+        self.config_error = None;
+        self.md = markdown::options(config.unsafe_html);
+        self.targets = markdown::LinkTargets {
+            default_lang: config.default_lang().to_string(),
+            style: self.opts.link_style,
+            ..Default::default()
+        };
+        self.search_update = SearchUpdate {
+            full: true,
+            config: Some(config.clone()),
+            reports: BTreeMap::new(),
+        };
+        self.config = Some(config);
+        self.reload_theme();
+        self.render_all = true;
+        self.statics_dirty = true;
+        self.site = None;
+        self.dirty.clear();
+        self.stale.clear();
+        self.slots.clear();
+        self.stamps.clear();
+        self.target_count.clear();
+        self.pending.clear();
+        let config = self.config.as_ref().expect("set above");
+        let (files, problems) = content::discover(&root, config);
+        self.no_content = None;
+        for d in problems.0 {
+            if d.path == Path::new(CONTENT_DIR) {
+                self.no_content = Some(d.into());
+            } else {
+                if let Some(s) = stamp(&root.join(&d.path)) {
+                    self.stamps.insert(d.path.clone(), s);
+                }
+                self.slots.insert(d.path.clone(), Slot::Misplaced(d));
+            }
+        }
+        for f in &files {
+            self.add_target(f);
+        }
+        self.duplicates = content::duplicates(&files);
+        self.load(files);
+    }
+
+    fn reload_theme(&mut self) {
+        let Some(config) = &self.config else { return };
+        match Theme::load(&self.opts.root, config) {
+            Ok(theme) => {
+                if theme.templates != self.theme.templates || theme.strings != self.theme.strings {
+                    self.render_all = true;
+                }
+                if theme.statics != self.theme.statics {
+                    self.statics_dirty = true;
+                }
+                self.theme = theme;
+                self.theme_problems = Diagnostics::default();
+            }
+            Err(d) => self.theme_problems = d,
+        }
+    }
+
+    /// Reloads the report files at or under `paths` (relative to the root), present or gone.
+    fn reload_content(&mut self, paths: &BTreeSet<PathBuf>) {
+        let root = self.opts.root.clone();
+        let Some(config) = self.config.clone() else {
+            return;
+        };
+        let mut touched = BTreeSet::new();
+        for rel in paths {
+            let known = self
+                .slots
+                .range(rel.clone()..)
+                .take_while(|(k, _)| k.starts_with(rel));
+            touched.extend(known.map(|(k, _)| k.clone()));
+            let full = root.join(rel);
+            if std::fs::symlink_metadata(&full).is_ok_and(|m| m.is_dir()) {
+                touched.extend(report_files_under(&root, &full));
+            } else {
+                touched.insert(rel.clone());
+            }
+        }
+        self.no_content = None;
+        if !root.join(CONTENT_DIR).is_dir() {
+            self.no_content = Some(content::discover(&root, &config).1);
+        }
+
+        let mut to_load = Vec::new();
+        let mut placement_changed = false;
+        let (mut lost, mut gained) = (BTreeSet::new(), BTreeSet::new());
+        for rel in &touched {
+            let old = self.slots.remove(rel);
+            self.stamps.remove(rel);
+            if let Some(Slot::Placed { file, .. }) = &old {
+                self.dirty.insert(key_of(file));
+                self.stale.insert(rel.clone());
+                if self.remove_target(file) {
+                    lost.insert(target_of(file));
+                }
+            }
+            let full = root.join(rel);
+            let is_report = rel
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with(".md"))
+                && std::fs::symlink_metadata(&full).is_ok_and(|m| m.is_file());
+            if !is_report {
+                placement_changed |= old.is_some();
+                continue;
+            }
+            match content::place(&root, &full, &config) {
+                Err(d) => {
+                    placement_changed = true;
+                    if let Some(s) = stamp(&full) {
+                        self.stamps.insert(rel.clone(), s);
+                    }
+                    self.slots.insert(rel.clone(), Slot::Misplaced(d));
+                }
+                Ok(file) => {
+                    placement_changed |=
+                        !matches!(&old, Some(Slot::Placed { file: f, .. }) if *f == file);
+                    if self.add_target(&file) {
+                        gained.insert(target_of(&file));
+                    }
+                    self.dirty.insert(key_of(&file));
+                    self.stale.insert(rel.clone());
+                    to_load.push(file);
+                }
+            }
+        }
+        // A target removed and added back in the same burst changed nothing.
+        let lost: BTreeSet<Target> = lost
+            .into_iter()
+            .filter(|t| !self.target_count.contains_key(t))
+            .collect();
+        let gained_any = gained.iter().any(|t| !lost.contains(t));
+        if !lost.is_empty() || gained_any {
+            // Reports linking to a report that is gone now fail; failed reports may have
+            // failed for want of the report just added.
+            let extra: Vec<SourceFile> = self
+                .slots
+                .iter()
+                .filter_map(|(rel, slot)| match slot {
+                    Slot::Placed { file, state, links } if !touched.contains(rel) => {
+                        let hit = links.iter().any(|t| lost.contains(t))
+                            || (gained_any && matches!(state, State::Failed(_)));
+                        hit.then(|| file.clone())
+                    }
+                    _ => None,
+                })
+                .collect();
+            for file in extra {
+                self.dirty.insert(key_of(&file));
+                self.stale.insert(file.shown.clone());
+                to_load.push(file);
+            }
+        }
+        if placement_changed {
+            let mut files: Vec<SourceFile> = self
+                .slots
+                .values()
+                .filter_map(|s| match s {
+                    Slot::Placed { file, .. } => Some(file.clone()),
+                    Slot::Misplaced(_) => None,
+                })
+                .chain(to_load.iter().cloned())
+                .collect();
+            files.sort();
+            files.dedup();
+            self.duplicates = content::duplicates(&files);
+        }
+        self.load(to_load);
+    }
+
+    /// Loads `files` in parallel into their slots (marking them changed).
+    fn load(&mut self, files: Vec<SourceFile>) {
+        let Some(config) = &self.config else { return };
+        let (md, targets) = (&self.md, &self.targets);
+        let langs = &config.languages;
+        let drafts = self.opts.drafts;
+        let slots: Vec<(PathBuf, Option<Stamp>, Slot)> = files
+            .into_par_iter()
+            .map(|file| {
+                // Stamped before reading: a write in between makes the next reconcile reload.
+                let stamp = stamp(&file.path);
+                let slot = match content::load_one(&file, config, md, targets) {
+                    Ok(report) => Slot::Placed {
+                        links: report_links(&report.body_html, langs),
+                        state: if report.draft && !drafts {
+                            State::Hidden
+                        } else {
+                            State::Loaded(Box::new(report))
+                        },
+                        file,
+                    },
+                    Err(ds) => Slot::Placed {
+                        file,
+                        state: State::Failed(ds),
+                        links: Vec::new(),
+                    },
+                };
+                let Slot::Placed { file, .. } = &slot else {
+                    unreachable!()
+                };
+                (file.shown.clone(), stamp, slot)
+            })
+            .collect();
+        for (path, stamp, slot) in slots {
+            match stamp {
+                Some(s) => self.stamps.insert(path.clone(), s),
+                None => self.stamps.remove(&path),
+            };
+            if let Slot::Placed { file, .. } = &slot {
+                self.dirty.insert(key_of(file));
+            }
+            self.stale.insert(path.clone());
+            self.slots.insert(path, slot);
+        }
+    }
+
+    /// Counts a file as its target; true when the target is new.
+    fn add_target(&mut self, file: &SourceFile) -> bool {
+        let t = target_of(file);
+        let n = self.target_count.entry(t.clone()).or_insert(0);
+        *n += 1;
+        self.targets.reports.insert(t);
+        *n == 1
+    }
+
+    /// Uncounts a file; true when no file is that target any more.
+    fn remove_target(&mut self, file: &SourceFile) -> bool {
+        let t = target_of(file);
+        match self.target_count.get_mut(&t) {
+            Some(n) if *n > 1 => {
+                *n -= 1;
+                false
+            }
+            Some(_) => {
+                self.target_count.remove(&t);
+                self.targets.reports.remove(&t);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Every problem a full build of the current files would report before rendering.
+    fn problems(&self) -> Diagnostics {
+        if let Some(d) = &self.config_error {
+            return d.clone();
+        }
+        let mut all = self.theme_problems.clone();
+        for slot in self.slots.values() {
+            match slot {
+                Slot::Misplaced(d) => all.push(d.clone()),
+                Slot::Placed {
+                    state: State::Failed(ds),
+                    ..
+                } => all.extend(ds.iter().cloned()),
+                Slot::Placed { .. } => {}
+            }
+        }
+        all.extend(self.duplicates.iter().cloned());
+        all.extend(self.no_content.iter().flat_map(|d| d.0.iter().cloned()));
+        all.sorted()
+    }
+
+    /// Builds the model and renders what changed; returns the changed files and the number of
+    /// pages rendered.
+    fn commit(&mut self) -> Result<(Vec<String>, usize), Diagnostics> {
+        let problems = self.problems();
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        if self.site.is_none() || !self.dirty.is_empty() || !self.stale.is_empty() {
+            self.check_translations()?;
+            self.rebuild_model()?;
+        }
+        let site = self.site.as_ref().expect("built above");
+        let full = self.render_all;
+        if !full && self.pending.is_empty() && !self.statics_dirty {
+            self.publish(false, Vec::new());
+            self.flush_search();
+            return Ok((Vec::new(), 0));
+        }
+        let mut updates = render(
+            site,
+            &self.theme,
+            self.opts.link_style,
+            (!full).then_some(&self.pending),
+        )?;
+        let rendered = updates.len();
+        if full || self.statics_dirty {
+            updates.extend(
+                self.theme.statics.iter().map(|(name, bytes)| {
+                    (format!("static/{name}"), Some(Bytes::from(bytes.clone())))
+                }),
+            );
+        }
+        let changed = self.publish(full, updates);
+        self.pending.clear();
+        self.render_all = false;
+        self.statics_dirty = false;
+        self.flush_search();
+        Ok((changed, rendered))
+    }
+
+    /// Translations must agree before the model is rebuilt: [`Site::new`] consumes the
+    /// reports, so it is first run on outlines of the changed reports, where a refusal loses
+    /// nothing.
+    fn check_translations(&self) -> Result<(), Diagnostics> {
+        let config = self.config.clone().expect("checked by problems()");
+        let mut outlines = Vec::new();
+        for slot in self.slots.values() {
+            if let Slot::Placed {
+                file,
+                state: State::Loaded(r),
+                ..
+            } = slot
+                && self.dirty.contains(&key_of(file))
+            {
+                outlines.push(outline(r));
+            }
+        }
+        if let Some(site) = &self.site {
+            let unchanged = site
+                .reports
+                .iter()
+                .filter(|r| !self.stale.contains(&r.source_path));
+            outlines.extend(
+                unchanged
+                    .filter(|r| self.dirty.contains(&r.key))
+                    .map(outline),
+            );
+        }
+        Site::new(config, outlines).map(|_| ())
+    }
+
+    /// Moves the changed reports into a new [`Site`] and queues the pages that may differ.
+    fn rebuild_model(&mut self) -> Result<(), Diagnostics> {
+        let config = self.config.clone().expect("checked by problems()");
+        let old = self.site.take();
+        let before = old
+            .as_ref()
+            .filter(|_| !self.render_all)
+            .map(|s| Snapshot::capture(s, &self.dirty));
+        let mut reports = old.map(|s| s.reports).unwrap_or_default();
+        reports.retain(|r| !self.stale.contains(&r.source_path));
+        for path in std::mem::take(&mut self.stale) {
+            let mut now = None;
+            if let Some(Slot::Placed { state, .. }) = self.slots.get_mut(&path)
+                && let State::Loaded(_) = state
+                && let State::Loaded(r) = std::mem::replace(state, State::InSite)
+            {
+                now = Some(for_search(&r));
+                reports.push(*r);
+            }
+            self.search_update.reports.insert(path, now);
+        }
+        let site = Site::new(config, reports).inspect_err(|_| {
+            // The reports went into the refused model: reload everything at the next edit.
+            self.lost = true;
+        })?;
+        match before {
+            Some(before) => {
+                let after = Snapshot::capture(&site, &self.dirty);
+                self.pending
+                    .extend(deps::affected(&before, &after, &site, &self.dirty));
+            }
+            None => self.render_all = true,
+        }
+        self.dirty.clear();
+        self.site = Some(site);
+        Ok(())
+    }
+
+    /// Puts `updates` into the served output; returns the paths whose bytes changed.
+    fn publish(&mut self, full: bool, updates: Vec<(String, Option<Bytes>)>) -> Vec<String> {
+        let mut changed = Vec::new();
+        if full {
+            let new: HashMap<String, Bytes> = updates
+                .into_iter()
+                .filter_map(|(p, b)| Some((p, b?)))
+                .collect();
+            if let Ok(p) = self.published.read() {
+                changed.extend(
+                    new.iter()
+                        .filter(|(k, v)| p.files.get(*k) != Some(v))
+                        .map(|(k, _)| k.clone()),
+                );
+                changed.extend(p.files.keys().filter(|k| !new.contains_key(*k)).cloned());
+            }
+            if let Ok(mut p) = self.published.write() {
+                p.files = new;
+                p.finish(!changed.is_empty());
+            }
+        } else if let Ok(mut p) = self.published.write() {
+            let statics: Vec<String> = if self.statics_dirty {
+                let keep = |k: &str| {
+                    k.strip_prefix("static/")
+                        .is_none_or(|n| self.theme.statics.contains_key(n))
+                };
+                p.files.keys().filter(|k| !keep(k)).cloned().collect()
+            } else {
+                Vec::new()
+            };
+            let removals = statics.into_iter().map(|k| (k, None));
+            for (path, bytes) in updates.into_iter().chain(removals) {
+                let differs = match &bytes {
+                    Some(b) => p.files.get(&path) != Some(b),
+                    None => p.files.contains_key(&path),
+                };
+                if differs {
+                    match bytes {
+                        Some(b) => p.files.insert(path.clone(), b),
+                        None => p.files.remove(&path),
+                    };
+                    changed.push(path);
+                }
+            }
+            p.finish(!changed.is_empty());
+        }
+        changed.sort();
+        changed
+    }
+
+    fn flush_search(&mut self) {
+        let update = std::mem::take(&mut self.search_update);
+        if update.is_empty() {
+            return;
+        }
+        match &mut self.search {
+            SearchMode::Inline(mirror) => {
+                publish_search(&self.published, update.full, mirror.apply(update))
+            }
+            SearchMode::Background(tx) => {
+                let _ = tx.send(update);
+            }
+        }
+    }
+}
+
+/// Renders `pages` (every page when `None`); a page no longer in `site` maps to `None`.
+fn render(
+    site: &Site,
+    theme: &Theme,
+    style: crate::urls::LinkStyle,
+    pages: Option<&BTreeSet<PageId>>,
+) -> Result<Vec<(String, Option<Bytes>)>, Diagnostics> {
+    let renderer = Renderer::new(site, theme, style).map_err(diagnostics_of)?;
+    let one = |page: &Page| {
+        renderer
+            .render(page)
+            .map(Bytes::from)
+            .map_err(diagnostics_of)
+    };
+    let list: Vec<(String, Option<Page>)> = match pages {
+        None => all_pages(site)
+            .into_iter()
+            .map(|p| (p.file(site), Some(p)))
+            .collect(),
+        Some(ids) => {
+            let index = deps::entry_index(site);
+            ids.iter()
+                .map(|id| (id.file(site), id.page(site, &index)))
+                .collect()
+        }
+    };
+    list.into_par_iter()
+        .map(|(file, page)| Ok((file, page.as_ref().map(one).transpose()?)))
+        .collect()
+}
+
+fn diagnostics_of(e: RenderError) -> Diagnostics {
+    match e {
+        RenderError::Template(d) => d,
+        RenderError::Output(o) => Diagnostic::at_file("", o.to_string()).into(),
+    }
+}
+
+fn key_of(file: &SourceFile) -> ReportKey {
+    ReportKey {
+        year: file.year,
+        stem: file.stem.clone(),
+    }
+}
+
+fn target_of(file: &SourceFile) -> Target {
+    (file.year, file.stem.clone(), file.lang.clone())
+}
+
+/// What [`Site::new`] checks of a report, without its text.
+fn outline(r: &Report) -> Report {
+    Report {
+        key: r.key.clone(),
+        lang: r.lang.clone(),
+        source_path: r.source_path.clone(),
+        title: String::new(),
+        department: r.department.clone(),
+        themes: r.themes.clone(),
+        date: r.date,
+        summary: String::new(),
+        draft: r.draft,
+        figures: BTreeMap::new(),
+        revisions: Vec::new(),
+        body_html: String::new(),
+        sections: Vec::new(),
+    }
+}
+
+/// Report files (`*.md`, editors' files skipped) under `dir`, relative to `root`.
+fn report_files_under(root: &Path, dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|e| !is_ignored(e.file_name().to_str().unwrap_or(".")))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.file_name().to_string_lossy().ends_with(".md"))
+        .filter_map(|e| e.path().strip_prefix(root).ok().map(Path::to_path_buf))
+        .collect()
+}
+
+/// The reports a rendered body links to: links written to `*.md` files become
+/// `../../../<lang>/<year>/<stem>/`, which is what is looked for here.
+fn report_links(html: &str, langs: &[Lang]) -> Vec<Target> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("href=\"") {
+        rest = &rest[i + 6..];
+        let href = &rest[..rest.find('"').unwrap_or(rest.len())];
+        let mut path = href.split(['#', '?']).next().unwrap_or("");
+        while let Some(p) = path.strip_prefix("../") {
+            path = p;
+        }
+        let parts: Vec<&str> = path.split('/').collect();
+        if let [lang, year, stem, tail @ ..] = &parts[..]
+            && (tail == [""] || tail == ["index.html"])
+            && langs.iter().any(|l| l == lang)
+            && let Ok(year) = year.parse::<u16>()
+        {
+            out.push((year, stem.to_string(), lang.to_string()));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_links_to_other_reports_in_a_body() {
+        let langs = ["zh".to_string(), "en".to_string()];
+        let html = r##"<p><a href="../../../zh/2021/justice-bureau/#x">去年</a>
+            <a href="../../../en/2020/audit/index.html">en</a> <a href="https://example.org/zh/2021/a/">out</a>
+            <a href="#top">top</a> <a href="../../../fr/2021/a/">fr</a></p>"##;
+        assert_eq!(
+            report_links(html, &langs),
+            [
+                (2020, "audit".into(), "en".into()),
+                (2021, "justice-bureau".into(), "zh".into())
+            ]
+        );
+    }
+}

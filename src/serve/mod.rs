@@ -1,0 +1,378 @@
+//! Preview (`gongkai serve`): builds the site in memory, serves it over HTTP on loopback, watches
+//! its files, rebuilds only what an edit touches, and tells open pages to reload. Nothing is
+//! written to disk.
+//!
+//! Three threads, each owning its part: the rebuild thread owns the watcher and the
+//! [`LiveSite`] (the model and the output); the HTTP runtime (axum) reads the output through
+//! [`Published`] and streams [`Event`]s; the search worker keeps the search index up to date
+//! in the background ([`search`]). [`start`] returns a [`Preview`] with the bound address and a
+//! shutdown handle, so tests run the real server in-process on a free port.
+
+mod classify;
+mod deps;
+mod http;
+mod live;
+mod published;
+mod search;
+mod watch;
+
+use std::collections::BTreeSet;
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use tokio::sync::{broadcast, watch as signal};
+
+pub use classify::{Change, Plan, classify};
+pub use http::{CSP, EVENTS_PATH, Event, SCRIPT_PATH, inject, site_path};
+pub use live::{Applied, LiveSite, Outcome, SearchMode};
+pub use published::{Published, Shared};
+pub use search::{SearchMirror, SearchUpdate};
+
+use crate::BuildOptions;
+use watch::{Msg, Watcher};
+
+/// Search updates that arrive within this long of each other make one index build.
+const SEARCH_SETTLE: Duration = Duration::from_millis(150);
+
+/// What a rebuild or an index update did, for the command line to print.
+#[derive(Debug)]
+pub enum Notice<'a> {
+    Built {
+        applied: &'a Applied,
+        elapsed: Duration,
+        /// The build at start-up.
+        initial: bool,
+    },
+    Indexed {
+        languages: usize,
+        elapsed: Duration,
+    },
+}
+
+pub type OnNotice = Arc<dyn Fn(&Notice<'_>) + Send + Sync>;
+
+pub struct ServeOptions {
+    pub build: BuildOptions,
+    pub bind: IpAddr,
+    /// 0: any free port (see [`Preview::addr`]).
+    pub port: u16,
+    pub on_notice: Option<OnNotice>,
+}
+
+impl ServeOptions {
+    /// Loopback, port 4000.
+    pub fn new(root: impl Into<PathBuf>) -> ServeOptions {
+        ServeOptions {
+            build: BuildOptions::new(root),
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 4000,
+            on_notice: None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(
+        "port {port} is already in use on {bind}: stop the other server, or choose another port with --port"
+    )]
+    PortInUse { bind: IpAddr, port: u16 },
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: io::Error,
+    },
+    #[error("cannot open the site folder {path}: {source}")]
+    Root {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("cannot watch {path}: {source}")]
+    Watch {
+        path: PathBuf,
+        #[source]
+        source: notify::Error,
+    },
+    #[error("cannot start the server: {0}")]
+    Runtime(#[source] io::Error),
+}
+
+/// A running preview server. Dropping it (or [`Preview::shutdown`]) stops it: open event
+/// streams end, requests in flight finish, threads are joined. Do not drop it inside an async
+/// context (it waits for the server).
+pub struct Preview {
+    addr: SocketAddr,
+    published: Shared,
+    events: broadcast::Sender<Event>,
+    shutdown: signal::Sender<bool>,
+    rebuild_tx: mpsc::Sender<Msg>,
+    rebuild: Option<JoinHandle<()>>,
+    runtime: Option<tokio::runtime::Runtime>,
+    server: Option<tokio::task::JoinHandle<io::Result<()>>>,
+}
+
+impl Preview {
+    /// The address the server listens on (the real port when 0 was asked for).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    /// The output as served now.
+    pub fn published(&self) -> &Shared {
+        &self.published
+    }
+
+    /// The events sent to open pages, seen in-process.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    /// Blocks until Ctrl-C (SIGINT).
+    pub fn wait_for_ctrl_c(&self) -> io::Result<()> {
+        match &self.runtime {
+            Some(rt) => rt.block_on(tokio::signal::ctrl_c()),
+            None => Ok(()),
+        }
+    }
+
+    /// Stops the server and waits for it.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.rebuild_tx.send(Msg::Stop);
+        if let Some(rebuild) = self.rebuild.take() {
+            let _ = rebuild.join();
+        }
+        if let (Some(rt), Some(server)) = (self.runtime.take(), self.server.take()) {
+            let _ =
+                rt.block_on(async { tokio::time::timeout(Duration::from_secs(5), server).await });
+            rt.shutdown_timeout(Duration::from_secs(1));
+        }
+    }
+}
+
+impl Drop for Preview {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Binds, builds the site, starts watching and serving. A site with errors still starts (the
+/// error is shown in the browser); only a port in use, an unreadable root or a failed watch
+/// stop it.
+pub fn start(opts: ServeOptions) -> Result<Preview, ServeError> {
+    let root = std::fs::canonicalize(&opts.build.root).map_err(|source| ServeError::Root {
+        path: opts.build.root.clone(),
+        source,
+    })?;
+    let listener = bind(opts.bind, opts.port)?;
+    let addr = listener.local_addr().map_err(ServeError::Runtime)?;
+
+    // Watch before loading, so an edit made while the first build runs is not missed.
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = Watcher::new(&root, tx.clone()).map_err(|source| ServeError::Watch {
+        path: root.clone(),
+        source,
+    })?;
+    watcher.ensure(None, &BTreeSet::new());
+
+    let published = Shared::default();
+    let (events, _) = broadcast::channel(64);
+    let (search_tx, search_rx) = mpsc::channel();
+    let mut build = opts.build.clone();
+    build.root = root;
+    let mut live = LiveSite::new(build, SearchMode::Background(search_tx), published.clone());
+    let started = Instant::now();
+    let applied = live.apply(&Plan::full());
+    if let Some(f) = &opts.on_notice {
+        f(&Notice::Built {
+            applied: &applied,
+            elapsed: started.elapsed(),
+            initial: true,
+        });
+    }
+    watcher.ensure(live.theme_name(), &BTreeSet::new());
+
+    let worker = Worker {
+        published: published.clone(),
+        events: events.clone(),
+        on_notice: opts.on_notice.clone(),
+    };
+    let search_worker = worker.clone();
+    std::thread::Builder::new()
+        .name("gongkai-search".into())
+        .spawn(move || search_worker.search_loop(search_rx))
+        .map_err(ServeError::Runtime)?;
+    let rebuild = std::thread::Builder::new()
+        .name("gongkai-rebuild".into())
+        .spawn(move || worker.rebuild_loop(live, watcher, rx))
+        .map_err(ServeError::Runtime)?;
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("gongkai-http")
+        .enable_all()
+        .build()
+        .map_err(ServeError::Runtime)?;
+    let (shutdown, shutdown_rx) = signal::channel(false);
+    let app = http::router(http::AppState {
+        published: published.clone(),
+        events: events.clone(),
+        shutdown: shutdown_rx.clone(),
+    });
+    let server = runtime.spawn(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        let mut stop = shutdown_rx;
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stop.wait_for(|s| *s).await;
+            })
+            .await
+    });
+    Ok(Preview {
+        addr,
+        published,
+        events,
+        shutdown,
+        rebuild_tx: tx,
+        rebuild: Some(rebuild),
+        runtime: Some(runtime),
+        server: Some(server),
+    })
+}
+
+fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, ServeError> {
+    let listener = TcpListener::bind((ip, port)).map_err(|source| match source.kind() {
+        io::ErrorKind::AddrInUse => ServeError::PortInUse { bind: ip, port },
+        _ => ServeError::Bind {
+            addr: SocketAddr::new(ip, port),
+            source,
+        },
+    })?;
+    listener
+        .set_nonblocking(true)
+        .map_err(ServeError::Runtime)?;
+    Ok(listener)
+}
+
+/// What the rebuild and search threads share.
+#[derive(Clone)]
+struct Worker {
+    published: Shared,
+    events: broadcast::Sender<Event>,
+    on_notice: Option<OnNotice>,
+}
+
+impl Worker {
+    fn rebuild_loop(self, mut live: LiveSite, mut watcher: Watcher, rx: Receiver<Msg>) {
+        let root = live.root().to_path_buf();
+        loop {
+            let theme = live.theme_name().unwrap_or("default").to_string();
+            let relevant = |rel: &Path| classify(rel, &theme) != Change::Ignored;
+            let Some(burst) = watch::next_burst(&rx, &root, &relevant) else {
+                return;
+            };
+            let started = Instant::now();
+            let mut plan = if burst.rescan {
+                live.reconcile()
+            } else {
+                Plan::default()
+            };
+            for path in burst.paths() {
+                plan.add(path, &theme);
+            }
+            if plan.is_empty() {
+                continue;
+            }
+            let applied = live.apply(&plan);
+            let touched: BTreeSet<PathBuf> = burst.paths().cloned().collect();
+            watcher.ensure(live.theme_name(), &touched);
+            if let Some(event) = self.event_for(&applied) {
+                let _ = self.events.send(event);
+            }
+            if let Some(f) = &self.on_notice {
+                f(&Notice::Built {
+                    applied: &applied,
+                    elapsed: started.elapsed(),
+                    initial: false,
+                });
+            }
+        }
+    }
+
+    /// What open pages are told after a rebuild.
+    fn event_for(&self, applied: &Applied) -> Option<Event> {
+        let version = self.published.read().map_or(0, |p| p.version);
+        match &applied.outcome {
+            Outcome::Broken(d) => Some(Event::Broken {
+                message: d.render(false),
+            }),
+            _ if applied.recovered => Some(Event::Reload { version }),
+            Outcome::Changed(files) if files.iter().all(|f| f.ends_with(".css")) => {
+                Some(Event::Css {
+                    version,
+                    paths: files.iter().map(|f| format!("/{f}")).collect(),
+                })
+            }
+            Outcome::Changed(_) => Some(Event::Reload { version }),
+            Outcome::Unchanged => None,
+        }
+    }
+
+    fn search_loop(self, rx: Receiver<SearchUpdate>) {
+        // Its own low-priority thread pool, so an index build never delays the pages of the
+        // next edit.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .thread_name(|_| "gongkai-search-pool".into())
+            .start_handler(|_| lower_priority())
+            .build();
+        let mut mirror = SearchMirror::default();
+        while let Ok(mut update) = rx.recv() {
+            loop {
+                match rx.recv_timeout(SEARCH_SETTLE) {
+                    Ok(later) => update.merge(later),
+                    Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
+            }
+            let started = Instant::now();
+            let full = update.full;
+            let files = match &pool {
+                Ok(pool) => pool.install(|| mirror.apply(update)),
+                Err(_) => mirror.apply(update),
+            };
+            let languages = files.len();
+            published::publish_search(&self.published, full, files);
+            let _ = self.events.send(Event::Index);
+            if let Some(f) = &self.on_notice {
+                f(&Notice::Indexed {
+                    languages,
+                    elapsed: started.elapsed(),
+                });
+            }
+        }
+    }
+}
+
+/// Lowers the calling thread's scheduling priority (nice 10), where the system allows it.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 10);
+    }
+}
