@@ -1,0 +1,1013 @@
+//! `gongkai serve`: incremental rebuilds give exactly what a full build gives; the real server
+//! (started in-process on a free port) reloads pages over Server-Sent Events after edits,
+//! additions, renames and deletions, shows and clears the error overlay, refuses paths outside
+//! the site, and reports a port in use.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use gongkai::BuildOptions;
+use gongkai::serve::{self, LiveSite, Outcome, Plan, SearchMode, ServeOptions, Shared};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A copy of the sample site (config and content) in a temporary folder.
+fn sample_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(src.join("site.yaml"), dir.path().join("site.yaml")).unwrap();
+    copy_dir(&src.join("content"), &dir.path().join("content"));
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn read(root: &Path, rel: &str) -> String {
+    std::fs::read_to_string(root.join(rel)).unwrap()
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Replaces the first `from` in a file (which must hold it).
+fn replace(root: &Path, rel: &str, from: &str, to: &str) {
+    let text = read(root, rel);
+    assert!(text.contains(from), "{rel} has no {from:?}");
+    write(root, rel, &text.replacen(from, to, 1));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Incremental rebuilds against full builds
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    live: LiveSite,
+    published: Shared,
+    /// The last good full build, to check a broken edit left the output alone.
+    last_good: BTreeMap<String, Vec<u8>>,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let dir = sample_site();
+        let published = Shared::default();
+        let opts = BuildOptions::new(dir.path());
+        let mut live = LiveSite::new(opts, SearchMode::Inline(Box::default()), published.clone());
+        let applied = live.apply(&Plan::full());
+        assert!(
+            matches!(applied.outcome, Outcome::Changed(_)),
+            "{:?}",
+            applied.outcome
+        );
+        let mut f = Fixture {
+            dir,
+            live,
+            published,
+            last_good: BTreeMap::new(),
+        };
+        f.assert_same_as_full_build("initial build");
+        f
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Tells the live site that `paths` changed (as the watcher would) and checks the result.
+    fn changed(&mut self, what: &str, paths: &[&str]) -> Outcome {
+        let mut plan = Plan::default();
+        for p in paths {
+            plan.add(Path::new(p), "default");
+        }
+        let applied = self.live.apply(&plan);
+        match &applied.outcome {
+            Outcome::Broken(_) => self.assert_broken(what),
+            _ => self.assert_same_as_full_build(what),
+        }
+        applied.outcome
+    }
+
+    fn served(&self) -> BTreeMap<String, Vec<u8>> {
+        self.published.read().unwrap().snapshot()
+    }
+
+    fn assert_same_as_full_build(&mut self, what: &str) {
+        let (_, out) = gongkai::build_in_memory(&BuildOptions::new(self.root()))
+            .unwrap_or_else(|e| panic!("{what}: the full build failed: {e}"));
+        let full = out.into_files();
+        let served = self.served();
+        let missing: Vec<_> = full.keys().filter(|k| !served.contains_key(*k)).collect();
+        let extra: Vec<_> = served.keys().filter(|k| !full.contains_key(*k)).collect();
+        let differ: Vec<_> = full
+            .iter()
+            .filter(|(k, v)| served.get(*k).is_some_and(|s| s != *v))
+            .map(|(k, _)| k)
+            .collect();
+        assert!(
+            missing.is_empty() && extra.is_empty() && differ.is_empty(),
+            "{what}: served output differs from a full build\n missing: {missing:?}\n extra: {extra:?}\n differ: {differ:?}"
+        );
+        assert!(
+            self.published.read().unwrap().error.is_none(),
+            "{what}: error left set"
+        );
+        self.last_good = full;
+    }
+
+    fn assert_broken(&self, what: &str) {
+        assert!(
+            gongkai::build_in_memory(&BuildOptions::new(self.root())).is_err(),
+            "{what}: the live site says broken, a full build succeeds"
+        );
+        assert!(
+            self.served() == self.last_good,
+            "{what}: a broken edit changed the served output"
+        );
+        assert!(
+            self.published.read().unwrap().error.is_some(),
+            "{what}: no error to show"
+        );
+    }
+}
+
+const NEW_REPORT: &str = "---
+title: 广州市海珠区司法局关于2025年度法治政府建设情况的报告
+department: justice-bureau
+themes: [rule-of-law]
+date: 2026-03-01
+---
+
+## 一、主要工作
+
+推进严格规范公正文明执法。[去年的报告](../2024/justice-bureau.zh.md)
+
+## 二、存在问题
+
+无。
+";
+
+#[test]
+fn incremental_rebuilds_match_full_builds_byte_for_byte() {
+    let mut f = Fixture::new();
+    let root = f.root().to_path_buf();
+    let r = &root;
+
+    // Body only: the report's own pages.
+    replace(
+        r,
+        "content/2022/justice-bureau.zh.md",
+        "## ",
+        "新增一段正文。\n\n## ",
+    );
+    let out = f.changed("body edit", &["content/2022/justice-bureau.zh.md"]);
+    assert!(
+        matches!(out, Outcome::Changed(ref files) if files.iter().all(|p| p.contains("2022/justice-bureau/") || p.contains("/search/"))),
+        "{out:?}"
+    );
+    // Saved again unchanged: nothing to reload.
+    assert!(matches!(
+        f.changed("touch", &["content/2022/justice-bureau.zh.md"]),
+        Outcome::Unchanged
+    ));
+
+    // Title, date (order in lists), summary, themes, figures, revisions.
+    replace(
+        r,
+        "content/2023/market-regulation.en.md",
+        "title: ",
+        "title: Revised — ",
+    );
+    f.changed("title edit", &["content/2023/market-regulation.en.md"]);
+    replace(
+        r,
+        "content/2022/market-regulation.zh.md",
+        "date: 20",
+        "date: 19",
+    );
+    f.changed("date edit", &["content/2022/market-regulation.zh.md"]);
+    replace(
+        r,
+        "content/2021/justice-bureau.zh.md",
+        "summary: ",
+        "summary: 修订：",
+    );
+    f.changed("summary edit", &["content/2021/justice-bureau.zh.md"]);
+    replace(
+        r,
+        "content/2023/government-office.zh.md",
+        "themes: [information-disclosure, rule-of-law]",
+        "themes: [information-disclosure, business-environment]",
+    );
+    f.changed("themes edit", &["content/2023/government-office.zh.md"]);
+    replace(
+        r,
+        "content/2021/justice-bureau.zh.md",
+        "legal-opinions: 188",
+        "legal-opinions: 189",
+    );
+    f.changed("figure edit", &["content/2021/justice-bureau.zh.md"]);
+    replace(
+        r,
+        "content/2021/justice-bureau.zh.md",
+        "figures:",
+        "revisions:\n  - { date: 2026-05-01, note: 更正数字 }\nfigures:",
+    );
+    f.changed("revision added", &["content/2021/justice-bureau.zh.md"]);
+
+    // Department of a single-language report.
+    replace(
+        r,
+        "content/2023/government-office.zh.md",
+        "department: government-office",
+        "department: market-regulation",
+    );
+    f.changed("department edit", &["content/2023/government-office.zh.md"]);
+
+    // A new year: a department's newest report moves, older ones become archived.
+    write(r, "content/2025/justice-bureau.zh.md", NEW_REPORT);
+    f.changed("new year", &["content/2025"]);
+    replace(
+        r,
+        "content/2025/justice-bureau.zh.md",
+        "title: 广州市",
+        "title: 新标题 广州市",
+    );
+    f.changed(
+        "newest report's title",
+        &["content/2025/justice-bureau.zh.md"],
+    );
+    write(
+        r,
+        "content/2025/justice-bureau.en.md",
+        &NEW_REPORT.replace("title: 广州市", "title: EN "),
+    );
+    f.changed("translation added", &["content/2025/justice-bureau.en.md"]);
+    std::fs::remove_file(r.join("content/2024/justice-bureau.zh.md")).unwrap();
+    assert!(matches!(
+        f.changed(
+            "linked report removed",
+            &["content/2024/justice-bureau.zh.md"]
+        ),
+        Outcome::Broken(_)
+    ));
+    git_restore(r, "content/2024/justice-bureau.zh.md");
+    f.changed(
+        "linked report restored",
+        &["content/2024/justice-bureau.zh.md"],
+    );
+    std::fs::remove_file(r.join("content/2025/justice-bureau.en.md")).unwrap();
+    f.changed(
+        "translation removed",
+        &["content/2025/justice-bureau.en.md"],
+    );
+    std::fs::rename(
+        r.join("content/2025/justice-bureau.zh.md"),
+        r.join("content/2025/legal-affairs.zh.md"),
+    )
+    .unwrap();
+    f.changed(
+        "rename",
+        &[
+            "content/2025/justice-bureau.zh.md",
+            "content/2025/legal-affairs.zh.md",
+        ],
+    );
+    replace(
+        r,
+        "content/2025/legal-affairs.zh.md",
+        "date:",
+        "draft: true\ndate:",
+    );
+    f.changed("made a draft", &["content/2025/legal-affairs.zh.md"]);
+    replace(r, "content/2025/legal-affairs.zh.md", "draft: true\n", "");
+    f.changed("draft published", &["content/2025/legal-affairs.zh.md"]);
+    std::fs::remove_dir_all(r.join("content/2025")).unwrap();
+    f.changed("year folder removed", &["content/2025"]);
+
+    // Broken edits keep the last good output; edits while broken are remembered.
+    replace(
+        r,
+        "content/2022/justice-bureau.en.md",
+        "department: justice-bureau",
+        "department: justice-bureua",
+    );
+    assert!(matches!(
+        f.changed("unknown department", &["content/2022/justice-bureau.en.md"]),
+        Outcome::Broken(_)
+    ));
+    replace(
+        r,
+        "content/2023/justice-bureau.zh.md",
+        "## ",
+        "编辑于出错期间。\n\n## ",
+    );
+    f.changed("edit while broken", &["content/2023/justice-bureau.zh.md"]);
+    replace(
+        r,
+        "content/2022/justice-bureau.en.md",
+        "justice-bureua",
+        "justice-bureau",
+    );
+    f.changed("fixed", &["content/2022/justice-bureau.en.md"]);
+    replace(
+        r,
+        "content/2022/justice-bureau.en.md",
+        "themes: [",
+        "themes: [business-environment, ",
+    );
+    assert!(matches!(
+        f.changed(
+            "translations disagree",
+            &["content/2022/justice-bureau.en.md"]
+        ),
+        Outcome::Broken(_)
+    ));
+    replace(
+        r,
+        "content/2022/justice-bureau.en.md",
+        "themes: [business-environment, ",
+        "themes: [",
+    );
+    f.changed(
+        "translations agree again",
+        &["content/2022/justice-bureau.en.md"],
+    );
+    write(r, "content/notes/readme.md", "# notes\n");
+    assert!(matches!(
+        f.changed("misplaced file", &["content/notes"]),
+        Outcome::Broken(_)
+    ));
+    std::fs::remove_dir_all(r.join("content/notes")).unwrap();
+    f.changed("misplaced file removed", &["content/notes/readme.md"]);
+    write(
+        r,
+        "content/2022/justice-bureau.md",
+        &read(r, "content/2022/justice-bureau.zh.md"),
+    );
+    assert!(matches!(
+        f.changed("duplicate", &["content/2022/justice-bureau.md"]),
+        Outcome::Broken(_)
+    ));
+    std::fs::remove_file(r.join("content/2022/justice-bureau.md")).unwrap();
+    f.changed("duplicate removed", &["content/2022/justice-bureau.md"]);
+    std::fs::remove_dir_all(r.join("content/2021")).unwrap();
+    f.changed("oldest year removed", &["content/2021"]);
+
+    // Theme: templates and strings re-render every page; a static file is replaced alone.
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+    let report_html = std::fs::read_to_string(theme.join("templates/report.html")).unwrap();
+    write(
+        r,
+        "templates/report.html",
+        &report_html.replace(
+            "<article class=\"report\">",
+            "<article class=\"report\" data-site=\"own\">",
+        ),
+    );
+    f.changed("template override", &["templates/report.html"]);
+    write(
+        r,
+        "templates/report.html",
+        &report_html.replace("{% endblock %}", "{% if %}{% endblock %}"),
+    );
+    assert!(matches!(
+        f.changed("template syntax error", &["templates/report.html"]),
+        Outcome::Broken(_)
+    ));
+    std::fs::remove_file(r.join("templates/report.html")).unwrap();
+    f.changed("template override removed", &["templates/report.html"]);
+    write(r, "static/style.css", "body { color: #123; }\n");
+    let out = f.changed("stylesheet override", &["static/style.css"]);
+    assert!(
+        matches!(out, Outcome::Changed(ref files) if files == &["static/style.css"]),
+        "{out:?}"
+    );
+    write(r, "static/extra.css", "p { margin: 0; }\n");
+    f.changed("static file added", &["static/extra.css"]);
+    std::fs::remove_dir_all(r.join("static")).unwrap();
+    f.changed("static folder removed", &["static"]);
+    write(r, "i18n/en.yaml", "published: First published\n");
+    f.changed("strings override", &["i18n/en.yaml"]);
+
+    // Configuration: a full rebuild.
+    replace(
+        r,
+        "site.yaml",
+        "title: { zh: 海珠区",
+        "title: { zh: 广州市海珠区",
+    );
+    f.changed("site.yaml edit", &["site.yaml"]);
+    replace(r, "site.yaml", "base_url:", "base_ur:");
+    assert!(matches!(
+        f.changed("site.yaml broken", &["site.yaml"]),
+        Outcome::Broken(_)
+    ));
+    replace(r, "site.yaml", "base_ur:", "base_url:");
+    f.changed("site.yaml fixed", &["site.yaml"]);
+    // Everything the first edits touched is still right after all this.
+    replace(
+        r,
+        "content/2022/justice-bureau.zh.md",
+        "新增一段正文。",
+        "再次修改。",
+    );
+    f.changed(
+        "body edit at the end",
+        &["content/2022/justice-bureau.zh.md"],
+    );
+}
+
+/// Restores a sample file from the repository.
+fn git_restore(root: &Path, rel: &str) {
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(rel),
+        root.join(rel),
+    )
+    .unwrap();
+}
+
+#[test]
+fn lost_events_are_made_up_by_comparing_stamps() {
+    let mut f = Fixture::new();
+    let r = f.root().to_path_buf();
+    // Nothing changed: nothing to load but the theme.
+    let plan = f.live.reconcile();
+    assert!(!plan.full && plan.content.is_empty(), "{plan:?}");
+    replace(
+        &r,
+        "content/2022/justice-bureau.zh.md",
+        "## ",
+        "无人通知的修改。\n\n## ",
+    );
+    write(
+        &r,
+        "content/2023/new-report.zh.md",
+        &NEW_REPORT.replace(
+            "../2024/justice-bureau.zh.md",
+            "../2022/justice-bureau.zh.md",
+        ),
+    );
+    std::fs::remove_file(r.join("content/2021/justice-bureau.en.md")).unwrap();
+    let plan = f.live.reconcile();
+    let paths: Vec<_> = plan
+        .content
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "content/2021/justice-bureau.en.md",
+            "content/2022/justice-bureau.zh.md",
+            "content/2023/new-report.zh.md"
+        ]
+    );
+    f.live.apply(&plan);
+    f.assert_same_as_full_build("after reconcile");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server, in-process
+
+struct Server {
+    dir: tempfile::TempDir,
+    preview: serve::Preview,
+}
+
+impl Server {
+    fn start() -> Server {
+        let dir = sample_site();
+        let mut opts = ServeOptions::new(dir.path());
+        opts.port = 0;
+        let preview = serve::start(opts).expect("server starts");
+        Server { dir, preview }
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn addr(&self) -> SocketAddr {
+        self.preview.addr()
+    }
+
+    fn get(&self, path: &str) -> Response {
+        request(self.addr(), path)
+    }
+
+    /// Waits until the search index caught up and compares everything served with a full build.
+    fn assert_same_as_full_build(&self) {
+        let full = gongkai::build_in_memory(&BuildOptions::new(self.root()))
+            .unwrap()
+            .1
+            .into_files();
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let served = self.preview.published().read().unwrap().snapshot();
+            if served == full {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "served output never matched a full build"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Response {
+    status: u16,
+    headers: String,
+    body: String,
+}
+
+/// One raw HTTP/1.1 request: the path is sent exactly as given.
+fn request(addr: SocketAddr, path: &str) -> Response {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(WAIT)).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        dechunk(body)
+    } else {
+        body.to_string()
+    };
+    Response {
+        status,
+        headers: head.to_ascii_lowercase(),
+        body,
+    }
+}
+
+fn dechunk(mut body: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = body.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        body = rest[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+/// A Server-Sent Events client: events arrive on the channel as (name, data).
+fn events(addr: SocketAddr) -> Receiver<(String, String)> {
+    let (tx, rx) = mpsc::channel();
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET /__gongkai/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(s);
+        let mut line = String::new();
+        // Headers.
+        loop {
+            line.clear();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                break;
+            }
+        }
+        let (mut name, mut data) = (String::new(), String::new());
+        loop {
+            line.clear();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            let l = line.trim_end_matches(['\r', '\n']);
+            if let Some(v) = l.strip_prefix("event: ") {
+                name = v.to_string();
+            } else if let Some(v) = l.strip_prefix("data: ") {
+                data.push_str(v);
+            } else if l.is_empty()
+                && !name.is_empty()
+                && tx
+                    .send((std::mem::take(&mut name), std::mem::take(&mut data)))
+                    .is_err()
+            {
+                return;
+            }
+            // Anything else: chunk sizes, keep-alive comments.
+        }
+    });
+    rx
+}
+
+/// The next event named one of `names` (others, such as `index`, are skipped).
+fn next_event(rx: &Receiver<(String, String)>, names: &[&str]) -> (String, String) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok((name, data)) if names.contains(&name.as_str()) => return (name, data),
+            Ok(_) => {}
+            Err(_) => panic!("no {names:?} event within {WAIT:?}"),
+        }
+    }
+}
+
+fn until(what: &str, mut ok: impl FnMut() -> bool) {
+    let deadline = Instant::now() + WAIT;
+    while !ok() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn edits_additions_renames_and_deletions_reload_open_pages() {
+    let s = Server::start();
+    let r = s.root().to_path_buf();
+    let page = "/zh/2022/justice-bureau/";
+    let first = s.get(page);
+    assert_eq!(first.status, 200);
+    assert!(first.headers.contains("content-type: text/html"));
+    assert!(
+        first
+            .headers
+            .contains("content-security-policy: default-src 'self'")
+    );
+    assert!(first.body.contains("<script src=\"/__gongkai/reload.js\""));
+    let rx = events(s.addr());
+    assert_eq!(next_event(&rx, &["hello"]).0, "hello");
+
+    // Write in place.
+    replace(
+        &r,
+        "content/2022/justice-bureau.zh.md",
+        "## ",
+        "第一次保存的新段落。\n\n## ",
+    );
+    assert_eq!(next_event(&rx, &["reload", "broken"]).0, "reload");
+    assert!(s.get(page).body.contains("第一次保存的新段落。"));
+
+    // Write to a temporary file, then rename over (many editors), with a swap file beside it.
+    write(&r, "content/2022/.justice-bureau.zh.md.swp", "swap");
+    let text = read(&r, "content/2022/justice-bureau.zh.md").replace("第一次", "第二次");
+    write(&r, "content/2022/justice-bureau.zh.md.tmp", &text);
+    std::fs::rename(
+        r.join("content/2022/justice-bureau.zh.md.tmp"),
+        r.join("content/2022/justice-bureau.zh.md"),
+    )
+    .unwrap();
+    assert_eq!(next_event(&rx, &["reload", "broken"]).0, "reload");
+    until("second save served", || {
+        s.get(page).body.contains("第二次保存的新段落。")
+    });
+
+    // Rename the original away and write a new one (vim's backup), then a burst of saves.
+    std::fs::rename(
+        r.join("content/2022/justice-bureau.zh.md"),
+        r.join("content/2022/justice-bureau.zh.md~"),
+    )
+    .unwrap();
+    write(
+        &r,
+        "content/2022/justice-bureau.zh.md",
+        &text.replace("第二次", "第三次"),
+    );
+    for stem in ["justice-bureau", "market-regulation"] {
+        replace(
+            &r,
+            &format!("content/2023/{stem}.en.md"),
+            "title: ",
+            "title: Burst ",
+        );
+    }
+    until("backup-style save and burst served", || {
+        s.get(page).body.contains("第三次保存的新段落。")
+            && s.get("/en/2023/market-regulation/").body.contains("Burst ")
+    });
+    assert_eq!(next_event(&rx, &["reload", "broken"]).0, "reload");
+
+    // A new folder with a report, made at once.
+    write(&r, "content/2025/justice-bureau.zh.md", NEW_REPORT);
+    until("new report served", || {
+        s.get("/zh/2025/justice-bureau/").status == 200
+    });
+    // 2024 is a draft: 2023 was the department's newest report, and is archived now.
+    assert!(
+        s.get("/zh/2023/justice-bureau/")
+            .body
+            .contains("archived-notice")
+    );
+
+    // Rename: the old address goes, the new one comes.
+    std::fs::rename(
+        r.join("content/2025/justice-bureau.zh.md"),
+        r.join("content/2025/legal-affairs.zh.md"),
+    )
+    .unwrap();
+    until("renamed report served", || {
+        s.get("/zh/2025/legal-affairs/").status == 200
+    });
+    assert_eq!(s.get("/zh/2025/justice-bureau/").status, 404);
+
+    // Delete.
+    std::fs::remove_dir_all(r.join("content/2025")).unwrap();
+    until("deleted report gone", || {
+        s.get("/zh/2025/legal-affairs/").status == 404
+    });
+    assert!(
+        !s.get("/zh/2023/justice-bureau/")
+            .body
+            .contains("archived-notice")
+    );
+    s.assert_same_as_full_build();
+}
+
+#[test]
+fn a_broken_edit_shows_the_error_over_every_page_until_fixed() {
+    let s = Server::start();
+    let r = s.root().to_path_buf();
+    let rx = events(s.addr());
+    next_event(&rx, &["hello"]);
+    let good = s.get("/en/").body;
+    replace(
+        &r,
+        "content/2023/market-regulation.zh.md",
+        "department: market-regulation",
+        "department: market-regulaton",
+    );
+    let (_, data) = next_event(&rx, &["broken", "reload"]);
+    assert!(
+        data.contains("content/2023/market-regulation.zh.md:"),
+        "{data}"
+    );
+    assert!(data.contains("did you mean `market-regulation`?"), "{data}");
+    for page in ["/en/", "/zh/2023/market-regulation/", "/zh/no-such-page/"] {
+        let body = s.get(page).body;
+        assert!(
+            body.contains("id=\"gongkai-overlay\""),
+            "{page}: no overlay"
+        );
+        assert!(body.contains("content/2023/market-regulation.zh.md:3:13: error: unknown department `market-regulaton`"), "{body}");
+        assert!(
+            body.contains("department: market-regulaton"),
+            "the source excerpt"
+        );
+    }
+    // The last good site is still served under the overlay.
+    assert!(
+        s.get("/en/").body.starts_with(
+            &good[..good
+                .find("<link rel=\"stylesheet\" href=\"/__gongkai/")
+                .unwrap()]
+        )
+    );
+    // A new page load learns of the error from its first event.
+    let late = events(s.addr());
+    assert!(next_event(&late, &["hello"]).1.contains("market-regulaton"));
+
+    replace(
+        &r,
+        "content/2023/market-regulation.zh.md",
+        "market-regulaton",
+        "market-regulation",
+    );
+    assert_eq!(next_event(&rx, &["reload", "broken"]).0, "reload");
+    assert!(!s.get("/en/").body.contains("gongkai-overlay\""));
+    s.assert_same_as_full_build();
+
+    // Templates too: an error in one never stops the server.
+    write(
+        &r,
+        "templates/home.html",
+        "{% extends \"base.html\" %}{% block main %}{{ nope( }}{% endblock %}",
+    );
+    let (name, data) = next_event(&rx, &["broken", "reload"]);
+    assert_eq!(name, "broken");
+    assert!(data.contains("templates/home.html"), "{data}");
+    std::fs::remove_file(r.join("templates/home.html")).unwrap();
+    assert_eq!(next_event(&rx, &["reload", "broken"]).0, "reload");
+    s.assert_same_as_full_build();
+}
+
+#[test]
+fn a_stylesheet_change_swaps_css_without_a_reload() {
+    let s = Server::start();
+    let r = s.root().to_path_buf();
+    let rx = events(s.addr());
+    next_event(&rx, &["hello"]);
+    write(&r, "static/style.css", "body { background: #fffbe6; }\n");
+    let (name, data) = next_event(&rx, &["css", "reload", "broken"]);
+    assert_eq!(name, "css");
+    assert!(data.contains("\"paths\":[\"/static/style.css\"]"), "{data}");
+    assert_eq!(
+        s.get("/static/style.css").body,
+        "body { background: #fffbe6; }\n"
+    );
+    let css = s.get("/static/style.css");
+    assert!(css.headers.contains("content-type: text/css"));
+    assert!(
+        !css.body.contains("__gongkai"),
+        "nothing injected outside HTML"
+    );
+}
+
+#[test]
+fn requests_outside_the_site_get_404() {
+    let s = Server::start();
+    for path in [
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        "/zh/..%2f..%2f..%2fetc/passwd",
+        "/..%5c..%5cetc%5cpasswd",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/zh/%00/index.html",
+        "/index.html%00.css",
+        "/site.yaml",
+        "/content/2022/justice-bureau.zh.md",
+        "http://example.org/../site.yaml",
+    ] {
+        let r = s.get(path);
+        assert_eq!(r.status, 404, "{path}");
+        assert!(!r.body.contains("base_url"), "{path} leaked site.yaml");
+    }
+    assert_eq!(s.get("/").status, 200);
+    assert_eq!(s.get("/zh/2022/justice-bureau/index.html").status, 200);
+    let redirect = s.get("/zh/2022?x=1");
+    assert_eq!(redirect.status, 302);
+    assert!(
+        redirect.headers.contains("location: /zh/2022/?x=1"),
+        "{}",
+        redirect.headers
+    );
+    until("search index served", || {
+        s.get("/zh/search/meta.js").status == 200
+    });
+    assert!(
+        s.get("/no/such/page/").body.contains("__gongkai/reload.js"),
+        "404 page reloads too"
+    );
+    let mut post = TcpStream::connect(s.addr()).unwrap();
+    write!(
+        post,
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    post.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 405"), "{answer}");
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let dir = sample_site();
+    let mut opts = ServeOptions::new(dir.path());
+    opts.port = port;
+    let err = serve::start(opts).err().expect("the port is taken");
+    assert!(
+        matches!(err, serve::ServeError::PortInUse { port: p, .. } if p == port),
+        "{err}"
+    );
+
+    let out = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["serve", "--root"])
+        .arg(dir.path())
+        .args(["--port", &port.to_string()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("port {port} is already in use")),
+        "{stderr}"
+    );
+}
+
+/// The real binary: loopback by default, prints its address, warns about other addresses,
+/// stops on Ctrl-C (SIGINT) with status 0.
+#[test]
+fn the_command_prints_its_address_and_stops_on_ctrl_c() {
+    let dir = sample_site();
+    for (bind, warned) in [(None, false), (Some("0.0.0.0"), true)] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_gongkai"));
+        cmd.args(["serve", "--port", "0", "--root"]).arg(dir.path());
+        if let Some(b) = bind {
+            cmd.args(["--bind", b]);
+        }
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let expected = if warned {
+            "serving at http://0.0.0.0:"
+        } else {
+            "serving at http://127.0.0.1:"
+        };
+        assert!(line.starts_with(expected), "{line}");
+        let port: u16 = line
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(request(([127, 0, 0, 1], port).into(), "/zh/").status, 200);
+        let status = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let deadline = Instant::now() + WAIT;
+        let code = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s.code();
+            }
+            assert!(Instant::now() < deadline, "did not stop on Ctrl-C");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert_eq!(code, Some(0));
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        assert_eq!(
+            stderr.contains("warning: listening on 0.0.0.0"),
+            warned,
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_site_broken_from_the_start_is_served_once_fixed() {
+    let dir = sample_site();
+    let r: PathBuf = dir.path().to_path_buf();
+    replace(
+        &r,
+        "content/2021/justice-bureau.en.md",
+        "title: ",
+        "titel: ",
+    );
+    let mut opts = ServeOptions::new(dir.path());
+    opts.port = 0;
+    let preview = serve::start(opts).unwrap();
+    let page = request(preview.addr(), "/en/");
+    assert_eq!(page.status, 503);
+    assert!(page.body.contains("titel"), "{}", page.body);
+    let rx = events(preview.addr());
+    next_event(&rx, &["hello"]);
+    replace(
+        &r,
+        "content/2021/justice-bureau.en.md",
+        "titel: ",
+        "title: ",
+    );
+    assert_eq!(next_event(&rx, &["reload", "broken"]).0, "reload");
+    assert_eq!(request(preview.addr(), "/en/").status, 200);
+    preview.shutdown();
+}
