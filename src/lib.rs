@@ -113,11 +113,17 @@ pub fn build_in_memory(opts: &BuildOptions) -> Result<(Site, Output), Error> {
     Ok((site, out))
 }
 
-/// What a finished build did.
-#[derive(Debug, Clone, Copy)]
+/// What a finished build did, and how long each stage took.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct BuildSummary {
     pub reports: usize,
     pub files: usize,
+    pub search_files: usize,
+    pub search_bytes: usize,
+    pub load: std::time::Duration,
+    pub render: std::time::Duration,
+    pub search: std::time::Duration,
+    pub publish: std::time::Duration,
 }
 
 /// Builds into `out`: all or nothing (see [`output::publish`]). `on_start` gets the number of
@@ -128,14 +134,35 @@ pub fn build(
     on_start: &dyn Fn(usize),
     on_page: &(dyn Fn() + Sync),
 ) -> Result<BuildSummary, Error> {
-    let (site, theme) = load(opts)?;
-    let renderer = Renderer::new(&site, &theme, opts.link_style)?;
+    let clock = std::time::Instant::now();
+    let (mut site, theme) = load(opts)?;
+    // Compile the theme first: a template error must stop the build before anything is written.
+    Renderer::new(&site, &theme, opts.link_style)?;
+    let mut summary = BuildSummary {
+        reports: site.reports.len(),
+        load: clock.elapsed(),
+        ..Default::default()
+    };
     on_start(render::all_pages(&site).len());
     output::publish(out, |sink| {
-        let files = renderer.render_all(sink, on_page)? + search::write(&site, sink)?.files;
-        Ok::<_, Error>(BuildSummary {
-            reports: site.reports.len(),
-            files,
-        })
-    })
+        let clock = std::time::Instant::now();
+        let search = search::write(&site, sink)?;
+        summary.search = clock.elapsed();
+        summary.search_files = search.files;
+        summary.search_bytes = search.bytes;
+        // Section texts were only needed for the index; free them before rendering pages.
+        for report in &mut site.reports {
+            report
+                .sections
+                .iter_mut()
+                .for_each(|s| s.text = String::new());
+        }
+        let clock = std::time::Instant::now();
+        let renderer = Renderer::new(&site, &theme, opts.link_style)?;
+        summary.files = renderer.render_all(sink, on_page)? + search.files;
+        summary.render = clock.elapsed();
+        Ok::<_, Error>(())
+    })?;
+    summary.publish = clock.elapsed() - summary.load - summary.search - summary.render;
+    Ok(summary)
 }

@@ -43,6 +43,9 @@ enum Command {
         /// Include reports marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Print how long each stage took and the size of the search index.
+        #[arg(long)]
+        timings: bool,
     },
     /// Validate content, configuration and internal links; writes nothing.
     Check {
@@ -91,6 +94,7 @@ fn run(command: Command) -> Result<(), Error> {
             out,
             base_url,
             drafts,
+            timings,
         } => {
             let out = out.unwrap_or_else(|| root.root.join("public"));
             let opts = BuildOptions {
@@ -123,6 +127,17 @@ fn run(command: Command) -> Result<(), Error> {
                 summary.files,
                 start.elapsed().as_secs_f64()
             );
+            if timings {
+                eprintln!(
+                    "timings: load {:.2}s, search index {:.2}s ({} files, {:.1} MB), render and write {:.2}s, publish {:.2}s",
+                    summary.load.as_secs_f64(),
+                    summary.search.as_secs_f64(),
+                    summary.search_files,
+                    summary.search_bytes as f64 / 1e6,
+                    summary.render.as_secs_f64(),
+                    summary.publish.as_secs_f64()
+                );
+            }
             Ok(())
         }
         Command::Check { root, drafts } => {
