@@ -219,8 +219,8 @@ fn index_report<'a>(site: &Site, report: &'a Report) -> (Doc<'a>, Vec<(Term, Occ
             } else {
                 FIELD_BODY
             };
-            add(&s.heading, FIELD_HEAD, pi);
-            add(&s.text, field, pi);
+            add(s.heading, FIELD_HEAD, pi);
+            add(s.text, field, pi);
         }
     }
     let mut terms: Vec<(Term, Occurrence)> =
