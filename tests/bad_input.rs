@@ -355,6 +355,18 @@ fn cases() -> Vec<Case> {
             hint: Some("../2021/justice-bureau.zh.md"),
         },
         Case {
+            // Regression: the build published a page whose link led to the missing draft.
+            name: "link from a published report to a draft left out of the build",
+            setup: |s| {
+                s.write(CASE, report("正文第一段。", "见[草稿](finance-bureau.zh.md)。"));
+            },
+            path: CASE,
+            line: 9,
+            col: 2,
+            message: "link to `finance-bureau.zh.md`, a draft that this build leaves out",
+            hint: Some("build with --drafts"),
+        },
+        Case {
             name: "site.yaml unknown key suggests the known one",
             setup: |s| {
                 s.replace("site.yaml", "base_url:", "base_ulr:");
@@ -504,4 +516,17 @@ fn crlf_file_positions_count_lines_not_carriage_returns() {
     site.write(CASE, format!("\u{feff}{bad}"));
     let ds = site.build_err();
     assert_eq!((ds[0].line, ds[0].col), (3, 13), "{}", show(&ds));
+}
+
+#[test]
+fn links_to_drafts_are_fine_when_drafts_are_built_or_the_link_is_in_a_draft() {
+    let site = TempSite::copy_of("basic");
+    site.write(CASE, report("正文第一段。", "见[草稿](finance-bureau.zh.md)。"));
+    let opts = gongkai::BuildOptions { drafts: true, ..site.options() };
+    let files = common::build_ok(&opts);
+    let page = common::text(&files, "zh/2022/case/index.html");
+    assert!(page.contains(r#"<a href="../../../zh/2022/finance-bureau/">草稿</a>"#), "{page}");
+    // A draft may link to another draft: neither is published.
+    site.write(CASE, report("正文第一段。", "见[草稿](finance-bureau.zh.md)。").replace("date: 2023-03-28\n", "date: 2023-03-28\ndraft: true\n"));
+    site.build();
 }
