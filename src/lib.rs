@@ -125,6 +125,7 @@ pub fn build(
     on_start: &dyn Fn(usize),
     on_page: &(dyn Fn() + Sync),
 ) -> Result<BuildSummary, Error> {
+    output::check_out_dir(&opts.root, out)?;
     let (site, theme) = load(opts)?;
     let renderer = Renderer::new(&site, &theme, opts.link_style)?;
     on_start(render::all_pages(&site).len());
