@@ -239,3 +239,17 @@ fn base_url_flag_changes_canonical_links() {
     }
     assert!(!site.path("public").exists(), "--out replaces public/");
 }
+
+/// Regression: `--out content` swapped the built site in for the reports and deleted them.
+#[test]
+fn build_refuses_an_out_folder_holding_the_site() {
+    let site = TempSite::copy_of("basic");
+    let before = read_tree(site.root());
+    for out in [site.path("content"), site.root().to_path_buf(), site.parent().to_path_buf(), site.path("content/2022")] {
+        let (code, _, stderr) = run(&["build", "--root", &root_arg(&site), "--out", &out.to_string_lossy()]);
+        assert_eq!(code, 1, "--out {}: {stderr}", out.display());
+        assert!(stderr.contains("refusing to build into"), "{stderr}");
+        assert_eq!(read_tree(site.root()), before, "--out {} changed the site", out.display());
+    }
+    assert_eq!(common::entries(site.parent()), ["site"]);
+}
