@@ -447,6 +447,20 @@ fn cases() -> Vec<Case> {
             message: "syntax error",
             hint: None,
         },
+        Case {
+            name: "template override using an undefined value names the template and line",
+            setup: |s| {
+                s.write(
+                    "templates/year.html",
+                    "{% extends \"base.html\" %}\n{% block main %}\n{{ no_such_value.x }}\n{% endblock %}\n",
+                );
+            },
+            path: "templates/year.html",
+            line: 3,
+            col: 1,
+            message: "undefined value: `no_such_value` is undefined",
+            hint: None,
+        },
     ]
 }
 
