@@ -38,7 +38,7 @@ pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Vec<Repor
         style: opts.link_style,
     };
     let md_options = markdown::options(config.unsafe_html);
-    let results: Vec<Result<(Report, Vec<ReportLink>), Vec<Diagnostic>>> = files
+    let results: Vec<Loaded> = files
         .par_iter()
         .map(|file| load_file(file, config, &md_options, &targets))
         .collect();
@@ -74,6 +74,9 @@ pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Vec<Repor
     problems.into_result(reports)
 }
 
+/// A report with its links to other reports, or every problem in its file.
+type Loaded = Result<(Report, Vec<ReportLink>), Vec<Diagnostic>>;
+
 /// Reads, splits, parses and renders one report file.
 pub fn load_one(
     file: &SourceFile,
@@ -90,7 +93,7 @@ fn load_file(
     config: &Config,
     md_options: &comrak::Options<'_>,
     targets: &markdown::LinkTargets,
-) -> Result<(Report, Vec<ReportLink>), Vec<Diagnostic>> {
+) -> Loaded {
     let text = source::read_text(&file.path, &file.shown).map_err(|d| vec![d])?;
     let split = front_matter::split(&text, &file.shown).map_err(|d| vec![d])?;
     let meta = front_matter::parse_meta(&split, &text, &file.shown, file.year, config);

@@ -325,7 +325,7 @@ fn report_or_missing(ctx: &Ctx<'_>, page: &Page, entry: &Entry) -> (&'static str
         })
         .collect();
     let mut revisions = report.revisions.clone();
-    revisions.sort_by(|a, b| b.date.cmp(&a.date));
+    revisions.sort_by_key(|r| std::cmp::Reverse(r.date));
     let newest = ctx.site.is_archived(entry).then(|| newest_link(ctx, entry)).flatten();
     let toc: Vec<_> = report.sections.iter().filter(|s| !s.id.is_empty())
         .map(|s| context! { id => &s.id, heading => &s.heading }).collect();
@@ -367,7 +367,7 @@ fn feed(ctx: &Ctx<'_>) -> Value {
         .iter()
         .map(|r| {
             let mut revisions = r.revisions.clone();
-            revisions.sort_by(|a, b| b.date.cmp(&a.date));
+            revisions.sort_by_key(|r| std::cmp::Reverse(r.date));
             context! {
                 title => &r.title, summary => &r.summary,
                 url => urls::absolute(base, &urls::report(&r.lang, r.key.year, &r.key.stem)),
