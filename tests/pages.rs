@@ -27,7 +27,7 @@ fn html_lang(lang: &str) -> &'static str {
 }
 
 /// The `<link>`/`<meta>`/`<a>` tags of a page that satisfy `keep`.
-fn tags_where<'a>(html: &'a str, keep: impl Fn(&str) -> bool) -> Vec<&'a str> {
+fn tags_where(html: &str, keep: impl Fn(&str) -> bool) -> Vec<&str> {
     tags(html).into_iter().filter(|t| keep(t)).collect()
 }
 
@@ -50,7 +50,7 @@ fn canonical(html: &str) -> String {
     attr(links[0], "href").unwrap()
 }
 
-/// Output files of report pages that exist in that language (not "not translated" pages).
+/// True for "not translated" pages (they are `noindex`).
 fn is_not_translated(html: &str) -> bool {
     html.contains("<meta name=\"robots\" content=\"noindex\">")
 }
