@@ -54,7 +54,13 @@ fn cases() -> Vec<Case> {
         Case {
             name: "unknown key inside revisions suggests `note`",
             setup: |s| {
-                s.write(CASE, report("date: 2023-03-28\n", "date: 2023-03-28\nrevisions:\n  - { date: 2023-04-01, nte: 更正 }\n"));
+                s.write(
+                    CASE,
+                    report(
+                        "date: 2023-03-28\n",
+                        "date: 2023-03-28\nrevisions:\n  - { date: 2023-04-01, nte: 更正 }\n",
+                    ),
+                );
             },
             path: CASE,
             line: 8,
@@ -98,7 +104,13 @@ fn cases() -> Vec<Case> {
         Case {
             name: "unknown figure suggests the nearest",
             setup: |s| {
-                s.write(CASE, report("date: 2023-03-28\n", "date: 2023-03-28\nfigures:\n  legal-opinoins: 3\n"));
+                s.write(
+                    CASE,
+                    report(
+                        "date: 2023-03-28\n",
+                        "date: 2023-03-28\nfigures:\n  legal-opinoins: 3\n",
+                    ),
+                );
             },
             path: CASE,
             line: 8,
@@ -109,7 +121,13 @@ fn cases() -> Vec<Case> {
         Case {
             name: "figure that is not a number",
             setup: |s| {
-                s.write(CASE, report("date: 2023-03-28\n", "date: 2023-03-28\nfigures:\n  legal-opinions: many\n"));
+                s.write(
+                    CASE,
+                    report(
+                        "date: 2023-03-28\n",
+                        "date: 2023-03-28\nfigures:\n  legal-opinions: many\n",
+                    ),
+                );
             },
             path: CASE,
             line: 8,
@@ -153,7 +171,13 @@ fn cases() -> Vec<Case> {
         Case {
             name: "revision date that is not a date",
             setup: |s| {
-                s.write(CASE, report("date: 2023-03-28\n", "date: 2023-03-28\nrevisions:\n  - { date: 2023-4-1, note: 更正 }\n"));
+                s.write(
+                    CASE,
+                    report(
+                        "date: 2023-03-28\n",
+                        "date: 2023-03-28\nrevisions:\n  - { date: 2023-4-1, note: 更正 }\n",
+                    ),
+                );
             },
             path: CASE,
             line: 8,
@@ -323,7 +347,13 @@ fn cases() -> Vec<Case> {
         Case {
             name: "YAML syntax error is located in the file, not the block",
             setup: |s| {
-                s.write(CASE, report("department: justice-bureau", "department: justice-bureau: x"));
+                s.write(
+                    CASE,
+                    report(
+                        "department: justice-bureau",
+                        "department: justice-bureau: x",
+                    ),
+                );
             },
             path: CASE,
             line: 3,
@@ -334,7 +364,11 @@ fn cases() -> Vec<Case> {
         Case {
             name: "translations disagree on the department",
             setup: |s| {
-                s.replace("content/2022/justice-bureau.en.md", "department: justice-bureau", "department: market-regulation");
+                s.replace(
+                    "content/2022/justice-bureau.en.md",
+                    "department: justice-bureau",
+                    "department: market-regulation",
+                );
             },
             // File-level: the message names the other translation and what it says.
             path: "content/2022/justice-bureau.en.md",
@@ -346,7 +380,13 @@ fn cases() -> Vec<Case> {
         Case {
             name: "link to a report that does not exist",
             setup: |s| {
-                s.write(CASE, report("正文第一段。", "见[前年报告](../2020/justice-bureau.zh.md)。"));
+                s.write(
+                    CASE,
+                    report(
+                        "正文第一段。",
+                        "见[前年报告](../2020/justice-bureau.zh.md)。",
+                    ),
+                );
             },
             path: CASE,
             line: 9,
@@ -358,7 +398,10 @@ fn cases() -> Vec<Case> {
             // Regression: the build published a page whose link led to the missing draft.
             name: "link from a published report to a draft left out of the build",
             setup: |s| {
-                s.write(CASE, report("正文第一段。", "见[草稿](finance-bureau.zh.md)。"));
+                s.write(
+                    CASE,
+                    report("正文第一段。", "见[草稿](finance-bureau.zh.md)。"),
+                );
             },
             path: CASE,
             line: 9,
@@ -391,7 +434,11 @@ fn cases() -> Vec<Case> {
         Case {
             name: "site.yaml label missing for a language",
             setup: |s| {
-                s.replace("site.yaml", "legal-aid: { zh: 法律援助, en: Legal aid }", "legal-aid: { zh: 法律援助 }");
+                s.replace(
+                    "site.yaml",
+                    "legal-aid: { zh: 法律援助, en: Legal aid }",
+                    "legal-aid: { zh: 法律援助 }",
+                );
             },
             path: "site.yaml",
             line: 12,
@@ -402,7 +449,11 @@ fn cases() -> Vec<Case> {
         Case {
             name: "site.yaml base_url not absolute",
             setup: |s| {
-                s.replace("site.yaml", "https://www.example.gov.cn/reports/", "www.example.gov.cn/reports/");
+                s.replace(
+                    "site.yaml",
+                    "https://www.example.gov.cn/reports/",
+                    "www.example.gov.cn/reports/",
+                );
             },
             path: "site.yaml",
             line: 2,
@@ -475,7 +526,12 @@ fn every_bad_input_is_reported_with_file_line_column_and_hint() {
         let ds = site.build_err();
         let found = ds.iter().find(|d| d.message.contains(case.message));
         let Some(d) = found else {
-            failures.push(format!("{}: no diagnostic containing {:?}; got:\n{}", case.name, case.message, show(&ds)));
+            failures.push(format!(
+                "{}: no diagnostic containing {:?}; got:\n{}",
+                case.name,
+                case.message,
+                show(&ds)
+            ));
             continue;
         };
         let got = (d.path.to_string_lossy().into_owned(), d.line, d.col);
@@ -489,23 +545,43 @@ fn every_bad_input_is_reported_with_file_line_column_and_hint() {
             (Some(h), got) => failures.push(format!("{}: hint {got:?} lacks {h:?}", case.name)),
         }
         if ds.len() != 1 {
-            failures.push(format!("{}: expected exactly one problem, got:\n{}", case.name, show(&ds)));
+            failures.push(format!(
+                "{}: expected exactly one problem, got:\n{}",
+                case.name,
+                show(&ds)
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases wrong:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases wrong:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn one_build_reports_every_broken_file() {
     let site = TempSite::copy_of("basic");
-    site.write("content/2022/a.zh.md", report("justice-bureau", "justice-bureua"));
+    site.write(
+        "content/2022/a.zh.md",
+        report("justice-bureau", "justice-bureua"),
+    );
     site.write("content/2022/b.zh.md", report("2023-03-28", "2023-3-28"));
     site.write("content/2021/c.zh.md", report("title:", "titel:"));
     let ds = site.build_err();
-    let paths: Vec<String> = ds.iter().map(|d| d.path.to_string_lossy().into_owned()).collect();
+    let paths: Vec<String> = ds
+        .iter()
+        .map(|d| d.path.to_string_lossy().into_owned())
+        .collect();
     assert_eq!(
         paths,
-        ["content/2021/c.zh.md", "content/2022/a.zh.md", "content/2022/b.zh.md"],
+        [
+            "content/2021/c.zh.md",
+            "content/2022/a.zh.md",
+            "content/2022/b.zh.md"
+        ],
         "{}",
         show(&ds)
     );
@@ -535,12 +611,25 @@ fn crlf_file_positions_count_lines_not_carriage_returns() {
 #[test]
 fn links_to_drafts_are_fine_when_drafts_are_built_or_the_link_is_in_a_draft() {
     let site = TempSite::copy_of("basic");
-    site.write(CASE, report("正文第一段。", "见[草稿](finance-bureau.zh.md)。"));
-    let opts = gongkai::BuildOptions { drafts: true, ..site.options() };
+    site.write(
+        CASE,
+        report("正文第一段。", "见[草稿](finance-bureau.zh.md)。"),
+    );
+    let opts = gongkai::BuildOptions {
+        drafts: true,
+        ..site.options()
+    };
     let files = common::build_ok(&opts);
     let page = common::text(&files, "zh/2022/case/index.html");
-    assert!(page.contains(r#"<a href="../../../zh/2022/finance-bureau/">草稿</a>"#), "{page}");
+    assert!(
+        page.contains(r#"<a href="../../../zh/2022/finance-bureau/">草稿</a>"#),
+        "{page}"
+    );
     // A draft may link to another draft: neither is published.
-    site.write(CASE, report("正文第一段。", "见[草稿](finance-bureau.zh.md)。").replace("date: 2023-03-28\n", "date: 2023-03-28\ndraft: true\n"));
+    site.write(
+        CASE,
+        report("正文第一段。", "见[草稿](finance-bureau.zh.md)。")
+            .replace("date: 2023-03-28\n", "date: 2023-03-28\ndraft: true\n"),
+    );
     site.build();
 }

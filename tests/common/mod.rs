@@ -15,7 +15,9 @@ pub type Files = BTreeMap<String, Vec<u8>>;
 
 /// `tests/fixtures/<name>`.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// Builds the site at `opts.root` in memory.
@@ -39,7 +41,11 @@ pub fn build_ok(opts: &BuildOptions) -> Files {
 /// Builds in memory and expects content/config problems; returns them.
 pub fn build_err(opts: &BuildOptions) -> Vec<Diagnostic> {
     match build_with(opts) {
-        Ok(files) => panic!("build of {} succeeded ({} files) but should have failed", opts.root.display(), files.len()),
+        Ok(files) => panic!(
+            "build of {} succeeded ({} files) but should have failed",
+            opts.root.display(),
+            files.len()
+        ),
         Err(Error::Site(d)) => d.0,
         Err(e) => panic!("expected diagnostics, got {e}"),
     }
@@ -151,7 +157,12 @@ pub fn read_tree(dir: &Path) -> Files {
 pub fn entries(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .expect("read dir")
-        .map(|e| e.expect("dir entry").file_name().to_string_lossy().into_owned())
+        .map(|e| {
+            e.expect("dir entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     names.sort();
     names
@@ -170,7 +181,11 @@ pub fn run(args: &[&str]) -> (i32, String, String) {
 }
 
 pub fn run_cmd(cmd: &mut Command) -> (i32, String, String) {
-    let ProcessOutput { status, stdout, stderr } = cmd.output().expect("run gongkai");
+    let ProcessOutput {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().expect("run gongkai");
     (
         status.code().expect("exited normally"),
         String::from_utf8_lossy(&stdout).into_owned(),
@@ -180,9 +195,12 @@ pub fn run_cmd(cmd: &mut Command) -> (i32, String, String) {
 
 /// A file of the output as text.
 pub fn text<'a>(files: &'a Files, path: &str) -> &'a str {
-    let bytes = files
-        .get(path)
-        .unwrap_or_else(|| panic!("no output file {path}; have {:?}", files.keys().collect::<Vec<_>>()));
+    let bytes = files.get(path).unwrap_or_else(|| {
+        panic!(
+            "no output file {path}; have {:?}",
+            files.keys().collect::<Vec<_>>()
+        )
+    });
     std::str::from_utf8(bytes).expect("UTF-8 output")
 }
 
@@ -210,7 +228,9 @@ pub fn tags(html: &str) -> Vec<&str> {
     while let Some(off) = html[i..].find('<') {
         let start = i + off;
         if html[start..].starts_with("<!--") {
-            i = html[start..].find("-->").map_or(html.len(), |e| start + e + 3);
+            i = html[start..]
+                .find("-->")
+                .map_or(html.len(), |e| start + e + 3);
             continue;
         }
         let mut quote = None;
@@ -252,7 +272,10 @@ pub fn tag_name(tag: &str) -> Option<String> {
     if rest.starts_with(['/', '!', '?']) {
         return None;
     }
-    let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
     Some(name.to_ascii_lowercase())
 }
 
@@ -281,7 +304,10 @@ pub fn resolve(file: &str, href: &str) -> Option<String> {
         match seg {
             "" | "." => {}
             ".." => {
-                assert!(parts.pop().is_some(), "link `{href}` in {file} climbs above the site root");
+                assert!(
+                    parts.pop().is_some(),
+                    "link `{href}` in {file} climbs above the site root"
+                );
             }
             s => parts.push(s),
         }
