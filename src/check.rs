@@ -53,12 +53,17 @@ pub fn broken_links(files: &BTreeMap<String, Vec<u8>>) -> (usize, Vec<BrokenLink
         }
         let html = String::from_utf8_lossy(bytes);
         for href in attribute_values(&html) {
-            let Some(target) = resolve(file, &href) else { continue };
+            let Some(target) = resolve(file, &href) else {
+                continue;
+            };
             checked += 1;
-            let exists = files.contains_key(&target)
-                || files.contains_key(&format!("{target}/index.html"));
+            let exists =
+                files.contains_key(&target) || files.contains_key(&format!("{target}/index.html"));
             if !exists {
-                broken.push(BrokenLink { file: file.clone(), href });
+                broken.push(BrokenLink {
+                    file: file.clone(),
+                    href,
+                });
             }
         }
     }
@@ -117,14 +122,21 @@ fn report_sources(site: &Site) -> HashMap<String, PathBuf> {
     let mut map = HashMap::new();
     for (e, entry) in site.entries.iter().enumerate() {
         for (lang, &i) in &entry.translations {
-            map.insert(Page::Report(lang.clone(), e).file(site), site.reports[i].source_path.clone());
+            map.insert(
+                Page::Report(lang.clone(), e).file(site),
+                site.reports[i].source_path.clone(),
+            );
         }
     }
     map
 }
 
 /// Points at the link in the Markdown source when the page is a report, else at the page.
-fn locate(root: &std::path::Path, sources: &HashMap<String, PathBuf>, link: &BrokenLink) -> Diagnostic {
+fn locate(
+    root: &std::path::Path,
+    sources: &HashMap<String, PathBuf>,
+    link: &BrokenLink,
+) -> Diagnostic {
     let message = format!("broken link to `{}`", link.href);
     if let Some(src) = sources.get(&link.file)
         && let Ok(text) = std::fs::read_to_string(root.join(src))
@@ -146,9 +158,18 @@ mod tests {
 
     #[test]
     fn resolves_relative_links() {
-        assert_eq!(resolve("zh/2022/a/index.html", "../../").as_deref(), Some("zh/index.html"));
-        assert_eq!(resolve("zh/index.html", "../static/s.css").as_deref(), Some("static/s.css"));
-        assert_eq!(resolve("index.html", "zh/").as_deref(), Some("zh/index.html"));
+        assert_eq!(
+            resolve("zh/2022/a/index.html", "../../").as_deref(),
+            Some("zh/index.html")
+        );
+        assert_eq!(
+            resolve("zh/index.html", "../static/s.css").as_deref(),
+            Some("static/s.css")
+        );
+        assert_eq!(
+            resolve("index.html", "zh/").as_deref(),
+            Some("zh/index.html")
+        );
         assert_eq!(resolve("zh/index.html", "#main"), None);
         assert_eq!(resolve("zh/index.html", "https://x.cn/"), None);
         assert_eq!(resolve("index.html", "../x/").as_deref(), Some("../../x/"));
@@ -157,10 +178,19 @@ mod tests {
     #[test]
     fn finds_broken_links() {
         let mut files = BTreeMap::new();
-        files.insert("zh/index.html".to_string(), br#"<a href="2022/">a</a> <a href="2021/">b</a>"#.to_vec());
+        files.insert(
+            "zh/index.html".to_string(),
+            br#"<a href="2022/">a</a> <a href="2021/">b</a>"#.to_vec(),
+        );
         files.insert("zh/2022/index.html".to_string(), Vec::new());
         let (n, broken) = broken_links(&files);
         assert_eq!(n, 2);
-        assert_eq!(broken, vec![BrokenLink { file: "zh/index.html".into(), href: "2021/".into() }]);
+        assert_eq!(
+            broken,
+            vec![BrokenLink {
+                file: "zh/index.html".into(),
+                href: "2021/".into()
+            }]
+        );
     }
 }

@@ -101,7 +101,10 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Diagnostics> 
     })?;
     let text = String::from_utf8(bytes)
         .map_err(|_| Diagnostic::at_file(&shown, "site.yaml is not UTF-8"))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).replace("\r\n", "\n");
+    let text = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(&text)
+        .replace("\r\n", "\n");
     parse(&text, &shown, base_url)
 }
 
@@ -131,7 +134,11 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
     };
 
     if raw.languages.is_empty() {
-        problems.push(at("languages", None, "at least one language is needed".into()));
+        problems.push(at(
+            "languages",
+            None,
+            "at least one language is needed".into(),
+        ));
     }
     for (i, lang) in raw.languages.iter().enumerate() {
         if !is_lang_code(lang) {
@@ -141,11 +148,17 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
                 format!("`{lang}` is not a language code such as `zh` or `en`"),
             ));
         } else if raw.languages[..i].contains(lang) {
-            problems.push(at("languages", Some(lang), format!("`{lang}` is listed twice")));
+            problems.push(at(
+                "languages",
+                Some(lang),
+                format!("`{lang}` is listed twice"),
+            ));
         }
     }
     let base = base_url.unwrap_or(&raw.base_url);
-    if !(base.starts_with("https://") || base.starts_with("http://")) || base.contains(['"', '<', '>', ' ']) {
+    if !(base.starts_with("https://") || base.starts_with("http://"))
+        || base.contains(['"', '<', '>', ' '])
+    {
         problems.push(at(
             "base_url",
             None,
@@ -155,7 +168,11 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
     let mut check_labels = |key: &str, name: &str, labels: &Labels| {
         for lang in &raw.languages {
             if !labels.contains_key(lang) {
-                problems.push(at(key, Some(name), format!("`{name}` has no `{lang}` label")));
+                problems.push(at(
+                    key,
+                    Some(name),
+                    format!("`{name}` has no `{lang}` label"),
+                ));
             }
         }
         for lang in labels.keys() {
@@ -184,7 +201,9 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
                 problems.push(at(
                     section,
                     Some(key),
-                    format!("`{key}` must use only a-z, 0-9 and `-` (it becomes part of an address)"),
+                    format!(
+                        "`{key}` must use only a-z, 0-9 and `-` (it becomes part of an address)"
+                    ),
                 ));
             }
         }
@@ -193,7 +212,11 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
     check_slugs("taxonomies", &raw.taxonomies.themes);
     check_slugs("figures", &raw.figures);
     if !is_slug(&raw.theme) {
-        problems.push(at("theme", None, format!("theme name `{}` is not a folder name", raw.theme)));
+        problems.push(at(
+            "theme",
+            None,
+            format!("theme name `{}` is not a folder name", raw.theme),
+        ));
     }
 
     let mut base_url = base.to_string();
@@ -231,7 +254,8 @@ pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with('-')
         && !s.ends_with('-')
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn is_lang_code(s: &str) -> bool {

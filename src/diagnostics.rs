@@ -269,7 +269,10 @@ mod tests {
     fn suggests_nearest_key() {
         let keys = ["justice-bureau", "finance-bureau"];
         assert_eq!(nearest("justice-bureua", keys), Some("justice-bureau"));
-        assert_eq!(suggest("zzz", keys), "expected one of `justice-bureau`, `finance-bureau`");
+        assert_eq!(
+            suggest("zzz", keys),
+            "expected one of `justice-bureau`, `finance-bureau`"
+        );
     }
 
     #[test]

@@ -11,7 +11,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use gongkai::{BuildOptions, Error};
 
 #[derive(Parser)]
-#[command(name = "gongkai", version, about = "Static site generator for government transparency reports")]
+#[command(
+    name = "gongkai",
+    version,
+    about = "Static site generator for government transparency reports"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -82,9 +86,19 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<(), Error> {
     match command {
-        Command::Build { root, out, base_url, drafts } => {
+        Command::Build {
+            root,
+            out,
+            base_url,
+            drafts,
+        } => {
             let out = out.unwrap_or_else(|| root.root.join("public"));
-            let opts = BuildOptions { root: root.root, drafts, base_url, ..Default::default() };
+            let opts = BuildOptions {
+                root: root.root,
+                drafts,
+                base_url,
+                ..Default::default()
+            };
             let bar = OnceLock::new();
             let start = std::time::Instant::now();
             let summary = gongkai::build(
@@ -112,12 +126,26 @@ fn run(command: Command) -> Result<(), Error> {
             Ok(())
         }
         Command::Check { root, drafts } => {
-            let opts = BuildOptions { root: root.root, drafts, ..Default::default() };
+            let opts = BuildOptions {
+                root: root.root,
+                drafts,
+                ..Default::default()
+            };
             let s = gongkai::check::check(&opts)?;
-            eprintln!("ok: {} reports, {} files, {} internal links checked", s.reports, s.files, s.links);
+            eprintln!(
+                "ok: {} reports, {} files, {} internal links checked",
+                s.reports, s.files, s.links
+            );
             Ok(())
         }
-        Command::New { year, stem, department, lang, title, root } => {
+        Command::New {
+            year,
+            stem,
+            department,
+            lang,
+            title,
+            root,
+        } => {
             let today = chrono_today();
             let path = gongkai::new::create(
                 &root.root,
@@ -131,7 +159,10 @@ fn run(command: Command) -> Result<(), Error> {
                 },
             )
             .map_err(|d| Error::Site(d.into()))?;
-            eprintln!("wrote {} (draft: set `draft: false` when it is ready)", path.display());
+            eprintln!(
+                "wrote {} (draft: set `draft: false` when it is ready)",
+                path.display()
+            );
             Ok(())
         }
     }

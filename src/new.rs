@@ -21,23 +21,42 @@ pub fn create(root: &Path, new: &NewReport<'_>) -> Result<PathBuf, Diagnostic> {
     let lang = new.lang.unwrap_or(config.default_lang());
     let rel = PathBuf::from(format!("content/{}/{}.{}.md", new.year, new.stem, lang));
     if !is_slug(new.stem) {
-        return Err(Diagnostic::at_file(&rel, format!("name `{}` must use only a-z, 0-9 and `-`", new.stem)));
+        return Err(Diagnostic::at_file(
+            &rel,
+            format!("name `{}` must use only a-z, 0-9 and `-`", new.stem),
+        ));
     }
     if !(1900..=2999).contains(&new.year) {
-        return Err(Diagnostic::at_file(&rel, format!("`{}` is not a year such as 2022", new.year)));
+        return Err(Diagnostic::at_file(
+            &rel,
+            format!("`{}` is not a year such as 2022", new.year),
+        ));
     }
     if !config.languages.iter().any(|l| l == lang) {
-        return Err(Diagnostic::at_file(&rel, format!("language `{lang}` is not one of the site's languages"))
-            .with_hint(suggest(lang, config.languages.iter().map(String::as_str))));
+        return Err(Diagnostic::at_file(
+            &rel,
+            format!("language `{lang}` is not one of the site's languages"),
+        )
+        .with_hint(suggest(lang, config.languages.iter().map(String::as_str))));
     }
     let Some(department) = config.departments.get(new.department) else {
-        return Err(Diagnostic::at_file("site.yaml", format!("unknown department `{}`", new.department))
-            .with_hint(suggest(new.department, config.departments.keys().map(String::as_str))));
+        return Err(Diagnostic::at_file(
+            "site.yaml",
+            format!("unknown department `{}`", new.department),
+        )
+        .with_hint(suggest(
+            new.department,
+            config.departments.keys().map(String::as_str),
+        )));
     };
     let title = match new.title {
         Some(t) => t.to_string(),
         None if lang == "zh" => format!("{}{}年度报告", config::label(department, lang), new.year),
-        None => format!("{} Annual Report {}", config::label(department, lang), new.year),
+        None => format!(
+            "{} Annual Report {}",
+            config::label(department, lang),
+            new.year
+        ),
     };
     let text = format!(
         "---\ntitle: {}\ndepartment: {}\nyear: {}\nthemes: []\ndate: {}\ndraft: true\n---\n\n",
@@ -48,7 +67,10 @@ pub fn create(root: &Path, new: &NewReport<'_>) -> Result<PathBuf, Diagnostic> {
     );
     let full = root.join(&rel);
     if full.exists() {
-        return Err(Diagnostic::at_file(&rel, "file already exists; not overwriting it"));
+        return Err(Diagnostic::at_file(
+            &rel,
+            "file already exists; not overwriting it",
+        ));
     }
     let write = || -> std::io::Result<()> {
         std::fs::create_dir_all(full.parent().expect("has a parent"))?;

@@ -41,8 +41,14 @@ pub fn check_path(path: &str) -> Result<(), OutputError> {
         && !path.starts_with('/')
         && !path.contains('\\')
         && !path.contains('\0')
-        && path.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..");
-    if ok { Ok(()) } else { Err(OutputError::UnsafePath(path.to_string())) }
+        && path
+            .split('/')
+            .all(|seg| !seg.is_empty() && seg != "." && seg != "..");
+    if ok {
+        Ok(())
+    } else {
+        Err(OutputError::UnsafePath(path.to_string()))
+    }
 }
 
 /// A built site held in memory: output path → bytes, sorted.
@@ -104,9 +110,15 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), OutputError> {
     let (root, out_abs) = (absolute(root), absolute(out));
     let holds_a_site = out_abs.join("site.yaml").exists() || out_abs.join("content").is_dir();
     let refused = root.starts_with(&out_abs)
-        || SOURCE_DIRS.iter().any(|d| out_abs.starts_with(root.join(d)))
+        || SOURCE_DIRS
+            .iter()
+            .any(|d| out_abs.starts_with(root.join(d)))
         || holds_a_site;
-    if refused { Err(OutputError::OutHoldsSources(out.to_path_buf())) } else { Ok(()) }
+    if refused {
+        Err(OutputError::OutHoldsSources(out.to_path_buf()))
+    } else {
+        Ok(())
+    }
 }
 
 /// Builds into a fresh folder beside `out` with `build`, then swaps it in for `out`. When `build`
@@ -183,14 +195,24 @@ mod tests {
         let root = dir.path().join("site");
         std::fs::create_dir_all(root.join("content/2022")).unwrap();
         std::fs::write(root.join("site.yaml"), "").unwrap();
-        for bad in [root.clone(), dir.path().to_path_buf(), root.join("content"), root.join("content/2022"), root.join("static")] {
+        for bad in [
+            root.clone(),
+            dir.path().to_path_buf(),
+            root.join("content"),
+            root.join("content/2022"),
+            root.join("static"),
+        ] {
             assert!(check_out_dir(&root, &bad).is_err(), "{}", bad.display());
         }
         // Another site's folder is refused too.
         let other = dir.path().join("other");
         std::fs::create_dir_all(other.join("content")).unwrap();
         assert!(check_out_dir(&root, &other).is_err());
-        for good in [root.join("public"), dir.path().join("out"), root.join("public/sub")] {
+        for good in [
+            root.join("public"),
+            dir.path().join("out"),
+            root.join("public/sub"),
+        ] {
             assert!(check_out_dir(&root, &good).is_ok(), "{}", good.display());
         }
         // Relative paths are compared as absolute ones.
@@ -212,6 +234,10 @@ mod tests {
         assert_eq!(leftovers.len(), 1, "staging folder removed");
         publish::<_, OutputError>(&out, |s| s.put("b.html", b"new".to_vec())).unwrap();
         assert!(!out.join("a.html").exists());
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "old folder removed");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "old folder removed"
+        );
     }
 }

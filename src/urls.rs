@@ -91,18 +91,31 @@ mod tests {
     fn relative_links_climb_to_the_root() {
         let from = report("zh", 2022, "justice-bureau");
         assert_eq!(
-            relative(&from, &report("en", 2022, "justice-bureau"), LinkStyle::Directory),
+            relative(
+                &from,
+                &report("en", 2022, "justice-bureau"),
+                LinkStyle::Directory
+            ),
             "../../../en/2022/justice-bureau/"
         );
         assert_eq!(relative("", &home("zh"), LinkStyle::Directory), "zh/");
         assert_eq!(relative("", "", LinkStyle::Directory), "./");
-        assert_eq!(relative("zh/", "static/style.css", LinkStyle::Directory), "../static/style.css");
-        assert_eq!(relative("zh/feed.xml", "zh/", LinkStyle::Directory), "../zh/");
+        assert_eq!(
+            relative("zh/", "static/style.css", LinkStyle::Directory),
+            "../static/style.css"
+        );
+        assert_eq!(
+            relative("zh/feed.xml", "zh/", LinkStyle::Directory),
+            "../zh/"
+        );
     }
 
     #[test]
     fn index_html_style_names_files() {
-        assert_eq!(relative("zh/2022/", &home("zh"), LinkStyle::IndexHtml), "../../zh/index.html");
+        assert_eq!(
+            relative("zh/2022/", &home("zh"), LinkStyle::IndexHtml),
+            "../../zh/index.html"
+        );
         assert_eq!(relative("zh/", "", LinkStyle::IndexHtml), "../index.html");
         assert_eq!(file_of("zh/2022/"), "zh/2022/index.html");
         assert_eq!(file_of(""), "index.html");

@@ -78,11 +78,14 @@ pub fn find_nth_in_value(text: &str, key: &str, needle: &str, n: usize) -> Optio
 /// Occurrences of `needle` not glued to other key characters (so `a` does not match in `ab`).
 fn find_words<'a>(haystack: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
     let is_key_char = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
-    haystack.match_indices(needle).map(|(i, _)| i).filter(move |&i| {
-        let before = haystack[..i].chars().next_back();
-        let after = haystack[i + needle.len()..].chars().next();
-        !before.is_some_and(is_key_char) && !after.is_some_and(is_key_char)
-    })
+    haystack
+        .match_indices(needle)
+        .map(|(i, _)| i)
+        .filter(move |&i| {
+            let before = haystack[..i].chars().next_back();
+            let after = haystack[i + needle.len()..].chars().next();
+            !before.is_some_and(is_key_char) && !after.is_some_and(is_key_char)
+        })
 }
 
 #[cfg(test)]
@@ -118,13 +121,18 @@ mod tests {
             revisions: Vec<Inner>,
         }
         let err = parse::<Outer>("revisions:\n  - { nte: x }\n").unwrap_err();
-        assert!(err.message.starts_with("revisions[0]: unknown field `nte`"), "{}", err.message);
+        assert!(
+            err.message.starts_with("revisions[0]: unknown field `nte`"),
+            "{}",
+            err.message
+        );
         assert_eq!(err.unknown_field.as_deref(), Some("nte"));
     }
 
     #[test]
     fn finds_values_in_flow_and_block_lists() {
-        let text = "title: x\nthemes: [legal-aid, rule-of-law]\nfigures:\n  a: 1\n  ab: 2\ndate: d\n";
+        let text =
+            "title: x\nthemes: [legal-aid, rule-of-law]\nfigures:\n  a: 1\n  ab: 2\ndate: d\n";
         assert_eq!(find_key(text, "themes"), Some(9));
         assert_eq!(
             find_in_value(text, "themes", "rule-of-law"),

@@ -41,8 +41,14 @@ pub fn discover(root: &Path, config: &Config) -> (Vec<SourceFile>, Diagnostics) 
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| content.clone());
-                problems.push(Diagnostic::at_file(shown(root, &path), format!("cannot read: {e}")));
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| content.clone());
+                problems.push(Diagnostic::at_file(
+                    shown(root, &path),
+                    format!("cannot read: {e}"),
+                ));
                 continue;
             }
         };
@@ -78,9 +84,15 @@ fn shown(root: &Path, path: &Path) -> PathBuf {
 pub fn place(root: &Path, path: &Path, config: &Config) -> Result<SourceFile, Diagnostic> {
     let shown = shown(root, path);
     let rel = path.strip_prefix(root.join(CONTENT_DIR)).unwrap_or(path);
-    let parts: Vec<&str> = rel.iter().map(|p| p.to_str().unwrap_or("\u{fffd}")).collect();
+    let parts: Vec<&str> = rel
+        .iter()
+        .map(|p| p.to_str().unwrap_or("\u{fffd}"))
+        .collect();
     let misplaced = || {
-        Diagnostic::at_file(&shown, "a report must be in a year folder: content/<year>/<name>.<lang>.md")
+        Diagnostic::at_file(
+            &shown,
+            "a report must be in a year folder: content/<year>/<name>.<lang>.md",
+        )
     };
     let [year_dir, file_name] = parts[..] else {
         return Err(misplaced());
@@ -88,8 +100,7 @@ pub fn place(root: &Path, path: &Path, config: &Config) -> Result<SourceFile, Di
     let year = match year_dir.parse::<u16>() {
         Ok(y) if year_dir.len() == 4 && (1900..=2999).contains(&y) => y,
         _ => {
-            return Err(misplaced()
-                .with_hint(format!("`{year_dir}` is not a year such as `2022`")));
+            return Err(misplaced().with_hint(format!("`{year_dir}` is not a year such as `2022`")));
         }
     };
     let name = file_name.strip_suffix(".md").unwrap_or(file_name);
@@ -107,7 +118,9 @@ pub fn place(root: &Path, path: &Path, config: &Config) -> Result<SourceFile, Di
     if !is_slug(stem) {
         return Err(Diagnostic::at_file(
             &shown,
-            format!("file name `{stem}` must use only a-z, 0-9 and `-` (it becomes the report's address)"),
+            format!(
+                "file name `{stem}` must use only a-z, 0-9 and `-` (it becomes the report's address)"
+            ),
         ));
     }
     Ok(SourceFile {

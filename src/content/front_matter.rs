@@ -28,8 +28,11 @@ pub struct Split<'a> {
 pub fn split<'a>(text: &'a str, shown: &Path) -> Result<Split<'a>, Diagnostic> {
     let first_end = text.find('\n').unwrap_or(text.len());
     if text[..first_end].trim_end() != "---" {
-        return Err(Diagnostic::at_file(shown, "missing front matter")
-            .with_hint("a report starts with a `---` line, then title, department and date, then `---`"));
+        return Err(
+            Diagnostic::at_file(shown, "missing front matter").with_hint(
+                "a report starts with a `---` line, then title, department and date, then `---`",
+            ),
+        );
     }
     let yaml_offset = (first_end + 1).min(text.len());
     let mut pos = yaml_offset;
@@ -158,7 +161,10 @@ pub fn parse_meta(
         error_at(
             locate("department", &raw.department, 0),
             format!("unknown department `{}`", raw.department),
-            Some(suggest(&raw.department, config.departments.keys().map(String::as_str))),
+            Some(suggest(
+                &raw.department,
+                config.departments.keys().map(String::as_str),
+            )),
         );
     }
     if let Some(y) = raw.year
@@ -167,7 +173,9 @@ pub fn parse_meta(
         error_at(
             locate("year", &y.to_string(), 0),
             format!("year {y} does not match the folder content/{year}/"),
-            Some(format!("use `year: {year}` or move the file to content/{y}/")),
+            Some(format!(
+                "use `year: {year}` or move the file to content/{y}/"
+            )),
         );
     }
     for (i, theme) in raw.themes.iter().enumerate() {
@@ -180,12 +188,20 @@ pub fn parse_meta(
         } else if raw.themes[..i].contains(theme) {
             // Point at this repetition, not at the first occurrence.
             let nth = raw.themes[..i].iter().filter(|t| *t == theme).count();
-            error_at(locate("themes", theme, nth), format!("theme `{theme}` is listed twice"), None);
+            error_at(
+                locate("themes", theme, nth),
+                format!("theme `{theme}` is listed twice"),
+                None,
+            );
         }
     }
     let date = parse_date(&raw.date);
     if date.is_none() {
-        error_at(locate("date", &raw.date, 0), format!("`{}` is not a date", raw.date), Some("write dates as YYYY-MM-DD, e.g. 2023-03-28".into()));
+        error_at(
+            locate("date", &raw.date, 0),
+            format!("`{}` is not a date", raw.date),
+            Some("write dates as YYYY-MM-DD, e.g. 2023-03-28".into()),
+        );
     }
     for (key, value) in &raw.figures {
         if !config.figures.contains_key(key) {
@@ -195,13 +211,20 @@ pub fn parse_meta(
                 Some(suggest(key, config.figures.keys().map(String::as_str))),
             );
         } else if !value.is_finite() {
-            error_at(locate("figures", key, 0), format!("figure `{key}` is not a number"), None);
+            error_at(
+                locate("figures", key, 0),
+                format!("figure `{key}` is not a number"),
+                None,
+            );
         }
     }
     let mut revisions = Vec::new();
     for (i, rev) in raw.revisions.iter().enumerate() {
         // Revisions are found by their date; count earlier ones of the same date.
-        let nth = raw.revisions[..i].iter().filter(|r| r.date == rev.date).count();
+        let nth = raw.revisions[..i]
+            .iter()
+            .filter(|r| r.date == rev.date)
+            .count();
         match parse_date(&rev.date) {
             Some(d) => revisions.push(Revision {
                 date: d,
@@ -214,7 +237,11 @@ pub fn parse_meta(
             ),
         }
         if rev.note.trim().is_empty() {
-            error_at(locate("revisions", &rev.date, nth), "revision note is empty".into(), None);
+            error_at(
+                locate("revisions", &rev.date, nth),
+                "revision note is empty".into(),
+                None,
+            );
         }
     }
     match date {
@@ -223,7 +250,10 @@ pub fn parse_meta(
             department: raw.department,
             themes: raw.themes,
             date,
-            summary: raw.summary.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+            summary: raw
+                .summary
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
             draft: raw.draft,
             figures: raw.figures,
             revisions,
@@ -260,7 +290,9 @@ mod tests {
     #[test]
     fn unclosed_and_missing_front_matter() {
         assert_eq!(
-            split("---\ntitle: a\n", Path::new("x.md")).unwrap_err().message,
+            split("---\ntitle: a\n", Path::new("x.md"))
+                .unwrap_err()
+                .message,
             "front matter is not closed"
         );
         assert_eq!(
@@ -273,7 +305,8 @@ mod tests {
     fn repeated_theme_is_pointed_at_where_it_repeats() {
         let site = "title: { zh: t }\nbase_url: https://x.cn/\nlanguages: [zh]\ntaxonomies:\n  departments:\n    d: { zh: d }\n  themes:\n    a: { zh: a }\n";
         let config = crate::config::parse(site, Path::new("site.yaml"), None).unwrap();
-        let text: Arc<str> = Arc::from("---\ntitle: t\ndepartment: d\nthemes: [a, a]\ndate: 2023-01-01\n---\n");
+        let text: Arc<str> =
+            Arc::from("---\ntitle: t\ndepartment: d\nthemes: [a, a]\ndate: 2023-01-01\n---\n");
         let s = split(&text, Path::new("x.md")).unwrap();
         let errs = parse_meta(&s, &text, Path::new("x.md"), 2022, &config).unwrap_err();
         assert_eq!((errs[0].line, errs[0].col), (4, 13), "{}", errs[0]);

@@ -132,8 +132,13 @@ fn rewrite_report_links<'a>(
                     1,
                     format!("link to `{path}`, a draft that this build leaves out"),
                 )
-                .with_hint("publish it by removing `draft: true`, remove the link, or build with --drafts");
-                links.push(ReportLink { target: (year, stem, lang), if_draft });
+                .with_hint(
+                    "publish it by removing `draft: true`, remove the link, or build with --drafts",
+                );
+                links.push(ReportLink {
+                    target: (year, stem, lang),
+                    if_draft,
+                });
             }
             None => {
                 problems.push(
@@ -144,7 +149,9 @@ fn rewrite_report_links<'a>(
                         1,
                         format!("link to `{path}`, which is not a report of this site"),
                     )
-                    .with_hint("link to another report's file, e.g. `../2021/justice-bureau.zh.md`"),
+                    .with_hint(
+                        "link to another report's file, e.g. `../2021/justice-bureau.zh.md`",
+                    ),
                 );
             }
         }
@@ -258,9 +265,17 @@ mod tests {
 
     #[test]
     fn chinese_headings_get_stable_ids_matching_sections() {
-        let r = render_body("引言。\n\n## 一、加强党的领导，法治政府建设\n\n正文\n", &LinkTargets::default()).unwrap();
+        let r = render_body(
+            "引言。\n\n## 一、加强党的领导，法治政府建设\n\n正文\n",
+            &LinkTargets::default(),
+        )
+        .unwrap();
         assert_eq!(r.sections[1].id, "一加强党的领导法治政府建设");
-        assert!(r.html.contains(r#"id="一加强党的领导法治政府建设""#), "{}", r.html);
+        assert!(
+            r.html.contains(r#"id="一加强党的领导法治政府建设""#),
+            "{}",
+            r.html
+        );
         assert_eq!(r.sections[1].text, "正文");
         assert_eq!(r.first_paragraph, "引言。");
     }
@@ -268,12 +283,20 @@ mod tests {
     #[test]
     fn bold_lead_sentence_closes_before_chinese_text() {
         let r = render_body("**切实履行职责。**局党组书记\n", &LinkTargets::default()).unwrap();
-        assert!(r.html.contains("<strong>切实履行职责。</strong>局党组书记"), "{}", r.html);
+        assert!(
+            r.html.contains("<strong>切实履行职责。</strong>局党组书记"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
     fn raw_html_is_escaped() {
-        let r = render_body("<script>alert(1)</script>\n\nx <b>y</b>\n", &LinkTargets::default()).unwrap();
+        let r = render_body(
+            "<script>alert(1)</script>\n\nx <b>y</b>\n",
+            &LinkTargets::default(),
+        )
+        .unwrap();
         assert!(!r.html.contains("<script>"), "{}", r.html);
         assert!(r.html.contains("&lt;script&gt;"));
         assert!(!r.html.contains("<b>"));
@@ -281,17 +304,28 @@ mod tests {
 
     #[test]
     fn table_cells_stay_apart_in_text() {
-        let r = render_body("| 甲 | 乙 |\n| --- | --- |\n| 一 | 二 |\n", &LinkTargets::default()).unwrap();
+        let r = render_body(
+            "| 甲 | 乙 |\n| --- | --- |\n| 一 | 二 |\n",
+            &LinkTargets::default(),
+        )
+        .unwrap();
         assert!(r.html.contains("<table>"));
         assert!(r.sections[0].text.contains("甲 乙"), "{:?}", r.sections);
     }
 
     #[test]
     fn report_links_are_rewritten_or_reported() {
-        let mut targets = LinkTargets { default_lang: "zh".into(), ..Default::default() };
+        let mut targets = LinkTargets {
+            default_lang: "zh".into(),
+            ..Default::default()
+        };
         targets.reports.insert((2021, "b".into(), "zh".into()));
         let r = render_body("[去年](../2021/b.md#x)\n", &targets).unwrap();
-        assert!(r.html.contains(r#"href="../../../zh/2021/b/#x""#), "{}", r.html);
+        assert!(
+            r.html.contains(r#"href="../../../zh/2021/b/#x""#),
+            "{}",
+            r.html
+        );
         let errs = render_body("\n[missing](../2021/c.en.md)\n", &targets).unwrap_err();
         assert_eq!((errs[0].line, errs[0].col), (5, 1));
     }

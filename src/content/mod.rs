@@ -16,8 +16,8 @@ pub use discover::{CONTENT_DIR, SourceFile, discover, is_ignored};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Report, ReportKey};
-use markdown::ReportLink;
 use crate::urls::LinkStyle;
+use markdown::ReportLink;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LoadOptions {
@@ -66,11 +66,16 @@ pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Vec<Repor
         problems.extend(
             links
                 .into_iter()
-                .filter(|l| drafts.contains(&(l.target.0, l.target.1.as_str(), l.target.2.as_str())))
+                .filter(|l| {
+                    drafts.contains(&(l.target.0, l.target.1.as_str(), l.target.2.as_str()))
+                })
                 .map(|l| l.if_draft),
         );
     }
-    let reports = reports.into_iter().filter(|r| opts.drafts || !r.draft).collect();
+    let reports = reports
+        .into_iter()
+        .filter(|r| opts.drafts || !r.draft)
+        .collect();
     problems.into_result(reports)
 }
 
@@ -149,7 +154,11 @@ fn duplicates(files: &[SourceFile]) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     for f in files {
         if let Some(first) = seen.insert((f.year, &f.stem, &f.lang), f) {
-            let (a, b) = if first.shown < f.shown { (first, f) } else { (f, first) };
+            let (a, b) = if first.shown < f.shown {
+                (first, f)
+            } else {
+                (f, first)
+            };
             problems.push(
                 Diagnostic::at_file(
                     &b.shown,

@@ -49,8 +49,14 @@ fn not_utf8(shown: &Path, err: std::string::FromUtf8Error) -> Diagnostic {
     if !had_errors {
         // Some GBK pairs are also valid UTF-8 (司 is CB BE), so decoding can fail a character
         // or two late: point at the first non-ASCII byte of the failing line instead.
-        let line_start = bytes[..valid_up_to].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        if let Some(i) = bytes[line_start..valid_up_to].iter().position(|b| !b.is_ascii()) {
+        let line_start = bytes[..valid_up_to]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        if let Some(i) = bytes[line_start..valid_up_to]
+            .iter()
+            .position(|b| !b.is_ascii())
+        {
             valid_up_to = line_start + i;
         }
     }

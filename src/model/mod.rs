@@ -43,7 +43,10 @@ impl Site {
         reports.sort_by(|a, b| (&a.key, &a.lang).cmp(&(&b.key, &b.lang)));
         let mut by_key: BTreeMap<ReportKey, BTreeMap<String, usize>> = BTreeMap::new();
         for (i, r) in reports.iter().enumerate() {
-            by_key.entry(r.key.clone()).or_default().insert(r.lang.clone(), i);
+            by_key
+                .entry(r.key.clone())
+                .or_default()
+                .insert(r.lang.clone(), i);
         }
         let mut problems = Diagnostics::default();
         let mut entries = Vec::with_capacity(by_key.len());
@@ -64,7 +67,9 @@ impl Site {
                                 first.themes.join(", ")
                             ),
                         )
-                        .with_hint("give every language of a report the same department and themes"),
+                        .with_hint(
+                            "give every language of a report the same department and themes",
+                        ),
                     );
                 }
             }
@@ -76,7 +81,8 @@ impl Site {
             });
         }
         let date_of = |e: &Entry| e.translations.values().map(|&i| reports[i].date).min();
-        entries.sort_by_cached_key(|e| (Reverse(e.key.year), Reverse(date_of(e)), e.key.stem.clone()));
+        entries
+            .sort_by_cached_key(|e| (Reverse(e.key.year), Reverse(date_of(e)), e.key.stem.clone()));
 
         let by_year = group(&entries, |e| vec![e.key.year]);
         let by_department = group(&entries, |e| vec![e.department.clone()]);

@@ -157,7 +157,9 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn items(&self, ids: &[usize]) -> Vec<Item> {
-        ids.iter().map(|&i| self.item(&self.site.entries[i])).collect()
+        ids.iter()
+            .map(|&i| self.item(&self.site.entries[i]))
+            .collect()
     }
 
     pub fn theme_links(&self, keys: &[String]) -> Vec<Link> {
@@ -170,7 +172,11 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn report_href(&self, report: &Report) -> String {
-        self.href(&urls::report(&report.lang, report.key.year, &report.key.stem))
+        self.href(&urls::report(
+            &report.lang,
+            report.key.year,
+            &report.key.stem,
+        ))
     }
 }
 

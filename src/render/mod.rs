@@ -45,7 +45,12 @@ impl<'s> Renderer<'s> {
             }
         }
         problems
-            .into_result(Renderer { site, env, theme, style })
+            .into_result(Renderer {
+                site,
+                env,
+                theme,
+                style,
+            })
             .map_err(RenderError::Template)
     }
 

@@ -114,8 +114,18 @@ fn pages_in(site: &Site, lang: &Lang) -> Vec<Page> {
         Page::Feed(l()),
     ];
     pages.extend(site.by_year.keys().map(|y| Page::Year(l(), *y)));
-    pages.extend(site.config.departments.keys().map(|k| Page::Department(l(), k.clone())));
-    pages.extend(site.config.themes.keys().map(|k| Page::Theme(l(), k.clone())));
+    pages.extend(
+        site.config
+            .departments
+            .keys()
+            .map(|k| Page::Department(l(), k.clone())),
+    );
+    pages.extend(
+        site.config
+            .themes
+            .keys()
+            .map(|k| Page::Theme(l(), k.clone())),
+    );
     pages.extend((0..site.entries.len()).map(|e| Page::Report(l(), e)));
     pages
 }

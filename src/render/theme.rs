@@ -33,17 +33,36 @@ impl Theme {
     /// The default theme as compiled in.
     pub fn embedded() -> Theme {
         let mut t = Theme::default();
-        embed!(t.templates, "templates", [
-            "base.html", "macros.html", "chooser.html", "home.html", "year.html", "report.html",
-            "not_translated.html", "departments.html", "department.html", "themes.html",
-            "theme.html", "search.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt",
-        ], include_str);
+        embed!(
+            t.templates,
+            "templates",
+            [
+                "base.html",
+                "macros.html",
+                "chooser.html",
+                "home.html",
+                "year.html",
+                "report.html",
+                "not_translated.html",
+                "departments.html",
+                "department.html",
+                "themes.html",
+                "theme.html",
+                "search.html",
+                "404.html",
+                "feed.xml",
+                "sitemap.xml",
+                "robots.txt",
+            ],
+            include_str
+        );
         embed!(t.statics, "static", ["style.css"], include_bytes);
         let mut raw: BTreeMap<String, String> = BTreeMap::new();
         embed!(raw, "i18n", ["zh.yaml", "en.yaml"], include_str);
         for (file, text) in raw {
             let strings = yaml::parse(&text).expect("embedded i18n files are valid YAML");
-            t.strings.insert(file.trim_end_matches(".yaml").to_string(), strings);
+            t.strings
+                .insert(file.trim_end_matches(".yaml").to_string(), strings);
         }
         t
     }
@@ -57,7 +76,10 @@ impl Theme {
             if !dir.is_dir() {
                 return Err(Diagnostic::at_file(
                     "site.yaml",
-                    format!("theme `{}` not found: no folder themes/{}/", config.theme, config.theme),
+                    format!(
+                        "theme `{}` not found: no folder themes/{}/",
+                        config.theme, config.theme
+                    ),
                 )
                 .into());
             }
@@ -68,7 +90,9 @@ impl Theme {
             if !theme.strings.contains_key(lang) {
                 problems.push(Diagnostic::at_file(
                     "site.yaml",
-                    format!("no UI strings for language `{lang}`: add i18n/{lang}.yaml to the theme"),
+                    format!(
+                        "no UI strings for language `{lang}`: add i18n/{lang}.yaml to the theme"
+                    ),
                 ));
             }
         }
@@ -82,7 +106,10 @@ impl Theme {
                 Ok(text) => {
                     self.templates.insert(rel, text);
                 }
-                Err(e) => problems.push(Diagnostic::at_file(full, format!("cannot read template: {e}"))),
+                Err(e) => problems.push(Diagnostic::at_file(
+                    full,
+                    format!("cannot read template: {e}"),
+                )),
             }
         }
         for (rel, full) in files_under(&dir.join("static")) {
@@ -94,13 +121,21 @@ impl Theme {
             }
         }
         for (rel, full) in files_under(&dir.join("i18n")) {
-            let Some(lang) = rel.strip_suffix(".yaml") else { continue };
+            let Some(lang) = rel.strip_suffix(".yaml") else {
+                continue;
+            };
             let text = std::fs::read_to_string(&full).unwrap_or_default();
             match yaml::parse::<Strings>(&text) {
-                Ok(strings) => self.strings.entry(lang.to_string()).or_default().extend(strings),
+                Ok(strings) => self
+                    .strings
+                    .entry(lang.to_string())
+                    .or_default()
+                    .extend(strings),
                 Err(e) => {
                     let source = std::sync::Arc::from(text.as_str());
-                    problems.push(Diagnostic::at_offset(&full, &source, e.offset, 1, e.message));
+                    problems.push(Diagnostic::at_offset(
+                        &full, &source, e.offset, 1, e.message,
+                    ));
                 }
             }
         }
@@ -120,7 +155,12 @@ fn files_under(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .filter_map(|e| {
-            let rel = e.path().strip_prefix(dir).ok()?.to_str()?.replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .ok()?
+                .to_str()?
+                .replace('\\', "/");
             Some((rel, e.path().to_path_buf()))
         })
         .collect()

@@ -142,7 +142,11 @@ fn common<'a>(ctx: &'a Ctx<'a>, page: &Page, head: Head) -> Common<'a> {
             column_type: ctx.t(head.kind),
             article_title: head.title,
             pub_date: head.pub_date,
-            content_source: if head.source.is_empty() { site_title.to_string() } else { head.source },
+            content_source: if head.source.is_empty() {
+                site_title.to_string()
+            } else {
+                head.source
+            },
             keywords: head.keywords.join(","),
             description: head.description,
             url: canonical.clone(),
@@ -153,13 +157,19 @@ fn common<'a>(ctx: &'a Ctx<'a>, page: &Page, head: Head) -> Common<'a> {
 }
 
 fn index_head(ctx: &Ctx<'_>, title: String, kind: &'static str, newest: Option<&Entry>) -> Head {
-    let pub_date = newest.map(|e| ctx.site.in_lang(e, ctx.lang).0.date.to_string()).unwrap_or_default();
+    let pub_date = newest
+        .map(|e| ctx.site.in_lang(e, ctx.lang).0.date.to_string())
+        .unwrap_or_default();
     Head {
         column: title.clone(),
         description: {
             let site_title = label(&ctx.site.config.title, ctx.lang);
             // Home and chooser are titled with the site title: say it once.
-            if title == site_title { title.clone() } else { format!("{title} — {site_title}") }
+            if title == site_title {
+                title.clone()
+            } else {
+                format!("{title} — {site_title}")
+            }
         },
         title,
         kind,
@@ -183,13 +193,21 @@ fn chooser(ctx: &Ctx<'_>) -> Value {
             }
         })
         .collect();
-    let head = index_head(ctx, label(&site.config.title, ctx.lang).to_string(), "kind_home", None);
+    let head = index_head(
+        ctx,
+        label(&site.config.title, ctx.lang).to_string(),
+        "kind_home",
+        None,
+    );
     context! { page => v(common(ctx, &Page::Chooser, head)), homes }
 }
 
 fn not_found(ctx: &Ctx<'_>) -> Value {
     // Served at any address, so links here are absolute paths on the configured host.
-    let base_path = format!("/{}", ctx.site.config.base_url.splitn(4, '/').nth(3).unwrap_or(""));
+    let base_path = format!(
+        "/{}",
+        ctx.site.config.base_url.splitn(4, '/').nth(3).unwrap_or("")
+    );
     let homes: Vec<_> = ctx
         .site
         .config
@@ -215,29 +233,45 @@ fn not_found(ctx: &Ctx<'_>) -> Value {
 fn home(ctx: &Ctx<'_>, page: &Page) -> Value {
     let site = ctx.site;
     let latest = site.years().next();
-    let latest_items = latest.map(|y| ctx.items(&site.by_year[&y])).unwrap_or_default();
+    let latest_items = latest
+        .map(|y| ctx.items(&site.by_year[&y]))
+        .unwrap_or_default();
     let years: Vec<_> = site
         .years()
-        .map(|y| context! { year => y, href => ctx.href(&urls::year(ctx.lang, y)),
-            count => site.by_year[&y].len(), archived => year_archived(site, y) })
+        .map(|y| {
+            context! { year => y, href => ctx.href(&urls::year(ctx.lang, y)),
+            count => site.by_year[&y].len(), archived => year_archived(site, y) }
+        })
         .collect();
-    let head = index_head(ctx, label(&site.config.title, ctx.lang).to_string(), "kind_home", site.entries.first());
+    let head = index_head(
+        ctx,
+        label(&site.config.title, ctx.lang).to_string(),
+        "kind_home",
+        site.entries.first(),
+    );
     context! { page => v(common(ctx, page, head)), latest, latest_items => v(latest_items), years,
-        departments => taxonomy_links(ctx, &site.config.departments, &site.by_department, urls::department),
-        themes => taxonomy_links(ctx, &site.config.themes, &site.by_theme, urls::theme) }
+    departments => taxonomy_links(ctx, &site.config.departments, &site.by_department, urls::department),
+    themes => taxonomy_links(ctx, &site.config.themes, &site.by_theme, urls::theme) }
 }
 
 /// A year is archived when none of its reports is its department's newest.
 fn year_archived(site: &Site, year: u16) -> bool {
-    site.by_year[&year].iter().all(|&i| site.is_archived(&site.entries[i]))
+    site.by_year[&year]
+        .iter()
+        .all(|&i| site.is_archived(&site.entries[i]))
 }
 
 fn year(ctx: &Ctx<'_>, page: &Page, year: u16) -> Value {
     let ids = &ctx.site.by_year[&year];
     let title = ctx.t("year_title").replace("{year}", &year.to_string());
-    let head = index_head(ctx, title, "kind_year", ids.first().map(|&i| &ctx.site.entries[i]));
+    let head = index_head(
+        ctx,
+        title,
+        "kind_year",
+        ids.first().map(|&i| &ctx.site.entries[i]),
+    );
     context! { page => v(common(ctx, page, head)), year, items => v(ctx.items(ids)),
-        archived => year_archived(ctx.site, year) }
+    archived => year_archived(ctx.site, year) }
 }
 
 fn taxonomy_links(
@@ -251,8 +285,8 @@ fn taxonomy_links(
         .map(|(key, l)| {
             let ids = groups.get(key).map_or(&[][..], Vec::as_slice);
             context! { key, label => label(l, ctx.lang), href => ctx.href(&url(ctx.lang, key)),
-                count => ids.len(),
-                newest_year => ids.first().map(|&i| ctx.site.entries[i].key.year) }
+            count => ids.len(),
+            newest_year => ids.first().map(|&i| ctx.site.entries[i].key.year) }
         })
         .collect()
 }
@@ -260,19 +294,28 @@ fn taxonomy_links(
 fn departments(ctx: &Ctx<'_>, page: &Page) -> Value {
     let head = index_head(ctx, ctx.t("departments_title"), "kind_index", None);
     context! { page => v(common(ctx, page, head)),
-        terms => taxonomy_links(ctx, &ctx.site.config.departments, &ctx.site.by_department, urls::department) }
+    terms => taxonomy_links(ctx, &ctx.site.config.departments, &ctx.site.by_department, urls::department) }
 }
 
 fn themes(ctx: &Ctx<'_>, page: &Page) -> Value {
     let head = index_head(ctx, ctx.t("themes_title"), "kind_index", None);
     context! { page => v(common(ctx, page, head)),
-        terms => taxonomy_links(ctx, &ctx.site.config.themes, &ctx.site.by_theme, urls::theme) }
+    terms => taxonomy_links(ctx, &ctx.site.config.themes, &ctx.site.by_theme, urls::theme) }
 }
 
 fn department(ctx: &Ctx<'_>, page: &Page, key: &str) -> Value {
-    let ids = ctx.site.by_department.get(key).map_or(&[][..], Vec::as_slice);
+    let ids = ctx
+        .site
+        .by_department
+        .get(key)
+        .map_or(&[][..], Vec::as_slice);
     let name = ctx.department(key);
-    let mut head = index_head(ctx, name.clone(), "kind_department", ids.first().map(|&i| &ctx.site.entries[i]));
+    let mut head = index_head(
+        ctx,
+        name.clone(),
+        "kind_department",
+        ids.first().map(|&i| &ctx.site.entries[i]),
+    );
     head.source = name.clone();
     context! { page => v(common(ctx, page, head)), name, items => v(ctx.items(ids)) }
 }
@@ -280,16 +323,21 @@ fn department(ctx: &Ctx<'_>, page: &Page, key: &str) -> Value {
 fn theme(ctx: &Ctx<'_>, page: &Page, key: &str) -> Value {
     let ids = ctx.site.by_theme.get(key).map_or(&[][..], Vec::as_slice);
     let name = ctx.theme(key);
-    let head = index_head(ctx, name.clone(), "kind_theme", ids.first().map(|&i| &ctx.site.entries[i]));
+    let head = index_head(
+        ctx,
+        name.clone(),
+        "kind_theme",
+        ids.first().map(|&i| &ctx.site.entries[i]),
+    );
     context! { page => v(common(ctx, page, head)), name, items => v(ctx.items(ids)) }
 }
 
 fn search(ctx: &Ctx<'_>, page: &Page) -> Value {
     let head = index_head(ctx, ctx.t("search_title"), "kind_search", None);
     context! { page => v(common(ctx, page, head)),
-        years_href => ctx.href(&urls::home(ctx.lang)),
-        departments_href => ctx.href(&urls::departments(ctx.lang)),
-        themes_href => ctx.href(&urls::themes(ctx.lang)) }
+    years_href => ctx.href(&urls::home(ctx.lang)),
+    departments_href => ctx.href(&urls::departments(ctx.lang)),
+    themes_href => ctx.href(&urls::themes(ctx.lang)) }
 }
 
 #[derive(Serialize)]
@@ -302,7 +350,9 @@ fn report_or_missing(ctx: &Ctx<'_>, page: &Page, entry: &Entry) -> (&'static str
     let (report, exact) = ctx.site.in_lang(entry, ctx.lang);
     let mut head = Head {
         title: report.title.clone(),
-        column: ctx.t("year_title").replace("{year}", &entry.key.year.to_string()),
+        column: ctx
+            .t("year_title")
+            .replace("{year}", &entry.key.year.to_string()),
         kind: "kind_report",
         pub_date: report.date.to_string(),
         source: ctx.department(&entry.department),
@@ -312,37 +362,56 @@ fn report_or_missing(ctx: &Ctx<'_>, page: &Page, entry: &Entry) -> (&'static str
     if !exact {
         head.kind = "kind_not_translated";
         let available = context! { title => &report.title, href => ctx.report_href(report),
-            lang => &report.lang, html_lang => html_lang(&report.lang), name => ctx.lang_name(&report.lang) };
-        return ("not_translated.html", context! { page => v(common(ctx, page, head)), available });
+        lang => &report.lang, html_lang => html_lang(&report.lang), name => ctx.lang_name(&report.lang) };
+        return (
+            "not_translated.html",
+            context! { page => v(common(ctx, page, head)), available },
+        );
     }
     head.keywords.insert(0, ctx.department(&entry.department));
     let figures: Vec<FigureRow> = report
         .figures
         .iter()
         .map(|(k, v)| FigureRow {
-            label: ctx.site.config.figures.get(k).map_or_else(|| k.clone(), |l| label(l, ctx.lang).to_string()),
+            label: ctx
+                .site
+                .config
+                .figures
+                .get(k)
+                .map_or_else(|| k.clone(), |l| label(l, ctx.lang).to_string()),
             value: format_number(*v),
         })
         .collect();
     let mut revisions = report.revisions.clone();
     revisions.sort_by_key(|r| std::cmp::Reverse(r.date));
-    let newest = ctx.site.is_archived(entry).then(|| newest_link(ctx, entry)).flatten();
-    let toc: Vec<_> = report.sections.iter().filter(|s| !s.id.is_empty())
-        .map(|s| context! { id => &s.id, heading => &s.heading }).collect();
-    ("report.html", context! {
-        page => v(common(ctx, page, head)),
-        report => context! {
-            title => &report.title, date => report.date.to_string(), year => entry.key.year,
-            year_href => ctx.href(&urls::year(ctx.lang, entry.key.year)),
-            department => ctx.department(&entry.department),
-            department_href => ctx.href(&urls::department(ctx.lang, &entry.department)),
-            themes => v(ctx.theme_links(&entry.themes)),
-            last_revised => report.last_revised().map(|d| d.to_string()),
-            revisions => v(revisions), figures => v(figures), toc,
-            body => Value::from_safe_string(report.body_html.clone()),
+    let newest = ctx
+        .site
+        .is_archived(entry)
+        .then(|| newest_link(ctx, entry))
+        .flatten();
+    let toc: Vec<_> = report
+        .sections
+        .iter()
+        .filter(|s| !s.id.is_empty())
+        .map(|s| context! { id => &s.id, heading => &s.heading })
+        .collect();
+    (
+        "report.html",
+        context! {
+            page => v(common(ctx, page, head)),
+            report => context! {
+                title => &report.title, date => report.date.to_string(), year => entry.key.year,
+                year_href => ctx.href(&urls::year(ctx.lang, entry.key.year)),
+                department => ctx.department(&entry.department),
+                department_href => ctx.href(&urls::department(ctx.lang, &entry.department)),
+                themes => v(ctx.theme_links(&entry.themes)),
+                last_revised => report.last_revised().map(|d| d.to_string()),
+                revisions => v(revisions), figures => v(figures), toc,
+                body => Value::from_safe_string(report.body_html.clone()),
+            },
+            archived => v(newest),
         },
-        archived => v(newest),
-    })
+    )
 }
 
 /// The department's newest report, for the "archived" notice on older ones.
@@ -353,7 +422,10 @@ fn newest_link(ctx: &Ctx<'_>, entry: &Entry) -> Option<Link> {
         .find(|e| e.key.stem == entry.key.stem)
         .or_else(|| newest.first())?;
     let (report, _) = ctx.site.in_lang(pick, ctx.lang);
-    Some(Link { label: report.title.clone(), href: ctx.report_href(report) })
+    Some(Link {
+        label: report.title.clone(),
+        href: ctx.report_href(report),
+    })
 }
 
 fn feed(ctx: &Ctx<'_>) -> Value {
@@ -377,7 +449,11 @@ fn feed(ctx: &Ctx<'_>) -> Value {
             }
         })
         .collect();
-    let feed_updated = reports.iter().map(|r| updated(r)).max().map(|d| format!("{d}T00:00:00Z"))
+    let feed_updated = reports
+        .iter()
+        .map(|r| updated(r))
+        .max()
+        .map(|d| format!("{d}T00:00:00Z"))
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
     context! {
         lang => ctx.lang, title => label(&site.config.title, ctx.lang),
@@ -399,14 +475,22 @@ fn sitemap(site: &Site) -> Value {
             .map(|l| context! { hreflang => html_lang(l), href => urls::absolute(base, &page.in_lang(l).path(site)) })
             .collect();
         let lastmod = match &page {
-            Page::Report(l, e) => site.in_lang(&site.entries[*e], l).0.last_revised()
-                .max(Some(site.in_lang(&site.entries[*e], l).0.date)).map(|d| d.to_string()),
+            Page::Report(l, e) => site
+                .in_lang(&site.entries[*e], l)
+                .0
+                .last_revised()
+                .max(Some(site.in_lang(&site.entries[*e], l).0.date))
+                .map(|d| d.to_string()),
             _ => None,
         };
-        urls_out.push((page.path(site), context! { loc => urls::absolute(base, &page.path(site)), alternates, lastmod }));
+        urls_out.push((
+            page.path(site),
+            context! { loc => urls::absolute(base, &page.path(site)), alternates, lastmod },
+        ));
     }
     urls_out.sort_by(|a, b| a.0.cmp(&b.0));
-    let root = context! { loc => base, alternates => Vec::<Value>::new(), lastmod => None::<String> };
+    let root =
+        context! { loc => base, alternates => Vec::<Value>::new(), lastmod => None::<String> };
     let mut all = vec![root];
     all.extend(urls_out.into_iter().map(|(_, v)| v));
     context! { urls => all }
