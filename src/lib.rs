@@ -134,6 +134,7 @@ pub fn build(
     on_start: &dyn Fn(usize),
     on_page: &(dyn Fn() + Sync),
 ) -> Result<BuildSummary, Error> {
+    output::check_out_dir(&opts.root, out)?;
     let clock = std::time::Instant::now();
     let (mut site, theme) = load(opts)?;
     // Compile the theme first: a template error must stop the build before anything is written.

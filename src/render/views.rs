@@ -93,22 +93,30 @@ fn common<'a>(ctx: &'a Ctx<'a>, page: &Page, head: Head) -> Common<'a> {
             current: l == ctx.lang,
         })
         .collect();
+    // The chooser is the one language-neutral page: its alternates are the homes, and it is
+    // the `x-default` of the homes (the page for readers of neither language).
+    let alternate_in = |l: &str| match page {
+        Page::Chooser => Page::Home(l.to_string()),
+        p => p.in_lang(l),
+    };
     let mut alternates: Vec<Alternate> = config
         .languages
         .iter()
         .filter(|l| page.exists_in(site, l))
         .map(|l| Alternate {
             hreflang: html_lang(l),
-            href: urls::absolute(&config.base_url, &page.in_lang(l).path(site)),
+            href: urls::absolute(&config.base_url, &alternate_in(l).path(site)),
         })
         .collect();
-    if page.exists_in(site, config.default_lang()) {
+    let x_default = match page {
+        Page::Chooser | Page::Home(_) => Some(Page::Chooser),
+        p if p.exists_in(site, config.default_lang()) => Some(p.in_lang(config.default_lang())),
+        _ => None,
+    };
+    if let Some(p) = x_default {
         alternates.push(Alternate {
             hreflang: "x-default".into(),
-            href: urls::absolute(
-                &config.base_url,
-                &page.in_lang(config.default_lang()).path(site),
-            ),
+            href: urls::absolute(&config.base_url, &p.path(site)),
         });
     }
     let canonical = urls::absolute(&config.base_url, &page.path(site));
@@ -154,7 +162,15 @@ fn index_head(ctx: &Ctx<'_>, title: String, kind: &'static str, newest: Option<&
         .unwrap_or_default();
     Head {
         column: title.clone(),
-        description: format!("{} — {}", title, label(&ctx.site.config.title, ctx.lang)),
+        description: {
+            let site_title = label(&ctx.site.config.title, ctx.lang);
+            // Home and chooser are titled with the site title: say it once.
+            if title == site_title {
+                title.clone()
+            } else {
+                format!("{title} — {site_title}")
+            }
+        },
         title,
         kind,
         pub_date,

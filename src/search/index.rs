@@ -323,11 +323,13 @@ mod tests {
 
     #[test]
     fn packs_keep_sections_whole_when_they_fit() {
-        let s = |t: &str| PackSection {
-            id: "a".into(),
-            heading: "h".into(),
-            text: t.into(),
-        };
+        fn s(text: &str) -> PackSection<'_> {
+            PackSection {
+                id: "a",
+                heading: "h",
+                text,
+            }
+        }
         let packs = into_packs(vec![s("x"), s("y")]);
         assert_eq!(packs.len(), 1);
         let big = "字".repeat(5_000);
