@@ -5,7 +5,7 @@
 //! Layout under `<lang>/search/`:
 //! - `meta.js`: bucket count, year ranges of document numbers, department and theme labels;
 //! - `t/<bucket>.js`: postings of the terms that hash (FNV-1a) into that bucket;
-//! - `p/<doc>-<pack>.js`: one pack of a report's text, for excerpts.
+//! - `p/<doc / 64>/<doc>-<pack>.js`: one pack of a report's text, for excerpts.
 //!
 //! Every file calls `__gk(name, data)`; a query loads `meta.js`, one bucket per term and the
 //! packs of the results it shows, never the whole index.
@@ -27,6 +27,8 @@ use crate::config::label;
 use crate::model::Site;
 use crate::output::{OutputError, Sink};
 
+/// Documents per pack folder (`p/<doc / 64>/<doc>-<pack>.js`).
+const PACKS_PER_FOLDER: usize = 64;
 /// Aim for buckets of about this size, so one term costs one small download.
 const BUCKET_BYTES: usize = 16_000;
 
@@ -96,7 +98,9 @@ pub fn write_lang(
     )?;
     index.docs.par_iter().enumerate().try_for_each(|(d, doc)| {
         doc.packs.iter().enumerate().try_for_each(|(p, sections)| {
-            let name = format!("p/{d}-{p}");
+            // Packs live in folders of 64 documents: a folder of tens of thousands of files
+            // makes every file creation wait on the one directory lock.
+            let name = format!("p/{}/{d}-{p}", d / PACKS_PER_FOLDER);
             let data = json!({ "t": doc.title, "u": doc.url, "y": doc.year, "d": doc.department, "s": sections });
             put(format!("{dir}/{name}.js"), script(&name, &data))
         })

@@ -198,7 +198,7 @@
   }
   function firstBit(mask) { for (var i = 0; i < 32; i++) if (hasTheme(mask, i)) return i; return 0; }
   function excerptOf(meta, hit, phrases) {
-    return load("p/" + hit.doc + "-" + firstBit(hit.packs)).then(function (pack) {
+    return load("p/" + Math.floor(hit.doc / 64) + "/" + hit.doc + "-" + firstBit(hit.packs)).then(function (pack) {
       var found = locate(pack, phrases);
       var mustCheck = phrases.some(function (p) { return p.exact; });
       if (mustCheck && (!found || !found.all)) return null;
