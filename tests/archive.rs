@@ -162,6 +162,41 @@ fn department_figures_fall_back_to_the_other_language() {
     ));
 }
 
+#[test]
+fn feed_entry_is_updated_by_revisions_and_says_what_was_revised() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_sample(dir.path());
+    edit(
+        &root.join("content/2023/justice-bureau.zh.md"),
+        "revisions:\n",
+        "revisions:\n  - {date: 2024-04-02, note: 更正错别字 <甲>}\n",
+    );
+    let (_, out) = gongkai::build_in_memory(&BuildOptions::new(&root)).unwrap();
+    let files = out.into_files();
+    let feed = String::from_utf8(files["zh/feed.xml"].clone()).unwrap();
+    let entry_start = pos(
+        &feed,
+        "<id>https://www.example.gov.cn/fzzf/zh/2023/justice-bureau/</id>",
+    );
+    let entry = &feed[entry_start..entry_start + pos(&feed[entry_start..], "</entry>")];
+    assert!(entry.contains("<published>2024-03-26T00:00:00Z</published>"));
+    assert!(
+        entry.contains("<updated>2024-05-06T00:00:00Z</updated>"),
+        "{entry}"
+    );
+    assert!(entry.contains(r#"<content type="html">"#), "{entry}");
+    // Escaped once for HTML and once more for XML.
+    assert!(entry.contains("更正错别字 &amp;lt;甲&amp;gt;"), "{entry}");
+    let newer = pos(entry, "由76份更正为79份");
+    let older = pos(entry, "更正错别字");
+    assert!(newer < older, "newest revision first");
+    // Reports never revised carry no content, and the feed's own date is the newest revision.
+    assert!(feed.contains("<updated>2024-05-06T00:00:00Z</updated>\n  <entry>"));
+    let unrevised = &feed[pos(&feed, "zh/2023/market-regulation/</id>")..];
+    let unrevised = &unrevised[..pos(unrevised, "</entry>")];
+    assert!(!unrevised.contains("<content"));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Helpers for tests that change files.
 

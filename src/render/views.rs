@@ -543,14 +543,13 @@ fn feed(ctx: &Ctx<'_>) -> Value {
     let entries: Vec<_> = reports
         .iter()
         .map(|r| {
-            let mut revisions = r.revisions.clone();
-            revisions.sort_by_key(|r| std::cmp::Reverse(r.date));
             context! {
                 title => &r.title, summary => &r.summary,
                 url => urls::absolute(base, &urls::report(&r.lang, r.key.year, &r.key.stem)),
                 published => format!("{}T00:00:00Z", r.date),
                 updated => format!("{}T00:00:00Z", updated(r)),
-                author => ctx.department(&r.department), revisions => v(revisions),
+                author => ctx.department(&r.department),
+                content => feed_content(ctx, r),
             }
         })
         .collect();
@@ -566,6 +565,31 @@ fn feed(ctx: &Ctx<'_>) -> Value {
         home_url => urls::absolute(base, &urls::home(ctx.lang)),
         updated => feed_updated, entries,
     }
+}
+
+/// A revised report's feed entry says what was revised: the summary, then the corrections,
+/// newest first, as HTML (the template escapes it once more for `<content type="html">`).
+/// `None` for a report never revised: its summary says it all.
+fn feed_content(ctx: &Ctx<'_>, report: &Report) -> Option<String> {
+    if report.revisions.is_empty() {
+        return None;
+    }
+    let mut revisions = report.revisions.clone();
+    revisions.sort_by_key(|r| std::cmp::Reverse(r.date));
+    let mut html = format!(
+        "<p>{}</p><p><strong>{}</strong></p><ul>",
+        chart::escape(&report.summary),
+        chart::escape(&ctx.t("revisions"))
+    );
+    for r in &revisions {
+        html.push_str(&format!(
+            "<li><time datetime=\"{d}\">{d}</time> {}</li>",
+            chart::escape(&r.note),
+            d = r.date
+        ));
+    }
+    html.push_str("</ul>");
+    Some(html)
 }
 
 fn sitemap(site: &Site) -> Value {
