@@ -55,6 +55,12 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Record the SHA-256 of a settled year's report files in archive.lock (see README).
+    Freeze {
+        year: u16,
+        #[command(flatten)]
+        root: RootArg,
+    },
     /// Write a new report file with its front matter filled in.
     New {
         year: u16,
@@ -79,6 +85,10 @@ fn main() -> ExitCode {
         Err(Error::Site(d)) => {
             eprint!("{}", d.render(color));
             ExitCode::from(1)
+        }
+        Err(Error::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
         }
         Err(e) => {
             eprintln!("error: {e}");
@@ -150,6 +160,17 @@ fn run(command: Command) -> Result<(), Error> {
             eprintln!(
                 "ok: {} reports, {} files, {} internal links checked",
                 s.reports, s.files, s.links
+            );
+            Ok(())
+        }
+        Command::Freeze { year, root } => {
+            let s = gongkai::archive::freeze(&BuildOptions::new(root.root), year)?;
+            eprintln!(
+                "froze {} report files of {} in {} ({} new or changed)",
+                s.frozen,
+                s.year,
+                gongkai::archive::LOCK_FILE,
+                s.changed
             );
             Ok(())
         }

@@ -198,6 +198,208 @@ fn feed_entry_is_updated_by_revisions_and_says_what_was_revised() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// freeze and archive.lock
+
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The lock's entry lines (no comments): (sha256, path, revisions).
+fn lock_lines(root: &Path) -> Vec<(String, String, String)> {
+    std::fs::read_to_string(root.join("archive.lock"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let f: Vec<&str> = l.split("  ").collect();
+            assert_eq!(f.len(), 3, "`<sha256>  <path>  revisions=<n>`: {l}");
+            (f[0].to_string(), f[1].to_string(), f[2].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn freeze_writes_sorted_lock_and_merges_years() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_sample(dir.path());
+    let out = gongkai(&root, &["freeze", "2022"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = std::fs::read_to_string(root.join("archive.lock")).unwrap();
+    assert!(text.starts_with("# archive.lock"), "{text}");
+    let lines = lock_lines(&root);
+    let paths: Vec<&str> = lines.iter().map(|l| l.1.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "content/2022/justice-bureau.en.md",
+            "content/2022/justice-bureau.zh.md",
+            "content/2022/market-regulation.en.md",
+            "content/2022/market-regulation.zh.md",
+        ]
+    );
+    for (hash, path, revisions) in &lines {
+        assert_eq!(
+            *hash,
+            sha256(&std::fs::read(root.join(path)).unwrap()),
+            "{path}"
+        );
+        assert_eq!(revisions, "revisions=0");
+    }
+    // Another year merges in, sorted; freezing a year again changes nothing.
+    assert!(gongkai(&root, &["freeze", "2023"]).status.success());
+    assert!(gongkai(&root, &["freeze", "2022"]).status.success());
+    let lines = lock_lines(&root);
+    let paths: Vec<&str> = lines.iter().map(|l| l.1.as_str()).collect();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted);
+    assert_eq!(paths.len(), 9);
+    assert!(lines.contains(&(
+        sha256(&std::fs::read(root.join("content/2023/justice-bureau.zh.md")).unwrap()),
+        "content/2023/justice-bureau.zh.md".into(),
+        "revisions=1".into()
+    )));
+    // Byte-identical when nothing changed.
+    let before = std::fs::read(root.join("archive.lock")).unwrap();
+    assert!(gongkai(&root, &["freeze", "2023"]).status.success());
+    assert_eq!(std::fs::read(root.join("archive.lock")).unwrap(), before);
+}
+
+#[test]
+fn freeze_leaves_drafts_out_and_refuses_a_year_without_published_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_sample(dir.path());
+    // 2024 holds one report, a draft.
+    let out = gongkai(&root, &["freeze", "2024"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("2024 has no published report"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!root.join("archive.lock").exists());
+    let out = gongkai(&root, &["freeze", "1999"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn edited_frozen_report_is_refused_until_a_revision_is_added_then_freeze_records_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_sample(dir.path());
+    let file = root.join("content/2022/justice-bureau.zh.md");
+    assert!(gongkai(&root, &["freeze", "2022"]).status.success());
+    assert!(gongkai(&root, &["build"]).status.success());
+    let published = std::fs::read(root.join("public/zh/2022/justice-bureau/index.html")).unwrap();
+
+    edit(
+        &file,
+        "召开法务审查委员会会议10次",
+        "召开法务审查委员会会议11次",
+    );
+    for command in ["build", "check"] {
+        let out = gongkai(&root, &[command]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{command}: {err}");
+        assert!(
+            err.contains("content/2022/justice-bureau.zh.md:1:1: error: frozen report changed"),
+            "{err}"
+        );
+        assert!(
+            err.contains("revisions:") && err.contains("gongkai freeze 2022"),
+            "{err}"
+        );
+    }
+    // The refused build left the published site alone; the library refuses too (serve).
+    assert_eq!(
+        std::fs::read(root.join("public/zh/2022/justice-bureau/index.html")).unwrap(),
+        published
+    );
+    assert!(gongkai::build_in_memory(&BuildOptions::new(&root)).is_err());
+
+    edit(
+        &file,
+        "---\n\n",
+        "revisions:\n  - {date: 2023-06-01, note: 更正第一部分会议次数}\n---\n\n",
+    );
+    let out = gongkai(&root, &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page =
+        std::fs::read_to_string(root.join("public/zh/2022/justice-bureau/index.html")).unwrap();
+    assert!(page.contains("更正第一部分会议次数") && page.contains("会议11次"));
+
+    // Freezing again records the new hash and revision count.
+    assert!(gongkai(&root, &["freeze", "2022"]).status.success());
+    let entry = lock_lines(&root)
+        .into_iter()
+        .find(|l| l.1 == "content/2022/justice-bureau.zh.md")
+        .unwrap();
+    assert_eq!(entry.0, sha256(&std::fs::read(&file).unwrap()));
+    assert_eq!(entry.2, "revisions=1");
+    assert!(gongkai(&root, &["build"]).status.success());
+
+    // From now on, one revision is the baseline: another silent edit is refused again.
+    edit(&file, "会议11次", "会议12次");
+    let out = gongkai(&root, &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("(revisions: 1 when frozen, 1 now)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn deleted_frozen_report_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_sample(dir.path());
+    assert!(gongkai(&root, &["freeze", "2022"]).status.success());
+    std::fs::remove_file(root.join("content/2022/market-regulation.en.md")).unwrap();
+    let out = gongkai(&root, &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "archive.lock:7:1: error: frozen report `content/2022/market-regulation.en.md` was deleted"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("delete its line from archive.lock"), "{err}");
+}
+
+#[test]
+fn frozen_report_turned_draft_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_sample(dir.path());
+    assert!(gongkai(&root, &["freeze", "2022"]).status.success());
+    edit(
+        &root.join("content/2022/market-regulation.zh.md"),
+        "\ndate:",
+        "\ndraft: true\ndate:",
+    );
+    let out = gongkai(&root, &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "content/2022/market-regulation.zh.md:1:1: error: frozen report is now a draft"
+        ),
+        "{err}"
+    );
+    // Built with drafts, it is compared like any other frozen report.
+    let out = gongkai(&root, &["build", "--drafts"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("content/2022/market-regulation.zh.md:1:1: error: frozen report changed"),
+        "{err}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Helpers for tests that change files.
 
 /// Copies `site.yaml` and `content/` of the sample site into `dir`.
@@ -227,4 +429,19 @@ fn edit(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).unwrap();
     assert!(text.contains(from), "`{from}` not in {}", path.display());
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Runs the real binary on the site at `root`.
+fn gongkai(root: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run gongkai")
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }
