@@ -103,7 +103,8 @@ pub fn load(opts: &BuildOptions) -> Result<(Site, Theme), Diagnostics> {
     Ok((Site::new(config, reports)?, theme))
 }
 
-/// Renders a loaded site into `sink`; returns the number of files written.
+/// Renders a loaded site into `sink`: pages, static files, search index and `manifest.json`;
+/// returns the number of files written.
 pub fn render_into(
     site: &Site,
     theme: &Theme,
@@ -111,9 +112,23 @@ pub fn render_into(
     sink: &dyn Sink,
     on_page: &(dyn Fn() + Sync),
 ) -> Result<usize, Error> {
-    let pages = Renderer::new(site, theme, style)?.render_all(sink, on_page)?;
+    let pages = render_pages(&Renderer::new(site, theme, style)?, site, sink, on_page)?;
     let search = search::write(site, sink)?;
     Ok(pages + search.files)
+}
+
+/// Every page and static file, then `manifest.json`, which needs the bytes of every report
+/// page: a recording sink hashes them on the way. Returns the number of files written.
+fn render_pages(
+    renderer: &Renderer<'_>,
+    site: &Site,
+    sink: &dyn Sink,
+    on_page: &(dyn Fn() + Sync),
+) -> Result<usize, Error> {
+    let recorder = archive::manifest::Recorder::new(site, sink);
+    let files = renderer.render_all(&recorder, on_page)?;
+    recorder.finish()?;
+    Ok(files + 1)
 }
 
 /// The whole site in memory.
@@ -171,7 +186,7 @@ pub fn build(
         }
         let clock = std::time::Instant::now();
         let renderer = Renderer::new(&site, &theme, opts.link_style)?;
-        summary.files = renderer.render_all(sink, on_page)? + search.files;
+        summary.files = render_pages(&renderer, &site, sink, on_page)? + search.files;
         summary.render = clock.elapsed();
         Ok::<_, Error>(())
     })?;

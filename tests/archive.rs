@@ -400,6 +400,77 @@ fn frozen_report_turned_draft_is_refused() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// manifest.json
+
+#[test]
+fn manifest_lists_every_published_report_with_source_and_page_hashes() {
+    let files = sample();
+    let manifest: serde_json::Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
+    assert_eq!(manifest["base_url"], "https://www.example.gov.cn/fzzf/");
+    let reports = manifest["reports"].as_array().unwrap();
+    // 11 published report files; the 2024 draft is not published.
+    assert_eq!(reports.len(), 11);
+    assert!(reports.iter().all(|r| r["year"] != 2024));
+    let keys: Vec<(u64, String)> = reports
+        .iter()
+        .map(|r| {
+            (
+                r["year"].as_u64().unwrap(),
+                r["url"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "sorted by year, then address");
+    for r in reports {
+        let page = r["page"].as_str().unwrap();
+        assert_eq!(r["page_sha256"], sha256(&files[page]), "{page}");
+        let source = repo().join(r["source"].as_str().unwrap());
+        assert_eq!(r["source_sha256"], sha256(&std::fs::read(&source).unwrap()));
+        assert_eq!(page, format!("{}index.html", r["url"].as_str().unwrap()));
+    }
+    let zh = reports
+        .iter()
+        .find(|r| r["url"] == "zh/2023/justice-bureau/")
+        .unwrap();
+    assert_eq!(zh["year"], 2023);
+    assert_eq!(zh["department"], "justice-bureau");
+    assert_eq!(zh["lang"], "zh");
+    assert_eq!(zh["source"], "content/2023/justice-bureau.zh.md");
+    assert_eq!(zh["revisions"], 1);
+    // A report without a translation is listed once, in the language it has.
+    assert_eq!(
+        reports
+            .iter()
+            .filter(|r| r["url"]
+                .as_str()
+                .unwrap()
+                .ends_with("/2023/government-office/"))
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn manifest_is_written_by_build_and_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_sample(dir.path());
+    assert!(gongkai(&root, &["build"]).status.success());
+    let first = std::fs::read(root.join("public/manifest.json")).unwrap();
+    assert!(gongkai(&root, &["build"]).status.success());
+    assert_eq!(
+        std::fs::read(root.join("public/manifest.json")).unwrap(),
+        first
+    );
+    assert_eq!(
+        first,
+        sample()["manifest.json"],
+        "same in memory and on disk"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Helpers for tests that change files.
 
 /// Copies `site.yaml` and `content/` of the sample site into `dir`.

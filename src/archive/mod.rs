@@ -3,10 +3,11 @@
 //!
 //! - [`lock`]: `archive.lock`, written by `gongkai freeze`, checked by every command through
 //!   [`crate::load`];
-//! - `manifest`: `manifest.json`, written at the output root by every build (to come);
+//! - [`manifest`]: `manifest.json`, written at the output root by every build;
 //! - `bundle`: `gongkai archive <year>`, one zip that browses offline (to come).
 
 pub mod lock;
+pub mod manifest;
 
 use sha2::{Digest, Sha256};
 
