@@ -61,6 +61,15 @@ enum Command {
         #[command(flatten)]
         root: RootArg,
     },
+    /// Write a self-contained offline bundle (zip) of one year's reports.
+    Archive {
+        year: u16,
+        /// The zip to write (default: gongkai-<year>.zip in the site folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        root: RootArg,
+    },
     /// Write a new report file with its front matter filled in.
     New {
         year: u16,
@@ -172,6 +181,25 @@ fn run(command: Command) -> Result<(), Error> {
                 gongkai::archive::LOCK_FILE,
                 s.changed
             );
+            Ok(())
+        }
+        Command::Archive { year, out, root } => {
+            let out =
+                out.unwrap_or_else(|| gongkai::archive::bundle::default_out(&root.root, year));
+            let s = gongkai::archive::bundle::write(&BuildOptions::new(root.root), year, &out)?;
+            eprintln!(
+                "wrote {} ({} report files, {} files, {} bytes)",
+                out.display(),
+                s.reports,
+                s.files,
+                s.bytes
+            );
+            if !s.frozen {
+                eprintln!(
+                    "note: {year} is not frozen; `gongkai freeze {year}` records it in {}",
+                    gongkai::archive::LOCK_FILE
+                );
+            }
             Ok(())
         }
         Command::New {

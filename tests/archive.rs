@@ -471,6 +471,309 @@ fn manifest_is_written_by_build_and_deterministic() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// gongkai archive: the offline bundle
+
+const BASE_URL: &str = "https://www.example.gov.cn/fzzf/";
+
+/// The sample site with Markdown links from a 2022 report to 2021, 2023 and another 2022 report.
+fn site_with_cross_year_links(dir: &Path) -> PathBuf {
+    let root = copy_sample(dir);
+    edit(
+        &root.join("content/2022/justice-bureau.zh.md"),
+        "## 一、",
+        "参见[2021年度报告](../2021/justice-bureau.zh.md#一加强党的领导)、\
+         [2023年度报告](../2023/justice-bureau.zh.md)和[市场监管局报告](market-regulation.zh.md)。\n\n## 一、",
+    );
+    root
+}
+
+fn bundle(root: &Path, year: u16) -> BTreeMap<String, Vec<u8>> {
+    gongkai::archive::bundle::files(&BuildOptions::new(root), year)
+        .expect("bundle builds")
+        .1
+}
+
+fn zip_names(bytes: &[u8]) -> Vec<String> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..zip.len())
+        .map(|i| zip.by_index(i).unwrap().name().unwrap().to_string())
+        .collect()
+}
+
+fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in [" href=\"", " src=\""] {
+        for part in html.split(attr).skip(1) {
+            out.push(part[..part.find('"').unwrap()].replace("&amp;", "&"));
+        }
+    }
+    out
+}
+
+#[test]
+fn archive_writes_a_zip_of_the_year_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_sample(dir.path());
+    let out = gongkai(&root, &["archive", "2022"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("2022 is not frozen"),
+        "{}",
+        stderr(&out)
+    );
+    let zip = std::fs::read(root.join("gongkai-2022.zip")).expect("default output in the root");
+    let names = zip_names(&zip);
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "entries sorted");
+    for expected in [
+        "README.txt",
+        "manifest.json",
+        "index.html",
+        "static/style.css",
+        "static/search.js",
+        "zh/index.html",
+        "en/index.html",
+        "zh/2022/index.html",
+        "en/2022/index.html",
+        "zh/2022/justice-bureau/index.html",
+        "en/2022/justice-bureau/index.html",
+        "zh/2022/market-regulation/index.html",
+        "en/2022/market-regulation/index.html",
+        "zh/departments/index.html",
+        "zh/departments/justice-bureau/index.html",
+        "en/themes/rule-of-law/index.html",
+        "zh/search/index.html",
+        "zh/search/meta.js",
+        "en/search/meta.js",
+        "zh/feed.xml",
+    ] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} missing: {names:?}"
+        );
+    }
+    for name in &names {
+        assert!(
+            !name.contains("/2021/") && !name.contains("/2023/") && !name.contains("/2024/"),
+            "{name}: another year"
+        );
+    }
+    for live_only in ["404.html", "sitemap.xml", "robots.txt"] {
+        assert!(!names.iter().any(|n| n == live_only), "{live_only}");
+    }
+    let out = gongkai(&root, &["archive", "2031"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+#[test]
+fn archive_runs_are_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_sample(dir.path());
+    let a = dir.path().join("a/one.zip");
+    let b = dir.path().join("b.zip");
+    for out in [&a, &b] {
+        let run = gongkai(&root, &["archive", "2023", "--out", out.to_str().unwrap()]);
+        assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    }
+    let (a, b) = (std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
+    assert_eq!(a, b);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&a)).unwrap();
+    for i in 0..zip.len() {
+        let f = zip.by_index(i).unwrap();
+        assert_eq!(
+            f.last_modified(),
+            Some(zip::DateTime::default()),
+            "{:?}",
+            f.name()
+        );
+        assert_eq!(f.unix_mode(), Some(0o100644), "{:?}", f.name());
+    }
+}
+
+#[test]
+fn bundle_lists_only_its_year_and_keeps_archived_marks() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_sample(dir.path());
+    let files = bundle(&root, 2022);
+    let home = String::from_utf8(files["zh/index.html"].clone()).unwrap();
+    let home = main_of(&home);
+    assert!(home.contains("2022/justice-bureau/index.html"));
+    assert!(
+        !home.contains("/2023/") && !home.contains("/2021/"),
+        "{home}"
+    );
+    assert!(!home.contains("2021年度"), "{home}");
+    let year = String::from_utf8(files["en/2022/index.html"].clone()).unwrap();
+    assert!(
+        main_of(&year).contains("archived-notice"),
+        "superseded on the live site"
+    );
+    let dept =
+        String::from_utf8(files["zh/departments/justice-bureau/index.html"].clone()).unwrap();
+    let dept = main_of(&dept);
+    assert!(
+        dept.contains(r#"<th scope="col">2022年度</th></tr>"#),
+        "{dept}"
+    );
+    assert!(!dept.contains("2021年度"));
+    let meta = String::from_utf8(files["zh/search/meta.js"].clone()).unwrap();
+    assert!(
+        meta.contains("2022") && !meta.contains("2023") && !meta.contains("2021"),
+        "{meta}"
+    );
+    let readme = String::from_utf8(files["README.txt"].clone()).unwrap();
+    assert!(readme.contains("index.html") && readme.contains("2022年度离线归档"));
+    assert!(readme.contains("offline archive of 2022"), "{readme}");
+}
+
+#[test]
+fn bundle_links_name_index_html_and_leave_only_for_the_live_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = site_with_cross_year_links(dir.path());
+    let files = bundle(&root, 2022);
+    let mut checked = 0;
+    for (file, bytes) in files.iter().filter(|(f, _)| f.ends_with(".html")) {
+        let html = String::from_utf8(bytes.clone()).unwrap();
+        for href in links(&html) {
+            if href.starts_with('#') {
+                continue;
+            }
+            if href.contains("://") {
+                assert!(
+                    href.starts_with(BASE_URL),
+                    "{file}: {href} leaves for another host"
+                );
+                continue;
+            }
+            checked += 1;
+            let path = href.split('#').next().unwrap();
+            assert!(
+                !path.ends_with('/'),
+                "{file}: {href} does not name index.html"
+            );
+            let target = gongkai::check::resolve(file, &href).unwrap();
+            assert!(
+                files.contains_key(&target),
+                "{file}: {href} → {target} not in the bundle"
+            );
+        }
+    }
+    assert!(checked > 300, "{checked} links checked");
+    let zh = String::from_utf8(files["zh/2022/justice-bureau/index.html"].clone()).unwrap();
+    // The archived notice and Markdown links to other years lead to the live site …
+    assert!(
+        zh.contains(&format!(
+            r#"该部门的最新报告： <a href="{BASE_URL}zh/2023/justice-bureau/">"#
+        )),
+        "{zh}"
+    );
+    assert!(
+        zh.contains(&format!(r#"<a href="{BASE_URL}zh/2021/justice-bureau/#"#)),
+        "{zh}"
+    );
+    assert!(zh.contains(&format!(
+        r#"<a href="{BASE_URL}zh/2023/justice-bureau/">2023年度报告"#
+    )));
+    // … and links inside the year stay inside the bundle.
+    assert!(
+        zh.contains(r#"<a href="../../../zh/2022/market-regulation/index.html">市场监管局报告"#),
+        "{zh}"
+    );
+}
+
+#[test]
+fn bundle_manifest_describes_the_bundle_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = site_with_cross_year_links(dir.path());
+    let files = bundle(&root, 2022);
+    let manifest: serde_json::Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
+    let reports = manifest["reports"].as_array().unwrap();
+    assert_eq!(reports.len(), 4);
+    for r in reports {
+        assert_eq!(r["year"], 2022);
+        let page = r["page"].as_str().unwrap();
+        assert_eq!(
+            r["page_sha256"],
+            sha256(&files[page]),
+            "hash of the page as bundled"
+        );
+        let source = root.join(r["source"].as_str().unwrap());
+        assert_eq!(r["source_sha256"], sha256(&std::fs::read(source).unwrap()));
+    }
+}
+
+/// Opens the unpacked bundle from `file://` in headless Chromium and searches it. Skipped (with
+/// a message) where Chromium is not installed; CI installs it (`.ci/run`).
+#[test]
+fn bundle_searches_offline_in_a_browser() {
+    let Some(chromium) = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|c| {
+            std::process::Command::new(c)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+    else {
+        eprintln!("skipped: no chromium on PATH");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_sample(dir.path());
+    let zip_path = dir.path().join("bundle.zip");
+    let run = gongkai(
+        &root,
+        &["archive", "2022", "--out", zip_path.to_str().unwrap()],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    let unpacked = dir.path().join("unpacked");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
+    zip.extract(&unpacked).unwrap();
+
+    let search = |lang: &str, query: &str| -> String {
+        let url = format!(
+            "file://{}/{lang}/search/index.html?q={query}",
+            unpacked.canonicalize().unwrap().display()
+        );
+        let out = std::process::Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--virtual-time-budget=10000",
+            ])
+            .arg(format!(
+                "--user-data-dir={}",
+                dir.path().join("profile").display()
+            ))
+            .args(["--dump-dom", &url])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // 行政复议 (administrative reconsideration), percent-encoded.
+    let dom = search("zh", "%E8%A1%8C%E6%94%BF%E5%A4%8D%E8%AE%AE");
+    let results = &dom[pos(&dom, "<ol class=\"search-results\"")..];
+    let results = &results[..pos(results, "</ol>")];
+    assert!(
+        results.contains(r#"href="../../zh/2022/justice-bureau/index.html"#),
+        "{results}"
+    );
+    assert!(results.contains("<mark>行政复议</mark>"), "{results}");
+    assert!(
+        !results.contains("/2023/") && !results.contains("/2021/"),
+        "only 2022: {results}"
+    );
+    let dom = search("en", "reconsideration");
+    let results = &dom[pos(&dom, "<ol class=\"search-results\"")..];
+    assert!(
+        results.contains(r#"href="../../en/2022/justice-bureau/index.html"#),
+        "{results}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Helpers for tests that change files.
 
 /// Copies `site.yaml` and `content/` of the sample site into `dir`.

@@ -4,8 +4,9 @@
 //! - [`lock`]: `archive.lock`, written by `gongkai freeze`, checked by every command through
 //!   [`crate::load`];
 //! - [`manifest`]: `manifest.json`, written at the output root by every build;
-//! - `bundle`: `gongkai archive <year>`, one zip that browses offline (to come).
+//! - [`bundle`]: `gongkai archive <year>`, one zip that browses offline.
 
+pub mod bundle;
 pub mod lock;
 pub mod manifest;
 

@@ -519,17 +519,31 @@ fn report_or_missing(ctx: &Ctx<'_>, page: &Page, entry: &Entry) -> (&'static str
     )
 }
 
-/// The department's newest report, for the "archived" notice on older ones.
+/// The department's newest report, for the "archived" notice on older ones. In a site cut out
+/// of a bigger one (an archive bundle), the newest report is outside it: the link leads to its
+/// page on the live site (`base_url`).
 fn newest_link(ctx: &Ctx<'_>, entry: &Entry) -> Option<Link> {
-    let newest = ctx.site.newest_of_department(&entry.department);
+    let site = ctx.site.whole.as_deref().unwrap_or(ctx.site);
+    let newest = site.newest_of_department(&entry.department);
     let pick = newest
         .iter()
         .find(|e| e.key.stem == entry.key.stem)
         .or_else(|| newest.first())?;
-    let (report, _) = ctx.site.in_lang(pick, ctx.lang);
+    let (report, _) = site.in_lang(pick, ctx.lang);
+    let inside = ctx
+        .site
+        .entries
+        .iter()
+        .any(|e| e.key == pick.key && e.translations.contains_key(&report.lang));
+    let href = if inside {
+        ctx.report_href(report)
+    } else {
+        let page = urls::report(&report.lang, report.key.year, &report.key.stem);
+        urls::absolute(&ctx.site.config.base_url, &page)
+    };
     Some(Link {
         label: report.title.clone(),
-        href: ctx.report_href(report),
+        href,
     })
 }
 
