@@ -55,6 +55,21 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Record the SHA-256 of a settled year's report files in archive.lock (see README).
+    Freeze {
+        year: u16,
+        #[command(flatten)]
+        root: RootArg,
+    },
+    /// Write a self-contained offline bundle (zip) of one year's reports.
+    Archive {
+        year: u16,
+        /// The zip to write (default: gongkai-<year>.zip in the site folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        root: RootArg,
+    },
     /// Write a new report file with its front matter filled in.
     New {
         year: u16,
@@ -79,6 +94,10 @@ fn main() -> ExitCode {
         Err(Error::Site(d)) => {
             eprint!("{}", d.render(color));
             ExitCode::from(1)
+        }
+        Err(Error::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
         }
         Err(e) => {
             eprintln!("error: {e}");
@@ -151,6 +170,36 @@ fn run(command: Command) -> Result<(), Error> {
                 "ok: {} reports, {} files, {} internal links checked",
                 s.reports, s.files, s.links
             );
+            Ok(())
+        }
+        Command::Freeze { year, root } => {
+            let s = gongkai::archive::freeze(&BuildOptions::new(root.root), year)?;
+            eprintln!(
+                "froze {} report files of {} in {} ({} new or changed)",
+                s.frozen,
+                s.year,
+                gongkai::archive::LOCK_FILE,
+                s.changed
+            );
+            Ok(())
+        }
+        Command::Archive { year, out, root } => {
+            let out =
+                out.unwrap_or_else(|| gongkai::archive::bundle::default_out(&root.root, year));
+            let s = gongkai::archive::bundle::write(&BuildOptions::new(root.root), year, &out)?;
+            eprintln!(
+                "wrote {} ({} report files, {} files, {} bytes)",
+                out.display(),
+                s.reports,
+                s.files,
+                s.bytes
+            );
+            if !s.frozen {
+                eprintln!(
+                    "note: {year} is not frozen; `gongkai freeze {year}` records it in {}",
+                    gongkai::archive::LOCK_FILE
+                );
+            }
             Ok(())
         }
         Command::New {

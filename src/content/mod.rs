@@ -99,7 +99,15 @@ fn load_file(
     md_options: &comrak::Options<'_>,
     targets: &markdown::LinkTargets,
 ) -> Loaded {
-    let text = source::read_text(&file.path, &file.shown).map_err(|d| vec![d])?;
+    let bytes = std::fs::read(&file.path).map_err(|e| {
+        vec![Diagnostic::at_file(
+            &file.shown,
+            format!("cannot read file: {e}"),
+        )]
+    })?;
+    // Hashed as read, before decoding: what `sha256sum` says of the file (archive.lock).
+    let source_sha256 = crate::archive::sha256_hex(&bytes);
+    let text = source::decode(bytes, &file.shown).map_err(|d| vec![d])?;
     let split = front_matter::split(&text, &file.shown).map_err(|d| vec![d])?;
     let meta = front_matter::parse_meta(&split, &text, &file.shown, file.year, config);
     let body = markdown::render(
@@ -134,6 +142,7 @@ fn load_file(
         },
         lang: file.lang.clone(),
         source_path: file.shown.clone(),
+        source_sha256,
         title: meta.title,
         department: meta.department,
         themes: meta.themes,
