@@ -5,7 +5,8 @@
 //! Layout under `<lang>/search/`:
 //! - `meta.js`: bucket count, year ranges of document numbers, department and theme labels;
 //! - `t/<bucket>.js`: postings of the terms that hash (FNV-1a) into that bucket;
-//! - `p/<doc / 64>/<doc>-<pack>.js`: one pack of a report's text, for excerpts.
+//! - `p/<doc / 64>/<doc>.js`: a report's title, address and text in packs of sections, deflated,
+//!   for excerpts.
 //!
 //! Every file calls `__gk(name, data)`; a query loads `meta.js`, one bucket per term and the
 //! packs of the results it shows, never the whole index.
@@ -27,7 +28,7 @@ use crate::config::label;
 use crate::model::Site;
 use crate::output::{OutputError, Sink};
 
-/// Documents per pack folder (`p/<doc / 64>/<doc>-<pack>.js`).
+/// Documents per folder (`p/<doc / 64>/<doc>.js`).
 const PACKS_PER_FOLDER: usize = 64;
 /// Aim for buckets of about this size, so one term costs one small download.
 const BUCKET_BYTES: usize = 16_000;
@@ -97,13 +98,12 @@ pub fn write_lang(
         script("meta", &meta(site, lang, index, buckets)),
     )?;
     index.docs.par_iter().enumerate().try_for_each(|(d, doc)| {
-        doc.packs.iter().enumerate().try_for_each(|(p, sections)| {
-            // Packs live in folders of 64 documents: a folder of tens of thousands of files
-            // makes every file creation wait on the one directory lock.
-            let name = format!("p/{}/{d}-{p}", d / PACKS_PER_FOLDER);
-            let data = json!({ "t": doc.title, "u": doc.url, "y": doc.year, "d": doc.department, "s": sections });
-            put(format!("{dir}/{name}.js"), script(&name, &data))
-        })
+        // Packs live in folders of 64 documents: a folder of tens of thousands of files makes
+        // every file creation wait on the one directory lock.
+        let name = format!("p/{}/{d}", d / PACKS_PER_FOLDER);
+        let data = json!({ "t": doc.title, "u": doc.url, "y": doc.year, "d": doc.department, "p": doc.packs });
+        let text = serde_json::to_vec(&data).expect("serialising to memory cannot fail");
+        put(format!("{dir}/{name}.js"), script(&name, &deflate_base64(&text)))
     })?;
     Ok(SearchStats {
         files: files.into_inner(),
@@ -142,6 +142,16 @@ fn script(name: &str, data: &impl Serialize) -> Vec<u8> {
     serde_json::to_writer(&mut out, data).expect("serialising to memory cannot fail");
     out.extend_from_slice(b");\n");
     out
+}
+
+/// Raw deflate, base64: a report's text is a third of the download this way; the script
+/// inflates it with the browser's own `DecompressionStream`.
+fn deflate_base64(data: &[u8]) -> String {
+    use std::io::Write;
+    let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::new(6));
+    z.write_all(data).expect("writing to memory cannot fail");
+    let bytes = z.finish().expect("writing to memory cannot fail");
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// FNV-1a over UTF-8, as the browser script computes it.

@@ -196,10 +196,29 @@
     });
     return best;
   }
+  // A report's text: deflated JSON in base64, inflated by the browser (no library needed).
+  var docs = {};
+  function loadDoc(d) {
+    if (!docs[d]) {
+      docs[d] = load("p/" + Math.floor(d / 64) + "/" + d).then(function (b64) {
+        var bin = atob(b64), bytes = new Uint8Array(bin.length);
+        for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+        var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+        return new Response(stream).text().then(JSON.parse);
+      });
+    }
+    return docs[d];
+  }
   function firstBit(mask) { for (var i = 0; i < 32; i++) if (hasTheme(mask, i)) return i; return 0; }
   function excerptOf(meta, hit, phrases) {
-    return load("p/" + Math.floor(hit.doc / 64) + "/" + hit.doc + "-" + firstBit(hit.packs)).then(function (pack) {
+    return loadDoc(hit.doc).then(function (doc) {
+      var pack = { t: doc.t, u: doc.u, y: doc.y, d: doc.d, s: doc.p[firstBit(hit.packs)] || doc.p[0] };
       var found = locate(pack, phrases);
+      if (!found || !found.all) {
+        // The pack the postings point at may hold only part of the query: read the whole text.
+        var whole = locate({ s: [].concat.apply([], doc.p) }, phrases);
+        if (whole && (whole.all || !found)) found = whole;
+      }
       var mustCheck = phrases.some(function (p) { return p.exact; });
       if (mustCheck && (!found || !found.all)) return null;
       return { pack: pack, found: found };
