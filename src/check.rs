@@ -86,7 +86,7 @@ fn attribute_values(html: &str) -> Vec<String> {
 
 /// The output file a relative link from `file` leads to; `None` for links that leave the site
 /// (other hosts, `mailto:`) or stay on the page (`#…`).
-fn resolve(file: &str, href: &str) -> Option<String> {
+pub fn resolve(file: &str, href: &str) -> Option<String> {
     let path = href.split(['#', '?']).next().unwrap_or("");
     if path.is_empty() || path.contains(':') || path.starts_with("//") {
         return None;

@@ -92,7 +92,12 @@ impl Diagnostic {
             } else {
                 GraphicalTheme::unicode_nocolor()
             };
-            let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
+            // The excerpt's own `[path:line:col]` header counts columns in bytes, which
+            // disagrees with ours (characters) on any line with Chinese text before the error:
+            // name the file only, and leave the position to the first line.
+            let handler = GraphicalReportHandler::new_themed(theme)
+                .with_context_lines(1)
+                .without_primary_span_start();
             let mut excerpt = String::new();
             if handler.render_report(&mut excerpt, report.as_ref()).is_ok() {
                 out.push_str(&excerpt);
@@ -268,6 +273,17 @@ mod tests {
             suggest("zzz", keys),
             "expected one of `justice-bureau`, `finance-bureau`"
         );
+    }
+
+    #[test]
+    fn excerpt_never_shows_a_byte_column() {
+        let src: Arc<str> = Arc::from("另见[x](../nowhere/)。\n");
+        let d = Diagnostic::at_line_col("a.md", &src, 1, 3, 1, "broken link");
+        let text = d.render(false);
+        assert!(text.starts_with("a.md:1:3: error: broken link"), "{text}");
+        // `另见` is 6 bytes: a byte count would say column 7.
+        assert!(!text.contains("a.md:1:7"), "{text}");
+        assert!(text.contains("╭─[a.md]"), "{text}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! The pipeline is load ([`config`], [`content`]) → model ([`model`]) → render ([`render`]) →
 //! write ([`output`]). [`build`] runs it into a folder, [`build_in_memory`] into an [`Output`].
 
+pub mod archive;
 pub mod check;
 pub mod config;
 pub mod content;
@@ -35,6 +36,9 @@ pub enum Error {
     Site(Diagnostics),
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// A request that cannot be met as asked (a year without reports): exit status 2.
+    #[error("{0}")]
+    Usage(String),
 }
 
 impl From<Diagnostics> for Error {
@@ -70,7 +74,8 @@ impl BuildOptions {
     }
 }
 
-/// Loads and checks the site: config, theme, every report. Reports every problem at once.
+/// Loads and checks the site: config, theme, every report, and the frozen reports of
+/// `archive.lock` (see [`archive::lock`]). Reports every problem at once.
 pub fn load(opts: &BuildOptions) -> Result<(Site, Theme), Diagnostics> {
     let config = config::load(&opts.root, opts.base_url.as_deref())?;
     let theme = Theme::load(&opts.root, &config);
@@ -82,18 +87,25 @@ pub fn load(opts: &BuildOptions) -> Result<(Site, Theme), Diagnostics> {
             link_style: opts.link_style,
         },
     );
-    let (theme, reports) = match (theme, reports) {
-        (Ok(t), Ok(r)) => (t, r),
-        (t, r) => {
+    let frozen = archive::Lock::read(&opts.root).map(|lock| match &reports {
+        Ok(loaded) => lock.verify(&opts.root, loaded, opts.drafts),
+        // Files that did not load have their own diagnostics; the lock is checked once they do.
+        Err(_) => Diagnostics::default(),
+    });
+    let (theme, reports) = match (theme, reports, frozen) {
+        (Ok(t), Ok(r), Ok(f)) if f.is_empty() => (t, r),
+        (t, r, f) => {
             let mut all = t.err().unwrap_or_default();
             all.extend(r.err().unwrap_or_default().0);
+            all.extend(f.unwrap_or_else(|e| e).0);
             return Err(all.sorted());
         }
     };
     Ok((Site::new(config, reports)?, theme))
 }
 
-/// Renders a loaded site into `sink`; returns the number of files written.
+/// Renders a loaded site into `sink`: pages, static files, search index and `manifest.json`;
+/// returns the number of files written.
 pub fn render_into(
     site: &Site,
     theme: &Theme,
@@ -101,9 +113,23 @@ pub fn render_into(
     sink: &dyn Sink,
     on_page: &(dyn Fn() + Sync),
 ) -> Result<usize, Error> {
-    let pages = Renderer::new(site, theme, style)?.render_all(sink, on_page)?;
+    let pages = render_pages(&Renderer::new(site, theme, style)?, site, sink, on_page)?;
     let search = search::write(site, sink)?;
     Ok(pages + search.files)
+}
+
+/// Every page and static file, then `manifest.json`, which needs the bytes of every report
+/// page: a recording sink hashes them on the way. Returns the number of files written.
+fn render_pages(
+    renderer: &Renderer<'_>,
+    site: &Site,
+    sink: &dyn Sink,
+    on_page: &(dyn Fn() + Sync),
+) -> Result<usize, Error> {
+    let recorder = archive::manifest::Recorder::new(site, sink);
+    let files = renderer.render_all(&recorder, on_page)?;
+    recorder.finish()?;
+    Ok(files + 1)
 }
 
 /// The whole site in memory.
@@ -114,11 +140,17 @@ pub fn build_in_memory(opts: &BuildOptions) -> Result<(Site, Output), Error> {
     Ok((site, out))
 }
 
-/// What a finished build did.
-#[derive(Debug, Clone, Copy)]
+/// What a finished build did, and how long each stage took.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct BuildSummary {
     pub reports: usize,
     pub files: usize,
+    pub search_files: usize,
+    pub search_bytes: usize,
+    pub load: std::time::Duration,
+    pub render: std::time::Duration,
+    pub search: std::time::Duration,
+    pub publish: std::time::Duration,
 }
 
 /// Builds into `out`: all or nothing (see [`output::publish`]). `on_start` gets the number of
@@ -129,14 +161,36 @@ pub fn build(
     on_start: &dyn Fn(usize),
     on_page: &(dyn Fn() + Sync),
 ) -> Result<BuildSummary, Error> {
-    let (site, theme) = load(opts)?;
-    let renderer = Renderer::new(&site, &theme, opts.link_style)?;
+    output::check_out_dir(&opts.root, out)?;
+    let clock = std::time::Instant::now();
+    let (mut site, theme) = load(opts)?;
+    // Compile the theme first: a template error must stop the build before anything is written.
+    Renderer::new(&site, &theme, opts.link_style)?;
+    let mut summary = BuildSummary {
+        reports: site.reports.len(),
+        load: clock.elapsed(),
+        ..Default::default()
+    };
     on_start(render::all_pages(&site).len());
     output::publish(out, |sink| {
-        let files = renderer.render_all(sink, on_page)? + search::write(&site, sink)?.files;
-        Ok::<_, Error>(BuildSummary {
-            reports: site.reports.len(),
-            files,
-        })
-    })
+        let clock = std::time::Instant::now();
+        let search = search::write(&site, sink)?;
+        summary.search = clock.elapsed();
+        summary.search_files = search.files;
+        summary.search_bytes = search.bytes;
+        // Section texts were only needed for the index; free them before rendering pages.
+        for report in &mut site.reports {
+            report
+                .sections
+                .iter_mut()
+                .for_each(|s| s.text = String::new());
+        }
+        let clock = std::time::Instant::now();
+        let renderer = Renderer::new(&site, &theme, opts.link_style)?;
+        summary.files = render_pages(&renderer, &site, sink, on_page)? + search.files;
+        summary.render = clock.elapsed();
+        Ok::<_, Error>(())
+    })?;
+    summary.publish = clock.elapsed() - summary.load - summary.search - summary.render;
+    Ok(summary)
 }

@@ -44,6 +44,9 @@ enum Command {
         /// Include reports marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Print how long each stage took and the size of the search index.
+        #[arg(long)]
+        timings: bool,
     },
     /// Validate content, configuration and internal links; writes nothing.
     Check {
@@ -68,6 +71,21 @@ enum Command {
         /// Include reports marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+    },
+    /// Record the SHA-256 of a settled year's report files in archive.lock (see README).
+    Freeze {
+        year: u16,
+        #[command(flatten)]
+        root: RootArg,
+    },
+    /// Write a self-contained offline bundle (zip) of one year's reports.
+    Archive {
+        year: u16,
+        /// The zip to write (default: gongkai-<year>.zip in the site folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        root: RootArg,
     },
     /// Write a new report file with its front matter filled in.
     New {
@@ -104,6 +122,10 @@ fn main() -> ExitCode {
             eprint!("{}", d.render(color));
             ExitCode::from(1)
         }
+        Err(Error::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(1)
@@ -118,6 +140,7 @@ fn run(command: Command) -> Result<(), Error> {
             out,
             base_url,
             drafts,
+            timings,
         } => {
             let out = out.unwrap_or_else(|| root.root.join("public"));
             let opts = BuildOptions {
@@ -150,6 +173,17 @@ fn run(command: Command) -> Result<(), Error> {
                 summary.files,
                 start.elapsed().as_secs_f64()
             );
+            if timings {
+                eprintln!(
+                    "timings: load {:.2}s, search index {:.2}s ({} files, {:.1} MB), render and write {:.2}s, publish {:.2}s",
+                    summary.load.as_secs_f64(),
+                    summary.search.as_secs_f64(),
+                    summary.search_files,
+                    summary.search_bytes as f64 / 1e6,
+                    summary.render.as_secs_f64(),
+                    summary.publish.as_secs_f64()
+                );
+            }
             Ok(())
         }
         Command::Check { root, drafts } => {
@@ -166,6 +200,36 @@ fn run(command: Command) -> Result<(), Error> {
             Ok(())
         }
         Command::Serve { .. } => unreachable!("handled in main"),
+        Command::Freeze { year, root } => {
+            let s = gongkai::archive::freeze(&BuildOptions::new(root.root), year)?;
+            eprintln!(
+                "froze {} report files of {} in {} ({} new or changed)",
+                s.frozen,
+                s.year,
+                gongkai::archive::LOCK_FILE,
+                s.changed
+            );
+            Ok(())
+        }
+        Command::Archive { year, out, root } => {
+            let out =
+                out.unwrap_or_else(|| gongkai::archive::bundle::default_out(&root.root, year));
+            let s = gongkai::archive::bundle::write(&BuildOptions::new(root.root), year, &out)?;
+            eprintln!(
+                "wrote {} ({} report files, {} files, {} bytes)",
+                out.display(),
+                s.reports,
+                s.files,
+                s.bytes
+            );
+            if !s.frozen {
+                eprintln!(
+                    "note: {year} is not frozen; `gongkai freeze {year}` records it in {}",
+                    gongkai::archive::LOCK_FILE
+                );
+            }
+            Ok(())
+        }
         Command::New {
             year,
             stem,

@@ -10,6 +10,10 @@ use std::sync::Mutex;
 pub enum OutputError {
     #[error("refusing to write `{0}`: not a plain path inside the output folder")]
     UnsafePath(String),
+    #[error(
+        "refusing to build into `{0}`: it holds the site's own files, and the output folder is replaced as a whole"
+    )]
+    OutHoldsSources(PathBuf),
     #[error("cannot write {path}: {source}")]
     Io {
         path: PathBuf,
@@ -92,6 +96,31 @@ impl Sink for DirSink {
     }
 }
 
+/// Folders of a site that hold its sources, never build output.
+const SOURCE_DIRS: [&str; 5] = ["content", "templates", "static", "i18n", "themes"];
+
+/// [`publish`] replaces `out` as a whole, so `out` must not be the site root, one of its
+/// parents, or a folder of its sources (`--out content` would delete every report).
+pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), OutputError> {
+    let absolute = |p: &Path| {
+        std::fs::canonicalize(p)
+            .or_else(|_| std::path::absolute(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    let (root, out_abs) = (absolute(root), absolute(out));
+    let holds_a_site = out_abs.join("site.yaml").exists() || out_abs.join("content").is_dir();
+    let refused = root.starts_with(&out_abs)
+        || SOURCE_DIRS
+            .iter()
+            .any(|d| out_abs.starts_with(root.join(d)))
+        || holds_a_site;
+    if refused {
+        Err(OutputError::OutHoldsSources(out.to_path_buf()))
+    } else {
+        Ok(())
+    }
+}
+
 /// Builds into a fresh folder beside `out` with `build`, then swaps it in for `out`. When `build`
 /// fails, the staging folder is removed and `out` is left exactly as it was.
 pub fn publish<T, E: From<OutputError>>(
@@ -158,6 +187,36 @@ mod tests {
             assert!(check_path(bad).is_err(), "{bad}");
         }
         assert!(check_path("zh/2022/index.html").is_ok());
+    }
+
+    #[test]
+    fn refuses_to_replace_the_site_or_its_sources() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content/2022")).unwrap();
+        std::fs::write(root.join("site.yaml"), "").unwrap();
+        for bad in [
+            root.clone(),
+            dir.path().to_path_buf(),
+            root.join("content"),
+            root.join("content/2022"),
+            root.join("static"),
+        ] {
+            assert!(check_out_dir(&root, &bad).is_err(), "{}", bad.display());
+        }
+        // Another site's folder is refused too.
+        let other = dir.path().join("other");
+        std::fs::create_dir_all(other.join("content")).unwrap();
+        assert!(check_out_dir(&root, &other).is_err());
+        for good in [
+            root.join("public"),
+            dir.path().join("out"),
+            root.join("public/sub"),
+        ] {
+            assert!(check_out_dir(&root, &good).is_ok(), "{}", good.display());
+        }
+        // Relative paths are compared as absolute ones.
+        assert!(check_out_dir(Path::new("."), Path::new(".")).is_err());
     }
 
     #[test]

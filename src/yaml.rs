@@ -23,9 +23,10 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
             Some(i) => full[..i].to_string(),
             None => full,
         };
+        // Nested keys come with their path first (`revisions[0]: unknown field `nte``).
         let unknown_field = message
-            .strip_prefix("unknown field `")
-            .and_then(|rest| rest.split('`').next())
+            .split_once("unknown field `")
+            .and_then(|(_, rest)| rest.split('`').next())
             .map(str::to_string);
         YamlError {
             message,
@@ -52,6 +53,12 @@ pub fn find_key(text: &str, key: &str) -> Option<usize> {
 /// Byte offset of `needle` inside the value of top-level `key` (which may span several lines),
 /// e.g. a theme inside `themes: [a, b]` or a nested key inside `figures:`.
 pub fn find_in_value(text: &str, key: &str, needle: &str) -> Option<usize> {
+    find_nth_in_value(text, key, needle, 0)
+}
+
+/// Like [`find_in_value`], for the `n`th (0-based) occurrence: a repeated list item is pointed
+/// at where it repeats, not where it first appears.
+pub fn find_nth_in_value(text: &str, key: &str, needle: &str, n: usize) -> Option<usize> {
     let start = find_key(text, key)?;
     let value_start = start + key.len();
     let end = text[value_start..]
@@ -65,17 +72,20 @@ pub fn find_in_value(text: &str, key: &str, needle: &str) -> Option<usize> {
         .find(|(_, line)| !line.starts_with([' ', '\t', '-', '\n', '#']) && !line.is_empty())
         .map_or(text.len(), |(here, _)| here);
     let window = &text[value_start..end];
-    find_word(window, needle).map(|i| value_start + i)
+    find_words(window, needle).nth(n).map(|i| value_start + i)
 }
 
-/// First occurrence of `needle` not glued to other key characters (so `a` does not match in `ab`).
-fn find_word(haystack: &str, needle: &str) -> Option<usize> {
+/// Occurrences of `needle` not glued to other key characters (so `a` does not match in `ab`).
+fn find_words<'a>(haystack: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
     let is_key_char = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
-    haystack.match_indices(needle).map(|(i, _)| i).find(|&i| {
-        let before = haystack[..i].chars().next_back();
-        let after = haystack[i + needle.len()..].chars().next();
-        !before.is_some_and(is_key_char) && !after.is_some_and(is_key_char)
-    })
+    haystack
+        .match_indices(needle)
+        .map(|(i, _)| i)
+        .filter(move |&i| {
+            let before = haystack[..i].chars().next_back();
+            let after = haystack[i + needle.len()..].chars().next();
+            !before.is_some_and(is_key_char) && !after.is_some_and(is_key_char)
+        })
 }
 
 #[cfg(test)]
@@ -98,6 +108,28 @@ mod tests {
     }
 
     #[test]
+    fn nested_unknown_field_is_named() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Inner {
+            note: String,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Outer {
+            revisions: Vec<Inner>,
+        }
+        let err = parse::<Outer>("revisions:\n  - { nte: x }\n").unwrap_err();
+        assert!(
+            err.message.starts_with("revisions[0]: unknown field `nte`"),
+            "{}",
+            err.message
+        );
+        assert_eq!(err.unknown_field.as_deref(), Some("nte"));
+    }
+
+    #[test]
     fn finds_values_in_flow_and_block_lists() {
         let text =
             "title: x\nthemes: [legal-aid, rule-of-law]\nfigures:\n  a: 1\n  ab: 2\ndate: d\n";
@@ -108,6 +140,9 @@ mod tests {
         );
         assert_eq!(find_in_value(text, "figures", "ab"), text.find("ab:"));
         assert_eq!(find_in_value(text, "figures", "date"), None);
+        let twice = "themes: [a, ab, a]\n";
+        assert_eq!(find_nth_in_value(twice, "themes", "a", 1), Some(16));
+        assert_eq!(find_nth_in_value(twice, "themes", "a", 2), None);
         let _: BTreeMap<String, String> = parse("a: b").unwrap();
     }
 }

@@ -27,12 +27,14 @@ fn free_port() -> u16 {
 
 async fn browser() -> (Client, Driver, tempfile::TempDir) {
     let port = free_port();
-    let driver = Command::new("chromedriver")
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromedriver must be installed (apt-get install chromium chromium-driver)");
+    let driver = Driver(
+        Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver must be installed (apt-get install chromium chromium-driver)"),
+    );
     let profile = tempfile::tempdir().unwrap();
     let mut caps = serde_json::Map::new();
     caps.insert(
@@ -50,7 +52,7 @@ async fn browser() -> (Client, Driver, tempfile::TempDir) {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
         {
-            return (c, Driver(driver), profile);
+            return (c, driver, profile);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

@@ -12,7 +12,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
 use gongkai::BuildOptions;
-use gongkai::serve::{self, LiveSite, Outcome, Plan, SearchMode, ServeOptions, Shared};
+use gongkai::serve::{self, DerivedMode, LiveSite, Outcome, Plan, ServeOptions, Shared};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -71,7 +71,7 @@ impl Fixture {
         let dir = sample_site();
         let published = Shared::default();
         let opts = BuildOptions::new(dir.path());
-        let mut live = LiveSite::new(opts, SearchMode::Inline(Box::default()), published.clone());
+        let mut live = LiveSite::new(opts, DerivedMode::Inline(Box::default()), published.clone());
         let applied = live.apply(&Plan::full());
         assert!(
             matches!(applied.outcome, Outcome::Changed(_)),
@@ -92,18 +92,35 @@ impl Fixture {
         self.dir.path()
     }
 
-    /// Tells the live site that `paths` changed (as the watcher would) and checks the result.
+    /// Tells the live site that `paths` changed (as the watcher would); the site must build,
+    /// and what is served must be what a full build gives.
     fn changed(&mut self, what: &str, paths: &[&str]) -> Outcome {
+        let outcome = self.apply(paths);
+        if let Outcome::Broken(d) = &outcome {
+            panic!("{what}: broken\n{d}");
+        }
+        self.assert_same_as_full_build(what);
+        outcome
+    }
+
+    /// As [`changed`](Self::changed), for an edit that breaks the build: the last good output
+    /// must still be served, with an error to show. Returns the error as shown.
+    fn broken(&mut self, what: &str, paths: &[&str]) -> String {
+        match self.apply(paths) {
+            Outcome::Broken(d) => {
+                self.assert_broken(what);
+                d.render(false)
+            }
+            other => panic!("{what}: expected an error, got {other:?}"),
+        }
+    }
+
+    fn apply(&mut self, paths: &[&str]) -> Outcome {
         let mut plan = Plan::default();
         for p in paths {
             plan.add(Path::new(p), "default");
         }
-        let applied = self.live.apply(&plan);
-        match &applied.outcome {
-            Outcome::Broken(_) => self.assert_broken(what),
-            _ => self.assert_same_as_full_build(what),
-        }
-        applied.outcome
+        self.live.apply(&plan).outcome
     }
 
     fn served(&self) -> BTreeMap<String, Vec<u8>> {
@@ -158,7 +175,7 @@ date: 2026-03-01
 
 ## 一、主要工作
 
-推进严格规范公正文明执法。[去年的报告](../2024/justice-bureau.zh.md)
+推进严格规范公正文明执法。[前年的报告](../2023/justice-bureau.zh.md)
 
 ## 二、存在问题
 
@@ -170,235 +187,149 @@ fn incremental_rebuilds_match_full_builds_byte_for_byte() {
     let mut f = Fixture::new();
     let root = f.root().to_path_buf();
     let r = &root;
+    let jb22 = "content/2022/justice-bureau.zh.md";
 
     // Body only: the report's own pages.
-    replace(
-        r,
-        "content/2022/justice-bureau.zh.md",
-        "## ",
-        "新增一段正文。\n\n## ",
-    );
-    let out = f.changed("body edit", &["content/2022/justice-bureau.zh.md"]);
+    replace(r, jb22, "## ", "新增一段正文。\n\n## ");
+    let out = f.changed("body edit", &[jb22]);
+    let own = |files: &[String]| files.iter().all(|p| p.contains("2022/justice-bureau/"));
     assert!(
-        matches!(out, Outcome::Changed(ref files) if files.iter().all(|p| p.contains("2022/justice-bureau/") || p.contains("/search/"))),
+        matches!(&out, Outcome::Changed(files) if own(files)),
         "{out:?}"
     );
     // Saved again unchanged: nothing to reload.
-    assert!(matches!(
-        f.changed("touch", &["content/2022/justice-bureau.zh.md"]),
-        Outcome::Unchanged
-    ));
+    let out = f.changed("saved unchanged", &[jb22]);
+    assert!(matches!(out, Outcome::Unchanged), "{out:?}");
 
     // Title, date (order in lists), summary, themes, figures, revisions.
-    replace(
-        r,
-        "content/2023/market-regulation.en.md",
-        "title: ",
-        "title: Revised — ",
-    );
-    f.changed("title edit", &["content/2023/market-regulation.en.md"]);
-    replace(
-        r,
-        "content/2022/market-regulation.zh.md",
-        "date: 20",
-        "date: 19",
-    );
-    f.changed("date edit", &["content/2022/market-regulation.zh.md"]);
-    replace(
-        r,
-        "content/2021/justice-bureau.zh.md",
-        "summary: ",
-        "summary: 修订：",
-    );
-    f.changed("summary edit", &["content/2021/justice-bureau.zh.md"]);
-    replace(
-        r,
-        "content/2023/government-office.zh.md",
-        "themes: [information-disclosure, rule-of-law]",
-        "themes: [information-disclosure, business-environment]",
-    );
-    f.changed("themes edit", &["content/2023/government-office.zh.md"]);
-    replace(
-        r,
-        "content/2021/justice-bureau.zh.md",
-        "legal-opinions: 188",
-        "legal-opinions: 189",
-    );
-    f.changed("figure edit", &["content/2021/justice-bureau.zh.md"]);
-    replace(
-        r,
-        "content/2021/justice-bureau.zh.md",
-        "figures:",
-        "revisions:\n  - { date: 2026-05-01, note: 更正数字 }\nfigures:",
-    );
-    f.changed("revision added", &["content/2021/justice-bureau.zh.md"]);
+    let mr23 = "content/2023/market-regulation.en.md";
+    replace(r, mr23, "title: ", "title: Revised — ");
+    f.changed("title edit", &[mr23]);
+    let mr22 = "content/2022/market-regulation.zh.md";
+    replace(r, mr22, "date: 20", "date: 19");
+    f.changed("date edit", &[mr22]);
+    let jb21 = "content/2021/justice-bureau.zh.md";
+    replace(r, jb21, "summary: ", "summary: 修订：");
+    f.changed("summary edit", &[jb21]);
+    let go23 = "content/2023/government-office.zh.md";
+    replace(r, go23, "rule-of-law]", "business-environment]");
+    f.changed("themes edit", &[go23]);
+    replace(r, jb21, "legal-opinions: 188", "legal-opinions: 189");
+    f.changed("figure edit", &[jb21]);
+    let revision = "revisions:\n  - { date: 2026-05-01, note: 更正数字 }\nfigures:";
+    replace(r, jb21, "figures:", revision);
+    f.changed("revision added", &[jb21]);
 
     // Department of a single-language report.
     replace(
         r,
-        "content/2023/government-office.zh.md",
+        go23,
         "department: government-office",
         "department: market-regulation",
     );
-    f.changed("department edit", &["content/2023/government-office.zh.md"]);
+    f.changed("department edit", &[go23]);
 
-    // A new year: a department's newest report moves, older ones become archived.
-    write(r, "content/2025/justice-bureau.zh.md", NEW_REPORT);
-    f.changed("new year", &["content/2025"]);
-    replace(
-        r,
-        "content/2025/justice-bureau.zh.md",
-        "title: 广州市",
-        "title: 新标题 广州市",
-    );
-    f.changed(
-        "newest report's title",
-        &["content/2025/justice-bureau.zh.md"],
-    );
+    // A new year: the department's newest report moves, older ones become archived.
+    let jb25 = "content/2025/justice-bureau.zh.md";
+    write(r, jb25, NEW_REPORT);
+    f.changed("new year folder", &["content/2025"]);
+    replace(r, jb25, "title: 广州市", "title: 新标题 广州市");
+    f.changed("newest report's title", &[jb25]);
+    let jb25en = "content/2025/justice-bureau.en.md";
     write(
         r,
-        "content/2025/justice-bureau.en.md",
+        jb25en,
         &NEW_REPORT.replace("title: 广州市", "title: EN "),
     );
-    f.changed("translation added", &["content/2025/justice-bureau.en.md"]);
-    std::fs::remove_file(r.join("content/2024/justice-bureau.zh.md")).unwrap();
-    assert!(matches!(
-        f.changed(
-            "linked report removed",
-            &["content/2024/justice-bureau.zh.md"]
-        ),
-        Outcome::Broken(_)
-    ));
-    git_restore(r, "content/2024/justice-bureau.zh.md");
-    f.changed(
-        "linked report restored",
-        &["content/2024/justice-bureau.zh.md"],
+    f.changed("translation added", &[jb25en]);
+
+    // Links between reports: to a report that goes, or becomes a draft.
+    let linked = "content/2023/justice-bureau.zh.md";
+    let saved = read(r, linked);
+    std::fs::remove_file(r.join(linked)).unwrap();
+    let error = f.broken("linked report removed", &[linked]);
+    assert!(
+        error.contains("content/2025/justice-bureau.zh.md:"),
+        "{error}"
     );
-    std::fs::remove_file(r.join("content/2025/justice-bureau.en.md")).unwrap();
-    f.changed(
-        "translation removed",
-        &["content/2025/justice-bureau.en.md"],
+    write(r, linked, &saved);
+    f.changed("linked report restored", &[linked]);
+    replace(r, linked, "date:", "draft: true\ndate:");
+    let error = f.broken("linked report made a draft", &[linked]);
+    assert!(
+        error.contains("content/2025/justice-bureau.zh.md:"),
+        "{error}"
     );
-    std::fs::rename(
-        r.join("content/2025/justice-bureau.zh.md"),
-        r.join("content/2025/legal-affairs.zh.md"),
-    )
-    .unwrap();
-    f.changed(
-        "rename",
-        &[
-            "content/2025/justice-bureau.zh.md",
-            "content/2025/legal-affairs.zh.md",
-        ],
-    );
-    replace(
-        r,
-        "content/2025/legal-affairs.zh.md",
-        "date:",
-        "draft: true\ndate:",
-    );
-    f.changed("made a draft", &["content/2025/legal-affairs.zh.md"]);
-    replace(r, "content/2025/legal-affairs.zh.md", "draft: true\n", "");
-    f.changed("draft published", &["content/2025/legal-affairs.zh.md"]);
+    write(r, linked, &saved);
+    f.changed("linked report published again", &[linked]);
+
+    std::fs::remove_file(r.join(jb25en)).unwrap();
+    f.changed("translation removed", &[jb25en]);
+    let renamed = "content/2025/legal-affairs.zh.md";
+    std::fs::rename(r.join(jb25), r.join(renamed)).unwrap();
+    f.changed("rename", &[jb25, renamed]);
+    replace(r, renamed, "date:", "draft: true\ndate:");
+    f.changed("made a draft", &[renamed]);
+    replace(r, renamed, "draft: true\n", "");
+    f.changed("draft published", &[renamed]);
     std::fs::remove_dir_all(r.join("content/2025")).unwrap();
     f.changed("year folder removed", &["content/2025"]);
 
     // Broken edits keep the last good output; edits while broken are remembered.
+    let jb22en = "content/2022/justice-bureau.en.md";
     replace(
         r,
-        "content/2022/justice-bureau.en.md",
+        jb22en,
         "department: justice-bureau",
         "department: justice-bureua",
     );
-    assert!(matches!(
-        f.changed("unknown department", &["content/2022/justice-bureau.en.md"]),
-        Outcome::Broken(_)
-    ));
+    f.broken("unknown department", &[jb22en]);
     replace(
         r,
         "content/2023/justice-bureau.zh.md",
         "## ",
         "编辑于出错期间。\n\n## ",
     );
-    f.changed("edit while broken", &["content/2023/justice-bureau.zh.md"]);
-    replace(
-        r,
-        "content/2022/justice-bureau.en.md",
-        "justice-bureua",
-        "justice-bureau",
-    );
-    f.changed("fixed", &["content/2022/justice-bureau.en.md"]);
-    replace(
-        r,
-        "content/2022/justice-bureau.en.md",
-        "themes: [",
-        "themes: [business-environment, ",
-    );
-    assert!(matches!(
-        f.changed(
-            "translations disagree",
-            &["content/2022/justice-bureau.en.md"]
-        ),
-        Outcome::Broken(_)
-    ));
-    replace(
-        r,
-        "content/2022/justice-bureau.en.md",
-        "themes: [business-environment, ",
-        "themes: [",
-    );
-    f.changed(
-        "translations agree again",
-        &["content/2022/justice-bureau.en.md"],
-    );
+    f.broken("edit while broken", &["content/2023/justice-bureau.zh.md"]);
+    replace(r, jb22en, "justice-bureua", "justice-bureau");
+    f.changed("fixed", &[jb22en]);
+    replace(r, jb22en, "themes: [", "themes: [business-environment, ");
+    f.broken("translations disagree", &[jb22en]);
+    replace(r, jb22en, "themes: [business-environment, ", "themes: [");
+    f.changed("translations agree again", &[jb22en]);
     write(r, "content/notes/readme.md", "# notes\n");
-    assert!(matches!(
-        f.changed("misplaced file", &["content/notes"]),
-        Outcome::Broken(_)
-    ));
+    f.broken("misplaced file", &["content/notes"]);
     std::fs::remove_dir_all(r.join("content/notes")).unwrap();
     f.changed("misplaced file removed", &["content/notes/readme.md"]);
-    write(
-        r,
-        "content/2022/justice-bureau.md",
-        &read(r, "content/2022/justice-bureau.zh.md"),
-    );
-    assert!(matches!(
-        f.changed("duplicate", &["content/2022/justice-bureau.md"]),
-        Outcome::Broken(_)
-    ));
-    std::fs::remove_file(r.join("content/2022/justice-bureau.md")).unwrap();
-    f.changed("duplicate removed", &["content/2022/justice-bureau.md"]);
+    let dup = "content/2022/justice-bureau.md";
+    write(r, dup, &read(r, jb22));
+    f.broken("duplicate", &[dup]);
+    std::fs::remove_file(r.join(dup)).unwrap();
+    f.changed("duplicate removed", &[dup]);
     std::fs::remove_dir_all(r.join("content/2021")).unwrap();
     f.changed("oldest year removed", &["content/2021"]);
 
     // Theme: templates and strings re-render every page; a static file is replaced alone.
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
     let report_html = std::fs::read_to_string(theme.join("templates/report.html")).unwrap();
-    write(
-        r,
-        "templates/report.html",
-        &report_html.replace(
-            "<article class=\"report\">",
-            "<article class=\"report\" data-site=\"own\">",
-        ),
+    let own = report_html.replace(
+        "<article class=\"report\">",
+        "<article class=\"report\" data-own>",
     );
+    write(r, "templates/report.html", &own);
     f.changed("template override", &["templates/report.html"]);
     write(
         r,
         "templates/report.html",
         &report_html.replace("{% endblock %}", "{% if %}{% endblock %}"),
     );
-    assert!(matches!(
-        f.changed("template syntax error", &["templates/report.html"]),
-        Outcome::Broken(_)
-    ));
+    f.broken("template syntax error", &["templates/report.html"]);
     std::fs::remove_file(r.join("templates/report.html")).unwrap();
     f.changed("template override removed", &["templates/report.html"]);
     write(r, "static/style.css", "body { color: #123; }\n");
     let out = f.changed("stylesheet override", &["static/style.css"]);
     assert!(
-        matches!(out, Outcome::Changed(ref files) if files == &["static/style.css"]),
+        matches!(&out, Outcome::Changed(files) if files == &["static/style.css"]),
         "{out:?}"
     );
     write(r, "static/extra.css", "p { margin: 0; }\n");
@@ -417,32 +348,40 @@ fn incremental_rebuilds_match_full_builds_byte_for_byte() {
     );
     f.changed("site.yaml edit", &["site.yaml"]);
     replace(r, "site.yaml", "base_url:", "base_ur:");
-    assert!(matches!(
-        f.changed("site.yaml broken", &["site.yaml"]),
-        Outcome::Broken(_)
-    ));
+    f.broken("site.yaml broken", &["site.yaml"]);
     replace(r, "site.yaml", "base_ur:", "base_url:");
     f.changed("site.yaml fixed", &["site.yaml"]);
-    // Everything the first edits touched is still right after all this.
-    replace(
-        r,
-        "content/2022/justice-bureau.zh.md",
-        "新增一段正文。",
-        "再次修改。",
-    );
-    f.changed(
-        "body edit at the end",
-        &["content/2022/justice-bureau.zh.md"],
-    );
+    // And the first edits' report is still right after all this.
+    replace(r, jb22, "新增一段正文。", "再次修改。");
+    f.changed("body edit at the end", &[jb22]);
 }
 
-/// Restores a sample file from the repository.
-fn git_restore(root: &Path, rel: &str) {
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(rel),
-        root.join(rel),
-    )
-    .unwrap();
+/// `archive.lock`: a frozen report changed without a revision is refused, with one it is
+/// accepted; the lock itself is watched.
+#[test]
+fn frozen_reports_are_checked_as_a_full_build_checks_them() {
+    let mut f = Fixture::new();
+    let r = f.root().to_path_buf();
+    gongkai::archive::freeze(&BuildOptions::new(&r), 2022).unwrap();
+    f.changed("lock written", &["archive.lock"]);
+    let jb22 = "content/2022/justice-bureau.zh.md";
+    replace(&r, jb22, "## ", "冻结后的修改。\n\n## ");
+    let error = f.broken("frozen report changed", &[jb22]);
+    assert!(
+        error.contains("frozen report changed without a new revision"),
+        "{error}"
+    );
+    replace(
+        &r,
+        jb22,
+        "figures:",
+        "revisions:\n  - { date: 2026-05-01, note: 补充一段 }\nfigures:",
+    );
+    f.changed("revision recorded", &[jb22]);
+    std::fs::write(r.join("archive.lock"), "not a lock\n").unwrap();
+    f.broken("lock broken", &["archive.lock"]);
+    std::fs::remove_file(r.join("archive.lock")).unwrap();
+    f.changed("lock removed", &["archive.lock"]);
 }
 
 #[test]

@@ -138,15 +138,15 @@ pub fn parse_meta(
         vec![d]
     })?;
     let mut problems = Vec::new();
-    // Where `needle` stands in the value of `key` (or the key itself), for pointing at it.
-    let locate = |key: &str, needle: &str| {
-        yaml::find_in_value(split.yaml, key, needle)
+    // Where the `nth` (0-based) `needle` stands in the value of `key` (or the key itself), for
+    // pointing at it.
+    let locate = |key: &str, needle: &str, nth: usize| {
+        yaml::find_nth_in_value(split.yaml, key, needle, nth)
             .map(|o| (o, needle.len()))
             .or_else(|| yaml::find_key(split.yaml, key).map(|o| (o, key.len())))
             .unwrap_or((0, 1))
     };
-    let mut error = |key: &str, needle: &str, message: String, hint: Option<String>| {
-        let (offset, len) = locate(key, needle);
+    let mut error_at = |(offset, len): (usize, usize), message: String, hint: Option<String>| {
         let mut d = at(offset, len, message);
         if let Some(h) = hint {
             d = d.with_hint(h);
@@ -155,12 +155,11 @@ pub fn parse_meta(
     };
 
     if raw.title.trim().is_empty() {
-        error("title", "title", "title is empty".into(), None);
+        error_at(locate("title", "title", 0), "title is empty".into(), None);
     }
     if !config.departments.contains_key(&raw.department) {
-        error(
-            "department",
-            &raw.department,
+        error_at(
+            locate("department", &raw.department, 0),
             format!("unknown department `{}`", raw.department),
             Some(suggest(
                 &raw.department,
@@ -171,9 +170,8 @@ pub fn parse_meta(
     if let Some(y) = raw.year
         && y != i64::from(year)
     {
-        error(
-            "year",
-            &y.to_string(),
+        error_at(
+            locate("year", &y.to_string(), 0),
             format!("year {y} does not match the folder content/{year}/"),
             Some(format!(
                 "use `year: {year}` or move the file to content/{y}/"
@@ -182,16 +180,16 @@ pub fn parse_meta(
     }
     for (i, theme) in raw.themes.iter().enumerate() {
         if !config.themes.contains_key(theme) {
-            error(
-                "themes",
-                theme,
+            error_at(
+                locate("themes", theme, 0),
                 format!("unknown theme `{theme}`"),
                 Some(suggest(theme, config.themes.keys().map(String::as_str))),
             );
         } else if raw.themes[..i].contains(theme) {
-            error(
-                "themes",
-                theme,
+            // Point at this repetition, not at the first occurrence.
+            let nth = raw.themes[..i].iter().filter(|t| *t == theme).count();
+            error_at(
+                locate("themes", theme, nth),
                 format!("theme `{theme}` is listed twice"),
                 None,
             );
@@ -199,48 +197,48 @@ pub fn parse_meta(
     }
     let date = parse_date(&raw.date);
     if date.is_none() {
-        error(
-            "date",
-            &raw.date,
+        error_at(
+            locate("date", &raw.date, 0),
             format!("`{}` is not a date", raw.date),
             Some("write dates as YYYY-MM-DD, e.g. 2023-03-28".into()),
         );
     }
     for (key, value) in &raw.figures {
         if !config.figures.contains_key(key) {
-            error(
-                "figures",
-                key,
+            error_at(
+                locate("figures", key, 0),
                 format!("unknown figure `{key}`"),
                 Some(suggest(key, config.figures.keys().map(String::as_str))),
             );
         } else if !value.is_finite() {
-            error(
-                "figures",
-                key,
+            error_at(
+                locate("figures", key, 0),
                 format!("figure `{key}` is not a number"),
                 None,
             );
         }
     }
     let mut revisions = Vec::new();
-    for rev in &raw.revisions {
+    for (i, rev) in raw.revisions.iter().enumerate() {
+        // Revisions are found by their date; count earlier ones of the same date.
+        let nth = raw.revisions[..i]
+            .iter()
+            .filter(|r| r.date == rev.date)
+            .count();
         match parse_date(&rev.date) {
             Some(d) => revisions.push(Revision {
                 date: d,
                 note: rev.note.trim().to_string(),
             }),
-            None => error(
-                "revisions",
-                &rev.date,
+            None => error_at(
+                locate("revisions", &rev.date, nth),
                 format!("revision date `{}` is not a date", rev.date),
                 Some("write dates as YYYY-MM-DD".into()),
             ),
         }
         if rev.note.trim().is_empty() {
-            error(
-                "revisions",
-                &rev.date,
+            error_at(
+                locate("revisions", &rev.date, nth),
                 "revision note is empty".into(),
                 None,
             );
@@ -301,6 +299,17 @@ mod tests {
             split("# Title\n", Path::new("x.md")).unwrap_err().message,
             "missing front matter"
         );
+    }
+
+    #[test]
+    fn repeated_theme_is_pointed_at_where_it_repeats() {
+        let site = "title: { zh: t }\nbase_url: https://x.cn/\nlanguages: [zh]\ntaxonomies:\n  departments:\n    d: { zh: d }\n  themes:\n    a: { zh: a }\n";
+        let config = crate::config::parse(site, Path::new("site.yaml"), None).unwrap();
+        let text: Arc<str> =
+            Arc::from("---\ntitle: t\ndepartment: d\nthemes: [a, a]\ndate: 2023-01-01\n---\n");
+        let s = split(&text, Path::new("x.md")).unwrap();
+        let errs = parse_meta(&s, &text, Path::new("x.md"), 2022, &config).unwrap_err();
+        assert_eq!((errs[0].line, errs[0].col), (4, 13), "{}", errs[0]);
     }
 
     #[test]

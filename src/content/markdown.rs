@@ -26,6 +26,17 @@ pub struct Rendered {
     pub sections: Vec<Section>,
     /// Plain text of the first top-level paragraph (the fallback summary).
     pub first_paragraph: String,
+    /// Every link to another report, so the build can refuse links to a draft it leaves out.
+    pub report_links: Vec<ReportLink>,
+}
+
+/// A link in the body to another report's file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportLink {
+    /// (year, stem, language) of the report linked to.
+    pub target: (u16, String, String),
+    /// The error to report, at the link, when the target is a draft left out of the build.
+    pub if_draft: Diagnostic,
 }
 
 /// Which report files exist, so links between reports can be checked and rewritten.
@@ -69,7 +80,7 @@ pub fn render(
 ) -> Result<Rendered, Vec<Diagnostic>> {
     let arena = Arena::new();
     let root = parse_document(&arena, src.body, options);
-    let problems = rewrite_report_links(root, src, targets);
+    let (report_links, problems) = rewrite_report_links(root, src, targets);
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -81,16 +92,18 @@ pub fn render(
         html,
         sections,
         first_paragraph,
+        report_links,
     })
 }
 
 /// Links to `*.md` report files become links to their pages; a link to a missing report is an
-/// error at the link's position.
+/// error at the link's position. Returns the links rewritten and the problems.
 fn rewrite_report_links<'a>(
     root: &'a AstNode<'a>,
     src: &BodySource<'_>,
     targets: &LinkTargets,
-) -> Vec<Diagnostic> {
+) -> (Vec<ReportLink>, Vec<Diagnostic>) {
+    let mut links = Vec::new();
     let mut problems = Vec::new();
     for node in root.descendants() {
         let mut data = node.data_mut();
@@ -105,15 +118,29 @@ fn rewrite_report_links<'a>(
         if !path.ends_with(".md") || path.contains(':') || path.starts_with('/') {
             continue;
         }
+        let line = src.body_line + pos.line - 1;
+        let offset = offset_of(src.file_text, line, 1) + pos.column.saturating_sub(1);
         match resolve(&path, src.year, targets) {
             Some((year, stem, lang)) => {
                 let from = urls::report(src.lang, src.year, src.stem);
                 let to = urls::report(&lang, year, &stem);
                 link.url = format!("{}{fragment}", urls::relative(&from, &to, targets.style));
+                let if_draft = Diagnostic::at_offset(
+                    src.shown,
+                    src.file_text,
+                    offset,
+                    1,
+                    format!("link to `{path}`, a draft that this build leaves out"),
+                )
+                .with_hint(
+                    "publish it by removing `draft: true`, remove the link, or build with --drafts",
+                );
+                links.push(ReportLink {
+                    target: (year, stem, lang),
+                    if_draft,
+                });
             }
             None => {
-                let line = src.body_line + pos.line - 1;
-                let offset = offset_of(src.file_text, line, 1) + pos.column.saturating_sub(1);
                 problems.push(
                     Diagnostic::at_offset(
                         src.shown,
@@ -129,7 +156,7 @@ fn rewrite_report_links<'a>(
             }
         }
     }
-    problems
+    (links, problems)
 }
 
 /// `../2021/x.en.md` seen from `content/<year>/` → (2021, x, en), when that report exists.

@@ -6,7 +6,7 @@ pub mod front_matter;
 pub mod markdown;
 pub mod source;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Report, ReportKey};
 use crate::urls::LinkStyle;
+use markdown::ReportLink;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LoadOptions {
@@ -37,24 +38,49 @@ pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Vec<Repor
         style: opts.link_style,
     };
     let md_options = markdown::options(config.unsafe_html);
-    let results: Vec<Result<Report, Vec<Diagnostic>>> = files
+    let results: Vec<Loaded> = files
         .par_iter()
-        .map(|file| load_one(file, config, &md_options, &targets))
+        .map(|file| load_file(file, config, &md_options, &targets))
         .collect();
     let mut reports = Vec::with_capacity(results.len());
+    let mut links = Vec::new();
     for result in results {
         match result {
-            Ok(report) => reports.push(report),
+            Ok((report, report_links)) => {
+                if !report.draft {
+                    links.extend(report_links);
+                }
+                reports.push(report);
+            }
             Err(ds) => problems.extend(ds),
         }
     }
     problems.extend(duplicates(&files));
+    if !opts.drafts {
+        // A published report must not link to a page this build leaves out.
+        let drafts: HashSet<(u16, &str, &str)> = reports
+            .iter()
+            .filter(|r| r.draft)
+            .map(|r| (r.key.year, r.key.stem.as_str(), r.lang.as_str()))
+            .collect();
+        problems.extend(
+            links
+                .into_iter()
+                .filter(|l| {
+                    drafts.contains(&(l.target.0, l.target.1.as_str(), l.target.2.as_str()))
+                })
+                .map(|l| l.if_draft),
+        );
+    }
     let reports = reports
         .into_iter()
         .filter(|r| opts.drafts || !r.draft)
         .collect();
     problems.into_result(reports)
 }
+
+/// A report with its links to other reports, or every problem in its file.
+pub type Loaded = Result<(Report, Vec<ReportLink>), Vec<Diagnostic>>;
 
 /// Reads, splits, parses and renders one report file.
 pub fn load_one(
@@ -63,7 +89,25 @@ pub fn load_one(
     md_options: &comrak::Options<'_>,
     targets: &markdown::LinkTargets,
 ) -> Result<Report, Vec<Diagnostic>> {
-    let text = source::read_text(&file.path, &file.shown).map_err(|d| vec![d])?;
+    load_file(file, config, md_options, targets).map(|(report, _)| report)
+}
+
+/// [`load_one`], with the report's links to other reports.
+pub fn load_file(
+    file: &SourceFile,
+    config: &Config,
+    md_options: &comrak::Options<'_>,
+    targets: &markdown::LinkTargets,
+) -> Loaded {
+    let bytes = std::fs::read(&file.path).map_err(|e| {
+        vec![Diagnostic::at_file(
+            &file.shown,
+            format!("cannot read file: {e}"),
+        )]
+    })?;
+    // Hashed as read, before decoding: what `sha256sum` says of the file (archive.lock).
+    let source_sha256 = crate::archive::sha256_hex(&bytes);
+    let text = source::decode(bytes, &file.shown).map_err(|d| vec![d])?;
     let split = front_matter::split(&text, &file.shown).map_err(|d| vec![d])?;
     let meta = front_matter::parse_meta(&split, &text, &file.shown, file.year, config);
     let body = markdown::render(
@@ -91,13 +135,14 @@ pub fn load_one(
         .summary
         .clone()
         .unwrap_or_else(|| truncate_chars(&body.first_paragraph, 160));
-    Ok(Report {
+    let report = Report {
         key: ReportKey {
             year: file.year,
             stem: file.stem.clone(),
         },
         lang: file.lang.clone(),
         source_path: file.shown.clone(),
+        source_sha256,
         title: meta.title,
         department: meta.department,
         themes: meta.themes,
@@ -108,7 +153,8 @@ pub fn load_one(
         revisions: meta.revisions,
         body_html: body.html,
         sections: body.sections,
-    })
+    };
+    Ok((report, body.report_links))
 }
 
 /// Two files that are the same (year, stem, language), e.g. `a.md` and `a.zh.md`.

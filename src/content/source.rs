@@ -42,12 +42,26 @@ pub fn decode(bytes: Vec<u8>, shown: &Path) -> Result<Arc<str>, Diagnostic> {
 }
 
 fn not_utf8(shown: &Path, err: std::string::FromUtf8Error) -> Diagnostic {
-    let valid_up_to = err.utf8_error().valid_up_to();
+    let mut valid_up_to = err.utf8_error().valid_up_to();
     let bytes = err.into_bytes();
-    let valid = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
-    let (line, col) = line_col(valid, valid.len());
     // GBK/GB18030 is what Chinese office software saves by default; name it when it fits.
     let (_, _, had_errors) = encoding_rs::GB18030.decode(&bytes);
+    if !had_errors {
+        // Some GBK pairs are also valid UTF-8 (司 is CB BE), so decoding can fail a character
+        // or two late: point at the first non-ASCII byte of the failing line instead.
+        let line_start = bytes[..valid_up_to]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        if let Some(i) = bytes[line_start..valid_up_to]
+            .iter()
+            .position(|b| !b.is_ascii())
+        {
+            valid_up_to = line_start + i;
+        }
+    }
+    let valid = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
+    let (line, col) = line_col(valid, valid.len());
     let hint = if had_errors {
         "save the file as UTF-8".to_string()
     } else {

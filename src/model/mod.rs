@@ -34,6 +34,9 @@ pub struct Site {
     pub by_theme: BTreeMap<String, Vec<usize>>,
     /// The latest year in which each department published a report.
     pub newest_year: BTreeMap<String, u16>,
+    /// For a site cut out of a bigger one (an archive bundle holds one year): the whole site,
+    /// whose newest reports the archived notices link on the live site. `None` otherwise.
+    pub whole: Option<std::sync::Arc<Site>>,
 }
 
 impl Site {
@@ -99,6 +102,7 @@ impl Site {
             by_department,
             by_theme,
             newest_year,
+            whole: None,
         })
     }
 

@@ -22,6 +22,8 @@ pub struct Report {
     pub lang: Lang,
     /// Relative to the site root (`content/2022/justice-bureau.zh.md`).
     pub source_path: PathBuf,
+    /// Lowercase hex SHA-256 of the file's bytes as read (for `archive.lock`, `manifest.json`).
+    pub source_sha256: String,
     pub title: String,
     pub department: String,
     pub themes: Vec<String>,

@@ -78,6 +78,9 @@ pub struct Item {
     pub summary: String,
     /// The report's language name, when it is not in the page's language.
     pub other_lang: Option<String>,
+    /// The report's `lang` attribute value, when it is not in the page's language, so the
+    /// title and summary are read in their own language (WCAG 3.1.2).
+    pub other_html_lang: Option<String>,
     pub archived: bool,
 }
 
@@ -148,6 +151,7 @@ impl<'a> Ctx<'a> {
             department_href: self.href(&urls::department(self.lang, &entry.department)),
             summary: report.summary.clone(),
             other_lang: (!exact).then(|| self.lang_name(&report.lang)),
+            other_html_lang: (!exact).then(|| html_lang(&report.lang)),
             archived: self.site.is_archived(entry),
         }
     }

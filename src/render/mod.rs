@@ -1,6 +1,7 @@
 //! Render stage: [`Site`] + [`Theme`] → files, through minijinja. Pages are independent of each
 //! other, so they render in parallel and can be re-rendered one at a time (preview).
 
+pub mod chart;
 mod context;
 mod pages;
 mod theme;

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use minijinja::{Value, context};
 use serde::Serialize;
 
+use super::chart;
 use super::context::{
     Alternate, Common, Ctx, GovMeta, LangLink, Link, NavLink, domain, format_number, html_lang,
 };
@@ -93,22 +94,30 @@ fn common<'a>(ctx: &'a Ctx<'a>, page: &Page, head: Head) -> Common<'a> {
             current: l == ctx.lang,
         })
         .collect();
+    // The chooser is the one language-neutral page: its alternates are the homes, and it is
+    // the `x-default` of the homes (the page for readers of neither language).
+    let alternate_in = |l: &str| match page {
+        Page::Chooser => Page::Home(l.to_string()),
+        p => p.in_lang(l),
+    };
     let mut alternates: Vec<Alternate> = config
         .languages
         .iter()
         .filter(|l| page.exists_in(site, l))
         .map(|l| Alternate {
             hreflang: html_lang(l),
-            href: urls::absolute(&config.base_url, &page.in_lang(l).path(site)),
+            href: urls::absolute(&config.base_url, &alternate_in(l).path(site)),
         })
         .collect();
-    if page.exists_in(site, config.default_lang()) {
+    let x_default = match page {
+        Page::Chooser | Page::Home(_) => Some(Page::Chooser),
+        p if p.exists_in(site, config.default_lang()) => Some(p.in_lang(config.default_lang())),
+        _ => None,
+    };
+    if let Some(p) = x_default {
         alternates.push(Alternate {
             hreflang: "x-default".into(),
-            href: urls::absolute(
-                &config.base_url,
-                &page.in_lang(config.default_lang()).path(site),
-            ),
+            href: urls::absolute(&config.base_url, &p.path(site)),
         });
     }
     let canonical = urls::absolute(&config.base_url, &page.path(site));
@@ -154,7 +163,15 @@ fn index_head(ctx: &Ctx<'_>, title: String, kind: &'static str, newest: Option<&
         .unwrap_or_default();
     Head {
         column: title.clone(),
-        description: format!("{} — {}", title, label(&ctx.site.config.title, ctx.lang)),
+        description: {
+            let site_title = label(&ctx.site.config.title, ctx.lang);
+            // Home and chooser are titled with the site title: say it once.
+            if title == site_title {
+                title.clone()
+            } else {
+                format!("{title} — {site_title}")
+            }
+        },
         title,
         kind,
         pub_date,
@@ -301,7 +318,96 @@ fn department(ctx: &Ctx<'_>, page: &Page, key: &str) -> Value {
         ids.first().map(|&i| &ctx.site.entries[i]),
     );
     head.source = name.clone();
-    context! { page => v(common(ctx, page, head)), name, items => v(ctx.items(ids)) }
+    context! { page => v(common(ctx, page, head)), name, items => v(ctx.items(ids)),
+    figures => v(department_figures(ctx, ids)) }
+}
+
+/// Every figure a department reported, across the years (SPEC 9).
+#[derive(Serialize, Default)]
+struct FigureTable {
+    /// Oldest first, so the table reads like the charts, left to right in time.
+    years: Vec<String>,
+    rows: Vec<FigureSeries>,
+}
+
+#[derive(Serialize)]
+struct FigureSeries {
+    key: String,
+    label: String,
+    /// One cell per year; `—` where that year's report has no such figure.
+    values: Vec<String>,
+    /// Inline SVG, escaped by [`chart::bar_chart`]; the template marks it `safe`.
+    chart: String,
+}
+
+/// Rows are the figures any report of the department has, in `site.yaml` key order; columns
+/// are the years. A value comes from the report in the page's language, or else from another
+/// translation; when a department published several reports in one year, the newest has it.
+fn department_figures(ctx: &Ctx<'_>, ids: &[usize]) -> FigureTable {
+    let site = ctx.site;
+    let mut years: Vec<u16> = ids.iter().map(|&i| site.entries[i].key.year).collect();
+    years.sort_unstable();
+    years.dedup();
+    let mut values: BTreeMap<(&str, u16), f64> = BTreeMap::new();
+    for &i in ids {
+        let entry = &site.entries[i];
+        let (first, _) = site.in_lang(entry, ctx.lang);
+        let others = entry.translations.values().map(|&r| &site.reports[r]);
+        for report in std::iter::once(first).chain(others) {
+            for (key, value) in &report.figures {
+                values.entry((key, entry.key.year)).or_insert(*value);
+            }
+        }
+    }
+    let rows = site
+        .config
+        .figures
+        .iter()
+        .filter(|(key, _)| {
+            years
+                .iter()
+                .any(|y| values.contains_key(&(key.as_str(), *y)))
+        })
+        .map(|(key, labels)| {
+            let label = label(labels, ctx.lang).to_string();
+            let series: Vec<Option<f64>> = years
+                .iter()
+                .map(|y| values.get(&(key.as_str(), *y)).copied())
+                .collect();
+            let bars: Vec<chart::Bar> = years
+                .iter()
+                .zip(&series)
+                .map(|(y, v)| chart::Bar {
+                    label: y.to_string(),
+                    value: *v,
+                })
+                .collect();
+            let svg = chart::bar_chart(&chart::BarChart {
+                id: &format!("chart-{key}"),
+                title: &label,
+                x_label: &ctx.t("chart_year_axis"),
+                y_label: &label,
+                no_data: &ctx.t("no_data"),
+                bars: &bars,
+            });
+            FigureSeries {
+                key: key.clone(),
+                label,
+                values: series
+                    .iter()
+                    .map(|v| v.map_or_else(|| "—".to_string(), format_number))
+                    .collect(),
+                chart: svg,
+            }
+        })
+        .collect();
+    FigureTable {
+        years: years
+            .iter()
+            .map(|y| ctx.t("year_label").replace("{year}", &y.to_string()))
+            .collect(),
+        rows,
+    }
 }
 
 fn theme(ctx: &Ctx<'_>, page: &Page, key: &str) -> Value {
@@ -413,17 +519,31 @@ fn report_or_missing(ctx: &Ctx<'_>, page: &Page, entry: &Entry) -> (&'static str
     )
 }
 
-/// The department's newest report, for the "archived" notice on older ones.
+/// The department's newest report, for the "archived" notice on older ones. In a site cut out
+/// of a bigger one (an archive bundle), the newest report is outside it: the link leads to its
+/// page on the live site (`base_url`).
 fn newest_link(ctx: &Ctx<'_>, entry: &Entry) -> Option<Link> {
-    let newest = ctx.site.newest_of_department(&entry.department);
+    let site = ctx.site.whole.as_deref().unwrap_or(ctx.site);
+    let newest = site.newest_of_department(&entry.department);
     let pick = newest
         .iter()
         .find(|e| e.key.stem == entry.key.stem)
         .or_else(|| newest.first())?;
-    let (report, _) = ctx.site.in_lang(pick, ctx.lang);
+    let (report, _) = site.in_lang(pick, ctx.lang);
+    let inside = ctx
+        .site
+        .entries
+        .iter()
+        .any(|e| e.key == pick.key && e.translations.contains_key(&report.lang));
+    let href = if inside {
+        ctx.report_href(report)
+    } else {
+        let page = urls::report(&report.lang, report.key.year, &report.key.stem);
+        urls::absolute(&ctx.site.config.base_url, &page)
+    };
     Some(Link {
         label: report.title.clone(),
-        href: ctx.report_href(report),
+        href,
     })
 }
 
@@ -437,14 +557,13 @@ fn feed(ctx: &Ctx<'_>) -> Value {
     let entries: Vec<_> = reports
         .iter()
         .map(|r| {
-            let mut revisions = r.revisions.clone();
-            revisions.sort_by_key(|r| std::cmp::Reverse(r.date));
             context! {
                 title => &r.title, summary => &r.summary,
                 url => urls::absolute(base, &urls::report(&r.lang, r.key.year, &r.key.stem)),
                 published => format!("{}T00:00:00Z", r.date),
                 updated => format!("{}T00:00:00Z", updated(r)),
-                author => ctx.department(&r.department), revisions => v(revisions),
+                author => ctx.department(&r.department),
+                content => feed_content(ctx, r),
             }
         })
         .collect();
@@ -460,6 +579,31 @@ fn feed(ctx: &Ctx<'_>) -> Value {
         home_url => urls::absolute(base, &urls::home(ctx.lang)),
         updated => feed_updated, entries,
     }
+}
+
+/// A revised report's feed entry says what was revised: the summary, then the corrections,
+/// newest first, as HTML (the template escapes it once more for `<content type="html">`).
+/// `None` for a report never revised: its summary says it all.
+fn feed_content(ctx: &Ctx<'_>, report: &Report) -> Option<String> {
+    if report.revisions.is_empty() {
+        return None;
+    }
+    let mut revisions = report.revisions.clone();
+    revisions.sort_by_key(|r| std::cmp::Reverse(r.date));
+    let mut html = format!(
+        "<p>{}</p><p><strong>{}</strong></p><ul>",
+        chart::escape(&report.summary),
+        chart::escape(&ctx.t("revisions"))
+    );
+    for r in &revisions {
+        html.push_str(&format!(
+            "<li><time datetime=\"{d}\">{d}</time> {}</li>",
+            chart::escape(&r.note),
+            d = r.date
+        ));
+    }
+    html.push_str("</ul>");
+    Some(html)
 }
 
 fn sitemap(site: &Site) -> Value {

@@ -5,80 +5,158 @@
 //! kB each): a query's results download only the packs they show as excerpts. Postings record,
 //! per term and document: frequency, which packs hold the term (bit mask), in which fields it
 //! occurs (title, summary or heading, body), and the document's department and themes so
-//! filters and their counts need nothing else.
-
-use std::collections::HashMap;
+//! filters and their counts need nothing else. Documents are numbered by year and department,
+//! so those need no storage at all.
 
 use rayon::prelude::*;
 
-use super::tokenize::{Token, fold, stem, tokens};
+use rustc_hash::FxHashMap;
+
+use super::tokenize::{Token, fold, scan, stem};
 use crate::model::{Report, Site};
 
 pub const FIELD_TITLE: u8 = 1;
 pub const FIELD_HEAD: u8 = 2;
 pub const FIELD_BODY: u8 = 4;
 /// A pack holds whole sections up to about this many bytes of text.
-const PACK_BYTES: usize = 6_000;
+const PACK_BYTES: usize = 4_000;
 /// Packs beyond this share the last mask bit.
 const MAX_PACKS_IN_MASK: usize = 32;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Posting {
-    pub doc: u32,
+/// How a term occurs in one document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Occurrence {
     pub tf: u32,
     pub packs: u32,
     pub fields: u8,
 }
 
-/// A section as shown in an excerpt.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct PackSection {
-    pub id: String,
-    pub heading: String,
-    pub text: String,
+/// (Part of) a section as shown in an excerpt, borrowed from the report.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct PackSection<'a> {
+    pub id: &'a str,
+    pub heading: &'a str,
+    pub text: &'a str,
 }
 
 #[derive(Debug, Clone)]
-pub struct Doc {
-    pub title: String,
+pub struct Doc<'a> {
+    pub title: &'a str,
     /// The report's page, relative to the site root (`zh/2022/justice-bureau/`).
     pub url: String,
     pub year: u16,
     pub department: u32,
     pub themes: u64,
-    pub packs: Vec<Vec<PackSection>>,
+    pub packs: Vec<Vec<PackSection<'a>>>,
+}
+
+/// A term: a Han character, a Han bigram (both packed into a number), or a stemmed word.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Term {
+    Han(u64),
+    Word(String),
+}
+
+const BIGRAM: u64 = 1 << 42;
+
+impl Term {
+    fn bigram(a: char, b: char) -> Term {
+        Term::Han(BIGRAM | (u64::from(a) << 21) | u64::from(b))
+    }
+    /// The name the browser script asks for: `h:法`, `b:复议`, `w:appeal`.
+    pub fn name(&self) -> String {
+        let ch = |v: u64| char::from_u32((v & 0x1f_ffff) as u32).unwrap_or('\u{fffd}');
+        match self {
+            Term::Han(k) if k & BIGRAM != 0 => format!("b:{}{}", ch(k >> 21), ch(*k)),
+            Term::Han(k) => format!("h:{}", ch(*k)),
+            Term::Word(w) => format!("w:{w}"),
+        }
+    }
+    fn is_char(&self) -> bool {
+        matches!(self, Term::Han(k) if k & BIGRAM == 0)
+    }
+}
+
+/// One term's postings, encoded as they are added (LEB128 varints, documents in order):
+/// for a single Han character `doc delta, themes`; for other terms
+/// `doc delta, tf << 3 | fields, pack mask, themes`.
+#[derive(Debug, Default, Clone)]
+pub struct Postings {
+    last: Option<u32>,
+    pub bytes: Vec<u8>,
+}
+
+impl Postings {
+    fn push(&mut self, doc: u32, occ: Occurrence, themes: u64, full: bool) {
+        let delta = doc - self.last.unwrap_or(0);
+        self.last = Some(doc);
+        varint(&mut self.bytes, u64::from(delta));
+        if full {
+            varint(
+                &mut self.bytes,
+                (u64::from(occ.tf) << 3) | u64::from(occ.fields),
+            );
+            varint(&mut self.bytes, u64::from(occ.packs));
+        }
+        varint(&mut self.bytes, themes);
+    }
+}
+
+pub fn varint(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
 }
 
 #[derive(Debug, Default)]
-pub struct LangIndex {
-    pub docs: Vec<Doc>,
-    /// Term (`h:法`, `b:复议`, `w:appeal`) → postings in document order.
-    pub postings: HashMap<String, Vec<Posting>>,
+pub struct LangIndex<'a> {
+    pub docs: Vec<Doc<'a>>,
+    pub postings: FxHashMap<Term, Postings>,
 }
 
-/// Builds the index of `lang`.
-pub fn build(site: &Site, lang: &str) -> LangIndex {
-    let reports: Vec<&Report> = site
+/// Documents are indexed in parallel in chunks and merged in order, so memory holds one chunk
+/// of per-document term lists at a time.
+const CHUNK: usize = 512;
+
+/// Builds the index of `lang`. Documents are numbered by year (newest first), then department,
+/// so the script can tell both from a document's number.
+pub fn build<'a>(site: &'a Site, lang: &str) -> LangIndex<'a> {
+    let mut reports: Vec<&'a Report> = site
         .entries
         .iter()
         .filter_map(|e| e.translations.get(lang).map(|&i| &site.reports[i]))
         .collect();
-    let per_doc: Vec<(Doc, Vec<(String, Posting)>)> = reports
-        .par_iter()
-        .enumerate()
-        .map(|(i, r)| index_report(site, r, i as u32))
-        .collect();
+    reports.sort_by(|a, b| {
+        (std::cmp::Reverse(a.key.year), &a.department)
+            .cmp(&(std::cmp::Reverse(b.key.year), &b.department))
+    });
     let mut index = LangIndex::default();
-    for (doc, terms) in per_doc {
-        index.docs.push(doc);
-        for (term, posting) in terms {
-            index.postings.entry(term).or_default().push(posting);
+    for (c, chunk) in reports.chunks(CHUNK).enumerate() {
+        let indexed: Vec<(Doc<'a>, Vec<(Term, Occurrence)>)> =
+            chunk.par_iter().map(|r| index_report(site, r)).collect();
+        for (i, (doc, terms)) in indexed.into_iter().enumerate() {
+            let id = (c * CHUNK + i) as u32;
+            for (term, occ) in terms {
+                let full = !term.is_char();
+                index
+                    .postings
+                    .entry(term)
+                    .or_default()
+                    .push(id, occ, doc.themes, full);
+            }
+            index.docs.push(doc);
         }
     }
     index
 }
 
-fn index_report(site: &Site, report: &Report, doc: u32) -> (Doc, Vec<(String, Posting)>) {
+fn index_report<'a>(site: &Site, report: &'a Report) -> (Doc<'a>, Vec<(Term, Occurrence)>) {
     let config = &site.config;
     let department = config
         .departments
@@ -92,32 +170,46 @@ fn index_report(site: &Site, report: &Report, doc: u32) -> (Doc, Vec<(String, Po
         .filter(|&i| i < 64)
         .fold(0u64, |m, i| m | (1 << i));
     let mut sections = vec![PackSection {
-        id: String::new(),
-        heading: String::new(),
-        text: report.summary.clone(),
+        id: "",
+        heading: "",
+        text: &report.summary,
     }];
     sections.extend(report.sections.iter().map(|s| PackSection {
-        id: s.id.clone(),
-        heading: s.heading.clone(),
-        text: s.text.clone(),
+        id: &s.id,
+        heading: &s.heading,
+        text: &s.text,
     }));
     let packs = into_packs(sections);
 
-    let mut stats: HashMap<String, Posting> = HashMap::new();
+    let mut han: FxHashMap<u64, Occurrence> = FxHashMap::default();
+    let mut words: FxHashMap<String, Occurrence> = FxHashMap::default();
     let mut add = |text: &str, field: u8, pack: usize| {
-        let toks = tokens(&fold(text));
         let bit = 1u32 << pack.min(MAX_PACKS_IN_MASK - 1);
-        super::tokenize::terms_of(&toks, |term| {
-            let p = stats.entry(term).or_insert(Posting {
-                doc,
-                tf: 0,
-                packs: 0,
-                fields: 0,
-            });
-            p.tf += 1;
-            p.packs |= bit;
-            p.fields |= field;
-        });
+        let bump = |o: &mut Occurrence| {
+            o.tf += 1;
+            o.packs |= bit;
+            o.fields |= field;
+        };
+        let folded = fold(text);
+        scan(
+            &folded,
+            |c, prev| {
+                bump(han.entry(u64::from(c)).or_default());
+                if let Some(p) = prev {
+                    let Term::Han(k) = Term::bigram(p, c) else {
+                        unreachable!()
+                    };
+                    bump(han.entry(k).or_default());
+                }
+            },
+            |w| {
+                let stemmed = stem(w);
+                match words.get_mut(&stemmed) {
+                    Some(o) => bump(o),
+                    None => bump(words.entry(stemmed).or_default()),
+                }
+            },
+        );
     };
     add(&report.title, FIELD_TITLE, 0);
     for (pi, pack) in packs.iter().enumerate() {
@@ -127,14 +219,15 @@ fn index_report(site: &Site, report: &Report, doc: u32) -> (Doc, Vec<(String, Po
             } else {
                 FIELD_BODY
             };
-            add(&s.heading, FIELD_HEAD, pi);
-            add(&s.text, field, pi);
+            add(s.heading, FIELD_HEAD, pi);
+            add(s.text, field, pi);
         }
     }
-    let mut terms: Vec<(String, Posting)> = stats.into_iter().collect();
-    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut terms: Vec<(Term, Occurrence)> =
+        han.into_iter().map(|(k, o)| (Term::Han(k), o)).collect();
+    terms.extend(words.into_iter().map(|(w, o)| (Term::Word(w), o)));
     let doc = Doc {
-        title: report.title.clone(),
+        title: &report.title,
         url: crate::urls::report(&report.lang, report.key.year, &report.key.stem),
         year: report.key.year,
         department,
@@ -146,10 +239,11 @@ fn index_report(site: &Site, report: &Report, doc: u32) -> (Doc, Vec<(String, Po
 
 /// Groups whole sections into packs of about [`PACK_BYTES`]; a longer section is cut at
 /// whitespace or, in Chinese text, anywhere between characters.
-fn into_packs(sections: Vec<PackSection>) -> Vec<Vec<PackSection>> {
-    let mut packs: Vec<Vec<PackSection>> = vec![Vec::new()];
+fn into_packs(sections: Vec<PackSection<'_>>) -> Vec<Vec<PackSection<'_>>> {
+    let mut packs: Vec<Vec<PackSection<'_>>> = vec![Vec::new()];
     let mut size = 0;
     for mut s in sections {
+        // `s` is cut in place when it does not fit.
         loop {
             let room = PACK_BYTES.saturating_sub(size);
             if s.text.len() + s.heading.len() <= room || (size == 0 && s.text.len() <= PACK_BYTES) {
@@ -162,14 +256,17 @@ fn into_packs(sections: Vec<PackSection>) -> Vec<Vec<PackSection>> {
                 size = 0;
                 continue;
             }
-            let cut = cut_point(&s.text, room.max(1));
-            let rest = s.text.split_off(cut);
+            let cut = cut_point(s.text, room.max(1));
+            let (head, rest) = s.text.split_at(cut);
             let tail = PackSection {
-                id: s.id.clone(),
-                heading: String::new(),
+                id: s.id,
+                heading: "",
                 text: rest,
             };
-            packs.last_mut().expect("never empty").push(s);
+            packs
+                .last_mut()
+                .expect("never empty")
+                .push(PackSection { text: head, ..s });
             packs.push(Vec::new());
             size = 0;
             s = tail;
@@ -226,23 +323,25 @@ mod tests {
 
     #[test]
     fn packs_keep_sections_whole_when_they_fit() {
-        let s = |t: &str| PackSection {
-            id: "a".into(),
-            heading: "h".into(),
-            text: t.into(),
-        };
+        fn s(text: &str) -> PackSection<'_> {
+            PackSection {
+                id: "a",
+                heading: "h",
+                text,
+            }
+        }
         let packs = into_packs(vec![s("x"), s("y")]);
         assert_eq!(packs.len(), 1);
         let big = "字".repeat(5_000);
-        let packs = into_packs(vec![s("x"), s(&big)]);
+        let packs = into_packs(vec![s("x"), s(big.as_str())]);
         assert!(packs.len() >= 2);
-        let joined: String = packs.iter().flatten().map(|p| p.text.as_str()).collect();
+        let joined: String = packs.iter().flatten().map(|p| p.text).collect();
         assert_eq!(joined, format!("x{big}"));
     }
 
     #[test]
     fn query_terms_cover_runs_with_bigrams() {
-        let toks = tokens(&fold("2022 行政复议 法 Appeals"));
+        let toks = super::super::tokenize::tokens(&fold("2022 行政复议 法 Appeals"));
         assert_eq!(
             query_terms(&toks),
             vec!["w:2022", "b:行政", "b:政复", "b:复议", "h:法", "w:appeal"]

@@ -5,7 +5,8 @@
 //! Layout under `<lang>/search/`:
 //! - `meta.js`: bucket count, year ranges of document numbers, department and theme labels;
 //! - `t/<bucket>.js`: postings of the terms that hash (FNV-1a) into that bucket;
-//! - `p/<doc>-<pack>.js`: one pack of a report's text, for excerpts.
+//! - `p/<doc / 64>/<doc>.js`: a report's title, address and text in packs of sections, deflated,
+//!   for excerpts.
 //!
 //! Every file calls `__gk(name, data)`; a query loads `meta.js`, one bucket per term and the
 //! packs of the results it shows, never the whole index.
@@ -14,20 +15,23 @@ mod index;
 pub mod tokenize;
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use base64::Engine;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 
-pub use index::{LangIndex, Posting, build, query_terms};
+pub use index::{LangIndex, Term, build, query_terms};
 
 use crate::config::label;
 use crate::model::Site;
 use crate::output::{OutputError, Sink};
 
+/// Documents per folder (`p/<doc / 64>/<doc>.js`).
+const PACKS_PER_FOLDER: usize = 64;
 /// Aim for buckets of about this size, so one term costs one small download.
-const BUCKET_BYTES: usize = 12_000;
+const BUCKET_BYTES: usize = 16_000;
 
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SearchStats {
@@ -40,62 +44,82 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<SearchStats, OutputError> {
     let mut stats = SearchStats::default();
     for lang in &site.config.languages {
         let index = build(site, lang);
-        for (path, bytes) in files(site, lang, &index) {
-            stats.files += 1;
-            stats.bytes += bytes.len();
-            sink.put(&path, bytes)?;
-        }
+        let s = write_lang(site, lang, &index, sink)?;
+        stats.files += s.files;
+        stats.bytes += s.bytes;
     }
     Ok(stats)
 }
 
-/// The files of one language's index: path → bytes.
-pub fn files(site: &Site, lang: &str, index: &LangIndex) -> Vec<(String, Vec<u8>)> {
+/// Writes one language's index, file by file in parallel (nothing is gathered in memory).
+pub fn write_lang(
+    site: &Site,
+    lang: &str,
+    index: &LangIndex<'_>,
+    sink: &dyn Sink,
+) -> Result<SearchStats, OutputError> {
     let dir = format!("{lang}/search");
-    let mut encoded: Vec<(&String, String)> = index
-        .postings
-        .par_iter()
-        .map(|(t, p)| (t, encode_postings(p, &index.docs)))
-        .collect();
-    encoded.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let total: usize = encoded.iter().map(|(t, p)| t.len() + p.len() + 6).sum();
+    let files = AtomicUsize::new(0);
+    let bytes = AtomicUsize::new(0);
+    let put = |path: String, data: Vec<u8>| {
+        files.fetch_add(1, Ordering::Relaxed);
+        bytes.fetch_add(data.len(), Ordering::Relaxed);
+        sink.put(&path, data)
+    };
+    let named: Vec<(String, &index::Postings)> =
+        index.postings.iter().map(|(t, p)| (t.name(), p)).collect();
+    let total: usize = named
+        .iter()
+        .map(|(t, p)| t.len() + p.bytes.len() * 4 / 3 + 6)
+        .sum();
     let buckets = (total / BUCKET_BYTES).clamp(1, 1 << 16) as u32;
-    let mut grouped: Vec<BTreeMap<&str, &str>> = vec![BTreeMap::new(); buckets as usize];
-    for (term, postings) in &encoded {
-        grouped[(fnv1a(term) % buckets) as usize].insert(term.as_str(), postings.as_str());
+    let mut grouped: Vec<Vec<(&str, &index::Postings)>> = vec![Vec::new(); buckets as usize];
+    for (term, postings) in &named {
+        grouped[(fnv1a(term) % buckets) as usize].push((term.as_str(), postings));
     }
-    let mut out: Vec<(String, Vec<u8>)> = grouped
-        .par_iter()
+    grouped
+        .par_iter_mut()
         .enumerate()
-        .map(|(i, terms)| (format!("{dir}/t/{i}.js"), script(&format!("t/{i}"), terms)))
-        .collect();
-    out.push((
+        .try_for_each(|(i, terms)| {
+            terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            let map: BTreeMap<&str, String> = terms
+                .iter()
+                .map(|(t, p)| {
+                    (
+                        *t,
+                        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&p.bytes),
+                    )
+                })
+                .collect();
+            put(format!("{dir}/t/{i}.js"), script(&format!("t/{i}"), &map))
+        })?;
+    put(
         format!("{dir}/meta.js"),
         script("meta", &meta(site, lang, index, buckets)),
-    ));
-    let dir = dir.as_str();
-    let packs: Vec<(String, Vec<u8>)> = index
-        .docs
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(d, doc)| {
-            doc.packs.iter().enumerate().map(move |(p, sections)| {
-                let name = format!("p/{d}-{p}");
-                let data = json!({ "t": doc.title, "u": doc.url, "y": doc.year, "d": doc.department, "s": sections });
-                (format!("{dir}/{name}.js"), script(&name, &data))
-            })
-        })
-        .collect();
-    out.extend(packs);
-    out
+    )?;
+    index.docs.par_iter().enumerate().try_for_each(|(d, doc)| {
+        // Packs live in folders of 64 documents: a folder of tens of thousands of files makes
+        // every file creation wait on the one directory lock.
+        let name = format!("p/{}/{d}", d / PACKS_PER_FOLDER);
+        let data = json!({ "t": doc.title, "u": doc.url, "y": doc.year, "d": doc.department, "p": doc.packs });
+        let text = serde_json::to_vec(&data).expect("serialising to memory cannot fail");
+        put(format!("{dir}/{name}.js"), script(&name, &deflate_base64(&text)))
+    })?;
+    Ok(SearchStats {
+        files: files.into_inner(),
+        bytes: bytes.into_inner(),
+    })
 }
 
-fn meta(site: &Site, lang: &str, index: &LangIndex, buckets: u32) -> serde_json::Value {
-    let mut years: Vec<(u16, usize, usize)> = Vec::new();
+fn meta(site: &Site, lang: &str, index: &LangIndex<'_>, buckets: u32) -> serde_json::Value {
+    // Runs of documents with the same year and department: [first document, year, department].
+    let mut runs: Vec<(usize, u16, u32)> = Vec::new();
     for (i, doc) in index.docs.iter().enumerate() {
-        match years.last_mut() {
-            Some((y, _, end)) if *y == doc.year => *end = i + 1,
-            _ => years.push((doc.year, i, i + 1)),
+        if runs
+            .last()
+            .is_none_or(|r| (r.1, r.2) != (doc.year, doc.department))
+        {
+            runs.push((i, doc.year, doc.department));
         }
     }
     let labels = |m: &BTreeMap<String, crate::config::Labels>| -> Vec<(String, String)> {
@@ -106,7 +130,7 @@ fn meta(site: &Site, lang: &str, index: &LangIndex, buckets: u32) -> serde_json:
     json!({
         "k": buckets,
         "n": index.docs.len(),
-        "years": years,
+        "runs": runs,
         "departments": labels(&site.config.departments),
         "themes": labels(&site.config.themes),
     })
@@ -120,39 +144,14 @@ fn script(name: &str, data: &impl Serialize) -> Vec<u8> {
     out
 }
 
-/// Postings as base64url of LEB128 varints: doc delta, tf, pack mask, fields, department,
-/// theme mask (the last two let the script filter and count without another download).
-fn encode_postings(postings: &[Posting], docs: &[index::Doc]) -> String {
-    let mut bytes = Vec::with_capacity(postings.len() * 5);
-    let mut last = 0;
-    for p in postings {
-        let doc = &docs[p.doc as usize];
-        let values = [
-            u64::from(p.doc - last),
-            u64::from(p.tf),
-            u64::from(p.packs),
-            u64::from(p.fields),
-            u64::from(doc.department),
-            doc.themes,
-        ];
-        for v in values {
-            varint(&mut bytes, v);
-        }
-        last = p.doc;
-    }
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-fn varint(out: &mut Vec<u8>, mut v: u64) {
-    loop {
-        let byte = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
+/// Raw deflate, base64: a report's text is a third of the download this way; the script
+/// inflates it with the browser's own `DecompressionStream`.
+fn deflate_base64(data: &[u8]) -> String {
+    use std::io::Write;
+    let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::new(6));
+    z.write_all(data).expect("writing to memory cannot fail");
+    let bytes = z.finish().expect("writing to memory cannot fail");
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// FNV-1a over UTF-8, as the browser script computes it.
@@ -169,7 +168,7 @@ mod tests {
     #[test]
     fn varints_and_hash_are_stable() {
         let mut b = Vec::new();
-        varint(&mut b, 300);
+        index::varint(&mut b, 300);
         assert_eq!(b, [0xac, 0x02]);
         assert_eq!(fnv1a(""), 0x811c_9dc5);
         assert_eq!(fnv1a("a"), 0xe40c_292c);

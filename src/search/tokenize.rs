@@ -26,10 +26,50 @@ pub fn is_han(c: char) -> bool {
 
 /// Folds width, case and diacritics.
 pub fn fold(text: &str) -> String {
-    text.nfkd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        // Fast paths: ASCII only lowercases; these Han blocks have no decompositions.
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else if matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF) {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            let s: &str = c.encode_utf8(&mut buf);
+            out.extend(
+                s.nfkd()
+                    .filter(|c| !is_combining_mark(*c))
+                    .flat_map(char::to_lowercase),
+            );
+        }
+    }
+    out
+}
+
+/// Calls `han` for each Han character (with the previous one when they are adjacent, for the
+/// bigram) and `word` for each word, in folded text, without allocating.
+pub fn scan(folded: &str, mut han: impl FnMut(char, Option<char>), mut word: impl FnMut(&str)) {
+    let mut prev: Option<char> = None;
+    let mut word_start: Option<usize> = None;
+    for (i, c) in folded.char_indices() {
+        if c.is_ascii_alphanumeric() {
+            word_start.get_or_insert(i);
+            prev = None;
+            continue;
+        }
+        if let Some(start) = word_start.take() {
+            word(&folded[start..i]);
+        }
+        if is_han(c) {
+            han(c, prev);
+            prev = Some(c);
+        } else {
+            prev = None;
+        }
+    }
+    if let Some(start) = word_start {
+        word(&folded[start..]);
+    }
 }
 
 /// Tokens of already folded text.
@@ -118,6 +158,28 @@ mod tests {
         assert_eq!(stem("processing"), "process");
         assert_eq!(stem("status"), "status");
         assert_eq!(stem("law"), "law");
+    }
+
+    #[test]
+    fn scan_agrees_with_tokens() {
+        let text = fold("2022年，行政复议 appeals司警联调");
+        let scanned = std::cell::RefCell::new(Vec::new());
+        scan(
+            &text,
+            |c, p| {
+                scanned.borrow_mut().push(format!("h:{c}"));
+                if let Some(p) = p {
+                    scanned.borrow_mut().push(format!("b:{p}{c}"));
+                }
+            },
+            |w| scanned.borrow_mut().push(format!("w:{}", stem(w))),
+        );
+        let mut scanned = scanned.into_inner();
+        let mut from_tokens = Vec::new();
+        terms_of(&tokens(&text), |t| from_tokens.push(t));
+        scanned.sort();
+        from_tokens.sort();
+        assert_eq!(scanned, from_tokens);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
+use crate::archive::LOCK_FILE;
 use crate::config::CONFIG_FILE;
 use crate::content::{CONTENT_DIR, is_ignored};
 
@@ -13,6 +14,8 @@ use crate::content::{CONTENT_DIR, is_ignored};
 pub enum Change {
     /// `site.yaml`: everything is loaded again (a full rebuild).
     Config,
+    /// `archive.lock`: frozen reports are checked again; nothing is rendered.
+    Lock,
     /// A file or folder under `content/`: the reports it holds are loaded again.
     Content,
     /// A template: every page is rendered again; no report is reloaded.
@@ -46,6 +49,7 @@ pub fn classify(rel: &Path, theme: &str) -> Change {
     };
     match parts.as_slice() {
         [name] if *name == CONFIG_FILE => Change::Config,
+        [name] if *name == LOCK_FILE => Change::Lock,
         [dir, ..] if *dir == CONTENT_DIR => Change::Content,
         ["themes", name, dir, ..] if *name == theme && theme != "default" => theme_part(dir),
         // The theme's folder itself came or went.
@@ -63,6 +67,8 @@ pub struct Plan {
     pub full: bool,
     /// Load the theme again (templates, strings, static files).
     pub theme: bool,
+    /// Read `archive.lock` again.
+    pub lock: bool,
     /// Paths under `content/` (relative to the root) to load again: files or folders, present
     /// or gone.
     pub content: BTreeSet<PathBuf>,
@@ -82,6 +88,7 @@ impl Plan {
         let change = classify(rel, theme);
         match change {
             Change::Config => self.full = true,
+            Change::Lock => self.lock = true,
             Change::Content => {
                 self.content.insert(rel.to_path_buf());
             }
@@ -92,7 +99,7 @@ impl Plan {
     }
 
     pub fn is_empty(&self) -> bool {
-        !self.full && !self.theme && self.content.is_empty()
+        !self.full && !self.theme && !self.lock && self.content.is_empty()
     }
 }
 
@@ -107,6 +114,8 @@ mod tests {
     #[test]
     fn classifies_site_files() {
         assert_eq!(c("site.yaml"), Change::Config);
+        assert_eq!(c("archive.lock"), Change::Lock);
+        assert_eq!(c(".archive.lock.tmp-123"), Change::Ignored);
         assert_eq!(c("content/2022/justice-bureau.zh.md"), Change::Content);
         assert_eq!(c("content/2026"), Change::Content, "a new year folder");
         assert_eq!(

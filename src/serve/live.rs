@@ -17,21 +17,23 @@ use rayon::prelude::*;
 
 use super::classify::Plan;
 use super::deps::{self, PageId, Snapshot};
-use super::published::{Shared, publish_search};
-use super::search::{SearchMirror, SearchUpdate, for_search};
+use super::derived::{DerivedUpdate, Mirror, is_report_page, without_html};
+use super::published::{self, Shared};
 use crate::BuildOptions;
-use crate::config::{self, CONFIG_FILE, Config, Lang};
-use crate::content::{self, CONTENT_DIR, SourceFile, is_ignored, markdown};
+use crate::archive::{LOCK_FILE, Lock};
+use crate::config::{self, CONFIG_FILE, Config};
+use crate::content::markdown::{self, ReportLink};
+use crate::content::{self, CONTENT_DIR, SourceFile, is_ignored};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Report, ReportKey, Site};
 use crate::render::{Page, RenderError, Renderer, Theme, all_pages};
 
-/// Where search index updates go.
-pub enum SearchMode {
-    /// Built right after the pages, before [`LiveSite::apply`] returns (tests).
-    Inline(Box<SearchMirror>),
-    /// Sent to a worker that builds them in the background (the server).
-    Background(Sender<SearchUpdate>),
+/// Where updates of the derived outputs (search index, manifest) go.
+pub enum DerivedMode {
+    /// Made right after the pages, before [`LiveSite::apply`] returns (tests).
+    Inline(Box<Mirror>),
+    /// Sent to a worker that makes them in the background (the server).
+    Background(Sender<DerivedUpdate>),
 }
 
 /// What one [`LiveSite::apply`] did to the output.
@@ -72,8 +74,8 @@ enum Slot {
     Placed {
         file: SourceFile,
         state: State,
-        /// The reports its body links to.
-        links: Vec<Target>,
+        /// Its body's links to other reports.
+        links: Vec<ReportLink>,
     },
 }
 
@@ -103,6 +105,9 @@ pub struct LiveSite {
     target_count: HashMap<Target, usize>,
     duplicates: Vec<Diagnostic>,
     no_content: Option<Diagnostics>,
+    /// `archive.lock` as last read.
+    lock: Result<Lock, Diagnostics>,
+    lock_stamp: Option<Stamp>,
     /// The model the served output was rendered from (`None` before the first good build).
     site: Option<Site>,
     /// Reports changed since `site` was built.
@@ -115,14 +120,14 @@ pub struct LiveSite {
     statics_dirty: bool,
     /// The model's reports were lost to an error: the next edit reloads everything.
     lost: bool,
-    search: SearchMode,
-    search_update: SearchUpdate,
+    derived: DerivedMode,
+    derived_update: DerivedUpdate,
     published: Shared,
 }
 
 impl LiveSite {
     /// An empty site for `opts`; the first [`apply`](Self::apply) of [`Plan::full`] loads it.
-    pub fn new(opts: BuildOptions, search: SearchMode, published: Shared) -> LiveSite {
+    pub fn new(opts: BuildOptions, derived: DerivedMode, published: Shared) -> LiveSite {
         LiveSite {
             opts,
             config: None,
@@ -137,6 +142,8 @@ impl LiveSite {
             target_count: HashMap::new(),
             duplicates: Vec::new(),
             no_content: None,
+            lock: Ok(Lock::default()),
+            lock_stamp: None,
             site: None,
             dirty: BTreeSet::new(),
             stale: BTreeSet::new(),
@@ -144,8 +151,8 @@ impl LiveSite {
             render_all: true,
             statics_dirty: true,
             lost: true,
-            search,
-            search_update: SearchUpdate::default(),
+            derived,
+            derived_update: DerivedUpdate::default(),
             published,
         }
     }
@@ -176,6 +183,7 @@ impl LiveSite {
             plan.full = true;
             return plan;
         }
+        plan.lock = stamp(&root.join(LOCK_FILE)) != self.lock_stamp;
         let now: BTreeSet<PathBuf> = report_files_under(root, &root.join(CONTENT_DIR))
             .into_iter()
             .collect();
@@ -200,6 +208,9 @@ impl LiveSite {
         } else {
             if plan.theme {
                 self.reload_theme();
+            }
+            if plan.lock {
+                self.reload_lock();
             }
             if !plan.content.is_empty() {
                 self.reload_content(&plan.content);
@@ -242,13 +253,14 @@ impl LiveSite {
             style: self.opts.link_style,
             ..Default::default()
         };
-        self.search_update = SearchUpdate {
+        self.derived_update = DerivedUpdate {
             full: true,
             config: Some(config.clone()),
-            reports: BTreeMap::new(),
+            ..DerivedUpdate::default()
         };
         self.config = Some(config);
         self.reload_theme();
+        self.reload_lock();
         self.render_all = true;
         self.statics_dirty = true;
         self.site = None;
@@ -276,6 +288,11 @@ impl LiveSite {
         }
         self.duplicates = content::duplicates(&files);
         self.load(files);
+    }
+
+    fn reload_lock(&mut self) {
+        self.lock_stamp = stamp(&self.opts.root.join(LOCK_FILE));
+        self.lock = Lock::read(&self.opts.root);
     }
 
     fn reload_theme(&mut self) {
@@ -377,7 +394,7 @@ impl LiveSite {
                 .iter()
                 .filter_map(|(rel, slot)| match slot {
                     Slot::Placed { file, state, links } if !touched.contains(rel) => {
-                        let hit = links.iter().any(|t| lost.contains(t))
+                        let hit = links.iter().any(|l| lost.contains(&l.target))
                             || (gained_any && matches!(state, State::Failed(_)));
                         hit.then(|| file.clone())
                     }
@@ -411,16 +428,15 @@ impl LiveSite {
     fn load(&mut self, files: Vec<SourceFile>) {
         let Some(config) = &self.config else { return };
         let (md, targets) = (&self.md, &self.targets);
-        let langs = &config.languages;
         let drafts = self.opts.drafts;
         let slots: Vec<(PathBuf, Option<Stamp>, Slot)> = files
             .into_par_iter()
             .map(|file| {
                 // Stamped before reading: a write in between makes the next reconcile reload.
                 let stamp = stamp(&file.path);
-                let slot = match content::load_one(&file, config, md, targets) {
-                    Ok(report) => Slot::Placed {
-                        links: report_links(&report.body_html, langs),
+                let slot = match content::load_file(&file, config, md, targets) {
+                    Ok((report, links)) => Slot::Placed {
+                        links,
                         state: if report.draft && !drafts {
                             State::Hidden
                         } else {
@@ -484,20 +500,78 @@ impl LiveSite {
         if let Some(d) = &self.config_error {
             return d.clone();
         }
-        let mut all = self.theme_problems.clone();
+        let mut content = Diagnostics::default();
+        // A published report must not link to a draft the build leaves out.
+        let hidden: BTreeSet<Target> = self
+            .slots
+            .values()
+            .filter_map(|s| match s {
+                Slot::Placed {
+                    file,
+                    state: State::Hidden,
+                    ..
+                } => Some(target_of(file)),
+                _ => None,
+            })
+            .collect();
         for slot in self.slots.values() {
             match slot {
-                Slot::Misplaced(d) => all.push(d.clone()),
+                Slot::Misplaced(d) => content.push(d.clone()),
                 Slot::Placed {
                     state: State::Failed(ds),
                     ..
-                } => all.extend(ds.iter().cloned()),
-                Slot::Placed { .. } => {}
+                } => content.extend(ds.iter().cloned()),
+                Slot::Placed {
+                    state: State::Hidden,
+                    ..
+                } => {}
+                Slot::Placed { links, .. } => {
+                    let to_drafts = links.iter().filter(|l| hidden.contains(&l.target));
+                    content.extend(to_drafts.map(|l| l.if_draft.clone()));
+                }
             }
         }
-        all.extend(self.duplicates.iter().cloned());
-        all.extend(self.no_content.iter().flat_map(|d| d.0.iter().cloned()));
+        content.extend(self.duplicates.iter().cloned());
+        content.extend(self.no_content.iter().flat_map(|d| d.0.iter().cloned()));
+        let mut all = self.theme_problems.clone();
+        match &self.lock {
+            // Frozen reports are checked once every file loads (as `crate::load` does).
+            Ok(lock) if content.is_empty() => {
+                let frozen = self.frozen(lock);
+                all.extend(lock.verify(&self.opts.root, &frozen, self.opts.drafts).0);
+            }
+            Ok(_) => {}
+            Err(d) => all.extend(d.0.iter().cloned()),
+        }
+        all.extend(content.0);
         all.sorted()
+    }
+
+    /// Outlines of the published reports `lock` names.
+    fn frozen(&self, lock: &Lock) -> Vec<Report> {
+        if lock.entries.is_empty() {
+            return Vec::new();
+        }
+        let in_site: HashMap<&Path, &Report> = self
+            .site
+            .iter()
+            .flat_map(|s| &s.reports)
+            .map(|r| (r.source_path.as_path(), r))
+            .collect();
+        lock.entries
+            .keys()
+            .filter_map(|path| match self.slots.get(Path::new(path))? {
+                Slot::Placed {
+                    state: State::Loaded(r),
+                    ..
+                } => Some(outline(r)),
+                Slot::Placed {
+                    state: State::InSite,
+                    ..
+                } => in_site.get(Path::new(path)).map(|r| outline(r)),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Builds the model and renders what changed; returns the changed files and the number of
@@ -515,7 +589,7 @@ impl LiveSite {
         let full = self.render_all;
         if !full && self.pending.is_empty() && !self.statics_dirty {
             self.publish(false, Vec::new());
-            self.flush_search();
+            self.flush_derived();
             return Ok((Vec::new(), 0));
         }
         let mut updates = render(
@@ -536,7 +610,7 @@ impl LiveSite {
         self.pending.clear();
         self.render_all = false;
         self.statics_dirty = false;
-        self.flush_search();
+        self.flush_derived();
         Ok((changed, rendered))
     }
 
@@ -587,10 +661,10 @@ impl LiveSite {
                 && let State::Loaded(_) = state
                 && let State::Loaded(r) = std::mem::replace(state, State::InSite)
             {
-                now = Some(for_search(&r));
+                now = Some(without_html(&r));
                 reports.push(*r);
             }
-            self.search_update.reports.insert(path, now);
+            self.derived_update.reports.insert(path, now);
         }
         let site = Site::new(config, reports).inspect_err(|_| {
             // The reports went into the refused model: reload everything at the next edit.
@@ -611,6 +685,9 @@ impl LiveSite {
 
     /// Puts `updates` into the served output; returns the paths whose bytes changed.
     fn publish(&mut self, full: bool, updates: Vec<(String, Option<Bytes>)>) -> Vec<String> {
+        let pages = &mut self.derived_update.pages;
+        let report_pages = updates.iter().filter(|(p, _)| is_report_page(p));
+        pages.extend(report_pages.map(|(p, b)| (p.clone(), b.clone())));
         let mut changed = Vec::new();
         if full {
             let new: HashMap<String, Bytes> = updates
@@ -659,16 +736,16 @@ impl LiveSite {
         changed
     }
 
-    fn flush_search(&mut self) {
-        let update = std::mem::take(&mut self.search_update);
+    fn flush_derived(&mut self) {
+        let update = std::mem::take(&mut self.derived_update);
         if update.is_empty() {
             return;
         }
-        match &mut self.search {
-            SearchMode::Inline(mirror) => {
-                publish_search(&self.published, update.full, mirror.apply(update))
+        match &mut self.derived {
+            DerivedMode::Inline(mirror) => {
+                published::derive(&self.published, mirror, update);
             }
-            SearchMode::Background(tx) => {
+            DerivedMode::Background(tx) => {
                 let _ = tx.send(update);
             }
         }
@@ -724,12 +801,13 @@ fn target_of(file: &SourceFile) -> Target {
     (file.year, file.stem.clone(), file.lang.clone())
 }
 
-/// What [`Site::new`] checks of a report, without its text.
+/// What [`Site::new`] and [`Lock::verify`] check of a report, without its text.
 fn outline(r: &Report) -> Report {
     Report {
         key: r.key.clone(),
         lang: r.lang.clone(),
         source_path: r.source_path.clone(),
+        source_sha256: r.source_sha256.clone(),
         title: String::new(),
         department: r.department.clone(),
         themes: r.themes.clone(),
@@ -737,7 +815,7 @@ fn outline(r: &Report) -> Report {
         summary: String::new(),
         draft: r.draft,
         figures: BTreeMap::new(),
-        revisions: Vec::new(),
+        revisions: r.revisions.clone(),
         body_html: String::new(),
         sections: Vec::new(),
     }
@@ -752,50 +830,4 @@ fn report_files_under(root: &Path, dir: &Path) -> Vec<PathBuf> {
         .filter(|e| e.file_type().is_file() && e.file_name().to_string_lossy().ends_with(".md"))
         .filter_map(|e| e.path().strip_prefix(root).ok().map(Path::to_path_buf))
         .collect()
-}
-
-/// The reports a rendered body links to: links written to `*.md` files become
-/// `../../../<lang>/<year>/<stem>/`, which is what is looked for here.
-fn report_links(html: &str, langs: &[Lang]) -> Vec<Target> {
-    let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(i) = rest.find("href=\"") {
-        rest = &rest[i + 6..];
-        let href = &rest[..rest.find('"').unwrap_or(rest.len())];
-        let mut path = href.split(['#', '?']).next().unwrap_or("");
-        while let Some(p) = path.strip_prefix("../") {
-            path = p;
-        }
-        let parts: Vec<&str> = path.split('/').collect();
-        if let [lang, year, stem, tail @ ..] = &parts[..]
-            && (tail == [""] || tail == ["index.html"])
-            && langs.iter().any(|l| l == lang)
-            && let Ok(year) = year.parse::<u16>()
-        {
-            out.push((year, stem.to_string(), lang.to_string()));
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_links_to_other_reports_in_a_body() {
-        let langs = ["zh".to_string(), "en".to_string()];
-        let html = r##"<p><a href="../../../zh/2021/justice-bureau/#x">去年</a>
-            <a href="../../../en/2020/audit/index.html">en</a> <a href="https://example.org/zh/2021/a/">out</a>
-            <a href="#top">top</a> <a href="../../../fr/2021/a/">fr</a></p>"##;
-        assert_eq!(
-            report_links(html, &langs),
-            [
-                (2020, "audit".into(), "en".into()),
-                (2021, "justice-bureau".into(), "zh".into())
-            ]
-        );
-    }
 }

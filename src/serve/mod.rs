@@ -10,10 +10,10 @@
 
 mod classify;
 mod deps;
+mod derived;
 mod http;
 mod live;
 mod published;
-mod search;
 mod watch;
 
 use std::collections::BTreeSet;
@@ -28,16 +28,16 @@ use std::time::{Duration, Instant};
 use tokio::sync::{broadcast, watch as signal};
 
 pub use classify::{Change, Plan, classify};
+pub use derived::{DerivedUpdate, Mirror};
 pub use http::{CSP, EVENTS_PATH, Event, SCRIPT_PATH, inject, site_path};
-pub use live::{Applied, LiveSite, Outcome, SearchMode};
+pub use live::{Applied, DerivedMode, LiveSite, Outcome};
 pub use published::{Published, Shared};
-pub use search::{SearchMirror, SearchUpdate};
 
 use crate::BuildOptions;
 use watch::{Msg, Watcher};
 
-/// Search updates that arrive within this long of each other make one index build.
-const SEARCH_SETTLE: Duration = Duration::from_millis(150);
+/// Updates of the derived outputs that arrive within this long of each other are made once.
+const DERIVED_SETTLE: Duration = Duration::from_millis(150);
 
 /// What a rebuild or an index update did, for the command line to print.
 #[derive(Debug)]
@@ -192,10 +192,14 @@ pub fn start(opts: ServeOptions) -> Result<Preview, ServeError> {
 
     let published = Shared::default();
     let (events, _) = broadcast::channel(64);
-    let (search_tx, search_rx) = mpsc::channel();
+    let (derived_tx, derived_rx) = mpsc::channel();
     let mut build = opts.build.clone();
     build.root = root;
-    let mut live = LiveSite::new(build, SearchMode::Background(search_tx), published.clone());
+    let mut live = LiveSite::new(
+        build,
+        DerivedMode::Background(derived_tx),
+        published.clone(),
+    );
     let started = Instant::now();
     let applied = live.apply(&Plan::full());
     if let Some(f) = &opts.on_notice {
@@ -212,10 +216,10 @@ pub fn start(opts: ServeOptions) -> Result<Preview, ServeError> {
         events: events.clone(),
         on_notice: opts.on_notice.clone(),
     };
-    let search_worker = worker.clone();
+    let derived_worker = worker.clone();
     std::thread::Builder::new()
-        .name("gongkai-search".into())
-        .spawn(move || search_worker.search_loop(search_rx))
+        .name("gongkai-derived".into())
+        .spawn(move || derived_worker.derived_loop(derived_rx))
         .map_err(ServeError::Runtime)?;
     let rebuild = std::thread::Builder::new()
         .name("gongkai-rebuild".into())
@@ -333,31 +337,30 @@ impl Worker {
         }
     }
 
-    fn search_loop(self, rx: Receiver<SearchUpdate>) {
+    /// Keeps the search index and the manifest up to date, after the pages.
+    fn derived_loop(self, rx: Receiver<DerivedUpdate>) {
         // Its own low-priority thread pool, so an index build never delays the pages of the
         // next edit.
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
-            .thread_name(|_| "gongkai-search-pool".into())
+            .thread_name(|_| "gongkai-derived-pool".into())
             .start_handler(|_| lower_priority())
             .build();
-        let mut mirror = SearchMirror::default();
+        let mut mirror = Mirror::default();
         while let Ok(mut update) = rx.recv() {
             loop {
-                match rx.recv_timeout(SEARCH_SETTLE) {
+                match rx.recv_timeout(DERIVED_SETTLE) {
                     Ok(later) => update.merge(later),
                     Err(RecvTimeoutError::Timeout) => break,
                     Err(RecvTimeoutError::Disconnected) => return,
                 }
             }
             let started = Instant::now();
-            let full = update.full;
-            let files = match &pool {
-                Ok(pool) => pool.install(|| mirror.apply(update)),
-                Err(_) => mirror.apply(update),
+            let derive = || published::derive(&self.published, &mut mirror, update);
+            let languages = match &pool {
+                Ok(pool) => pool.install(derive),
+                Err(_) => derive(),
             };
-            let languages = files.len();
-            published::publish_search(&self.published, full, files);
             let _ = self.events.send(Event::Index);
             if let Some(f) = &self.on_notice {
                 f(&Notice::Indexed {

@@ -7,7 +7,8 @@ use std::sync::{Arc, RwLock};
 
 use axum::body::Bytes;
 
-use super::search::LangFiles;
+use super::derived::{DerivedUpdate, LangFiles, Mirror};
+use crate::archive::manifest::MANIFEST_FILE;
 use crate::config::Lang;
 
 /// What the HTTP side serves.
@@ -17,6 +18,8 @@ pub struct Published {
     pub files: HashMap<String, Bytes>,
     /// Search index files by language, each language replaced as a whole.
     pub search: BTreeMap<Lang, HashMap<String, Bytes>>,
+    /// `manifest.json`.
+    pub manifest: Option<Bytes>,
     /// Goes up with every change to the pages or static files (and when an error clears).
     pub version: u64,
     /// Why the latest edit could not be built (`Diagnostics::render(false)`); the files are
@@ -28,6 +31,9 @@ pub type Shared = Arc<RwLock<Published>>;
 
 impl Published {
     pub fn get(&self, path: &str) -> Option<&Bytes> {
+        if path == MANIFEST_FILE {
+            return self.manifest.as_ref();
+        }
         self.files
             .get(path)
             .or_else(|| self.search.values().find_map(|files| files.get(path)))
@@ -40,11 +46,16 @@ impl Published {
 
     /// Every served file (search index included), sorted: what a full build would write.
     pub fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
-        self.files
+        let mut all: BTreeMap<String, Vec<u8>> = self
+            .files
             .iter()
             .chain(self.search.values().flatten())
             .map(|(k, v)| (k.clone(), v.to_vec()))
-            .collect()
+            .collect();
+        if let Some(m) = &self.manifest {
+            all.insert(MANIFEST_FILE.to_string(), m.to_vec());
+        }
+        all
     }
 
     /// Ends a good build: the error is gone, and the version moves when anything changed.
@@ -56,25 +67,34 @@ impl Published {
     }
 }
 
-/// Swaps in new search index files: each language given replaces that language's files; with
-/// `full`, languages not given are dropped.
-pub fn publish_search(shared: &Shared, full: bool, langs: Vec<(Lang, LangFiles)>) {
-    let langs: Vec<(Lang, HashMap<String, Bytes>)> = langs
+/// Applies `update` to `mirror` and publishes the derived outputs: the manifest first (fast),
+/// then the search index of each language that changed. Returns how many languages were
+/// indexed.
+pub fn derive(shared: &Shared, mirror: &mut Mirror, update: DerivedUpdate) -> usize {
+    let full = update.full;
+    let Some(langs) = mirror.update(update) else {
+        return 0;
+    };
+    let manifest = mirror.manifest().map(Bytes::from);
+    if let Ok(mut p) = shared.write() {
+        p.manifest = manifest;
+        if full {
+            p.search.retain(|lang, _| langs.contains(lang));
+        }
+    }
+    for lang in &langs {
+        publish_search(shared, lang, mirror.search(lang));
+    }
+    langs.len()
+}
+
+/// Swaps in one language's new search index files.
+fn publish_search(shared: &Shared, lang: &str, files: LangFiles) {
+    let files: HashMap<String, Bytes> = files
         .into_iter()
-        .map(|(lang, files)| {
-            (
-                lang,
-                files
-                    .into_iter()
-                    .map(|(k, v)| (k, Bytes::from(v)))
-                    .collect(),
-            )
-        })
+        .map(|(k, v)| (k, Bytes::from(v)))
         .collect();
     if let Ok(mut p) = shared.write() {
-        if full {
-            p.search.clear();
-        }
-        p.search.extend(langs);
+        p.search.insert(lang.to_string(), files);
     }
 }

@@ -100,31 +100,35 @@
     for (var i = 0; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
     return h >>> 0;
   }
-  function decode(b64) {
+  // Postings: LEB128 varints; see Postings in src/search/index.rs.
+  function decode(b64, single) {
     var s = atob(b64.replace(/-/g, "+").replace(/_/g, "/")), out = [], v = 0, shift = 0;
     for (var i = 0; i < s.length; i++) {
       var b = s.charCodeAt(i);
       v += (b & 0x7f) * Math.pow(2, shift);
       if (b & 0x80) shift += 7; else { out.push(v); v = 0; shift = 0; }
     }
-    var docs = new Map(), doc = 0;
-    for (var k = 0; k + 5 < out.length + 0; k += 6) {
+    var docs = new Map(), doc = 0, step = single ? 2 : 4;
+    for (var k = 0; k + step <= out.length; k += step) {
       doc += out[k];
-      docs.set(doc, { tf: out[k + 1], packs: out[k + 2], fields: out[k + 3], dept: out[k + 4], themes: out[k + 5] });
+      if (single) docs.set(doc, { tf: 1, packs: 1, fields: 4, themes: out[k + 1] });
+      else docs.set(doc, { tf: Math.floor(out[k + 1] / 8), fields: out[k + 1] % 8, packs: out[k + 2], themes: out[k + 3] });
     }
     return docs;
   }
   function postings(meta, term) {
     return load("t/" + (fnv1a(term) % meta.k)).then(function (bucket) {
-      return bucket[term] ? decode(bucket[term]) : new Map();
+      return bucket[term] ? decode(bucket[term], term.charAt(0) === "h") : new Map();
     });
   }
-  function yearOf(meta, doc) {
-    for (var i = 0; i < meta.years.length; i++) {
-      var y = meta.years[i];
-      if (doc >= y[1] && doc < y[2]) return y[0];
+  // Documents are numbered by year, then department: runs of [first document, year, department].
+  function runOf(meta, doc) {
+    var lo = 0, hi = meta.runs.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (meta.runs[mid][0] <= doc) lo = mid; else hi = mid - 1;
     }
-    return 0;
+    return meta.runs[lo];
   }
   function hasTheme(mask, i) { return Math.floor(mask / Math.pow(2, i)) % 2 === 1; }
 
@@ -149,7 +153,8 @@
           any = (any | p.packs) >>> 0;
         }
         if (common && terms.length > 1) score += 30;
-        hits.push({ doc: doc, score: score, packs: common || any, dept: first.dept, themes: first.themes, year: yearOf(meta, doc) });
+        var run = runOf(meta, doc);
+        hits.push({ doc: doc, score: score, packs: common || any, dept: run[2], themes: first.themes, year: run[1] });
       });
       hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
       return { phrases: phrases, hits: hits };
@@ -191,10 +196,29 @@
     });
     return best;
   }
+  // A report's text: deflated JSON in base64, inflated by the browser (no library needed).
+  var docs = {};
+  function loadDoc(d) {
+    if (!docs[d]) {
+      docs[d] = load("p/" + Math.floor(d / 64) + "/" + d).then(function (b64) {
+        var bin = atob(b64), bytes = new Uint8Array(bin.length);
+        for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+        var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+        return new Response(stream).text().then(JSON.parse);
+      });
+    }
+    return docs[d];
+  }
   function firstBit(mask) { for (var i = 0; i < 32; i++) if (hasTheme(mask, i)) return i; return 0; }
   function excerptOf(meta, hit, phrases) {
-    return load("p/" + hit.doc + "-" + firstBit(hit.packs)).then(function (pack) {
+    return loadDoc(hit.doc).then(function (doc) {
+      var pack = { t: doc.t, u: doc.u, y: doc.y, d: doc.d, s: doc.p[firstBit(hit.packs)] || doc.p[0] };
       var found = locate(pack, phrases);
+      if (!found || !found.all) {
+        // The pack the postings point at may hold only part of the query: read the whole text.
+        var whole = locate({ s: [].concat.apply([], doc.p) }, phrases);
+        if (whole && (whole.all || !found)) found = whole;
+      }
       var mustCheck = phrases.some(function (p) { return p.exact; });
       if (mustCheck && (!found || !found.all)) return null;
       return { pack: pack, found: found };
@@ -292,7 +316,9 @@
       if (passes(meta, h, "theme")) meta.themes.forEach(function (t, i) { if (hasTheme(h.themes, i)) themes[i] = (themes[i] || 0) + 1; });
     });
     if (hits.length) {
-      filters.appendChild(select("year", meta.years.filter(function (y) { return years[y[0]]; }).map(function (y) { return [y[0], y[0], years[y[0]]]; }), state.year, T.year || "Year"));
+      var yearList = [];
+      meta.runs.forEach(function (r) { if (yearList.indexOf(r[1]) < 0) yearList.push(r[1]); });
+      filters.appendChild(select("year", yearList.filter(function (y) { return years[y]; }).map(function (y) { return [y, y, years[y]]; }), state.year, T.year || "Year"));
       filters.appendChild(select("department", meta.departments.map(function (d, i) { return [d[0], d[1], depts[i] || 0]; }).filter(function (o) { return o[2]; }), state.department, T.department || "Department"));
       filters.appendChild(select("theme", meta.themes.map(function (t, i) { return [t[0], t[1], themes[i] || 0]; }).filter(function (o) { return o[2]; }), state.theme, T.theme || "Theme"));
     }

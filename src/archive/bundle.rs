@@ -1,0 +1,271 @@
+//! Archive stage: `gongkai archive <year>` — one zip holding a year of the site that browses
+//! and searches offline, opened from disk (SPEC 8).
+//!
+//! The bundle is the site cut down to one year: a [`Site`] made with [`Site::new`] from that
+//! year's published reports (so the home, year, department and theme pages and the search index
+//! list only them), rendered with [`LinkStyle::IndexHtml`] so links name `index.html` files and
+//! work from `file://`. It keeps what the live site knows about the years after: archived marks
+//! and notices are as on the live site, and the notices link the newest report there. Any other
+//! link that would leave the bundle (a Markdown link to another year's report) is rewritten to
+//! the same page on the live site (`base_url`). `404.html`, `sitemap.xml` and `robots.txt` serve
+//! the live site only and are left out.
+//!
+//! Guarantees: the zip's bytes depend only on the input — entries sorted by path, every
+//! timestamp 1980-01-01 00:00, permissions 0644, Unix as the creating system, one compression
+//! level — and it is written to a temporary file renamed into place, so a failure leaves no
+//! half-written zip.
+
+use std::collections::BTreeMap;
+use std::io::{Cursor, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, System, ZipWriter};
+
+use super::manifest::{self, MANIFEST_FILE};
+use crate::config::label;
+use crate::output::OutputError;
+use crate::urls::{self, LinkStyle};
+use crate::{BuildOptions, Error, Output, Site};
+
+/// Files of the live site that make no sense offline.
+const LIVE_ONLY: [&str; 3] = ["404.html", "sitemap.xml", "robots.txt"];
+pub const README_FILE: &str = "README.txt";
+
+/// Where `gongkai archive <year>` writes without `--out`: `gongkai-<year>.zip` in the site root.
+pub fn default_out(root: &Path, year: u16) -> PathBuf {
+    root.join(format!("gongkai-{year}.zip"))
+}
+
+/// What `gongkai archive` wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleSummary {
+    pub year: u16,
+    /// Published report files (every language) in the bundle.
+    pub reports: usize,
+    pub files: usize,
+    pub bytes: usize,
+    /// Whether `archive.lock` has the year (the bundle is of a settled year).
+    pub frozen: bool,
+}
+
+/// Writes the bundle of `year` to `out`.
+pub fn write(opts: &BuildOptions, year: u16, out: &Path) -> Result<BundleSummary, Error> {
+    let (part, files) = files(opts, year)?;
+    let zip = zip_files(&files)?;
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| OutputError::Io { path: p, source }
+    };
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+    let name = out
+        .file_name()
+        .map_or_else(|| "bundle".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    std::fs::write(&tmp, &zip).map_err(io(&tmp))?;
+    if let Err(e) = std::fs::rename(&tmp, out) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io(out)(e).into());
+    }
+    Ok(BundleSummary {
+        year,
+        reports: part.reports.len(),
+        files: files.len(),
+        bytes: zip.len(),
+        frozen: super::Lock::read(&opts.root)?.is_frozen(year),
+    })
+}
+
+/// The bundle's files in memory (path → bytes, as they go into the zip), and the one-year site
+/// they were rendered from.
+pub fn files(opts: &BuildOptions, year: u16) -> Result<(Site, BTreeMap<String, Vec<u8>>), Error> {
+    let opts = BuildOptions {
+        drafts: false,
+        link_style: LinkStyle::IndexHtml,
+        ..opts.clone()
+    };
+    let (site, theme) = crate::load(&opts)?;
+    let part = year_only(site, year)?;
+    let out = Output::default();
+    crate::render_into(&part, &theme, LinkStyle::IndexHtml, &out, &|| {})?;
+    let mut files = out.into_files();
+    for f in LIVE_ONLY {
+        files.remove(f);
+    }
+    rewrite_outside_links(&mut files, &part.config.base_url);
+    // Hashes of the pages as they are in the bundle, links rewritten.
+    let manifest = manifest::from_files(&part, &files);
+    files.insert(MANIFEST_FILE.into(), manifest);
+    files.insert(README_FILE.into(), readme(&part, year).into_bytes());
+    Ok((part, files))
+}
+
+/// The site cut down to `year`'s reports, still knowing the whole site (see [`Site::whole`]).
+fn year_only(site: Site, year: u16) -> Result<Site, Error> {
+    if !site.by_year.contains_key(&year) {
+        let years: Vec<String> = site.years().map(|y| y.to_string()).collect();
+        return Err(Error::Usage(format!(
+            "{year} has no published report: nothing to archive (years: {})",
+            years.join(", ")
+        )));
+    }
+    let reports = site
+        .reports
+        .iter()
+        .filter(|r| r.key.year == year)
+        .cloned()
+        .collect();
+    let mut part = Site::new(site.config.clone(), reports)?;
+    // Archived marks as on the live site: a later year supersedes, even outside the bundle.
+    part.newest_year = site.newest_year.clone();
+    part.whole = Some(Arc::new(site));
+    Ok(part)
+}
+
+/// Rewrites every `href`/`src` of the HTML files that leads to a page not in the bundle into a
+/// link to that page on the live site.
+fn rewrite_outside_links(files: &mut BTreeMap<String, Vec<u8>>, base_url: &str) {
+    let rewritten: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .filter_map(|(path, bytes)| {
+            let html = std::str::from_utf8(bytes).ok()?;
+            let new = rewrite_html(html, path, |target| {
+                let inside = files.contains_key(target)
+                    || files.contains_key(&format!("{target}/index.html"));
+                (!inside && !target.starts_with("../")).then(|| {
+                    let page = target.strip_suffix("index.html").unwrap_or(target);
+                    urls::absolute(base_url, page)
+                })
+            })?;
+            Some((path.clone(), new.into_bytes()))
+        })
+        .collect();
+    files.extend(rewritten);
+}
+
+/// `html` with each relative link whose target `outside` maps to an address replaced by it (the
+/// `#fragment` kept); `None` when nothing changed.
+fn rewrite_html(
+    html: &str,
+    file: &str,
+    outside: impl Fn(&str) -> Option<String>,
+) -> Option<String> {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    let mut changed = false;
+    loop {
+        let next = [" href=\"", " src=\""]
+            .iter()
+            .filter_map(|attr| rest.find(attr).map(|i| i + attr.len()))
+            .min();
+        let Some(start) = next else { break };
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        let value = &rest[..end];
+        let href = value.replace("&amp;", "&");
+        let replacement = crate::check::resolve(file, &href)
+            .and_then(|target| outside(&target))
+            .map(|url| match href.find('#') {
+                Some(i) => format!("{url}{}", &href[i..]),
+                None => url,
+            });
+        match replacement {
+            Some(url) => {
+                out.push_str(&url.replace('&', "&amp;").replace('"', "&quot;"));
+                changed = true;
+            }
+            None => out.push_str(value),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    changed.then_some(out)
+}
+
+/// What the bundle is and how to open it, in both languages.
+fn readme(site: &Site, year: u16) -> String {
+    let title = |lang| label(&site.config.title, lang).to_string();
+    let base = &site.config.base_url;
+    format!(
+        "{zh_title} — {year}年度离线归档\n\
+         {en_title} — offline archive of {year}\n\
+         \n\
+         本文件包是{year}年度全部报告（中文、英文）的离线副本，由 gongkai 生成。\n\
+         解压到任意位置后，用浏览器打开 index.html 即可阅读和搜索，无需联网。\n\
+         指向其他年度的链接通往网站 {base}\n\
+         manifest.json 列出每篇报告及其源文件和页面的 SHA-256 校验值。\n\
+         \n\
+         This is an offline copy of every report of {year} (Chinese and English), made by gongkai.\n\
+         Unpack it anywhere and open index.html in a web browser to read and search it; no\n\
+         network is needed. Links to other years lead to the live site, {base}\n\
+         manifest.json lists every report with the SHA-256 of its source file and of its page.\n",
+        zh_title = title("zh"),
+        en_title = title("en"),
+    )
+}
+
+/// The zip of `files`: sorted, fixed timestamps and permissions, so identical input gives
+/// identical bytes.
+pub fn zip_files(files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<u8>, OutputError> {
+    let zip_err = |e: zip::result::ZipError| OutputError::Io {
+        path: PathBuf::from("(zip)"),
+        source: std::io::Error::other(e),
+    };
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(6))
+        .last_modified_time(DateTime::default())
+        .unix_permissions(0o644)
+        .system(System::Unix);
+    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    for (path, bytes) in files {
+        zip.start_file(path.as_str(), options).map_err(zip_err)?;
+        zip.write_all(bytes).map_err(|e| zip_err(e.into()))?;
+    }
+    Ok(zip.finish().map_err(zip_err)?.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_outside_the_bundle_go_to_the_live_site() {
+        let html = r#"<a href="../../2021/a/index.html#s-1">x</a> <a href="../b/index.html">y</a> <a href="https://x.cn/">z</a> <img src="../../../static/s.png">"#;
+        let inside = ["zh/2022/b/index.html", "static/s.png"];
+        let out = rewrite_html(html, "zh/2022/a/index.html", |t| {
+            (!inside.contains(&t))
+                .then(|| format!("https://live/{}", t.trim_end_matches("index.html")))
+        })
+        .unwrap();
+        assert_eq!(
+            out,
+            r#"<a href="https://live/zh/2021/a/#s-1">x</a> <a href="../b/index.html">y</a> <a href="https://x.cn/">z</a> <img src="../../../static/s.png">"#
+        );
+        assert_eq!(
+            rewrite_html("<p>no links</p>", "index.html", |_| None),
+            None
+        );
+    }
+
+    #[test]
+    fn zip_is_deterministic() {
+        let mut files = BTreeMap::new();
+        files.insert("b.txt".to_string(), b"bee".to_vec());
+        files.insert("a/index.html".to_string(), b"<p>a</p>".to_vec());
+        let one = zip_files(&files).unwrap();
+        assert_eq!(one, zip_files(&files).unwrap());
+        let mut archive = zip::ZipArchive::new(Cursor::new(one)).unwrap();
+        assert_eq!(archive.by_index(0).unwrap().name().unwrap(), "a/index.html");
+        let file = archive.by_index(1).unwrap();
+        assert_eq!(file.unix_mode(), Some(0o100644));
+        assert_eq!(file.last_modified(), Some(DateTime::default()));
+    }
+}

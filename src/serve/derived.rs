@@ -1,0 +1,180 @@
+//! Preview: the outputs made from the whole site at once, kept up to date after the pages.
+//!
+//! - The search index ([`crate::search`]) numbers documents in site order and takes seconds
+//!   to build on a large site; it has no incremental form.
+//! - `manifest.json` ([`crate::archive::manifest`]) lists every report with the SHA-256 of
+//!   its page as served.
+//!
+//! So the preview never waits for them: pages are rendered and browsers told to reload first,
+//! then a [`Mirror`] (its own copy of the reports, without their HTML, brought up to date with
+//! each edit's reports only) rebuilds the manifest and the search index of only the languages
+//! an edit touched, and the files are swapped in when ready. These may lag an edit by that
+//! long; the pages never do.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
+
+use axum::body::Bytes;
+
+use crate::Output;
+use crate::archive::{manifest, sha256_hex};
+use crate::config::{Config, Lang};
+use crate::model::{Report, Site};
+
+/// What an edit changed, as the derived outputs need it.
+#[derive(Debug, Default)]
+pub struct DerivedUpdate {
+    /// Replace the whole mirror (first build, configuration changed).
+    pub full: bool,
+    pub config: Option<Config>,
+    /// Source path → the report now (`None`: gone, or a draft left out).
+    pub reports: BTreeMap<PathBuf, Option<Report>>,
+    /// Report page files as now served (`None`: removed), for their SHA-256.
+    pub pages: BTreeMap<String, Option<Bytes>>,
+}
+
+impl DerivedUpdate {
+    /// Folds a later update into this one.
+    pub fn merge(&mut self, later: DerivedUpdate) {
+        if later.full {
+            // Pages served before the full update are still served unless it replaced them.
+            let pages = std::mem::take(&mut self.pages);
+            *self = later;
+            for (k, v) in pages {
+                self.pages.entry(k).or_insert(v);
+            }
+            return;
+        }
+        if later.config.is_some() {
+            self.config = later.config;
+        }
+        self.reports.extend(later.reports);
+        self.pages.extend(later.pages);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        !self.full && self.config.is_none() && self.reports.is_empty() && self.pages.is_empty()
+    }
+}
+
+/// What the derived outputs need of a report: everything but its rendered HTML.
+pub fn without_html(r: &Report) -> Report {
+    Report {
+        key: r.key.clone(),
+        lang: r.lang.clone(),
+        source_path: r.source_path.clone(),
+        source_sha256: r.source_sha256.clone(),
+        title: r.title.clone(),
+        department: r.department.clone(),
+        themes: r.themes.clone(),
+        date: r.date,
+        summary: r.summary.clone(),
+        draft: r.draft,
+        figures: r.figures.clone(),
+        revisions: r.revisions.clone(),
+        body_html: String::new(),
+        sections: r.sections.clone(),
+    }
+}
+
+/// True for the file of a report page (`zh/2022/justice-bureau/index.html`).
+pub fn is_report_page(path: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    matches!(parts[..], [_, year, _, "index.html"] if year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// One language's search index files: path → bytes.
+pub type LangFiles = Vec<(String, Vec<u8>)>;
+
+/// The derived side's own copy of the site.
+#[derive(Default)]
+pub struct Mirror {
+    site: Option<Site>,
+    /// Report page file → SHA-256 of its bytes as served.
+    page_sha256: HashMap<String, String>,
+}
+
+impl Mirror {
+    /// Applies `update`; returns the languages whose search index must be rebuilt, or `None`
+    /// when there is no site to derive anything from.
+    pub fn update(&mut self, update: DerivedUpdate) -> Option<BTreeSet<Lang>> {
+        let old = self.site.take();
+        let full = update.full;
+        if old.is_none() && !full {
+            // Only a whole site can be indexed; the next full update starts again.
+            return None;
+        }
+        let config = update
+            .config
+            .or_else(|| old.as_ref().map(|s| s.config.clone()))?;
+        let mut reports: BTreeMap<PathBuf, Report> = match old {
+            Some(site) if !full => site
+                .reports
+                .into_iter()
+                .map(|r| (r.source_path.clone(), r))
+                .collect(),
+            _ => BTreeMap::new(),
+        };
+        if full {
+            self.page_sha256.clear();
+        }
+        for (path, bytes) in update.pages {
+            match bytes {
+                Some(b) => self.page_sha256.insert(path, sha256_hex(&b)),
+                None => self.page_sha256.remove(&path),
+            };
+        }
+        let mut langs: BTreeSet<Lang> = BTreeSet::new();
+        let mut all_langs = full;
+        for (path, new) in update.reports {
+            let old = reports.remove(&path);
+            match (&old, &new) {
+                // Documents are numbered in site order, which follows years and dates: a report
+                // that keeps its place changes only its own language's index.
+                (Some(o), Some(n)) if same_place(o, n) => {
+                    langs.insert(n.lang.clone());
+                }
+                (None, None) => {}
+                _ => all_langs = true,
+            }
+            if let Some(n) = new {
+                reports.insert(path, n);
+            }
+        }
+        if all_langs {
+            langs.extend(config.languages.iter().cloned());
+        }
+        // The preview checks a site before it is published, so this does not fail.
+        let site = Site::new(config, reports.into_values().collect()).ok()?;
+        langs.retain(|l| site.config.languages.contains(l));
+        self.site = Some(site);
+        Some(langs)
+    }
+
+    /// `manifest.json` as a full build writes it.
+    pub fn manifest(&self) -> Option<Vec<u8>> {
+        let site = self.site.as_ref()?;
+        let m = manifest::manifest(site, |page| self.page_sha256.get(page).cloned());
+        Some(manifest::to_json(&m))
+    }
+
+    /// One language's search index files.
+    pub fn search(&self, lang: &str) -> LangFiles {
+        let Some(site) = &self.site else {
+            return Vec::new();
+        };
+        let index = crate::search::build(site, lang);
+        let out = Output::default();
+        // Writing to memory cannot fail.
+        let _ = crate::search::write_lang(site, lang, &index, &out);
+        out.into_files().into_iter().collect()
+    }
+}
+
+fn same_place(a: &Report, b: &Report) -> bool {
+    a.key == b.key
+        && a.lang == b.lang
+        && a.date == b.date
+        && a.department == b.department
+        && a.themes == b.themes
+}
