@@ -207,15 +207,47 @@ pub fn affected(
         if b == a {
             continue;
         }
-        // Every older report's notice names the department's newest; when the newest year
-        // moved, every list marking reports "archived" changes too.
-        for &e in site.by_department.get(dept).into_iter().flatten() {
-            for lang in langs {
-                pages.insert(PageId::Report(lang.clone(), site.entries[e].key.clone()));
+        let members = |n: &Newest| {
+            (
+                n.year,
+                n.entries.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>(),
+            )
+        };
+        let ids = site.by_department.get(dept).map_or(&[][..], Vec::as_slice);
+        match (b, a) {
+            // The same reports are the newest, only their titles changed: an older report's
+            // notice names the newest of the same name, else the first newest.
+            (Some(b), Some(a)) if members(b) == members(a) => {
+                let retitled: BTreeSet<&ReportKey> = b
+                    .entries
+                    .iter()
+                    .zip(&a.entries)
+                    .filter(|(x, y)| x.1 != y.1)
+                    .map(|(x, _)| &x.0)
+                    .collect();
+                for &e in ids {
+                    let key = &site.entries[e].key;
+                    let named = a
+                        .entries
+                        .iter()
+                        .find(|(k, _)| k.stem == key.stem)
+                        .or(a.entries.first());
+                    if key.year < a.year && named.is_some_and(|(k, _)| retitled.contains(k)) {
+                        pages.extend(langs.iter().map(|l| PageId::Report(l.clone(), key.clone())));
+                    }
+                }
             }
-        }
-        if b.map(|n| n.year) != a.map(|n| n.year) {
-            all_listings = true;
+            // Other reports are the newest: every older report's notice may change, and when
+            // the newest year moved, every list marking reports "archived" too.
+            _ => {
+                for &e in ids {
+                    let key = &site.entries[e].key;
+                    pages.extend(langs.iter().map(|l| PageId::Report(l.clone(), key.clone())));
+                }
+                if b.map(|n| n.year) != a.map(|n| n.year) {
+                    all_listings = true;
+                }
+            }
         }
     }
     if all_listings {
