@@ -64,13 +64,19 @@ struct Fixture {
     published: Shared,
     /// The last good full build, to check a broken edit left the output alone.
     last_good: BTreeMap<String, Vec<u8>>,
+    drafts: bool,
 }
 
 impl Fixture {
     fn new() -> Fixture {
+        Fixture::with_drafts(false)
+    }
+
+    fn with_drafts(drafts: bool) -> Fixture {
         let dir = sample_site();
         let published = Shared::default();
-        let opts = BuildOptions::new(dir.path());
+        let mut opts = BuildOptions::new(dir.path());
+        opts.drafts = drafts;
         let mut live = LiveSite::new(opts, DerivedMode::Inline(Box::default()), published.clone());
         let applied = live.apply(&Plan::full());
         assert!(
@@ -83,6 +89,7 @@ impl Fixture {
             live,
             published,
             last_good: BTreeMap::new(),
+            drafts,
         };
         f.assert_same_as_full_build("initial build");
         f
@@ -127,8 +134,14 @@ impl Fixture {
         self.published.read().unwrap().snapshot()
     }
 
+    fn opts(&self) -> BuildOptions {
+        let mut opts = BuildOptions::new(self.root());
+        opts.drafts = self.drafts;
+        opts
+    }
+
     fn assert_same_as_full_build(&mut self, what: &str) {
-        let (_, out) = gongkai::build_in_memory(&BuildOptions::new(self.root()))
+        let (_, out) = gongkai::build_in_memory(&self.opts())
             .unwrap_or_else(|e| panic!("{what}: the full build failed: {e}"));
         let full = out.into_files();
         let served = self.served();
@@ -152,7 +165,7 @@ impl Fixture {
 
     fn assert_broken(&self, what: &str) {
         assert!(
-            gongkai::build_in_memory(&BuildOptions::new(self.root())).is_err(),
+            gongkai::build_in_memory(&self.opts()).is_err(),
             "{what}: the live site says broken, a full build succeeds"
         );
         assert!(
@@ -357,6 +370,25 @@ fn incremental_rebuilds_match_full_builds_byte_for_byte() {
     // And the first edits' report is still right after all this.
     replace(r, jb22, "新增一段正文。", "再次修改。");
     f.changed("body edit at the end", &[jb22]);
+}
+
+/// `--drafts`: drafts are served, and follow their edits, as `build --drafts` writes them.
+#[test]
+fn drafts_are_previewed_with_drafts() {
+    let mut f = Fixture::with_drafts(true);
+    let r = f.root().to_path_buf();
+    assert!(f.served().contains_key("zh/2024/justice-bureau/index.html"));
+    let jb24 = "content/2024/justice-bureau.zh.md";
+    replace(&r, jb24, "title: ", "title: 草稿 ");
+    f.changed("draft edited", &[jb24]);
+    write(
+        &r,
+        "content/2025/justice-bureau.zh.md",
+        &NEW_REPORT.replace("2023/", "2024/"),
+    );
+    f.changed("a report linking to a draft", &["content/2025"]);
+    replace(&r, jb24, "draft: true\n", "");
+    f.changed("draft published", &[jb24]);
 }
 
 /// `archive.lock`: a frozen report changed without a revision is refused, with one it is

@@ -200,6 +200,11 @@ impl LiveSite {
         plan
     }
 
+    /// Forgets everything loaded: the next [`apply`](Self::apply) loads the whole site again.
+    pub fn reset(&mut self) {
+        self.lost = true;
+    }
+
     /// Loads what `plan` names and publishes the result (or the error).
     pub fn apply(&mut self, plan: &Plan) -> Applied {
         let was_broken = self.published.read().is_ok_and(|p| p.error.is_some());

@@ -191,6 +191,13 @@ pub fn start(opts: ServeOptions) -> Result<Preview, ServeError> {
     watcher.ensure(None, &BTreeSet::new());
 
     let published = Shared::default();
+    // Versions start from the clock, so a page left open across a restart of the server
+    // reloads when it reconnects.
+    if let Ok(mut p) = published.write() {
+        p.version = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+    }
     let (events, _) = broadcast::channel(64);
     let (derived_tx, derived_rx) = mpsc::channel();
     let mut build = opts.build.clone();
@@ -302,7 +309,7 @@ impl Worker {
             if plan.is_empty() {
                 continue;
             }
-            let applied = live.apply(&plan);
+            let applied = apply_guarded(&mut live, &plan);
             let touched: BTreeSet<PathBuf> = burst.paths().cloned().collect();
             watcher.ensure(live.theme_name(), &touched);
             if let Some(event) = self.event_for(&applied) {
@@ -367,6 +374,36 @@ impl Worker {
                     languages,
                     elapsed: started.elapsed(),
                 });
+            }
+        }
+    }
+}
+
+/// [`LiveSite::apply`], but a bug that panics in it shows as an error in the browser and the
+/// next edit reloads everything, instead of the preview silently stopping.
+fn apply_guarded(live: &mut LiveSite, plan: &Plan) -> Applied {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| live.apply(plan))) {
+        Ok(applied) => applied,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            live.reset();
+            let d = crate::Diagnostic::at_file(
+                "gongkai",
+                format!("internal error while rebuilding: {what}"),
+            )
+            .with_hint("the next save reloads everything; please report this");
+            let d = crate::Diagnostics::from(d);
+            if let Ok(mut p) = live.published().write() {
+                p.error = Some(d.render(false));
+            }
+            Applied {
+                outcome: Outcome::Broken(d),
+                recovered: false,
+                rendered: 0,
             }
         }
     }
