@@ -671,7 +671,11 @@ impl LiveSite {
                 && let State::Loaded(r) = std::mem::replace(state, State::InSite)
             {
                 now = Some(without_html(&r));
-                fresh.push(*r);
+                // Section texts are for the search index (the derived copy keeps them); pages
+                // do not use them, and `build` frees them too.
+                let mut r = *r;
+                r.sections.iter_mut().for_each(|s| s.text = String::new());
+                fresh.push(r);
             }
             self.derived_update.reports.insert(path, now);
         }
