@@ -204,9 +204,9 @@ fn index_report<'a>(site: &Site, report: &'a Report) -> (Doc<'a>, Vec<(Term, Occ
             },
             |w| {
                 let stemmed = stem(w);
-                match words.get_mut(&stemmed) {
+                match words.get_mut(stemmed.as_ref()) {
                     Some(o) => bump(o),
-                    None => bump(words.entry(stemmed).or_default()),
+                    None => bump(words.entry(stemmed.into_owned()).or_default()),
                 }
             },
         );
