@@ -165,7 +165,9 @@
   function foldMap(text) {
     var folded = "", map = [], i = 0;
     for (var c of text) {
-      var f = fold(c);
+      var n = c.codePointAt(0);
+      // Fast paths as in fold() of tokenize.rs: ASCII lowercases, common Han stays as it is.
+      var f = n < 0x80 ? c.toLowerCase() : ((n >= 0x4e00 && n <= 0x9fff) || (n >= 0x3400 && n <= 0x4dbf)) ? c : fold(c);
       for (var k = 0; k < f.length; k++) map.push(i);
       folded += f;
       i += c.length;
@@ -363,6 +365,6 @@
       });
     }).catch(function () { status.textContent = T.error || "Search is unavailable."; });
   }
-  input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 40); });
+  input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 10); });
   if (input.value) run();
 })();
