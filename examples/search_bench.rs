@@ -54,7 +54,13 @@ let i = 0;
 
 async fn wait_status(c: &Client) {
     for _ in 0..400 {
-        let t = c.find(Locator::Id("search-status")).await.unwrap().text().await.unwrap();
+        let t = c
+            .find(Locator::Id("search-status"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         if !t.is_empty() {
             return;
         }
@@ -72,7 +78,9 @@ async fn main() {
     };
     let port = browser::serve(PathBuf::from(public));
     let page = format!("http://127.0.0.1:{port}/{lang}/search/");
-    println!("| query | results | script KB | index KB | index files | total KB | page HTML KB | latency ms (median of 5) |");
+    println!(
+        "| query | results | script KB | index KB | index files | total KB | page HTML KB | latency ms (median of 5) |"
+    );
     println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for q in queries {
         // Transfer: a fresh session, so nothing comes from the cache.
@@ -83,13 +91,21 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(300)).await;
         let v = c.execute_async(TRANSFER, vec![]).await.unwrap();
         let a = v.as_array().unwrap();
-        let (script, index, files, html) = (a[0].as_f64().unwrap(), a[1].as_f64().unwrap(), a[2].as_u64().unwrap(), a[3].as_f64().unwrap());
+        let (script, index, files, html) = (
+            a[0].as_f64().unwrap(),
+            a[1].as_f64().unwrap(),
+            a[2].as_u64().unwrap(),
+            a[3].as_f64().unwrap(),
+        );
         let status = a[4].as_str().unwrap().to_string();
         // Latency: typed into the box, index files already cached after the first run.
         let mut times = Vec::new();
         for _ in 0..5 {
             c.goto(&page).await.unwrap();
-            let t = c.execute_async(LATENCY, vec![serde_json::json!(q)]).await.unwrap();
+            let t = c
+                .execute_async(LATENCY, vec![serde_json::json!(q)])
+                .await
+                .unwrap();
             times.push(t.as_f64().unwrap());
         }
         times.sort_by(f64::total_cmp);
@@ -107,6 +123,12 @@ async fn main() {
 
 fn urlencode(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }

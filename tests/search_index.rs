@@ -8,7 +8,9 @@ use gongkai::search::{Term, build, query_terms};
 use gongkai::{BuildOptions, Site};
 
 fn sample() -> Site {
-    gongkai::load(&BuildOptions::new(env!("CARGO_MANIFEST_DIR"))).unwrap().0
+    gongkai::load(&BuildOptions::new(env!("CARGO_MANIFEST_DIR")))
+        .unwrap()
+        .0
 }
 
 /// Documents that hold every term of `query` (what the script intersects).
@@ -18,7 +20,11 @@ fn candidates(site: &Site, lang: &str, query: &str) -> Vec<String> {
     let mut docs: Option<Vec<u32>> = None;
     for name in terms {
         let term = Term::parse(&name).unwrap();
-        let ids = index.postings.get(&term).map(|p| p.doc_ids(&term)).unwrap_or_default();
+        let ids = index
+            .postings
+            .get(&term)
+            .map(|p| p.doc_ids(&term))
+            .unwrap_or_default();
         docs = Some(match docs {
             None => ids,
             Some(d) => d.into_iter().filter(|x| ids.contains(x)).collect(),
@@ -35,12 +41,20 @@ fn every_han_run_of_a_report_finds_it() {
     let site = sample();
     let index = build(&site, "zh");
     for (d, doc) in index.docs.iter().enumerate() {
-        let text: String = doc.packs.iter().flatten().map(|s| s.text).collect::<Vec<_>>().join("\n");
+        let text: String = doc
+            .packs
+            .iter()
+            .flatten()
+            .map(|s| s.text)
+            .collect::<Vec<_>>()
+            .join("\n");
         let chars: Vec<char> = text.chars().collect();
         // Every run of 1 to 6 Han characters at every 7th position of the text.
         for start in (0..chars.len()).step_by(7) {
             for len in 1..=6 {
-                let Some(run) = chars.get(start..start + len) else { break };
+                let Some(run) = chars.get(start..start + len) else {
+                    break;
+                };
                 if !run.iter().all(|c| gongkai::search::tokenize::is_han(*c)) {
                     break;
                 }
@@ -48,7 +62,11 @@ fn every_han_run_of_a_report_finds_it() {
                 for name in query_terms(&tokens(&fold(&query))) {
                     let term = Term::parse(&name).unwrap();
                     let ids = index.postings[&term].doc_ids(&term);
-                    assert!(ids.contains(&(d as u32)), "{query} ({name}) misses {}", doc.url);
+                    assert!(
+                        ids.contains(&(d as u32)),
+                        "{query} ({name}) misses {}",
+                        doc.url
+                    );
                 }
             }
         }
@@ -58,9 +76,21 @@ fn every_han_run_of_a_report_finds_it() {
 #[test]
 fn runs_across_word_boundaries_and_single_characters_are_found() {
     let site = sample();
-    for q in ["复议", "行政复议", "法律顾问", "司警联调", "调机制", "调", "2022 法律援助", "２０２２ 法律援助"] {
+    for q in [
+        "复议",
+        "行政复议",
+        "法律顾问",
+        "司警联调",
+        "调机制",
+        "调",
+        "2022 法律援助",
+        "２０２２ 法律援助",
+    ] {
         let found = candidates(&site, "zh", q);
-        assert!(found.contains(&"zh/2022/justice-bureau/".to_string()), "{q}: {found:?}");
+        assert!(
+            found.contains(&"zh/2022/justice-bureau/".to_string()),
+            "{q}: {found:?}"
+        );
     }
     assert!(candidates(&site, "zh", "核电站").is_empty());
 }
@@ -71,7 +101,10 @@ fn english_is_stemmed_and_case_folded() {
     // The text says "people’s mediators".
     for q in ["mediators", "Mediator", "MEDIATORS", "médiator"] {
         let found = candidates(&site, "en", q);
-        assert!(found.contains(&"en/2022/justice-bureau/".to_string()), "{q}: {found:?}");
+        assert!(
+            found.contains(&"en/2022/justice-bureau/".to_string()),
+            "{q}: {found:?}"
+        );
     }
     // No report says "appeal" in any form: stemming must not invent matches.
     assert!(candidates(&site, "en", "appeals").is_empty());
@@ -85,15 +118,24 @@ fn drafts_are_never_indexed() {
     let site = sample();
     let index = build(&site, "zh");
     assert!(index.docs.iter().all(|d| d.year != 2024));
-    let with_drafts = gongkai::load(&BuildOptions { drafts: true, ..BuildOptions::new(root) })
-        .unwrap()
-        .0;
-    assert!(build(&with_drafts, "zh").docs.iter().any(|d| d.year == 2024));
+    let with_drafts = gongkai::load(&BuildOptions {
+        drafts: true,
+        ..BuildOptions::new(root)
+    })
+    .unwrap()
+    .0;
+    assert!(
+        build(&with_drafts, "zh")
+            .docs
+            .iter()
+            .any(|d| d.year == 2024)
+    );
 }
 
 #[test]
 fn index_is_split_into_many_small_files() {
-    let (_, out) = gongkai::build_in_memory(&BuildOptions::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let (_, out) =
+        gongkai::build_in_memory(&BuildOptions::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
     let files = out.into_files();
     let search: Vec<(&String, usize)> = files
         .iter()

@@ -48,10 +48,12 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<SearchStats, OutputError> {
         .par_iter()
         .map(|lang| write_lang(site, lang, &build(site, lang), sink))
         .collect::<Result<_, _>>()?;
-    Ok(per_lang.iter().fold(SearchStats::default(), |a, s| SearchStats {
-        files: a.files + s.files,
-        bytes: a.bytes + s.bytes,
-    }))
+    Ok(per_lang
+        .iter()
+        .fold(SearchStats::default(), |a, s| SearchStats {
+            files: a.files + s.files,
+            bytes: a.bytes + s.bytes,
+        }))
 }
 
 /// Writes one language's index, file by file in parallel (nothing is gathered in memory).
@@ -112,7 +114,10 @@ pub fn write_lang(
             p: &doc.packs,
         })
         .expect("serialising to memory cannot fail");
-        put(format!("{dir}/{name}.js"), script(&name, &deflate_base64(&text)))
+        put(
+            format!("{dir}/{name}.js"),
+            script(&name, &deflate_base64(&text)),
+        )
     })?;
     Ok(SearchStats {
         files: files.into_inner(),

@@ -109,7 +109,11 @@ pub fn stem(word: &str) -> Cow<'_, str> {
         Cow::Owned(format!("{}y", &word[..n - 3]))
     } else if word.ends_with("sses") {
         Cow::Borrowed(&word[..n - 2])
-    } else if word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") && !word.ends_with("is") {
+    } else if word.ends_with('s')
+        && !word.ends_with("ss")
+        && !word.ends_with("us")
+        && !word.ends_with("is")
+    {
         Cow::Borrowed(&word[..n - 1])
     } else {
         Cow::Borrowed(word)

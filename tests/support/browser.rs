@@ -108,4 +108,3 @@ pub fn serve(dir: PathBuf) -> u16 {
     });
     port
 }
-
