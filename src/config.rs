@@ -157,7 +157,8 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
     }
     let base = base_url.unwrap_or(&raw.base_url);
     if !(base.starts_with("https://") || base.starts_with("http://"))
-        || base.contains(['"', '<', '>', ' '])
+        || base.contains(['"', '<', '>', '\\'])
+        || base.chars().any(|c| c.is_whitespace() || c.is_control())
     {
         problems.push(at(
             "base_url",

@@ -76,6 +76,8 @@ impl Diagnostic {
 
     /// `path:line:col: error: message`, then an excerpt of the source and the hint.
     pub fn render(&self, color: bool) -> String {
+        // The first line carries the hint too, so one line says everything (logs, grep); the
+        // excerpt below ends with it as `help:` where it sits beside the source.
         let mut out = format!("{self}\n");
         if let Some((source, span)) = &self.excerpt {
             let mut diag = MietteDiagnostic::new(self.message.clone())
@@ -102,8 +104,6 @@ impl Diagnostic {
             if handler.render_report(&mut excerpt, report.as_ref()).is_ok() {
                 out.push_str(&excerpt);
             }
-        } else if let Some(hint) = &self.hint {
-            out.push_str(&format!("  help: {hint}\n"));
         }
         out
     }

@@ -174,21 +174,21 @@ pub fn build(
     on_start(render::all_pages(&site).len());
     output::publish(out, |sink| {
         let clock = std::time::Instant::now();
+        {
+            let renderer = Renderer::new(&site, &theme, opts.link_style)?;
+            summary.files = render_pages(&renderer, &site, sink, on_page)?;
+        }
+        summary.render = clock.elapsed();
+        // Page bodies are written; free them before the search index needs its memory.
+        for report in &mut site.reports {
+            report.body_html = String::new();
+        }
+        let clock = std::time::Instant::now();
         let search = search::write(&site, sink)?;
         summary.search = clock.elapsed();
         summary.search_files = search.files;
         summary.search_bytes = search.bytes;
-        // Section texts were only needed for the index; free them before rendering pages.
-        for report in &mut site.reports {
-            report
-                .sections
-                .iter_mut()
-                .for_each(|s| s.text = String::new());
-        }
-        let clock = std::time::Instant::now();
-        let renderer = Renderer::new(&site, &theme, opts.link_style)?;
-        summary.files = render_pages(&renderer, &site, sink, on_page)? + search.files;
-        summary.render = clock.elapsed();
+        summary.files += search.files;
         Ok::<_, Error>(())
     })?;
     summary.publish = clock.elapsed() - summary.load - summary.search - summary.render;

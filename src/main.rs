@@ -11,6 +11,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use gongkai::{BuildOptions, Error};
 
+// Building allocates many small strings on every core; mimalloc is markedly faster at that than
+// the system allocator (see the benchmark notes in bench/README.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "gongkai",

@@ -1,116 +1,21 @@
 //! Search in real headless Chromium (driven through chromedriver): typing, filters kept in the
 //! address, `<mark>` in excerpts; over HTTP (loopback) and from `file://`.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+#[path = "support/browser.rs"]
+mod browser;
+
+use std::path::Path;
 use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder, Locator};
-
-struct Driver(Child);
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn browser() -> (Client, Driver, tempfile::TempDir) {
-    let port = free_port();
-    let driver = Driver(
-        Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver must be installed (apt-get install chromium chromium-driver)"),
-    );
-    let profile = tempfile::tempdir().unwrap();
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run",
-                     format!("--user-data-dir={}", profile.path().display())]
-        }),
-    );
-    for _ in 0..50 {
-        if let Ok(c) = ClientBuilder::native()
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            return (c, driver, profile);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("could not connect to chromedriver");
-}
-
-/// A tiny static file server on loopback for the built site.
-fn serve(dir: PathBuf) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let dir = dir.clone();
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(&stream);
-                let mut line = String::new();
-                if reader.read_line(&mut line).is_err() {
-                    return;
-                }
-                let path = line
-                    .split(' ')
-                    .nth(1)
-                    .unwrap_or("/")
-                    .split('?')
-                    .next()
-                    .unwrap_or("/")
-                    .to_string();
-                let mut file = dir.join(path.trim_start_matches('/'));
-                if path.ends_with('/') {
-                    file = file.join("index.html");
-                }
-                let (status, body) = match std::fs::read(&file) {
-                    Ok(b) if !path.contains("..") => ("200 OK", b),
-                    _ => ("404 Not Found", Vec::new()),
-                };
-                let kind = if path.ends_with(".js") {
-                    "text/javascript"
-                } else if path.ends_with(".css") {
-                    "text/css"
-                } else {
-                    "text/html; charset=utf-8"
-                };
-                let mut s = &stream;
-                let _ = write!(
-                    s,
-                    "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Security-Policy: default-src 'self'\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = s.write_all(&body);
-            });
-        }
-    });
-    port
-}
+use browser::{browser, serve};
+use fantoccini::{Client, Locator};
 
 fn build_sample() -> tempfile::TempDir {
+    build_site(Path::new(env!("CARGO_MANIFEST_DIR")))
+}
+
+fn build_site(root: &Path) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     gongkai::build(
         &gongkai::BuildOptions::new(root),
         &out.path().join("public"),
@@ -257,5 +162,120 @@ async fn search_works_over_http_and_from_file() {
     let http_base = format!("http://127.0.0.1:{port}/");
     type_query_and_filter(&c, &http_base).await;
     address_query_and_phrases(&c, &http_base).await;
+    c.close().await.unwrap();
+}
+
+async fn result_links(c: &Client) -> Vec<String> {
+    let mut out = Vec::new();
+    for a in c
+        .find_all(Locator::Css(".search-results h3 a"))
+        .await
+        .unwrap()
+    {
+        out.push(a.attr("href").await.unwrap().unwrap());
+    }
+    out
+}
+
+/// Title matches first, then headings, then body; more matches first; ties by newer year.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ranking_follows_fields_counts_and_years() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ranking");
+    let site = build_site(&root);
+    let base = format!("file://{}/", site.path().join("public").display());
+    let (c, _driver, _profile) = browser().await;
+    c.goto(&format!(
+        "{base}zh/search/index.html?q=%E5%8F%B8%E6%B3%95%E7%A1%AE%E8%AE%A4"
+    ))
+    .await
+    .unwrap();
+    wait_for_status(&c).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let order: Vec<String> = result_links(&c)
+        .await
+        .iter()
+        .map(|h| h.split('/').nth(4).unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "title",
+            "heading",
+            "body-thrice",
+            "body-once",
+            "body-once-older"
+        ]
+    );
+
+    // Quoted English phrases must occur as written, not as scattered words.
+    c.goto(&format!(
+        "{base}en/search/index.html?q=%22people%27s%20mediation%22"
+    ))
+    .await
+    .unwrap();
+    assert_eq!(wait_for_status(&c).await, "1 results");
+    assert!(
+        marks(&c).await.iter().any(|m| m == "people's mediation"),
+        "{:?}",
+        marks(&c).await
+    );
+    c.goto(&format!(
+        "{base}en/search/index.html?q=%22mediation%20people%22"
+    ))
+    .await
+    .unwrap();
+    assert_eq!(wait_for_status(&c).await, "0 results");
+    c.close().await.unwrap();
+}
+
+/// The script tokenizes queries exactly as the index was tokenized.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_tokenizer_matches_the_index_tokenizer() {
+    let site = build_sample();
+    let base = format!("file://{}/", site.path().join("public").display());
+    let (c, _driver, _profile) = browser().await;
+    c.goto(&format!("{base}zh/search/index.html"))
+        .await
+        .unwrap();
+    let samples = [
+        "行政复议",
+        "２０２２年ＡＢＣ，法律援助",
+        "Appeals MEDIATORS policies processing",
+        "Café naïve résumé",
+        "司警联调机制（试行）",
+        "x",
+        "法",
+        "status bus is",
+        "   ",
+        "appealed agreed",
+        "㐀㐁 豈 𠀀𠀁",
+        "Ⅻ ﬁle",
+    ];
+    for s in samples {
+        let js = c
+            .execute(
+                "const g = window.__gkSearch; return g.queryTerms(g.tokens(g.fold(arguments[0])));",
+                vec![serde_json::json!(s)],
+            )
+            .await
+            .unwrap();
+        let rust = gongkai::search::query_terms(&gongkai::search::tokenize::tokens(
+            &gongkai::search::tokenize::fold(s),
+        ));
+        assert_eq!(js, serde_json::json!(rust), "{s}");
+    }
+    // A mixed query: a number and a Chinese phrase, found in different sections of a report.
+    c.goto(&format!(
+        "{base}zh/search/index.html?q=2022%20%E6%B3%95%E5%BE%8B%E6%8F%B4%E5%8A%A9"
+    ))
+    .await
+    .unwrap();
+    assert_eq!(wait_for_status(&c).await, "共3条结果");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let m = marks(&c).await;
+    assert!(
+        !m.is_empty() && m.iter().all(|t| t == "法律援助" || t == "2022"),
+        "{m:?}"
+    );
     c.close().await.unwrap();
 }

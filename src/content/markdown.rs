@@ -87,6 +87,8 @@ pub fn render(
     let mut html = String::with_capacity(src.body.len() * 2);
     comrak::html::format_document(root, options, &mut html)
         .expect("writing to a String cannot fail");
+    // Every report's page body stays in memory until pages render: no slack capacity.
+    html.shrink_to_fit();
     let (sections, first_paragraph) = sections(root);
     Ok(Rendered {
         html,

@@ -63,6 +63,18 @@ impl Term {
     fn bigram(a: char, b: char) -> Term {
         Term::Han(BIGRAM | (u64::from(a) << 21) | u64::from(b))
     }
+    /// The term a name stands for (`b:复议` → the bigram), the inverse of [`Term::name`].
+    pub fn parse(name: &str) -> Option<Term> {
+        let (kind, rest) = name.split_once(':')?;
+        let mut chars = rest.chars();
+        match (kind, chars.next(), chars.next(), chars.next()) {
+            ("h", Some(c), None, _) => Some(Term::Han(u64::from(c))),
+            ("b", Some(a), Some(b), None) => Some(Term::bigram(a, b)),
+            ("w", _, _, _) => Some(Term::Word(rest.to_string())),
+            _ => None,
+        }
+    }
+
     /// The name the browser script asks for: `h:法`, `b:复议`, `w:appeal`.
     pub fn name(&self) -> String {
         let ch = |v: u64| char::from_u32((v & 0x1f_ffff) as u32).unwrap_or('\u{fffd}');
@@ -72,7 +84,7 @@ impl Term {
             Term::Word(w) => format!("w:{w}"),
         }
     }
-    fn is_char(&self) -> bool {
+    pub fn is_char(&self) -> bool {
         matches!(self, Term::Han(k) if k & BIGRAM == 0)
     }
 }
@@ -87,6 +99,30 @@ pub struct Postings {
 }
 
 impl Postings {
+    /// The documents listed, decoded (for tests and tools; the browser decodes its own).
+    pub fn doc_ids(&self, term: &Term) -> Vec<u32> {
+        let fields = if term.is_char() { 2 } else { 4 };
+        let mut values = Vec::new();
+        let (mut v, mut shift) = (0u64, 0);
+        for &b in &self.bytes {
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                values.push(v);
+                (v, shift) = (0, 0);
+            } else {
+                shift += 7;
+            }
+        }
+        let mut doc = 0u32;
+        values
+            .chunks(fields)
+            .map(|c| {
+                doc += c[0] as u32;
+                doc
+            })
+            .collect()
+    }
+
     fn push(&mut self, doc: u32, occ: Occurrence, themes: u64, full: bool) {
         let delta = doc - self.last.unwrap_or(0);
         self.last = Some(doc);
@@ -204,9 +240,9 @@ fn index_report<'a>(site: &Site, report: &'a Report) -> (Doc<'a>, Vec<(Term, Occ
             },
             |w| {
                 let stemmed = stem(w);
-                match words.get_mut(&stemmed) {
+                match words.get_mut(stemmed.as_ref()) {
                     Some(o) => bump(o),
-                    None => bump(words.entry(stemmed).or_default()),
+                    None => bump(words.entry(stemmed.into_owned()).or_default()),
                 }
             },
         );

@@ -39,16 +39,21 @@ pub struct SearchStats {
     pub bytes: usize,
 }
 
-/// Builds and writes the index of every language.
+/// Builds and writes the index of every language; languages are indexed side by side, so one
+/// language's merge (the one serial step) overlaps the other's parallel work.
 pub fn write(site: &Site, sink: &dyn Sink) -> Result<SearchStats, OutputError> {
-    let mut stats = SearchStats::default();
-    for lang in &site.config.languages {
-        let index = build(site, lang);
-        let s = write_lang(site, lang, &index, sink)?;
-        stats.files += s.files;
-        stats.bytes += s.bytes;
-    }
-    Ok(stats)
+    let per_lang: Vec<SearchStats> = site
+        .config
+        .languages
+        .par_iter()
+        .map(|lang| write_lang(site, lang, &build(site, lang), sink))
+        .collect::<Result<_, _>>()?;
+    Ok(per_lang
+        .iter()
+        .fold(SearchStats::default(), |a, s| SearchStats {
+            files: a.files + s.files,
+            bytes: a.bytes + s.bytes,
+        }))
 }
 
 /// Writes one language's index, file by file in parallel (nothing is gathered in memory).
@@ -101,9 +106,18 @@ pub fn write_lang(
         // Packs live in folders of 64 documents: a folder of tens of thousands of files makes
         // every file creation wait on the one directory lock.
         let name = format!("p/{}/{d}", d / PACKS_PER_FOLDER);
-        let data = json!({ "t": doc.title, "u": doc.url, "y": doc.year, "d": doc.department, "p": doc.packs });
-        let text = serde_json::to_vec(&data).expect("serialising to memory cannot fail");
-        put(format!("{dir}/{name}.js"), script(&name, &deflate_base64(&text)))
+        let text = serde_json::to_vec(&DocFile {
+            t: doc.title,
+            u: &doc.url,
+            y: doc.year,
+            d: doc.department,
+            p: &doc.packs,
+        })
+        .expect("serialising to memory cannot fail");
+        put(
+            format!("{dir}/{name}.js"),
+            script(&name, &deflate_base64(&text)),
+        )
     })?;
     Ok(SearchStats {
         files: files.into_inner(),
@@ -144,11 +158,21 @@ fn script(name: &str, data: &impl Serialize) -> Vec<u8> {
     out
 }
 
+/// What the script reads for one report: title, address, year, department, text packs.
+#[derive(Serialize)]
+struct DocFile<'a> {
+    t: &'a str,
+    u: &'a str,
+    y: u16,
+    d: u32,
+    p: &'a [Vec<index::PackSection<'a>>],
+}
+
 /// Raw deflate, base64: a report's text is a third of the download this way; the script
 /// inflates it with the browser's own `DecompressionStream`.
 fn deflate_base64(data: &[u8]) -> String {
     use std::io::Write;
-    let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::new(6));
+    let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::new(3));
     z.write_all(data).expect("writing to memory cannot fail");
     let bytes = z.finish().expect("writing to memory cannot fail");
     base64::engine::general_purpose::STANDARD.encode(bytes)

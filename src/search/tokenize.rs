@@ -7,6 +7,8 @@
 //!   Han characters can be found whatever word boundaries a segmenter would draw.
 //! - Runs of ASCII letters and digits are words; English words are stemmed by [`stem`].
 
+use std::borrow::Cow;
+
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -98,28 +100,38 @@ pub fn tokens(folded: &str) -> Vec<Token> {
 
 /// A light English stemmer (plurals, `-ing`, `-ed`): small enough to be written identically in
 /// the browser script, which must stem queries exactly as the index was stemmed.
-pub fn stem(word: &str) -> String {
-    let w = word;
-    let n = w.len();
-    if !w.bytes().all(|b| b.is_ascii_lowercase()) || n <= 3 {
-        return w.to_string();
+pub fn stem(word: &str) -> Cow<'_, str> {
+    let n = word.len();
+    if n <= 3 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return Cow::Borrowed(word);
     }
-    let w = if n > 4 && w.ends_with("ies") {
-        format!("{}y", &w[..n - 3])
-    } else if w.ends_with("sses") {
-        w[..n - 2].to_string()
-    } else if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
-        w[..n - 1].to_string()
+    let w: Cow<'_, str> = if n > 4 && word.ends_with("ies") {
+        Cow::Owned(format!("{}y", &word[..n - 3]))
+    } else if word.ends_with("sses") {
+        Cow::Borrowed(&word[..n - 2])
+    } else if word.ends_with('s')
+        && !word.ends_with("ss")
+        && !word.ends_with("us")
+        && !word.ends_with("is")
+    {
+        Cow::Borrowed(&word[..n - 1])
     } else {
-        w.to_string()
+        Cow::Borrowed(word)
     };
     let n = w.len();
-    if n >= 7 && w.ends_with("ing") {
-        w[..n - 3].to_string()
+    let cut = if n >= 7 && w.ends_with("ing") {
+        3
     } else if n >= 6 && w.ends_with("ed") && !w.ends_with("eed") {
-        w[..n - 2].to_string()
+        2
     } else {
-        w
+        0
+    };
+    match w {
+        Cow::Borrowed(b) => Cow::Borrowed(&b[..n - cut]),
+        Cow::Owned(mut o) => {
+            o.truncate(n - cut);
+            Cow::Owned(o)
+        }
     }
 }
 

@@ -165,7 +165,9 @@
   function foldMap(text) {
     var folded = "", map = [], i = 0;
     for (var c of text) {
-      var f = fold(c);
+      var n = c.codePointAt(0);
+      // Fast paths as in fold() of tokenize.rs: ASCII lowercases, common Han stays as it is.
+      var f = n < 0x80 ? c.toLowerCase() : ((n >= 0x4e00 && n <= 0x9fff) || (n >= 0x3400 && n <= 0x4dbf)) ? c : fold(c);
       for (var k = 0; k < f.length; k++) map.push(i);
       folded += f;
       i += c.length;
@@ -177,24 +179,45 @@
     return p.toks.map(function (t) { return t.h || t.w || " "; }).join("").trim();
   }
   // Finds the phrases in a pack: the section and the ranges to mark.
-  function locate(pack, phrases) {
-    var best = null;
-    pack.s.forEach(function (sec) {
-      var fm = foldMap(sec.text), ranges = [], all = true;
-      phrases.forEach(function (p) {
-        var n = needle(p), at = fm.folded.indexOf(n), found = false;
-        if (p.toks.some(function (t) { return t.w; }) && !p.toks.some(function (t) { return t.h; })) {
-          var re = new RegExp("(^|[^a-z0-9])(" + p.toks.filter(function (t) { return t.w; }).map(function (t) { return stem(t.w).replace(/[^a-z0-9]/g, ""); }).join("[a-z0-9]*[^a-z0-9]+") + "[a-z0-9]*)", "g");
-          var m;
-          while ((m = re.exec(fm.folded))) { var s0 = m.index + m[1].length; ranges.push([fm.map[s0], fm.map[s0 + m[2].length]]); found = true; }
-        } else {
-          while (at >= 0 && n) { ranges.push([fm.map[at], fm.map[at + n.length]]); found = true; at = fm.folded.indexOf(n, at + n.length); }
-        }
-        if (!found) all = false;
-      });
-      if (ranges.length && (!best || (all && !best.all))) best = { sec: sec, ranges: ranges, all: all };
+  // Where one phrase occurs in folded text: ranges in the original text.
+  function occurrences(fm, p) {
+    var n = needle(p), mine = [], at = fm.folded.indexOf(n);
+    if (p.toks.some(function (t) { return t.w; }) && !p.toks.some(function (t) { return t.h; })) {
+      var words = p.toks.filter(function (t) { return t.w; }).map(function (t) { return stem(t.w).replace(/[^a-z0-9]/g, ""); });
+      var re = new RegExp("(^|[^a-z0-9])(" + words.join("[a-z0-9]*[^a-z0-9]+") + "[a-z0-9]*)", "g"), m;
+      while ((m = re.exec(fm.folded))) { var s0 = m.index + m[1].length; mine.push([fm.map[s0], fm.map[s0 + m[2].length]]); }
+    } else {
+      while (at >= 0 && n) { mine.push([fm.map[at], fm.map[at + n.length]]); at = fm.folded.indexOf(n, at + n.length); }
+    }
+    return mine;
+  }
+  // Finds the phrases in a list of sections (a section's heading counts as part of it): the
+  // section holding most of them (and, among those, the rarest one in the report), the ranges
+  // to mark, and where the excerpt should centre (on that rarest phrase).
+  function locate(sections, phrases) {
+    var found = sections.map(function (sec) {
+      var text = sec.heading ? sec.heading + "\n" + sec.text : sec.text;
+      var fm = foldMap(text);
+      return { sec: sec, text: text, per: phrases.map(function (p) { return occurrences(fm, p); }) };
     });
-    return best;
+    var totals = phrases.map(function (_, i) { return found.reduce(function (n, f) { return n + f.per[i].length; }, 0); });
+    var rarest = -1;
+    totals.forEach(function (n, i) { if (n && (rarest < 0 || n < totals[rarest])) rarest = i; });
+    var best = null, bestKey = -1;
+    found.forEach(function (f) {
+      var kinds = f.per.filter(function (r) { return r.length; }).length;
+      if (!kinds) return;
+      var key = kinds * 2 + (rarest >= 0 && f.per[rarest].length ? 1 : 0);
+      if (key > bestKey) { bestKey = key; best = f; }
+    });
+    if (!best) return null;
+    var anchor = rarest >= 0 && best.per[rarest].length ? best.per[rarest][0] : best.per.filter(function (r) { return r.length; })[0][0];
+    return {
+      sec: best.sec, text: best.text, anchor: anchor,
+      ranges: [].concat.apply([], best.per),
+      // Every phrase occurs somewhere in these sections (not necessarily in the one shown).
+      all: totals.every(function (n) { return n > 0; })
+    };
   }
   // A report's text: deflated JSON in base64, inflated by the browser (no library needed).
   var docs = {};
@@ -212,11 +235,13 @@
   function firstBit(mask) { for (var i = 0; i < 32; i++) if (hasTheme(mask, i)) return i; return 0; }
   function excerptOf(meta, hit, phrases) {
     return loadDoc(hit.doc).then(function (doc) {
-      var pack = { t: doc.t, u: doc.u, y: doc.y, d: doc.d, s: doc.p[firstBit(hit.packs)] || doc.p[0] };
-      var found = locate(pack, phrases);
+      var pack = { t: doc.t, u: doc.u, y: doc.y, d: doc.d };
+      var found = locate(doc.p[firstBit(hit.packs)] || doc.p[0], phrases);
       if (!found || !found.all) {
-        // The pack the postings point at may hold only part of the query: read the whole text.
-        var whole = locate({ s: [].concat.apply([], doc.p) }, phrases);
+        // The pack the postings point at may hold only part of the query: read the whole
+        // text, the title too.
+        var all = [{ id: "", heading: "", text: doc.t }].concat([].concat.apply([], doc.p));
+        var whole = locate(all, phrases);
         if (whole && (whole.all || !found)) found = whole;
       }
       var mustCheck = phrases.some(function (p) { return p.exact; });
@@ -238,8 +263,8 @@
   function excerptNode(found) {
     var p = el("p", { "class": "excerpt" });
     if (!found) return p;
-    var text = found.sec.text, r = found.ranges.slice().sort(function (a, b) { return a[0] - b[0]; });
-    var start = Math.max(0, r[0][0] - 60), end = Math.min(text.length, r[0][1] + 120);
+    var text = found.text, r = found.ranges.slice().sort(function (a, b) { return a[0] - b[0]; });
+    var start = Math.max(0, found.anchor[0] - 60), end = Math.min(text.length, found.anchor[1] + 120);
     if (start > 0) p.appendChild(document.createTextNode("…"));
     var pos = start;
     r.forEach(function (x) {
@@ -363,6 +388,8 @@
       });
     }).catch(function () { status.textContent = T.error || "Search is unavailable."; });
   }
-  input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 40); });
+  input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 10); });
+  // The tokenizer, for the test that checks it against the Rust one.
+  window.__gkSearch = { fold: fold, tokens: tokens, stem: stem, queryTerms: queryTerms };
   if (input.value) run();
 })();
