@@ -672,7 +672,7 @@ impl LiveSite {
             {
                 now = Some(without_html(&r));
                 // Section texts are for the search index (the derived copy keeps them); pages
-                // do not use them, and `build` frees them too.
+                // use only the sections' ids and headings (tests/serve.rs would see otherwise).
                 let mut r = *r;
                 r.sections.iter_mut().for_each(|s| s.text = String::new());
                 fresh.push(r);
