@@ -3,72 +3,18 @@
 //! stylesheet change is swapped in without a reload, a broken edit shows the error overlay and
 //! the fix removes it. Chromium missing is a failure, not a skip (CI installs it).
 
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::Client;
 use gongkai::serve::{self, ServeOptions};
 use serde_json::Value;
 
+#[path = "support/browser.rs"]
+mod support;
+
 const CHROMIUM: &str = "/usr/bin/chromium";
 const WAIT: Duration = Duration::from_secs(30);
-
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn browser() -> (Client, Driver, tempfile::TempDir) {
-    assert!(
-        Path::new(CHROMIUM).exists(),
-        "{CHROMIUM} is missing: apt-get install -y chromium chromium-driver"
-    );
-    let port = free_port();
-    let mut child = Command::new("chromedriver")
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromedriver is missing: apt-get install -y chromium chromium-driver");
-    let profile = tempfile::tempdir().unwrap();
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": CHROMIUM,
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run",
-                     format!("--user-data-dir={}", profile.path().display())]
-        }),
-    );
-    for _ in 0..100 {
-        if let Ok(c) = ClientBuilder::native()
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            return (c, Driver(child), profile);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("could not connect to chromedriver");
-}
 
 /// Runs `script` in the page until it returns true.
 async fn until(client: &Client, what: &str, script: &str) {
@@ -115,7 +61,11 @@ fn an_open_page_reloads_itself_after_an_edit() {
         .build()
         .unwrap();
     rt.block_on(async {
-        let (client, _driver, _profile) = browser().await;
+        assert!(
+            Path::new(CHROMIUM).exists(),
+            "{CHROMIUM} is missing: apt-get install -y chromium chromium-driver"
+        );
+        let (client, _driver, _profile) = support::browser().await;
         client.goto(&url).await.unwrap();
         // A marker that lives as long as this page instance does.
         client.execute("window.__marker = 1; return true;", vec![]).await.unwrap();
