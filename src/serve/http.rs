@@ -20,7 +20,7 @@ use futures_util::Stream;
 use serde_json::json;
 use tokio::sync::{broadcast, watch};
 
-use super::published::{Published, Shared};
+use super::published::{self, Published, Shared};
 
 pub const EVENTS_PATH: &str = "/__gongkai/events";
 pub const SCRIPT_PATH: &str = "/__gongkai/reload.js";
@@ -96,7 +96,7 @@ async fn handle(State(app): State<Arc<AppState>>, method: Method, uri: Uri) -> R
         SCRIPT_PATH => asset(RELOAD_JS, "text/javascript; charset=utf-8"),
         OVERLAY_CSS_PATH => asset(OVERLAY_CSS, "text/css; charset=utf-8"),
         path => {
-            let published = app.published.read().unwrap_or_else(|e| e.into_inner());
+            let published = published::read(&app.published);
             file(&published, path, uri.query())
         }
     }
@@ -313,7 +313,7 @@ fn asset(text: &'static str, kind: &'static str) -> Response {
 fn events(app: &AppState) -> Sse<impl Stream<Item = Result<sse::Event, Infallible>> + use<>> {
     let rx = app.events.subscribe();
     let hello = {
-        let p = app.published.read().unwrap_or_else(|e| e.into_inner());
+        let p = published::read(&app.published);
         Event::Hello {
             version: p.version,
             error: p.error.clone(),

@@ -207,7 +207,7 @@ impl LiveSite {
 
     /// Loads what `plan` names and publishes the result (or the error).
     pub fn apply(&mut self, plan: &Plan) -> Applied {
-        let was_broken = self.published.read().is_ok_and(|p| p.error.is_some());
+        let was_broken = published::read(&self.published).error.is_some();
         if plan.full || self.config.is_none() || self.lost {
             self.reload_all();
         } else {
@@ -225,9 +225,7 @@ impl LiveSite {
             Ok((changed, rendered)) if changed.is_empty() => (Outcome::Unchanged, rendered),
             Ok((changed, rendered)) => (Outcome::Changed(changed), rendered),
             Err(d) => {
-                if let Ok(mut p) = self.published.write() {
-                    p.error = Some(d.render(false));
-                }
+                published::write(&self.published).error = Some(d.render(false));
                 (Outcome::Broken(d), 0)
             }
         };
@@ -718,7 +716,9 @@ impl LiveSite {
                 .into_iter()
                 .filter_map(|(p, b)| Some((p, b?)))
                 .collect();
-            if let Ok(p) = self.published.read() {
+            {
+                // Compared under the read lock: pages stay served meanwhile.
+                let p = published::read(&self.published);
                 changed.extend(
                     new.iter()
                         .filter(|(k, v)| p.files.get(*k) != Some(v))
@@ -726,11 +726,11 @@ impl LiveSite {
                 );
                 changed.extend(p.files.keys().filter(|k| !new.contains_key(*k)).cloned());
             }
-            if let Ok(mut p) = self.published.write() {
-                p.files = new;
-                p.finish(!changed.is_empty());
-            }
-        } else if let Ok(mut p) = self.published.write() {
+            let mut p = published::write(&self.published);
+            p.files = new;
+            p.finish(!changed.is_empty());
+        } else {
+            let mut p = published::write(&self.published);
             let statics: Vec<String> = if self.statics_dirty {
                 let keep = |k: &str| {
                     k.strip_prefix("static/")

@@ -193,11 +193,9 @@ pub fn start(opts: ServeOptions) -> Result<Preview, ServeError> {
     let published = Shared::default();
     // Versions start from the clock, so a page left open across a restart of the server
     // reloads when it reconnects.
-    if let Ok(mut p) = published.write() {
-        p.version = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as u64);
-    }
+    published::write(&published).version = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
     let (events, _) = broadcast::channel(64);
     let (derived_tx, derived_rx) = mpsc::channel();
     let mut build = opts.build.clone();
@@ -327,7 +325,7 @@ impl Worker {
 
     /// What open pages are told after a rebuild.
     fn event_for(&self, applied: &Applied) -> Option<Event> {
-        let version = self.published.read().map_or(0, |p| p.version);
+        let version = published::read(&self.published).version;
         match &applied.outcome {
             Outcome::Broken(d) => Some(Event::Broken {
                 message: d.render(false),
@@ -397,9 +395,7 @@ fn apply_guarded(live: &mut LiveSite, plan: &Plan) -> Applied {
             )
             .with_hint("the next save reloads everything; please report this");
             let d = crate::Diagnostics::from(d);
-            if let Ok(mut p) = live.published().write() {
-                p.error = Some(d.render(false));
-            }
+            published::write(live.published()).error = Some(d.render(false));
             Applied {
                 outcome: Outcome::Broken(d),
                 recovered: false,

@@ -3,7 +3,7 @@
 //! lock only long enough to clone a reference.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use axum::body::Bytes;
 
@@ -28,6 +28,16 @@ pub struct Published {
 }
 
 pub type Shared = Arc<RwLock<Published>>;
+
+/// Reads the output. A panic elsewhere while it was being written leaves it readable: every
+/// update leaves it whole (files are replaced one by one, never half-written).
+pub fn read(shared: &Shared) -> RwLockReadGuard<'_, Published> {
+    shared.read().unwrap_or_else(|e| e.into_inner())
+}
+
+pub fn write(shared: &Shared) -> RwLockWriteGuard<'_, Published> {
+    shared.write().unwrap_or_else(|e| e.into_inner())
+}
 
 impl Published {
     pub fn get(&self, path: &str) -> Option<&Bytes> {
@@ -76,12 +86,12 @@ pub fn derive(shared: &Shared, mirror: &mut Mirror, update: DerivedUpdate) -> us
         return 0;
     };
     let manifest = mirror.manifest().map(Bytes::from);
-    if let Ok(mut p) = shared.write() {
-        p.manifest = manifest;
-        if full {
-            p.search.retain(|lang, _| langs.contains(lang));
-        }
+    let mut p = write(shared);
+    p.manifest = manifest;
+    if full {
+        p.search.retain(|lang, _| langs.contains(lang));
     }
+    drop(p);
     for lang in &langs {
         publish_search(shared, lang, mirror.search(lang));
     }
@@ -94,7 +104,5 @@ fn publish_search(shared: &Shared, lang: &str, files: LangFiles) {
         .into_iter()
         .map(|(k, v)| (k, Bytes::from(v)))
         .collect();
-    if let Ok(mut p) = shared.write() {
-        p.search.insert(lang.to_string(), files);
-    }
+    write(shared).search.insert(lang.to_string(), files);
 }
