@@ -5,7 +5,7 @@
 //! Three threads, each owning its part: the rebuild thread owns the watcher and the
 //! [`LiveSite`] (the model and the output); the HTTP runtime (axum) reads the output through
 //! [`Published`] and streams [`Event`]s; the search worker keeps the search index up to date
-//! in the background ([`search`]). [`start`] returns a [`Preview`] with the bound address and a
+//! in the background (`derived.rs`). [`start`] returns a [`Preview`] with the bound address and a
 //! shutdown handle, so tests run the real server in-process on a free port.
 
 mod classify;
