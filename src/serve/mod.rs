@@ -4,9 +4,10 @@
 //!
 //! Three threads, each owning its part: the rebuild thread owns the watcher and the
 //! [`LiveSite`] (the model and the output); the HTTP runtime (axum) reads the output through
-//! [`Published`] and streams [`Event`]s; the search worker keeps the search index up to date
-//! in the background (`derived.rs`). [`start`] returns a [`Preview`] with the bound address and a
-//! shutdown handle, so tests run the real server in-process on a free port.
+//! [`Published`] and streams [`Event`]s; the derived worker keeps the search index and
+//! `manifest.json` up to date in the background (`derived.rs`). [`start`] returns a [`Preview`]
+//! with the bound address and a shutdown handle, so tests run the real server in-process on a
+//! free port.
 
 mod classify;
 mod deps;
