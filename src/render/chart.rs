@@ -8,6 +8,8 @@
 
 use std::fmt::Write;
 
+use super::escape::escape;
+
 use super::context::format_number;
 
 /// One bar: its label under the axis (a year) and its value, if there is one.
@@ -189,22 +191,6 @@ fn nice_ceil(x: f64) -> f64 {
 fn num(v: f64) -> String {
     let s = format!("{v:.1}");
     s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
-}
-
-/// Escapes text for XML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

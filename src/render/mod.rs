@@ -3,6 +3,7 @@
 
 pub mod chart;
 mod context;
+pub mod escape;
 mod pages;
 mod theme;
 mod views;
@@ -98,22 +99,7 @@ fn escape_text(
     let escaping = !matches!(state.auto_escape(), minijinja::AutoEscape::None);
     match value.as_str() {
         Some(text) if escaping && !value.is_safe() => {
-            let mut last = 0;
-            for (i, b) in text.bytes().enumerate() {
-                let entity = match b {
-                    b'&' => "&amp;",
-                    b'<' => "&lt;",
-                    b'>' => "&gt;",
-                    b'"' => "&quot;",
-                    b'\'' => "&#39;",
-                    _ => continue,
-                };
-                out.write_str(&text[last..i])?;
-                out.write_str(entity)?;
-                last = i + 1;
-            }
-            out.write_str(&text[last..])?;
-            Ok(())
+            escape::write_escaped(out, text).map_err(minijinja::Error::from)
         }
         _ => minijinja::escape_formatter(out, state, value),
     }

@@ -45,9 +45,9 @@ pub fn view(
         Page::Home(_) => ("home.html", home(&ctx, page)),
         Page::Year(_, y) => ("year.html", year(&ctx, page, *y)),
         Page::Report(_, e) => report_or_missing(&ctx, page, &site.entries[*e]),
-        Page::Departments(_) => ("departments.html", departments(&ctx, page)),
+        Page::Departments(_) => ("terms.html", departments(&ctx, page)),
         Page::Department(_, k) => ("department.html", department(&ctx, page, k)),
-        Page::Themes(_) => ("themes.html", themes(&ctx, page)),
+        Page::Themes(_) => ("terms.html", themes(&ctx, page)),
         Page::Theme(_, k) => ("theme.html", theme(&ctx, page, k)),
         Page::Search(_) => ("search.html", search(&ctx, page)),
         Page::Feed(_) => ("feed.xml", feed(&ctx)),
@@ -592,13 +592,13 @@ fn feed_content(ctx: &Ctx<'_>, report: &Report) -> Option<String> {
     revisions.sort_by_key(|r| std::cmp::Reverse(r.date));
     let mut html = format!(
         "<p>{}</p><p><strong>{}</strong></p><ul>",
-        chart::escape(&report.summary),
-        chart::escape(&ctx.t("revisions"))
+        super::escape::escape(&report.summary),
+        super::escape::escape(&ctx.t("revisions"))
     );
     for r in &revisions {
         html.push_str(&format!(
             "<li><time datetime=\"{d}\">{d}</time> {}</li>",
-            chart::escape(&r.note),
+            super::escape::escape(&r.note),
             d = r.date
         ));
     }

@@ -225,23 +225,8 @@ fn overlay(message: &str) -> String {
         "<div id=\"gongkai-overlay\" role=\"alert\"><div class=\"gongkai-overlay-box\">\
          <p class=\"gongkai-overlay-title\">gongkai: this edit broke the build; the page shows the last good build</p>\
          <pre>{}</pre></div></div>\n",
-        escape_html(message)
+        crate::render::escape::escape(message)
     )
-}
-
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn rfind_ascii_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {

@@ -289,36 +289,14 @@ pub fn attr(tag: &str, name: &str) -> Option<String> {
 }
 
 /// The output file a relative link from `file` leads to (`zh/2022/` → `zh/2022/index.html`);
-/// `None` for links to other hosts, other schemes or the same page (`#x`).
+/// `None` for links to other hosts, other schemes or the same page (`#x`). Panics on a link
+/// that climbs above the site root: no page may have one.
 pub fn resolve(file: &str, href: &str) -> Option<String> {
-    let path = href.split(['#', '?']).next().unwrap_or("");
-    if path.is_empty() || path.contains(':') || path.starts_with("//") {
-        return None;
-    }
-    let mut parts: Vec<&str> = file.split('/').collect();
-    parts.pop();
-    if path.starts_with('/') {
-        parts.clear();
-    }
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                assert!(
-                    parts.pop().is_some(),
-                    "link `{href}` in {file} climbs above the site root"
-                );
-            }
-            s => parts.push(s),
-        }
-    }
-    let mut target = parts.join("/");
-    if path.ends_with('/') || target.is_empty() {
-        if !target.is_empty() {
-            target.push('/');
-        }
-        target.push_str("index.html");
-    }
+    let target = gongkai::check::resolve(file, href)?;
+    assert!(
+        !target.starts_with("../"),
+        "link `{href}` in {file} climbs above the site root"
+    );
     Some(target)
 }
 
