@@ -13,8 +13,6 @@ mod browser;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use fantoccini::{Client, Locator};
-
 const TRANSFER: &str = r#"
 const done = arguments[arguments.length - 1];
 const entries = performance.getEntriesByType('resource');
@@ -52,23 +50,6 @@ let i = 0;
 })();
 "#;
 
-async fn wait_status(c: &Client) {
-    for _ in 0..400 {
-        let t = c
-            .find(Locator::Id("search-status"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        if !t.is_empty() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("no results shown");
-}
-
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -87,7 +68,7 @@ async fn main() {
         let (c, _driver, _profile) = browser::browser().await;
         let url = format!("{page}?q={}", urlencode(q));
         c.goto(&url).await.unwrap();
-        wait_status(&c).await;
+        browser::wait_for_status(&c).await;
         tokio::time::sleep(Duration::from_millis(300)).await;
         let v = c.execute_async(TRANSFER, vec![]).await.unwrap();
         let a = v.as_array().unwrap();

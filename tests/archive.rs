@@ -4,6 +4,9 @@
 //! Most tests build the sample site at the repository root in memory; the ones that edit files
 //! work on a copy in a temporary folder and run the real binary.
 
+mod common;
+
+use common::copy_dir;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -786,19 +789,6 @@ fn copy_sample(dir: &Path) -> PathBuf {
     std::fs::copy(repo().join("site.yaml"), root.join("site.yaml")).unwrap();
     copy_dir(&repo().join("content"), &root.join("content"));
     root
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// Replaces the first `from` in the file with `to`.

@@ -7,7 +7,7 @@ mod browser;
 use std::path::Path;
 use std::time::Duration;
 
-use browser::{browser, serve};
+use browser::{browser, serve, wait_for_status};
 use fantoccini::{Client, Locator};
 
 fn build_sample() -> tempfile::TempDir {
@@ -24,23 +24,6 @@ fn build_site(root: &Path) -> tempfile::TempDir {
     )
     .unwrap();
     out
-}
-
-async fn wait_for_status(c: &Client) -> String {
-    for _ in 0..100 {
-        let text = c
-            .find(Locator::Id("search-status"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        if !text.is_empty() {
-            return text;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("no search status appeared");
 }
 
 async fn marks(c: &Client) -> Vec<String> {

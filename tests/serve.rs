@@ -3,6 +3,9 @@
 //! additions, renames and deletions, shows and clears the error overlay, refuses paths outside
 //! the site, and reports a port in use.
 
+mod common;
+
+use common::copy_dir;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -23,19 +26,6 @@ fn sample_site() -> tempfile::TempDir {
     std::fs::copy(src.join("site.yaml"), dir.path().join("site.yaml")).unwrap();
     copy_dir(&src.join("content"), &dir.path().join("content"));
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn read(root: &Path, rel: &str) -> String {

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::{Client, ClientBuilder, Locator};
 
 pub struct Driver(Child);
 impl Drop for Driver {
@@ -107,4 +107,22 @@ pub fn serve(dir: PathBuf) -> u16 {
         }
     });
     port
+}
+
+/// Waits for the search page's status line (the result count) and returns it.
+pub async fn wait_for_status(c: &Client) -> String {
+    for _ in 0..100 {
+        let text = c
+            .find(Locator::Id("search-status"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if !text.is_empty() {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no search status appeared");
 }
