@@ -153,3 +153,43 @@ fn index_is_split_into_many_small_files() {
         assert!(files[*p].starts_with(b"__gk("), "{p}");
     }
 }
+
+/// The preview's index, updated one report at a time, writes exactly what a full build writes.
+#[test]
+fn live_index_updates_match_a_full_build() {
+    let site = sample();
+    let (mut live, files) = gongkai::search::LiveIndex::new(&site, "zh");
+    let mut served: std::collections::BTreeMap<String, Vec<u8>> = files.into_iter().collect();
+    let i = site
+        .reports
+        .iter()
+        .position(|r| r.lang == "zh" && r.key.year == 2022 && r.key.stem == "justice-bureau")
+        .unwrap();
+    let old = site.reports[i].clone();
+    let mut new = old.clone();
+    new.title = "新标题：核电站检查".to_string();
+    new.sections[1].text = "全新的段落，只有一句：放射源安全。".to_string();
+    let mut reports = site.reports.clone();
+    reports[i] = new.clone();
+    let edited = Site::new(site.config.clone(), reports).unwrap();
+    let changed = live
+        .replace(&edited, &old, &new)
+        .expect("same place, same bucket count");
+    assert!(
+        changed.len() >= 2 && changed.len() < served.len(),
+        "{}",
+        changed.len()
+    );
+    served.extend(changed);
+
+    let out = gongkai::Output::default();
+    gongkai::search::write_lang(&edited, "zh", &build(&edited, "zh"), &out).unwrap();
+    let full = out.into_files();
+    assert_eq!(
+        served.keys().collect::<Vec<_>>(),
+        full.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &full {
+        assert!(served[path] == *bytes, "{path} differs");
+    }
+}

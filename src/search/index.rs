@@ -41,6 +41,8 @@ pub struct PackSection<'a> {
 
 #[derive(Debug, Clone)]
 pub struct Doc<'a> {
+    /// The report's file, which names the document across edits (preview).
+    pub source: &'a std::path::Path,
     pub title: &'a str,
     /// The report's page, relative to the site root (`zh/2022/justice-bureau/`).
     pub url: String,
@@ -99,6 +101,49 @@ pub struct Postings {
 }
 
 impl Postings {
+    /// Encodes postings given in document order, exactly as [`build`] encodes them.
+    pub fn encode(term: &Term, entries: &[(u32, Occurrence, u64)]) -> Postings {
+        let mut p = Postings::default();
+        for (doc, occ, themes) in entries {
+            p.push(*doc, *occ, *themes, !term.is_char());
+        }
+        p
+    }
+
+    /// Every entry: document, occurrence (tf, packs and fields; empty for single characters)
+    /// and theme mask.
+    pub fn entries(&self, term: &Term) -> Vec<(u32, Occurrence, u64)> {
+        let full = !term.is_char();
+        let mut values = Vec::new();
+        let (mut v, mut shift) = (0u64, 0);
+        for &b in &self.bytes {
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                values.push(v);
+                (v, shift) = (0, 0);
+            } else {
+                shift += 7;
+            }
+        }
+        let mut doc = 0u32;
+        values
+            .chunks(if full { 4 } else { 2 })
+            .map(|c| {
+                doc += c[0] as u32;
+                let occ = if full {
+                    Occurrence {
+                        tf: (c[1] >> 3) as u32,
+                        fields: (c[1] & 7) as u8,
+                        packs: c[2] as u32,
+                    }
+                } else {
+                    Occurrence::default()
+                };
+                (doc, occ, c[c.len() - 1])
+            })
+            .collect()
+    }
+
     /// The documents listed, decoded (for tests and tools; the browser decodes its own).
     pub fn doc_ids(&self, term: &Term) -> Vec<u32> {
         let fields = if term.is_char() { 2 } else { 4 };
@@ -192,7 +237,7 @@ pub fn build<'a>(site: &'a Site, lang: &str) -> LangIndex<'a> {
     index
 }
 
-fn index_report<'a>(site: &Site, report: &'a Report) -> (Doc<'a>, Vec<(Term, Occurrence)>) {
+pub fn index_report<'a>(site: &Site, report: &'a Report) -> (Doc<'a>, Vec<(Term, Occurrence)>) {
     let config = &site.config;
     let department = config
         .departments
@@ -263,6 +308,7 @@ fn index_report<'a>(site: &Site, report: &'a Report) -> (Doc<'a>, Vec<(Term, Occ
         han.into_iter().map(|(k, o)| (Term::Han(k), o)).collect();
     terms.extend(words.into_iter().map(|(w, o)| (Term::Word(w), o)));
     let doc = Doc {
+        source: &report.source_path,
         title: &report.title,
         url: crate::urls::report(&report.lang, report.key.year, &report.key.stem),
         year: report.key.year,

@@ -12,6 +12,7 @@
 //! packs of the results it shows, never the whole index.
 
 mod index;
+mod live;
 pub mod tokenize;
 
 use std::collections::BTreeMap;
@@ -23,6 +24,7 @@ use serde::Serialize;
 use serde_json::json;
 
 pub use index::{LangIndex, Term, build, query_terms};
+pub use live::LiveIndex;
 
 use crate::config::label;
 use crate::model::Site;
@@ -73,11 +75,8 @@ pub fn write_lang(
     };
     let named: Vec<(String, &index::Postings)> =
         index.postings.iter().map(|(t, p)| (t.name(), p)).collect();
-    let total: usize = named
-        .iter()
-        .map(|(t, p)| t.len() + p.bytes.len() * 4 / 3 + 6)
-        .sum();
-    let buckets = (total / BUCKET_BYTES).clamp(1, 1 << 16) as u32;
+    let total: usize = named.iter().map(|(t, p)| term_weight(t, p)).sum();
+    let buckets = bucket_count(total);
     let mut grouped: Vec<Vec<(&str, &index::Postings)>> = vec![Vec::new(); buckets as usize];
     for (term, postings) in &named {
         grouped[(fnv1a(term) % buckets) as usize].push((term.as_str(), postings));
@@ -86,38 +85,16 @@ pub fn write_lang(
         .par_iter_mut()
         .enumerate()
         .try_for_each(|(i, terms)| {
-            terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            let map: BTreeMap<&str, String> = terms
-                .iter()
-                .map(|(t, p)| {
-                    (
-                        *t,
-                        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&p.bytes),
-                    )
-                })
-                .collect();
-            put(format!("{dir}/t/{i}.js"), script(&format!("t/{i}"), &map))
+            let (path, data) = bucket_file(&dir, i, terms.iter().map(|(t, p)| (*t, *p)));
+            put(path, data)
         })?;
     put(
         format!("{dir}/meta.js"),
         script("meta", &meta(site, lang, index, buckets)),
     )?;
     index.docs.par_iter().enumerate().try_for_each(|(d, doc)| {
-        // Packs live in folders of 64 documents: a folder of tens of thousands of files makes
-        // every file creation wait on the one directory lock.
-        let name = format!("p/{}/{d}", d / PACKS_PER_FOLDER);
-        let text = serde_json::to_vec(&DocFile {
-            t: doc.title,
-            u: &doc.url,
-            y: doc.year,
-            d: doc.department,
-            p: &doc.packs,
-        })
-        .expect("serialising to memory cannot fail");
-        put(
-            format!("{dir}/{name}.js"),
-            script(&name, &deflate_base64(&text)),
-        )
+        let (path, data) = doc_file(&dir, d, doc);
+        put(path, data)
     })?;
     Ok(SearchStats {
         files: files.into_inner(),
@@ -156,6 +133,52 @@ fn script(name: &str, data: &impl Serialize) -> Vec<u8> {
     serde_json::to_writer(&mut out, data).expect("serialising to memory cannot fail");
     out.extend_from_slice(b");\n");
     out
+}
+
+/// The bucket file `t/<i>.js` holding these terms' postings.
+fn bucket_file<'p>(
+    dir: &str,
+    i: usize,
+    terms: impl Iterator<Item = (&'p str, &'p index::Postings)>,
+) -> (String, Vec<u8>) {
+    let map: BTreeMap<&str, String> = terms
+        .map(|(t, p)| {
+            (
+                t,
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&p.bytes),
+            )
+        })
+        .collect();
+    (format!("{dir}/t/{i}.js"), script(&format!("t/{i}"), &map))
+}
+
+/// The file of document `d`: title, address and text packs, deflated. Packs live in folders of
+/// 64 documents: a folder of tens of thousands of files makes every file creation wait on the
+/// one directory lock.
+fn doc_file(dir: &str, d: usize, doc: &index::Doc<'_>) -> (String, Vec<u8>) {
+    let name = format!("p/{}/{d}", d / PACKS_PER_FOLDER);
+    let text = serde_json::to_vec(&DocFile {
+        t: doc.title,
+        u: &doc.url,
+        y: doc.year,
+        d: doc.department,
+        p: &doc.packs,
+    })
+    .expect("serialising to memory cannot fail");
+    (
+        format!("{dir}/{name}.js"),
+        script(&name, &deflate_base64(&text)),
+    )
+}
+
+/// The number of buckets for postings of about `total` bytes (see [`BUCKET_BYTES`]).
+fn bucket_count(total: usize) -> u32 {
+    (total / BUCKET_BYTES).clamp(1, 1 << 16) as u32
+}
+
+/// What one term adds to the total that sets the number of buckets.
+fn term_weight(name: &str, postings: &index::Postings) -> usize {
+    name.len() + postings.bytes.len() * 4 / 3 + 6
 }
 
 /// What the script reads for one report: title, address, year, department, text packs.

@@ -16,10 +16,10 @@ use std::path::PathBuf;
 
 use axum::body::Bytes;
 
-use crate::Output;
 use crate::archive::{manifest, sha256_hex};
 use crate::config::{Config, Lang};
 use crate::model::{Report, Site};
+use crate::search::LiveIndex;
 
 /// What an edit changed, as the derived outputs need it.
 #[derive(Debug, Default)]
@@ -84,12 +84,21 @@ pub fn is_report_page(path: &str) -> bool {
 }
 
 /// One language's search index files: path → bytes.
-pub type LangFiles = Vec<(String, Vec<u8>)>;
+pub enum LangFiles {
+    /// Every file of the language's index (it was built from scratch).
+    All(Vec<(String, Vec<u8>)>),
+    /// Only the files an edit changed; the others stay as they are.
+    Changed(Vec<(String, Vec<u8>)>),
+}
 
 /// The derived side's own copy of the site.
 #[derive(Default)]
 pub struct Mirror {
     site: Option<Site>,
+    /// Each language's index, updated report by report while reports keep their place.
+    live: HashMap<Lang, LiveIndex>,
+    /// Replaced reports (before, after) not yet applied to `live`, by language.
+    pending: HashMap<Lang, Vec<(Report, Report)>>,
     /// Report page file → SHA-256 of its bytes as served.
     page_sha256: HashMap<String, String>,
 }
@@ -104,6 +113,7 @@ impl Mirror {
             // Only a whole site can be indexed; the next full update starts again.
             return None;
         }
+        let config_changed = update.config.is_some();
         let config = update
             .config
             .or_else(|| old.as_ref().map(|s| s.config.clone()))?;
@@ -133,6 +143,10 @@ impl Mirror {
                 // that keeps its place changes only its own language's index.
                 (Some(o), Some(n)) if same_place(o, n) => {
                     langs.insert(n.lang.clone());
+                    self.pending
+                        .entry(n.lang.clone())
+                        .or_default()
+                        .push((o.clone(), n.clone()));
                 }
                 (None, None) => {}
                 _ => all_langs = true,
@@ -141,8 +155,11 @@ impl Mirror {
                 reports.insert(path, n);
             }
         }
-        if all_langs {
+        if all_langs || config_changed {
             langs.extend(config.languages.iter().cloned());
+            // Documents are renumbered: every language is indexed from scratch.
+            self.live.clear();
+            self.pending.clear();
         }
         // The preview checks a site before it is published, so this does not fail.
         let site = Site::new(config, reports.into_values().collect()).ok()?;
@@ -158,16 +175,31 @@ impl Mirror {
         Some(manifest::to_json(&m))
     }
 
-    /// One language's search index files.
-    pub fn search(&self, lang: &str) -> LangFiles {
+    /// One language's search index files: only those the pending edits changed when its
+    /// index can be updated in place, otherwise all of them, indexed from scratch.
+    pub fn search(&mut self, lang: &str) -> LangFiles {
         let Some(site) = &self.site else {
-            return Vec::new();
+            return LangFiles::All(Vec::new());
         };
-        let index = crate::search::build(site, lang);
-        let out = Output::default();
-        // Writing to memory cannot fail.
-        let _ = crate::search::write_lang(site, lang, &index, &out);
-        out.into_files().into_iter().collect()
+        let pending = self.pending.remove(lang).unwrap_or_default();
+        if let Some(live) = self.live.get_mut(lang) {
+            let mut changed = Vec::new();
+            let applied = pending
+                .iter()
+                .all(|(old, new)| match live.replace(site, old, new) {
+                    Some(files) => {
+                        changed.extend(files);
+                        true
+                    }
+                    None => false,
+                });
+            if applied {
+                return LangFiles::Changed(changed);
+            }
+        }
+        let (live, files) = LiveIndex::new(site, lang);
+        self.live.insert(lang.to_string(), live);
+        LangFiles::All(files)
     }
 }
 

@@ -100,9 +100,20 @@ pub fn derive(shared: &Shared, mirror: &mut Mirror, update: DerivedUpdate) -> us
 
 /// Swaps in one language's new search index files.
 fn publish_search(shared: &Shared, lang: &str, files: LangFiles) {
-    let files: HashMap<String, Bytes> = files
-        .into_iter()
-        .map(|(k, v)| (k, Bytes::from(v)))
-        .collect();
-    write(shared).search.insert(lang.to_string(), files);
+    match files {
+        LangFiles::All(files) => {
+            let files: HashMap<String, Bytes> = files
+                .into_iter()
+                .map(|(k, v)| (k, Bytes::from(v)))
+                .collect();
+            write(shared).search.insert(lang.to_string(), files);
+        }
+        LangFiles::Changed(files) => {
+            let mut p = write(shared);
+            let map = p.search.entry(lang.to_string()).or_default();
+            for (k, v) in files {
+                map.insert(k, Bytes::from(v));
+            }
+        }
+    }
 }
