@@ -297,8 +297,8 @@ fn serve(
         }
         Notice::Indexed { languages, elapsed } if *languages > 0 => {
             eprintln!(
-                "search index updated ({languages} languages, {:.1} s)",
-                elapsed.as_secs_f64()
+                "search index updated ({languages} languages, {:.0} ms)",
+                elapsed.as_secs_f64() * 1000.0
             );
         }
         Notice::Indexed { .. } => {}

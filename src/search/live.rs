@@ -7,10 +7,11 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::index::{Occurrence, Postings, Term, build, index_report};
-use super::{bucket_count, bucket_file, doc_file, fnv1a, term_weight, write_lang};
+use super::{bucket_count, bucket_file, doc_file, fnv1a, postings_base64, term_weight, write_lang};
 use crate::model::{Report, Site};
 use crate::output::Output;
 
@@ -19,6 +20,8 @@ struct TermState {
     name: String,
     entries: Vec<(u32, Occurrence, u64)>,
     postings: Postings,
+    /// The postings as written in the bucket file, kept so an edit re-encodes only its terms.
+    base64: String,
 }
 
 pub struct LiveIndex {
@@ -58,12 +61,14 @@ impl LiveIndex {
             let name = term.name();
             live.total += term_weight(&name, &postings);
             let entries = postings.entries(&term);
+            let base64 = postings_base64(&postings);
             live.terms.insert(
                 term,
                 TermState {
                     name,
                     entries,
                     postings,
+                    base64,
                 },
             );
         }
@@ -96,9 +101,12 @@ impl LiveIndex {
                 name: term.name(),
                 entries: Vec::new(),
                 postings: Postings::default(),
+                base64: String::new(),
             });
             let at = state.entries.binary_search_by_key(&d, |e| e.0);
             match (at, occ) {
+                // Unchanged by the edit: nothing to re-encode, no bucket to rewrite.
+                (Ok(i), Some(o)) if state.entries[i] == (d, o, themes) => continue,
                 (Ok(i), Some(o)) => state.entries[i] = (d, o, themes),
                 (Err(i), Some(o)) => state.entries.insert(i, (d, o, themes)),
                 (Ok(i), None) => {
@@ -110,6 +118,7 @@ impl LiveIndex {
                 self.total -= term_weight(&state.name, &state.postings);
             }
             state.postings = Postings::encode(&term, &state.entries);
+            state.base64 = postings_base64(&state.postings);
             let bucket = (fnv1a(&state.name) % self.buckets) as usize;
             buckets_touched.insert(bucket);
             if state.entries.is_empty() {
@@ -123,12 +132,13 @@ impl LiveIndex {
         if bucket_count(self.total) != self.buckets {
             return None;
         }
-        let mut files: Files = buckets_touched
-            .into_iter()
-            .map(|i| {
+        let touched: Vec<usize> = buckets_touched.into_iter().collect();
+        let mut files: Files = touched
+            .par_iter()
+            .map(|&i| {
                 let terms = self.bucket_terms[i].iter().map(|t| {
                     let s = &self.terms[t];
-                    (s.name.as_str(), &s.postings)
+                    (s.name.as_str(), s.base64.as_str())
                 });
                 bucket_file(&self.dir, i, terms)
             })

@@ -85,7 +85,11 @@ pub fn write_lang(
         .par_iter_mut()
         .enumerate()
         .try_for_each(|(i, terms)| {
-            let (path, data) = bucket_file(&dir, i, terms.iter().map(|(t, p)| (*t, *p)));
+            let encoded: Vec<(&str, String)> = terms
+                .iter()
+                .map(|(t, p)| (*t, postings_base64(p)))
+                .collect();
+            let (path, data) = bucket_file(&dir, i, encoded.iter().map(|(t, b)| (*t, b.as_str())));
             put(path, data)
         })?;
     put(
@@ -139,17 +143,15 @@ fn script(name: &str, data: &impl Serialize) -> Vec<u8> {
 fn bucket_file<'p>(
     dir: &str,
     i: usize,
-    terms: impl Iterator<Item = (&'p str, &'p index::Postings)>,
+    terms: impl Iterator<Item = (&'p str, &'p str)>,
 ) -> (String, Vec<u8>) {
-    let map: BTreeMap<&str, String> = terms
-        .map(|(t, p)| {
-            (
-                t,
-                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&p.bytes),
-            )
-        })
-        .collect();
+    let map: BTreeMap<&str, &str> = terms.collect();
     (format!("{dir}/t/{i}.js"), script(&format!("t/{i}"), &map))
+}
+
+/// Postings as they stand in a bucket file.
+fn postings_base64(postings: &index::Postings) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&postings.bytes)
 }
 
 /// The file of document `d`: title, address and text packs, deflated. Packs live in folders of

@@ -1,15 +1,15 @@
 //! Preview: the outputs made from the whole site at once, kept up to date after the pages.
 //!
-//! - The search index ([`crate::search`]) numbers documents in site order and takes seconds
-//!   to build on a large site; it has no incremental form.
+//! - The search index ([`crate::search`]) numbers documents in site order. While an edit keeps
+//!   every report in its place, a [`LiveIndex`] per language replaces the edited report's
+//!   postings and text file in place; otherwise the language is indexed from scratch.
 //! - `manifest.json` ([`crate::archive::manifest`]) lists every report with the SHA-256 of
 //!   its page as served.
 //!
 //! So the preview never waits for them: pages are rendered and browsers told to reload first,
 //! then a [`Mirror`] (its own copy of the reports, without their HTML, brought up to date with
-//! each edit's reports only) rebuilds the manifest and the search index of only the languages
-//! an edit touched, and the files are swapped in when ready. These may lag an edit by that
-//! long; the pages never do.
+//! each edit's reports only) updates the manifest and the search index of only the languages
+//! an edit touched, and the files are swapped in when ready.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;

@@ -38,7 +38,7 @@ use crate::BuildOptions;
 use watch::{Msg, Watcher};
 
 /// Updates of the derived outputs that arrive within this long of each other are made once.
-const DERIVED_SETTLE: Duration = Duration::from_millis(150);
+const DERIVED_SETTLE: Duration = Duration::from_millis(10);
 
 /// What a rebuild or an index update did, for the command line to print.
 #[derive(Debug)]
