@@ -146,25 +146,9 @@ impl Postings {
 
     /// The documents listed, decoded (for tests and tools; the browser decodes its own).
     pub fn doc_ids(&self, term: &Term) -> Vec<u32> {
-        let fields = if term.is_char() { 2 } else { 4 };
-        let mut values = Vec::new();
-        let (mut v, mut shift) = (0u64, 0);
-        for &b in &self.bytes {
-            v |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                values.push(v);
-                (v, shift) = (0, 0);
-            } else {
-                shift += 7;
-            }
-        }
-        let mut doc = 0u32;
-        values
-            .chunks(fields)
-            .map(|c| {
-                doc += c[0] as u32;
-                doc
-            })
+        self.entries(term)
+            .into_iter()
+            .map(|(doc, _, _)| doc)
             .collect()
     }
 
