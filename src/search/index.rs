@@ -12,16 +12,16 @@ use rayon::prelude::*;
 
 use rustc_hash::FxHashMap;
 
-use super::tokenize::{Token, fold, scan, stem};
+use super::collect::Counter;
+use super::doc::{Doc, doc_of};
+use super::tokenize::{Token, stem};
 use crate::model::{Report, Site};
 
 pub const FIELD_TITLE: u8 = 1;
 pub const FIELD_HEAD: u8 = 2;
 pub const FIELD_BODY: u8 = 4;
-/// A pack holds whole sections up to about this many bytes of text.
-const PACK_BYTES: usize = 4_000;
 /// Packs beyond this share the last mask bit.
-const MAX_PACKS_IN_MASK: usize = 32;
+pub const MAX_PACKS_IN_MASK: usize = 32;
 
 /// How a term occurs in one document.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -29,27 +29,6 @@ pub struct Occurrence {
     pub tf: u32,
     pub packs: u32,
     pub fields: u8,
-}
-
-/// (Part of) a section as shown in an excerpt, borrowed from the report.
-#[derive(Debug, Clone, Copy, serde::Serialize)]
-pub struct PackSection<'a> {
-    pub id: &'a str,
-    pub heading: &'a str,
-    pub text: &'a str,
-}
-
-#[derive(Debug, Clone)]
-pub struct Doc<'a> {
-    /// The report's file, which names the document across edits (preview).
-    pub source: &'a std::path::Path,
-    pub title: &'a str,
-    /// The report's page, relative to the site root (`zh/2022/justice-bureau/`).
-    pub url: String,
-    pub year: u16,
-    pub department: u32,
-    pub themes: u64,
-    pub packs: Vec<Vec<PackSection<'a>>>,
 }
 
 /// A term: a Han character, a Han bigram (both packed into a number), or a stemmed word.
@@ -62,8 +41,14 @@ pub enum Term {
 const BIGRAM: u64 = 1 << 42;
 
 impl Term {
+    pub fn char_key(c: char) -> u64 {
+        u64::from(c)
+    }
+    pub fn bigram_key(a: char, b: char) -> u64 {
+        BIGRAM | (u64::from(a) << 21) | u64::from(b)
+    }
     fn bigram(a: char, b: char) -> Term {
-        Term::Han(BIGRAM | (u64::from(a) << 21) | u64::from(b))
+        Term::Han(Term::bigram_key(a, b))
     }
     /// The term a name stands for (`b:复议` → the bigram), the inverse of [`Term::name`].
     pub fn parse(name: &str) -> Option<Term> {
@@ -152,6 +137,30 @@ impl Postings {
             .collect()
     }
 
+    /// Appends postings of later documents whose first entry counts from document 0, as a
+    /// block's postings do: that entry is re-encoded to count from our last document.
+    pub fn append(&mut self, later: Postings) {
+        let Some(last) = self.last else {
+            *self = later;
+            return;
+        };
+        let Some(later_last) = later.last else {
+            return;
+        };
+        let first_len = later
+            .bytes
+            .iter()
+            .position(|b| b & 0x80 == 0)
+            .map_or(0, |i| i + 1);
+        let first = later.bytes[..first_len]
+            .iter()
+            .rev()
+            .fold(0u64, |v, b| (v << 7) | u64::from(b & 0x7f));
+        varint(&mut self.bytes, first - u64::from(last));
+        self.bytes.extend_from_slice(&later.bytes[first_len..]);
+        self.last = Some(later_last);
+    }
+
     fn push(&mut self, doc: u32, occ: Occurrence, themes: u64, full: bool) {
         let delta = doc - self.last.unwrap_or(0);
         self.last = Some(doc);
@@ -185,9 +194,12 @@ pub struct LangIndex<'a> {
     pub postings: FxHashMap<Term, Postings>,
 }
 
-/// Documents are indexed in parallel in chunks and merged in order, so memory holds one chunk
-/// of per-document term lists at a time.
-const CHUNK: usize = 512;
+/// Documents per block: blocks are indexed in parallel, each with its own dictionary, and
+/// their postings concatenated. Enough blocks to keep every core busy, few enough that each
+/// dictionary is filled once and reused for many documents.
+fn block_size(docs: usize) -> usize {
+    (docs / (4 * rayon::current_num_threads())).clamp(64, 4096)
+}
 
 /// Builds the index of `lang`. Documents are numbered by year (newest first), then department,
 /// so the script can tell both from a document's number.
@@ -201,157 +213,72 @@ pub fn build<'a>(site: &'a Site, lang: &str) -> LangIndex<'a> {
         (std::cmp::Reverse(a.key.year), &a.department)
             .cmp(&(std::cmp::Reverse(b.key.year), &b.department))
     });
+    let size = block_size(reports.len());
+    let blocks: Vec<(Vec<Doc<'a>>, Vec<Term>, Vec<Postings>)> = reports
+        .par_chunks(size)
+        .enumerate()
+        .map(|(b, chunk)| index_block(site, chunk, (b * size) as u32))
+        .collect();
     let mut index = LangIndex::default();
-    for (c, chunk) in reports.chunks(CHUNK).enumerate() {
-        let indexed: Vec<(Doc<'a>, Vec<(Term, Occurrence)>)> =
-            chunk.par_iter().map(|r| index_report(site, r)).collect();
-        for (i, (doc, terms)) in indexed.into_iter().enumerate() {
-            let id = (c * CHUNK + i) as u32;
-            for (term, occ) in terms {
-                let full = !term.is_char();
-                index
-                    .postings
-                    .entry(term)
-                    .or_default()
-                    .push(id, occ, doc.themes, full);
-            }
-            index.docs.push(doc);
+    for (docs, terms, postings) in blocks {
+        index.docs.extend(docs);
+        for (term, p) in terms.into_iter().zip(postings) {
+            index.postings.entry(term).or_default().append(p);
         }
     }
     index
 }
 
-pub fn index_report<'a>(site: &Site, report: &'a Report) -> (Doc<'a>, Vec<(Term, Occurrence)>) {
-    let config = &site.config;
-    let department = config
-        .departments
-        .keys()
-        .position(|k| *k == report.department)
-        .unwrap_or(0) as u32;
-    let themes = report
-        .themes
-        .iter()
-        .filter_map(|t| config.themes.keys().position(|k| k == t))
-        .filter(|&i| i < 64)
-        .fold(0u64, |m, i| m | (1 << i));
-    let mut sections = vec![PackSection {
-        id: "",
-        heading: "",
-        text: &report.summary,
-    }];
-    sections.extend(report.sections.iter().map(|s| PackSection {
-        id: &s.id,
-        heading: &s.heading,
-        text: &s.text,
-    }));
-    let packs = into_packs(sections);
+/// Indexes consecutive documents, numbered from `first`: their documents, and their terms
+/// with postings (the first entry of each counting from document 0, see [`Postings::append`]).
+fn index_block<'a>(
+    site: &Site,
+    reports: &[&'a Report],
+    first: u32,
+) -> (Vec<Doc<'a>>, Vec<Term>, Vec<Postings>) {
+    let mut counter = Counter::default();
+    let mut postings: Vec<Postings> = Vec::new();
+    let mut docs = Vec::with_capacity(reports.len());
+    for (i, report) in reports.iter().enumerate() {
+        let doc = doc_of(site, report);
+        count_report(&mut counter, report, &doc);
+        let id = first + i as u32;
+        counter.drain(|t, term, occ| {
+            let t = t as usize;
+            if t >= postings.len() {
+                postings.resize_with(t + 1, Postings::default);
+            }
+            postings[t].push(id, occ, doc.themes, !term.is_char());
+        });
+        docs.push(doc);
+    }
+    (docs, counter.dictionary.into_terms(), postings)
+}
 
-    let mut han: FxHashMap<u64, Occurrence> = FxHashMap::default();
-    let mut words: FxHashMap<String, Occurrence> = FxHashMap::default();
-    let mut add = |text: &str, field: u8, pack: usize| {
-        let bit = 1u32 << pack.min(MAX_PACKS_IN_MASK - 1);
-        let bump = |o: &mut Occurrence| {
-            o.tf += 1;
-            o.packs |= bit;
-            o.fields |= field;
-        };
-        let folded = fold(text);
-        scan(
-            &folded,
-            |c, prev| {
-                bump(han.entry(u64::from(c)).or_default());
-                if let Some(p) = prev {
-                    let Term::Han(k) = Term::bigram(p, c) else {
-                        unreachable!()
-                    };
-                    bump(han.entry(k).or_default());
-                }
-            },
-            |w| {
-                let stemmed = stem(w);
-                match words.get_mut(stemmed.as_ref()) {
-                    Some(o) => bump(o),
-                    None => bump(words.entry(stemmed.into_owned()).or_default()),
-                }
-            },
-        );
-    };
-    add(&report.title, FIELD_TITLE, 0);
-    for (pi, pack) in packs.iter().enumerate() {
+/// Counts a report's terms: its title, then its packs, the summary as a heading.
+fn count_report(counter: &mut Counter, report: &Report, doc: &Doc<'_>) {
+    counter.add(&report.title, FIELD_TITLE, 0);
+    for (pi, pack) in doc.packs.iter().enumerate() {
         for (si, s) in pack.iter().enumerate() {
             let field = if pi == 0 && si == 0 {
                 FIELD_HEAD
             } else {
                 FIELD_BODY
             };
-            add(s.heading, FIELD_HEAD, pi);
-            add(s.text, field, pi);
+            counter.add(s.heading, FIELD_HEAD, pi);
+            counter.add(s.text, field, pi);
         }
     }
-    let mut terms: Vec<(Term, Occurrence)> =
-        han.into_iter().map(|(k, o)| (Term::Han(k), o)).collect();
-    terms.extend(words.into_iter().map(|(w, o)| (Term::Word(w), o)));
-    let doc = Doc {
-        source: &report.source_path,
-        title: &report.title,
-        url: crate::urls::report(&report.lang, report.key.year, &report.key.stem),
-        year: report.key.year,
-        department,
-        themes,
-        packs,
-    };
+}
+
+/// One report's document and terms, as [`build`] counts them (for the preview's updates).
+pub fn index_report<'a>(site: &Site, report: &'a Report) -> (Doc<'a>, Vec<(Term, Occurrence)>) {
+    let doc = doc_of(site, report);
+    let mut counter = Counter::default();
+    count_report(&mut counter, report, &doc);
+    let mut terms = Vec::new();
+    counter.drain(|_, term, occ| terms.push((term.clone(), occ)));
     (doc, terms)
-}
-
-/// Groups whole sections into packs of about [`PACK_BYTES`]; a longer section is cut at
-/// whitespace or, in Chinese text, anywhere between characters.
-fn into_packs(sections: Vec<PackSection<'_>>) -> Vec<Vec<PackSection<'_>>> {
-    let mut packs: Vec<Vec<PackSection<'_>>> = vec![Vec::new()];
-    let mut size = 0;
-    for mut s in sections {
-        // `s` is cut in place when it does not fit.
-        loop {
-            let room = PACK_BYTES.saturating_sub(size);
-            if s.text.len() + s.heading.len() <= room || (size == 0 && s.text.len() <= PACK_BYTES) {
-                size += s.text.len() + s.heading.len();
-                packs.last_mut().expect("never empty").push(s);
-                break;
-            }
-            if size > 0 && room < PACK_BYTES / 4 {
-                packs.push(Vec::new());
-                size = 0;
-                continue;
-            }
-            let cut = cut_point(s.text, room.max(1));
-            let (head, rest) = s.text.split_at(cut);
-            let tail = PackSection {
-                id: s.id,
-                heading: "",
-                text: rest,
-            };
-            packs
-                .last_mut()
-                .expect("never empty")
-                .push(PackSection { text: head, ..s });
-            packs.push(Vec::new());
-            size = 0;
-            s = tail;
-        }
-    }
-    packs.retain(|p| !p.is_empty());
-    packs
-}
-
-fn cut_point(text: &str, max: usize) -> usize {
-    let mut cut = max.min(text.len());
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    match text[..cut].rfind(['\n', ' ', '。', '；']) {
-        Some(i) if i > cut / 2 => i + text[i..].chars().next().map_or(1, char::len_utf8),
-        _ if cut == 0 => text.chars().next().map_or(0, char::len_utf8),
-        _ => cut,
-    }
 }
 
 /// The terms a query phrase (already folded and tokenized) needs: Han runs of two or more
@@ -388,26 +315,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn packs_keep_sections_whole_when_they_fit() {
-        fn s(text: &str) -> PackSection<'_> {
-            PackSection {
-                id: "a",
-                heading: "h",
-                text,
-            }
-        }
-        let packs = into_packs(vec![s("x"), s("y")]);
-        assert_eq!(packs.len(), 1);
-        let big = "字".repeat(5_000);
-        let packs = into_packs(vec![s("x"), s(big.as_str())]);
-        assert!(packs.len() >= 2);
-        let joined: String = packs.iter().flatten().map(|p| p.text).collect();
-        assert_eq!(joined, format!("x{big}"));
-    }
-
-    #[test]
     fn query_terms_cover_runs_with_bigrams() {
-        let toks = super::super::tokenize::tokens(&fold("2022 行政复议 法 Appeals"));
+        let toks = crate::search::tokenize::tokens(&crate::search::tokenize::fold(
+            "2022 行政复议 法 Appeals",
+        ));
         assert_eq!(
             query_terms(&toks),
             vec!["w:2022", "b:行政", "b:政复", "b:复议", "h:法", "w:appeal"]

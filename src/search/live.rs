@@ -11,7 +11,10 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::index::{Occurrence, Postings, Term, build, index_report};
-use super::{bucket_count, bucket_file, doc_file, fnv1a, postings_base64, term_weight, write_lang};
+use super::{
+    Compressor, bucket_count, bucket_file, doc_file, fnv1a, postings_base64, term_weight,
+    write_lang,
+};
 use crate::model::{Report, Site};
 use crate::output::Output;
 
@@ -143,7 +146,12 @@ impl LiveIndex {
                 bucket_file(&self.dir, i, terms)
             })
             .collect();
-        files.push(doc_file(&self.dir, d as usize, &doc));
+        files.push(doc_file(
+            &self.dir,
+            d as usize,
+            &doc,
+            &mut Compressor::default(),
+        ));
         Some(files)
     }
 }
