@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shlex
 import shutil
 import statistics
@@ -165,7 +166,7 @@ def output_stats(public):
 
 
 def bench_corpus(label, n, root, args, bin_path):
-    cmd = [str(bin_path), "build", "--root", str(root)] + args.cmd_extra
+    cmd = [str(bin_path), "build", "--root", str(root), "--timings"] + args.cmd_extra
     log_dir = OUT / "logs" / ("%s-%d" % (label, n))
     log_dir.mkdir(parents=True, exist_ok=True)
     _, pairs = count_reports(root)
@@ -186,10 +187,12 @@ def bench_corpus(label, n, root, args, bin_path):
             row["failed"] = True
             row["error"] = why
             return row
-        say("  %-9s %7.2f s wall  %7.2f s cpu  %8.1f MiB peak RSS"
-            % (kind, r["wall"], r["cpu"], r["rss_mib"]))
+        r.update(search_timings(r["stderr"]))
+        say("  %-9s %7.2f s wall  %7.2f s cpu  %8.1f MiB peak RSS  %5.2f s search index"
+            % (kind, r["wall"], r["cpu"], r["rss_mib"], r["search_s"]))
         if k >= args.warmup:
-            row["runs"].append({key: r[key] for key in ("wall", "cpu", "rss_mib")})
+            row["runs"].append({key: r[key] for key in
+                                ("wall", "cpu", "rss_mib", "search_s", "search_files", "search_mb")})
     pages, files, size = output_stats(public)
     if not public.is_dir():
         loud("build of %s-%d exited 0 but %s does not exist; nothing counted" % (label, n, public))
@@ -201,7 +204,26 @@ def bench_corpus(label, n, root, args, bin_path):
                peak_rss_mib=max(r["rss_mib"] for r in row["runs"]),
                pages=pages, files=files, output_mb=size / 1e6)
     row["pages_per_s"] = pages / row["median_s"] if row["median_s"] > 0 else 0.0
+    # The index is built after the pages, so a build without it would take wall - search:
+    # the share is what the index adds to that, per run, median over the runs.
+    row["search_s"] = statistics.median(r["search_s"] for r in row["runs"])
+    row["search_share"] = 100 * statistics.median(
+        r["search_s"] / (r["wall"] - r["search_s"]) for r in row["runs"])
+    row["search_files"] = row["runs"][-1]["search_files"]
+    row["search_mb"] = row["runs"][-1]["search_mb"]
     return row
+
+
+TIMINGS = re.compile(r"search index ([0-9.]+)s \(([0-9]+) files, ([0-9.]+) MB\)")
+
+
+def search_timings(stderr_path):
+    """The search index's share of a build, from the line `gongkai build --timings` prints."""
+    m = TIMINGS.search(Path(stderr_path).read_text(encoding="utf-8", errors="replace"))
+    if not m:
+        return {"search_s": 0.0, "search_files": 0, "search_mb": 0.0}
+    return {"search_s": float(m.group(1)), "search_files": int(m.group(2)),
+            "search_mb": float(m.group(3))}
 
 
 # ------------------------------------------------------------------ report
@@ -210,7 +232,9 @@ COLUMNS = [("corpus", "corpus", "%s"), ("n", "N", "%d"), ("pairs", "pairs", "%d"
            ("median_s", "median s", "%.2f"), ("min_s", "min s", "%.2f"), ("cpu_s", "cpu s", "%.2f"),
            ("pages", "pages", "%d"), ("pages_per_s", "pages/s", "%.0f"),
            ("peak_rss_mib", "peak RSS MiB", "%.1f"), ("output_mb", "output MB", "%.1f"),
-           ("files", "files", "%d")]
+           ("files", "files", "%d"), ("search_s", "index s", "%.2f"),
+           ("search_share", "index adds", "%.0f%%"), ("search_mb", "index MB", "%.1f"),
+           ("search_files", "index files", "%d")]
 
 
 def table(rows):

@@ -29,13 +29,9 @@ pub fn is_han(c: char) -> bool {
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        // Fast paths: ASCII only lowercases; these Han blocks have no decompositions.
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else if matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF) {
-            out.push(c);
-        } else {
-            fold_char(c, |f| out.push(f));
+        match fold_fast(c) {
+            Some(f) => out.push(f),
+            None => fold_char(c, |f| out.push(f)),
         }
     }
     out
@@ -63,36 +59,60 @@ pub enum Scanned<'a> {
 /// Calls `each` for each Han character and each word of `text`, folding as it goes: the same
 /// calls as scanning [`fold`]`(text)`, without building the folded copy (the index scans every
 /// report's text).
-pub fn scan(text: &str, mut each: impl FnMut(Scanned<'_>)) {
-    let mut prev: Option<char> = None;
-    let mut buf = String::new();
-    let mut feed = |c: char| {
-        if c.is_ascii_alphanumeric() {
-            buf.push(c);
-            prev = None;
-            return;
+pub fn scan(text: &str, each: impl FnMut(Scanned<'_>)) {
+    Scanner::default().scan(text, each);
+}
+
+/// [`scan`] with a word buffer kept from one text to the next.
+#[derive(Debug, Default)]
+pub struct Scanner {
+    word: String,
+}
+
+impl Scanner {
+    pub fn scan(&mut self, text: &str, mut each: impl FnMut(Scanned<'_>)) {
+        let mut prev: Option<char> = None;
+        let word = &mut self.word;
+        word.clear();
+        let mut feed = |c: char| {
+            if c.is_ascii_alphanumeric() {
+                word.push(c);
+                prev = None;
+                return;
+            }
+            if !word.is_empty() {
+                each(Scanned::Word(word));
+                word.clear();
+            }
+            if is_han(c) {
+                each(Scanned::Han(c, prev));
+                prev = Some(c);
+            } else {
+                prev = None;
+            }
+        };
+        for c in text.chars() {
+            match fold_fast(c) {
+                Some(f) => feed(f),
+                None => fold_char(c, &mut feed),
+            }
         }
-        if !buf.is_empty() {
-            each(Scanned::Word(&buf));
-            buf.clear();
-        }
-        if is_han(c) {
-            each(Scanned::Han(c, prev));
-            prev = Some(c);
-        } else {
-            prev = None;
-        }
-    };
-    for c in text.chars() {
-        if c.is_ascii() {
-            feed(c.to_ascii_lowercase());
-        } else if matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF) {
-            feed(c);
-        } else {
-            fold_char(c, &mut feed);
-        }
+        feed(' ');
     }
-    feed(' ');
+}
+
+/// The folded form of the characters that are nearly all of a report's text: ASCII, the main
+/// Han blocks, Chinese punctuation and full-width forms; `None` for the others.
+fn fold_fast(c: char) -> Option<char> {
+    match c as u32 {
+        0..=0x7f => Some(c.to_ascii_lowercase()),
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF => Some(c),
+        // 、。〈〉《》「」『』【】 and ‘’“”: no decomposition, no case.
+        0x3001..=0x3002 | 0x3008..=0x3011 | 0x2018..=0x2019 | 0x201C..=0x201D => Some(c),
+        // Full-width ASCII (！ to ～) decomposes to ASCII.
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).map(|a| a.to_ascii_lowercase()),
+        _ => None,
+    }
 }
 
 /// Tokens of already folded text.
@@ -180,6 +200,17 @@ mod tests {
     #[test]
     fn folds_width_case_and_diacritics() {
         assert_eq!(fold("２０２２年ＡＢＣ，Café"), "2022年abc,cafe");
+    }
+
+    #[test]
+    fn fast_folding_agrees_with_decomposition() {
+        for c in (0..0x11000).filter_map(char::from_u32) {
+            if let Some(fast) = fold_fast(c) {
+                let mut slow = String::new();
+                fold_char(c, |f| slow.push(f));
+                assert_eq!(slow, fast.to_string(), "U+{:04X}", c as u32);
+            }
+        }
     }
 
     #[test]
