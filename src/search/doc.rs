@@ -7,7 +7,7 @@ use crate::model::{Report, Site};
 const PACK_BYTES: usize = 4_000;
 
 /// (Part of) a section as shown in an excerpt, borrowed from the report.
-#[derive(Debug, Clone, Copy, serde::Serialize)]
+#[derive(Debug, Clone, Copy)]
 pub struct PackSection<'a> {
     pub id: &'a str,
     pub heading: &'a str,

@@ -160,19 +160,40 @@ fn postings_base64(postings: &index::Postings) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&postings.bytes)
 }
 
-/// The file of document `d`: title, address and text packs, deflated. Packs live in folders of
-/// 64 documents: a folder of tens of thousands of files makes every file creation wait on the
-/// one directory lock.
+/// Separates the texts of a document file.
+const RS: u8 = 0x1e;
+
+/// The file of document `d`: a JSON head (title, address, year, department, and per pack the
+/// ids and headings of its sections), then each section's text after a U+001E separator, in
+/// order; deflated. Texts are not JSON strings so that writing them is a copy rather than an
+/// escape check per byte (a U+001E in a text, an invisible control character, becomes a space).
+/// Files live in folders of 64 documents: a folder of tens of thousands of files makes every
+/// file creation wait on the one directory lock.
 fn doc_file(dir: &str, d: usize, doc: &doc::Doc<'_>, z: &mut Compressor) -> (String, Vec<u8>) {
     let name = format!("p/{}/{d}", d / PACKS_PER_FOLDER);
-    let text = serde_json::to_vec(&DocFile {
+    let sections = || doc.packs.iter().flatten();
+    let mut text = serde_json::to_vec(&DocHead {
         t: doc.title,
         u: &doc.url,
         y: doc.year,
         d: doc.department,
-        p: &doc.packs,
+        p: doc
+            .packs
+            .iter()
+            .map(|pack| pack.iter().map(|s| (s.id, s.heading)).collect())
+            .collect(),
     })
     .expect("serialising to memory cannot fail");
+    text.reserve(sections().map(|s| s.text.len() + 1).sum());
+    for s in sections() {
+        text.push(RS);
+        let bytes = s.text.as_bytes();
+        if bytes.contains(&RS) {
+            text.extend(bytes.iter().map(|&b| if b == RS { b' ' } else { b }));
+        } else {
+            text.extend_from_slice(bytes);
+        }
+    }
     (
         format!("{dir}/{name}.js"),
         script(&name, &z.deflate_base64(&text)),
@@ -189,14 +210,15 @@ fn term_weight(name: &str, postings: &index::Postings) -> usize {
     name.len() + postings.bytes.len() * 4 / 3 + 6
 }
 
-/// What the script reads for one report: title, address, year, department, text packs.
+/// The head of a document file: title, address, year, department, and per pack the sections'
+/// ids and headings.
 #[derive(Serialize)]
-struct DocFile<'a> {
+struct DocHead<'a> {
     t: &'a str,
     u: &'a str,
     y: u16,
     d: u32,
-    p: &'a [Vec<doc::PackSection<'a>>],
+    p: Vec<Vec<(&'a str, &'a str)>>,
 }
 
 /// Compresses report texts: raw DEFLATE, base64. A report's text is a third of the download
@@ -233,6 +255,54 @@ pub fn fnv1a(s: &str) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn document_files_hold_every_section_text_after_a_json_head() {
+        let (a, b) = ("第一段\n复议\u{1e}案件", "Second \"pack\"");
+        let doc = doc::Doc {
+            source: std::path::Path::new("content/2022/x.zh.md"),
+            title: "标题",
+            url: "zh/2022/x/".to_string(),
+            year: 2022,
+            department: 3,
+            themes: 0,
+            packs: vec![
+                vec![doc::PackSection {
+                    id: "",
+                    heading: "",
+                    text: a,
+                }],
+                vec![doc::PackSection {
+                    id: "h-2",
+                    heading: "二、",
+                    text: b,
+                }],
+            ],
+        };
+        let (path, file) = doc_file("zh/search", 65, &doc, &mut Compressor::default());
+        assert_eq!(path, "zh/search/p/1/65.js");
+        let file = String::from_utf8(file).unwrap();
+        let b64 = file
+            .strip_prefix("__gk(\"p/1/65\",\"")
+            .and_then(|f| f.strip_suffix("\");\n"))
+            .unwrap();
+        let deflated = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap();
+        let mut text = vec![0; 1 << 16];
+        let n = libdeflater::Decompressor::new()
+            .deflate_decompress(&deflated, &mut text)
+            .unwrap();
+        let text = String::from_utf8(text[..n].to_vec()).unwrap();
+        let parts: Vec<&str> = text.split('\u{1e}').collect();
+        let head: serde_json::Value = serde_json::from_str(parts[0]).unwrap();
+        assert_eq!(
+            head,
+            json!({"t": "标题", "u": "zh/2022/x/", "y": 2022, "d": 3,
+                   "p": [[["", ""]], [["h-2", "二、"]]]})
+        );
+        assert_eq!(parts[1..], ["第一段\n复议 案件", b]);
+    }
 
     #[test]
     fn varints_and_hash_are_stable() {

@@ -219,7 +219,8 @@
       all: totals.every(function (n) { return n > 0; })
     };
   }
-  // A report's text: deflated JSON in base64, inflated by the browser (no library needed).
+  // A report's text, deflated, in base64, inflated by the browser (no library needed): a JSON
+  // head with each pack's [id, heading] pairs, then each section's text after a U+001E.
   var docs = {};
   function loadDoc(d) {
     if (!docs[d]) {
@@ -227,7 +228,13 @@
         var bin = atob(b64), bytes = new Uint8Array(bin.length);
         for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
         var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-        return new Response(stream).text().then(JSON.parse);
+        return new Response(stream).text().then(function (text) {
+          var parts = text.split("\u001e"), doc = JSON.parse(parts[0]), k = 1;
+          doc.p = doc.p.map(function (pack) {
+            return pack.map(function (s) { return { id: s[0], heading: s[1], text: parts[k++] }; });
+          });
+          return doc;
+        });
       });
     }
     return docs[d];
