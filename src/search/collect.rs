@@ -78,30 +78,34 @@ impl Dictionary {
     }
 
     fn han(&mut self, key: u64) -> u32 {
-        let next = self.terms.len() as u32;
-        let id = *self.han.entry(key).or_insert(next);
-        if id == next {
-            self.terms.push(Term::Han(key));
-        }
-        id
+        number(&mut self.han, &mut self.terms, key, |&k| Term::Han(k))
     }
 
     fn short_word(&mut self, key: u128) -> u32 {
-        let next = self.terms.len() as u32;
-        let id = *self.short_words.entry(key).or_insert(next);
-        if id == next {
-            self.terms.push(Term::Word(short_word(key)));
-        }
-        id
+        number(&mut self.short_words, &mut self.terms, key, |&k| {
+            Term::Word(short_word(k))
+        })
     }
 
     fn word(&mut self, word: String) -> u32 {
-        let next = self.terms.len() as u32;
-        *self.words.entry(word).or_insert_with_key(|w| {
-            self.terms.push(Term::Word(w.clone()));
-            next
+        number(&mut self.words, &mut self.terms, word, |w| {
+            Term::Word(w.clone())
         })
     }
+}
+
+/// The number of `key` in `numbers`; a new key gets the next number and its term is added.
+fn number<K: std::hash::Hash + Eq>(
+    numbers: &mut FxHashMap<K, u32>,
+    terms: &mut Vec<Term>,
+    key: K,
+    term: impl FnOnce(&K) -> Term,
+) -> u32 {
+    let next = terms.len() as u32;
+    *numbers.entry(key).or_insert_with_key(|k| {
+        terms.push(term(k));
+        next
+    })
 }
 
 /// The term counts of the document being read.
@@ -157,7 +161,10 @@ impl Counter {
                         let id = self.dictionary.dense_char(o, c);
                         self.chars.push(id);
                     }
-                    None => bump(self.han.entry(Term::char_key(c)).or_default(), bit, field),
+                    // Listed, not counted: single characters have no counts.
+                    None => {
+                        self.han.entry(Term::char_key(c)).or_default();
+                    }
                 }
                 if let Some(p) = prev {
                     let key = Term::bigram_key(p, c);
@@ -180,32 +187,20 @@ impl Counter {
     /// starts the next document.
     pub fn drain(&mut self, mut each: impl FnMut(u32, &Term, Occurrence)) {
         let dictionary = &mut self.dictionary;
-        let mut give = |dictionary: &Dictionary, id: u32, occ: Occurrence| {
-            let term = &dictionary.terms[id as usize];
-            each(
-                id,
-                term,
-                if term.is_char() {
-                    Occurrence::default()
-                } else {
-                    occ
-                },
-            );
-        };
         for &id in &self.chars {
-            give(dictionary, id, Occurrence::default());
+            each(id, &dictionary.terms[id as usize], Occurrence::default());
         }
         for (&key, &occ) in &self.han {
             let id = dictionary.han(key);
-            give(dictionary, id, occ);
+            each(id, &dictionary.terms[id as usize], occ);
         }
         for (&key, &occ) in &self.short_words {
             let id = dictionary.short_word(key);
-            give(dictionary, id, occ);
+            each(id, &dictionary.terms[id as usize], occ);
         }
         for (word, occ) in self.words.drain() {
             let id = dictionary.word(word);
-            give(dictionary, id, occ);
+            each(id, &dictionary.terms[id as usize], occ);
         }
         self.chars.clear();
         self.han.clear();

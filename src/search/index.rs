@@ -100,15 +100,10 @@ impl Postings {
     pub fn entries(&self, term: &Term) -> Vec<(u32, Occurrence, u64)> {
         let full = !term.is_char();
         let mut values = Vec::new();
-        let (mut v, mut shift) = (0u64, 0);
-        for &b in &self.bytes {
-            v |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                values.push(v);
-                (v, shift) = (0, 0);
-            } else {
-                shift += 7;
-            }
+        let mut rest = &self.bytes[..];
+        while let Some((v, len)) = read_varint(rest) {
+            values.push(v);
+            rest = &rest[len..];
         }
         let mut doc = 0u32;
         values
@@ -144,18 +139,10 @@ impl Postings {
             *self = later;
             return;
         };
-        let Some(later_last) = later.last else {
+        let (Some(later_last), Some((first, first_len))) = (later.last, read_varint(&later.bytes))
+        else {
             return;
         };
-        let first_len = later
-            .bytes
-            .iter()
-            .position(|b| b & 0x80 == 0)
-            .map_or(0, |i| i + 1);
-        let first = later.bytes[..first_len]
-            .iter()
-            .rev()
-            .fold(0u64, |v, b| (v << 7) | u64::from(b & 0x7f));
         varint(&mut self.bytes, first - u64::from(last));
         self.bytes.extend_from_slice(&later.bytes[first_len..]);
         self.last = Some(later_last);
@@ -174,6 +161,17 @@ impl Postings {
         }
         varint(&mut self.bytes, themes);
     }
+}
+
+/// The first LEB128 varint of `bytes` and its length in bytes; `None` when `bytes` holds no
+/// whole varint.
+fn read_varint(bytes: &[u8]) -> Option<(u64, usize)> {
+    let len = bytes.iter().position(|b| b & 0x80 == 0)? + 1;
+    let v = bytes[..len]
+        .iter()
+        .rev()
+        .fold(0u64, |v, b| (v << 7) | u64::from(b & 0x7f));
+    Some((v, len))
 }
 
 pub fn varint(out: &mut Vec<u8>, mut v: u64) {

@@ -1,5 +1,5 @@
 //! Search: the tokenizer. The browser script (`themes/default/static/search.js`) implements the
-//! same rules; `tests/search_tokenizer_parity.rs` runs both on the same inputs.
+//! same rules; `tests/search_browser.rs` runs both on the same inputs.
 //!
 //! - Text is folded: NFKD (full-width letters, digits and punctuation become half-width),
 //!   combining marks dropped (diacritics), lowercase.
@@ -47,7 +47,7 @@ fn fold_char(c: char, mut each: impl FnMut(char)) {
     });
 }
 
-/// What [`scan`] finds.
+/// What [`Scanner::scan`] finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scanned<'a> {
     /// A Han character, with the one before it when they are adjacent (a bigram).
@@ -56,20 +56,16 @@ pub enum Scanned<'a> {
     Word(&'a str),
 }
 
-/// Calls `each` for each Han character and each word of `text`, folding as it goes: the same
-/// calls as scanning [`fold`]`(text)`, without building the folded copy (the index scans every
-/// report's text).
-pub fn scan(text: &str, each: impl FnMut(Scanned<'_>)) {
-    Scanner::default().scan(text, each);
-}
-
-/// [`scan`] with a word buffer kept from one text to the next.
+/// Finds the Han characters and words of texts, folding as it goes: the same as tokenizing
+/// [`fold`]`(text)`, without building the folded copy (the index scans every report's text).
+/// The word buffer is kept from one text to the next.
 #[derive(Debug, Default)]
 pub struct Scanner {
     word: String,
 }
 
 impl Scanner {
+    /// Calls `each` for each Han character and each word of `text`.
     pub fn scan(&mut self, text: &str, mut each: impl FnMut(Scanned<'_>)) {
         let mut prev: Option<char> = None;
         let word = &mut self.word;
@@ -241,7 +237,7 @@ mod tests {
     fn assert_scan_agrees(raw: &str) {
         let text = fold(raw);
         let mut scanned = Vec::new();
-        scan(raw, |s| match s {
+        Scanner::default().scan(raw, |s| match s {
             Scanned::Han(c, p) => {
                 scanned.push(format!("h:{c}"));
                 if let Some(p) = p {
