@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::copy_dir;
+use common::{TempSite, main_of};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -31,13 +31,6 @@ fn page(path: &str) -> String {
         .get(path)
         .unwrap_or_else(|| panic!("no {path} in the output"));
     String::from_utf8(bytes.clone()).expect("UTF-8")
-}
-
-/// The `<main>` element of a page: what the tests look at, not the header and footer.
-fn main_of(html: &str) -> &str {
-    let start = html.find("<main").expect("<main>");
-    let end = html.find("</main>").expect("</main>");
-    &html[start..end]
 }
 
 /// Byte offset of `needle` in `hay`, failing with the page when it is missing.
@@ -72,10 +65,10 @@ fn year_page_marks_archived_years() {
 
 #[test]
 fn report_lists_revisions_newest_first_and_last_revised() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = copy_sample(dir.path());
-    edit(
-        &root.join("content/2023/justice-bureau.en.md"),
+    let site = TempSite::sample();
+    let root = site.root().to_path_buf();
+    site.replace(
+        "content/2023/justice-bureau.en.md",
         "revisions:\n",
         "revisions:\n  - {date: 2024-04-01, note: Fixed a typo in Part I}\n",
     );
@@ -167,10 +160,10 @@ fn department_figures_fall_back_to_the_other_language() {
 
 #[test]
 fn feed_entry_is_updated_by_revisions_and_says_what_was_revised() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = copy_sample(dir.path());
-    edit(
-        &root.join("content/2023/justice-bureau.zh.md"),
+    let site = TempSite::sample();
+    let root = site.root().to_path_buf();
+    site.replace(
+        "content/2023/justice-bureau.zh.md",
         "revisions:\n",
         "revisions:\n  - {date: 2024-04-02, note: 更正错别字 <甲>}\n",
     );
@@ -227,8 +220,8 @@ fn lock_lines(root: &Path) -> Vec<(String, String, String)> {
 
 #[test]
 fn freeze_writes_sorted_lock_and_merges_years() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = copy_sample(dir.path());
+    let site = TempSite::sample();
+    let root = site.root().to_path_buf();
     let out = gongkai(&root, &["freeze", "2022"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = std::fs::read_to_string(root.join("archive.lock")).unwrap();
@@ -274,8 +267,8 @@ fn freeze_writes_sorted_lock_and_merges_years() {
 
 #[test]
 fn freeze_leaves_drafts_out_and_refuses_a_year_without_published_reports() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = copy_sample(dir.path());
+    let site = TempSite::sample();
+    let root = site.root().to_path_buf();
     // 2024 holds one report, a draft.
     let out = gongkai(&root, &["freeze", "2024"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
@@ -291,15 +284,15 @@ fn freeze_leaves_drafts_out_and_refuses_a_year_without_published_reports() {
 
 #[test]
 fn edited_frozen_report_is_refused_until_a_revision_is_added_then_freeze_records_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = copy_sample(dir.path());
-    let file = root.join("content/2022/justice-bureau.zh.md");
+    let site = TempSite::sample();
+    let root = site.root().to_path_buf();
+    let file = "content/2022/justice-bureau.zh.md";
     assert!(gongkai(&root, &["freeze", "2022"]).status.success());
     assert!(gongkai(&root, &["build"]).status.success());
     let published = std::fs::read(root.join("public/zh/2022/justice-bureau/index.html")).unwrap();
 
-    edit(
-        &file,
+    site.replace(
+        file,
         "召开法务审查委员会会议10次",
         "召开法务审查委员会会议11次",
     );
@@ -323,8 +316,8 @@ fn edited_frozen_report_is_refused_until_a_revision_is_added_then_freeze_records
     );
     assert!(gongkai::build_in_memory(&BuildOptions::new(&root)).is_err());
 
-    edit(
-        &file,
+    site.replace(
+        file,
         "---\n\n",
         "revisions:\n  - {date: 2023-06-01, note: 更正第一部分会议次数}\n---\n\n",
     );
@@ -340,12 +333,12 @@ fn edited_frozen_report_is_refused_until_a_revision_is_added_then_freeze_records
         .into_iter()
         .find(|l| l.1 == "content/2022/justice-bureau.zh.md")
         .unwrap();
-    assert_eq!(entry.0, sha256(&std::fs::read(&file).unwrap()));
+    assert_eq!(entry.0, sha256(&std::fs::read(site.path(file)).unwrap()));
     assert_eq!(entry.2, "revisions=1");
     assert!(gongkai(&root, &["build"]).status.success());
 
     // From now on, one revision is the baseline: another silent edit is refused again.
-    edit(&file, "会议11次", "会议12次");
+    site.replace(file, "会议11次", "会议12次");
     let out = gongkai(&root, &["build"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
@@ -357,8 +350,8 @@ fn edited_frozen_report_is_refused_until_a_revision_is_added_then_freeze_records
 
 #[test]
 fn deleted_frozen_report_is_an_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = copy_sample(dir.path());
+    let site = TempSite::sample();
+    let root = site.root().to_path_buf();
     assert!(gongkai(&root, &["freeze", "2022"]).status.success());
     std::fs::remove_file(root.join("content/2022/market-regulation.en.md")).unwrap();
     let out = gongkai(&root, &["build"]);
@@ -375,11 +368,11 @@ fn deleted_frozen_report_is_an_error() {
 
 #[test]
 fn frozen_report_turned_draft_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = copy_sample(dir.path());
+    let site = TempSite::sample();
+    let root = site.root().to_path_buf();
     assert!(gongkai(&root, &["freeze", "2022"]).status.success());
-    edit(
-        &root.join("content/2022/market-regulation.zh.md"),
+    site.replace(
+        "content/2022/market-regulation.zh.md",
         "\ndate:",
         "\ndraft: true\ndate:",
     );
@@ -457,8 +450,8 @@ fn manifest_lists_every_published_report_with_source_and_page_hashes() {
 
 #[test]
 fn manifest_is_written_by_build_and_deterministic() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = copy_sample(dir.path());
+    let site = TempSite::sample();
+    let root = site.root().to_path_buf();
     assert!(gongkai(&root, &["build"]).status.success());
     let first = std::fs::read(root.join("public/manifest.json")).unwrap();
     assert!(gongkai(&root, &["build"]).status.success());
@@ -479,15 +472,15 @@ fn manifest_is_written_by_build_and_deterministic() {
 const BASE_URL: &str = "https://www.example.gov.cn/fzzf/";
 
 /// The sample site with Markdown links from a 2022 report to 2021, 2023 and another 2022 report.
-fn site_with_cross_year_links(dir: &Path) -> PathBuf {
-    let root = copy_sample(dir);
-    edit(
-        &root.join("content/2022/justice-bureau.zh.md"),
+fn site_with_cross_year_links() -> TempSite {
+    let site = TempSite::sample();
+    site.replace(
+        "content/2022/justice-bureau.zh.md",
         "## 一、",
         "参见[2021年度报告](../2021/justice-bureau.zh.md#一加强党的领导)、\
          [2023年度报告](../2023/justice-bureau.zh.md)和[市场监管局报告](market-regulation.zh.md)。\n\n## 一、",
     );
-    root
+    site
 }
 
 fn bundle(root: &Path, year: u16) -> BTreeMap<String, Vec<u8>> {
@@ -515,8 +508,8 @@ fn links(html: &str) -> Vec<String> {
 
 #[test]
 fn archive_writes_a_zip_of_the_year_in_both_languages() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = copy_sample(dir.path());
+    let site = TempSite::sample();
+    let root = site.root().to_path_buf();
     let out = gongkai(&root, &["archive", "2022"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
@@ -571,10 +564,10 @@ fn archive_writes_a_zip_of_the_year_in_both_languages() {
 
 #[test]
 fn archive_runs_are_byte_identical() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = copy_sample(dir.path());
-    let a = dir.path().join("a/one.zip");
-    let b = dir.path().join("b.zip");
+    let site = TempSite::sample();
+    let root = site.root().to_path_buf();
+    let a = site.parent().join("a/one.zip");
+    let b = site.parent().join("b.zip");
     for out in [&a, &b] {
         let run = gongkai(&root, &["archive", "2023", "--out", out.to_str().unwrap()]);
         assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
@@ -596,8 +589,8 @@ fn archive_runs_are_byte_identical() {
 
 #[test]
 fn bundle_lists_only_its_year_and_keeps_archived_marks() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = copy_sample(dir.path());
+    let site = TempSite::sample();
+    let root = site.root().to_path_buf();
     let files = bundle(&root, 2022);
     let home = String::from_utf8(files["zh/index.html"].clone()).unwrap();
     let home = main_of(&home);
@@ -632,8 +625,8 @@ fn bundle_lists_only_its_year_and_keeps_archived_marks() {
 
 #[test]
 fn bundle_links_name_index_html_and_leave_only_for_the_live_site() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = site_with_cross_year_links(dir.path());
+    let site = site_with_cross_year_links();
+    let root = site.root().to_path_buf();
     let files = bundle(&root, 2022);
     let mut checked = 0;
     for (file, bytes) in files.iter().filter(|(f, _)| f.ends_with(".html")) {
@@ -687,8 +680,8 @@ fn bundle_links_name_index_html_and_leave_only_for_the_live_site() {
 
 #[test]
 fn bundle_manifest_describes_the_bundle_pages() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = site_with_cross_year_links(dir.path());
+    let site = site_with_cross_year_links();
+    let root = site.root().to_path_buf();
     let files = bundle(&root, 2022);
     let manifest: serde_json::Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
     let reports = manifest["reports"].as_array().unwrap();
@@ -721,15 +714,15 @@ fn bundle_searches_offline_in_a_browser() {
     else {
         panic!("headless Chromium is needed: apt-get install chromium chromium-driver");
     };
-    let dir = tempfile::tempdir().unwrap();
-    let root = copy_sample(dir.path());
-    let zip_path = dir.path().join("bundle.zip");
+    let site = TempSite::sample();
+    let root = site.root().to_path_buf();
+    let zip_path = site.parent().join("bundle.zip");
     let run = gongkai(
         &root,
         &["archive", "2022", "--out", zip_path.to_str().unwrap()],
     );
     assert!(run.status.success(), "{}", stderr(&run));
-    let unpacked = dir.path().join("unpacked");
+    let unpacked = site.parent().join("unpacked");
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
     zip.extract(&unpacked).unwrap();
 
@@ -751,7 +744,7 @@ fn bundle_searches_offline_in_a_browser() {
             ])
             .arg(format!(
                 "--user-data-dir={}",
-                dir.path().join("profile").display()
+                site.parent().join("profile").display()
             ))
             .args(["--dump-dom", &url])
             .output()
@@ -781,22 +774,6 @@ fn bundle_searches_offline_in_a_browser() {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers for tests that change files.
-
-/// Copies `site.yaml` and `content/` of the sample site into `dir`.
-fn copy_sample(dir: &Path) -> PathBuf {
-    let root = dir.join("site");
-    std::fs::create_dir_all(&root).unwrap();
-    std::fs::copy(repo().join("site.yaml"), root.join("site.yaml")).unwrap();
-    copy_dir(&repo().join("content"), &root.join("content"));
-    root
-}
-
-/// Replaces the first `from` in the file with `to`.
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "`{from}` not in {}", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
 
 /// Runs the real binary on the site at `root`.
 fn gongkai(root: &Path, args: &[&str]) -> std::process::Output {

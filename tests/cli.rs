@@ -228,7 +228,7 @@ fn check_fails_on_a_broken_markdown_link_naming_file_and_line() {
 fn new_writes_a_draft_that_builds_and_refuses_to_overwrite() {
     let site = TempSite::copy_of("basic");
     let root = root_arg(&site);
-    let (code, _, stderr) = run(&[
+    let new_foo = [
         "new",
         "2024",
         "foo",
@@ -236,7 +236,8 @@ fn new_writes_a_draft_that_builds_and_refuses_to_overwrite() {
         "justice-bureau",
         "--root",
         &root,
-    ]);
+    ];
+    let (code, _, stderr) = run(&new_foo);
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("content/2024/foo.zh.md"), "{stderr}");
     let written = site.read("content/2024/foo.zh.md");
@@ -262,15 +263,7 @@ fn new_writes_a_draft_that_builds_and_refuses_to_overwrite() {
         "content/2024/foo.zh.md",
         format!("{written}编辑过的正文。\n"),
     );
-    let (code, _, stderr) = run(&[
-        "new",
-        "2024",
-        "foo",
-        "--department",
-        "justice-bureau",
-        "--root",
-        &root,
-    ]);
+    let (code, _, stderr) = run(&new_foo);
     assert_eq!(code, 1, "{stderr}");
     assert!(
         stderr.contains("content/2024/foo.zh.md:1:1: error: file already exists"),

@@ -26,28 +26,17 @@ fn build_site(root: &Path) -> tempfile::TempDir {
     out
 }
 
-async fn marks(c: &Client) -> Vec<String> {
+/// The text of every element the CSS selector `css` finds.
+async fn texts(c: &Client, css: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for m in c
-        .find_all(Locator::Css(".search-results mark"))
-        .await
-        .unwrap()
-    {
-        out.push(m.text().await.unwrap());
+    for e in c.find_all(Locator::Css(css)).await.unwrap() {
+        out.push(e.text().await.unwrap());
     }
     out
 }
 
-async fn result_years(c: &Client) -> Vec<String> {
-    let mut out = Vec::new();
-    for m in c
-        .find_all(Locator::Css(".search-results .meta"))
-        .await
-        .unwrap()
-    {
-        out.push(m.text().await.unwrap());
-    }
-    out
+async fn marks(c: &Client) -> Vec<String> {
+    texts(c, ".search-results mark").await
 }
 
 async fn type_query_and_filter(c: &Client, base: &str) {
@@ -77,7 +66,7 @@ async fn type_query_and_filter(c: &Client, base: &str) {
     assert_eq!(option.text().await.unwrap(), "2022 (1)");
     select.select_by_value("2022").await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let years = result_years(c).await;
+    let years = texts(c, ".search-results .meta").await;
     assert_eq!(years.len(), 1);
     assert!(years[0].ends_with("2022"), "{years:?}");
     assert!(

@@ -5,11 +5,11 @@
 
 mod common;
 
-use common::copy_dir;
+use common::{SiteDir, TempSite};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
@@ -19,37 +19,11 @@ use gongkai::serve::{self, DerivedMode, LiveSite, Outcome, Plan, ServeOptions, S
 
 const WAIT: Duration = Duration::from_secs(20);
 
-/// A copy of the sample site (config and content) in a temporary folder.
-fn sample_site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::copy(src.join("site.yaml"), dir.path().join("site.yaml")).unwrap();
-    copy_dir(&src.join("content"), &dir.path().join("content"));
-    dir
-}
-
-fn read(root: &Path, rel: &str) -> String {
-    std::fs::read_to_string(root.join(rel)).unwrap()
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-/// Replaces the first `from` in a file (which must hold it).
-fn replace(root: &Path, rel: &str, from: &str, to: &str) {
-    let text = read(root, rel);
-    assert!(text.contains(from), "{rel} has no {from:?}");
-    write(root, rel, &text.replacen(from, to, 1));
-}
-
 // ---------------------------------------------------------------------------------------------
 // Incremental rebuilds against full builds
 
 struct Fixture {
-    dir: tempfile::TempDir,
+    site: TempSite,
     live: LiveSite,
     published: Shared,
     /// The last good full build, to check a broken edit left the output alone.
@@ -63,9 +37,9 @@ impl Fixture {
     }
 
     fn with_drafts(drafts: bool) -> Fixture {
-        let dir = sample_site();
+        let site = TempSite::sample();
         let published = Shared::default();
-        let mut opts = BuildOptions::new(dir.path());
+        let mut opts = site.options();
         opts.drafts = drafts;
         let mut live = LiveSite::new(opts, DerivedMode::Inline(Box::default()), published.clone());
         let applied = live.apply(&Plan::full());
@@ -75,7 +49,7 @@ impl Fixture {
             applied.outcome
         );
         let mut f = Fixture {
-            dir,
+            site,
             live,
             published,
             last_good: BTreeMap::new(),
@@ -86,7 +60,11 @@ impl Fixture {
     }
 
     fn root(&self) -> &Path {
-        self.dir.path()
+        self.site.root()
+    }
+
+    fn site(&self) -> SiteDir {
+        self.site.dir()
     }
 
     /// Tells the live site that `paths` changed (as the watcher would); the site must build,
@@ -188,12 +166,11 @@ date: 2026-03-01
 #[test]
 fn incremental_rebuilds_match_full_builds_byte_for_byte() {
     let mut f = Fixture::new();
-    let root = f.root().to_path_buf();
-    let r = &root;
+    let r = f.site();
     let jb22 = "content/2022/justice-bureau.zh.md";
 
     // Body only: the report's own pages.
-    replace(r, jb22, "## ", "新增一段正文。\n\n## ");
+    r.replace(jb22, "## ", "新增一段正文。\n\n## ");
     let out = f.changed("body edit", &[jb22]);
     let own = |files: &[String]| files.iter().all(|p| p.contains("2022/justice-bureau/"));
     assert!(
@@ -206,26 +183,25 @@ fn incremental_rebuilds_match_full_builds_byte_for_byte() {
 
     // Title, date (order in lists), summary, themes, figures, revisions.
     let mr23 = "content/2023/market-regulation.en.md";
-    replace(r, mr23, "title: ", "title: Revised — ");
+    r.replace(mr23, "title: ", "title: Revised — ");
     f.changed("title edit", &[mr23]);
     let mr22 = "content/2022/market-regulation.zh.md";
-    replace(r, mr22, "date: 20", "date: 19");
+    r.replace(mr22, "date: 20", "date: 19");
     f.changed("date edit", &[mr22]);
     let jb21 = "content/2021/justice-bureau.zh.md";
-    replace(r, jb21, "summary: ", "summary: 修订：");
+    r.replace(jb21, "summary: ", "summary: 修订：");
     f.changed("summary edit", &[jb21]);
     let go23 = "content/2023/government-office.zh.md";
-    replace(r, go23, "rule-of-law]", "business-environment]");
+    r.replace(go23, "rule-of-law]", "business-environment]");
     f.changed("themes edit", &[go23]);
-    replace(r, jb21, "legal-opinions: 188", "legal-opinions: 189");
+    r.replace(jb21, "legal-opinions: 188", "legal-opinions: 189");
     f.changed("figure edit", &[jb21]);
     let revision = "revisions:\n  - { date: 2026-05-01, note: 更正数字 }\nfigures:";
-    replace(r, jb21, "figures:", revision);
+    r.replace(jb21, "figures:", revision);
     f.changed("revision added", &[jb21]);
 
     // Department of a single-language report.
-    replace(
-        r,
+    r.replace(
         go23,
         "department: government-office",
         "department: market-regulation",
@@ -234,85 +210,79 @@ fn incremental_rebuilds_match_full_builds_byte_for_byte() {
 
     // A new year: the department's newest report moves, older ones become archived.
     let jb25 = "content/2025/justice-bureau.zh.md";
-    write(r, jb25, NEW_REPORT);
+    r.write(jb25, NEW_REPORT);
     f.changed("new year folder", &["content/2025"]);
-    replace(r, jb25, "title: 广州市", "title: 新标题 广州市");
+    r.replace(jb25, "title: 广州市", "title: 新标题 广州市");
     f.changed("newest report's title", &[jb25]);
     let jb25en = "content/2025/justice-bureau.en.md";
-    write(
-        r,
-        jb25en,
-        &NEW_REPORT.replace("title: 广州市", "title: EN "),
-    );
+    r.write(jb25en, NEW_REPORT.replace("title: 广州市", "title: EN "));
     f.changed("translation added", &[jb25en]);
 
     // Links between reports: to a report that goes, or becomes a draft.
     let linked = "content/2023/justice-bureau.zh.md";
-    let saved = read(r, linked);
-    std::fs::remove_file(r.join(linked)).unwrap();
+    let saved = r.read(linked);
+    std::fs::remove_file(r.path(linked)).unwrap();
     let error = f.broken("linked report removed", &[linked]);
     assert!(
         error.contains("content/2025/justice-bureau.zh.md:"),
         "{error}"
     );
-    write(r, linked, &saved);
+    r.write(linked, &saved);
     f.changed("linked report restored", &[linked]);
-    replace(r, linked, "date:", "draft: true\ndate:");
+    r.replace(linked, "date:", "draft: true\ndate:");
     let error = f.broken("linked report made a draft", &[linked]);
     assert!(
         error.contains("content/2025/justice-bureau.zh.md:"),
         "{error}"
     );
-    write(r, linked, &saved);
+    r.write(linked, &saved);
     f.changed("linked report published again", &[linked]);
 
-    std::fs::remove_file(r.join(jb25en)).unwrap();
+    std::fs::remove_file(r.path(jb25en)).unwrap();
     f.changed("translation removed", &[jb25en]);
     let renamed = "content/2025/legal-affairs.zh.md";
-    std::fs::rename(r.join(jb25), r.join(renamed)).unwrap();
+    std::fs::rename(r.path(jb25), r.path(renamed)).unwrap();
     f.changed("rename", &[jb25, renamed]);
     // The older justice-bureau reports name the department's first newest report now.
-    replace(r, renamed, "title: ", "title: 改名后 ");
+    r.replace(renamed, "title: ", "title: 改名后 ");
     f.changed("title of the newest named by other names", &[renamed]);
-    replace(r, renamed, "date:", "draft: true\ndate:");
+    r.replace(renamed, "date:", "draft: true\ndate:");
     f.changed("made a draft", &[renamed]);
-    replace(r, renamed, "draft: true\n", "");
+    r.replace(renamed, "draft: true\n", "");
     f.changed("draft published", &[renamed]);
-    std::fs::remove_dir_all(r.join("content/2025")).unwrap();
+    std::fs::remove_dir_all(r.path("content/2025")).unwrap();
     f.changed("year folder removed", &["content/2025"]);
 
     // Broken edits keep the last good output; edits while broken are remembered.
     let jb22en = "content/2022/justice-bureau.en.md";
-    replace(
-        r,
+    r.replace(
         jb22en,
         "department: justice-bureau",
         "department: justice-bureua",
     );
     f.broken("unknown department", &[jb22en]);
-    replace(
-        r,
+    r.replace(
         "content/2023/justice-bureau.zh.md",
         "## ",
         "编辑于出错期间。\n\n## ",
     );
     f.broken("edit while broken", &["content/2023/justice-bureau.zh.md"]);
-    replace(r, jb22en, "justice-bureua", "justice-bureau");
+    r.replace(jb22en, "justice-bureua", "justice-bureau");
     f.changed("fixed", &[jb22en]);
-    replace(r, jb22en, "themes: [", "themes: [business-environment, ");
+    r.replace(jb22en, "themes: [", "themes: [business-environment, ");
     f.broken("translations disagree", &[jb22en]);
-    replace(r, jb22en, "themes: [business-environment, ", "themes: [");
+    r.replace(jb22en, "themes: [business-environment, ", "themes: [");
     f.changed("translations agree again", &[jb22en]);
-    write(r, "content/notes/readme.md", "# notes\n");
+    r.write("content/notes/readme.md", "# notes\n");
     f.broken("misplaced file", &["content/notes"]);
-    std::fs::remove_dir_all(r.join("content/notes")).unwrap();
+    std::fs::remove_dir_all(r.path("content/notes")).unwrap();
     f.changed("misplaced file removed", &["content/notes/readme.md"]);
     let dup = "content/2022/justice-bureau.md";
-    write(r, dup, &read(r, jb22));
+    r.write(dup, r.read(jb22));
     f.broken("duplicate", &[dup]);
-    std::fs::remove_file(r.join(dup)).unwrap();
+    std::fs::remove_file(r.path(dup)).unwrap();
     f.changed("duplicate removed", &[dup]);
-    std::fs::remove_dir_all(r.join("content/2021")).unwrap();
+    std::fs::remove_dir_all(r.path("content/2021")).unwrap();
     f.changed("oldest year removed", &["content/2021"]);
 
     // Theme: templates and strings re-render every page; a static file is replaced alone.
@@ -322,43 +292,41 @@ fn incremental_rebuilds_match_full_builds_byte_for_byte() {
         "<article class=\"report\">",
         "<article class=\"report\" data-own>",
     );
-    write(r, "templates/report.html", &own);
+    r.write("templates/report.html", &own);
     f.changed("template override", &["templates/report.html"]);
-    write(
-        r,
+    r.write(
         "templates/report.html",
-        &report_html.replace("{% endblock %}", "{% if %}{% endblock %}"),
+        report_html.replace("{% endblock %}", "{% if %}{% endblock %}"),
     );
     f.broken("template syntax error", &["templates/report.html"]);
-    std::fs::remove_file(r.join("templates/report.html")).unwrap();
+    std::fs::remove_file(r.path("templates/report.html")).unwrap();
     f.changed("template override removed", &["templates/report.html"]);
-    write(r, "static/style.css", "body { color: #123; }\n");
+    r.write("static/style.css", "body { color: #123; }\n");
     let out = f.changed("stylesheet override", &["static/style.css"]);
     assert!(
         matches!(&out, Outcome::Changed(files) if files == &["static/style.css"]),
         "{out:?}"
     );
-    write(r, "static/extra.css", "p { margin: 0; }\n");
+    r.write("static/extra.css", "p { margin: 0; }\n");
     f.changed("static file added", &["static/extra.css"]);
-    std::fs::remove_dir_all(r.join("static")).unwrap();
+    std::fs::remove_dir_all(r.path("static")).unwrap();
     f.changed("static folder removed", &["static"]);
-    write(r, "i18n/en.yaml", "published: First published\n");
+    r.write("i18n/en.yaml", "published: First published\n");
     f.changed("strings override", &["i18n/en.yaml"]);
 
     // Configuration: a full rebuild.
-    replace(
-        r,
+    r.replace(
         "site.yaml",
         "title: { zh: 海珠区",
         "title: { zh: 广州市海珠区",
     );
     f.changed("site.yaml edit", &["site.yaml"]);
-    replace(r, "site.yaml", "base_url:", "base_ur:");
+    r.replace("site.yaml", "base_url:", "base_ur:");
     f.broken("site.yaml broken", &["site.yaml"]);
-    replace(r, "site.yaml", "base_ur:", "base_url:");
+    r.replace("site.yaml", "base_ur:", "base_url:");
     f.changed("site.yaml fixed", &["site.yaml"]);
     // And the first edits' report is still right after all this.
-    replace(r, jb22, "新增一段正文。", "再次修改。");
+    r.replace(jb22, "新增一段正文。", "再次修改。");
     f.changed("body edit at the end", &[jb22]);
 }
 
@@ -366,18 +334,17 @@ fn incremental_rebuilds_match_full_builds_byte_for_byte() {
 #[test]
 fn drafts_are_previewed_with_drafts() {
     let mut f = Fixture::with_drafts(true);
-    let r = f.root().to_path_buf();
+    let r = f.site();
     assert!(f.served().contains_key("zh/2024/justice-bureau/index.html"));
     let jb24 = "content/2024/justice-bureau.zh.md";
-    replace(&r, jb24, "title: ", "title: 草稿 ");
+    r.replace(jb24, "title: ", "title: 草稿 ");
     f.changed("draft edited", &[jb24]);
-    write(
-        &r,
+    r.write(
         "content/2025/justice-bureau.zh.md",
-        &NEW_REPORT.replace("2023/", "2024/"),
+        NEW_REPORT.replace("2023/", "2024/"),
     );
     f.changed("a report linking to a draft", &["content/2025"]);
-    replace(&r, jb24, "draft: true\n", "");
+    r.replace(jb24, "draft: true\n", "");
     f.changed("draft published", &[jb24]);
 }
 
@@ -386,51 +353,48 @@ fn drafts_are_previewed_with_drafts() {
 #[test]
 fn frozen_reports_are_checked_as_a_full_build_checks_them() {
     let mut f = Fixture::new();
-    let r = f.root().to_path_buf();
-    gongkai::archive::freeze(&BuildOptions::new(&r), 2022).unwrap();
+    let r = f.site();
+    gongkai::archive::freeze(&r.options(), 2022).unwrap();
     f.changed("lock written", &["archive.lock"]);
     let jb22 = "content/2022/justice-bureau.zh.md";
-    replace(&r, jb22, "## ", "冻结后的修改。\n\n## ");
+    r.replace(jb22, "## ", "冻结后的修改。\n\n## ");
     let error = f.broken("frozen report changed", &[jb22]);
     assert!(
         error.contains("frozen report changed without a new revision"),
         "{error}"
     );
-    replace(
-        &r,
+    r.replace(
         jb22,
         "figures:",
         "revisions:\n  - { date: 2026-05-01, note: 补充一段 }\nfigures:",
     );
     f.changed("revision recorded", &[jb22]);
-    std::fs::write(r.join("archive.lock"), "not a lock\n").unwrap();
+    std::fs::write(r.path("archive.lock"), "not a lock\n").unwrap();
     f.broken("lock broken", &["archive.lock"]);
-    std::fs::remove_file(r.join("archive.lock")).unwrap();
+    std::fs::remove_file(r.path("archive.lock")).unwrap();
     f.changed("lock removed", &["archive.lock"]);
 }
 
 #[test]
 fn lost_events_are_made_up_by_comparing_stamps() {
     let mut f = Fixture::new();
-    let r = f.root().to_path_buf();
+    let r = f.site();
     // Nothing changed: nothing to load but the theme.
     let plan = f.live.reconcile();
     assert!(!plan.full && plan.content.is_empty(), "{plan:?}");
-    replace(
-        &r,
+    r.replace(
         "content/2022/justice-bureau.zh.md",
         "## ",
         "无人通知的修改。\n\n## ",
     );
-    write(
-        &r,
+    r.write(
         "content/2023/new-report.zh.md",
-        &NEW_REPORT.replace(
+        NEW_REPORT.replace(
             "../2024/justice-bureau.zh.md",
             "../2022/justice-bureau.zh.md",
         ),
     );
-    std::fs::remove_file(r.join("content/2021/justice-bureau.en.md")).unwrap();
+    std::fs::remove_file(r.path("content/2021/justice-bureau.en.md")).unwrap();
     let plan = f.live.reconcile();
     let paths: Vec<_> = plan
         .content
@@ -453,21 +417,25 @@ fn lost_events_are_made_up_by_comparing_stamps() {
 // The server, in-process
 
 struct Server {
-    dir: tempfile::TempDir,
+    site: TempSite,
     preview: serve::Preview,
 }
 
 impl Server {
     fn start() -> Server {
-        let dir = sample_site();
-        let mut opts = ServeOptions::new(dir.path());
+        let site = TempSite::sample();
+        let mut opts = ServeOptions::new(site.root());
         opts.port = 0;
         let preview = serve::start(opts).expect("server starts");
-        Server { dir, preview }
+        Server { site, preview }
     }
 
     fn root(&self) -> &Path {
-        self.dir.path()
+        self.site.root()
+    }
+
+    fn site(&self) -> SiteDir {
+        self.site.dir()
     }
 
     fn addr(&self) -> SocketAddr {
@@ -620,7 +588,7 @@ fn until(what: &str, mut ok: impl FnMut() -> bool) {
 #[test]
 fn edits_additions_renames_and_deletions_reload_open_pages() {
     let s = Server::start();
-    let r = s.root().to_path_buf();
+    let r = s.site();
     let page = "/zh/2022/justice-bureau/";
     let first = s.get(page);
     assert_eq!(first.status, 200);
@@ -635,8 +603,7 @@ fn edits_additions_renames_and_deletions_reload_open_pages() {
     assert_eq!(next_event(&rx, &["hello"]).0, "hello");
 
     // Write in place.
-    replace(
-        &r,
+    r.replace(
         "content/2022/justice-bureau.zh.md",
         "## ",
         "第一次保存的新段落。\n\n## ",
@@ -645,12 +612,14 @@ fn edits_additions_renames_and_deletions_reload_open_pages() {
     assert!(s.get(page).body.contains("第一次保存的新段落。"));
 
     // Write to a temporary file, then rename over (many editors), with a swap file beside it.
-    write(&r, "content/2022/.justice-bureau.zh.md.swp", "swap");
-    let text = read(&r, "content/2022/justice-bureau.zh.md").replace("第一次", "第二次");
-    write(&r, "content/2022/justice-bureau.zh.md.tmp", &text);
+    r.write("content/2022/.justice-bureau.zh.md.swp", "swap");
+    let text = r
+        .read("content/2022/justice-bureau.zh.md")
+        .replace("第一次", "第二次");
+    r.write("content/2022/justice-bureau.zh.md.tmp", &text);
     std::fs::rename(
-        r.join("content/2022/justice-bureau.zh.md.tmp"),
-        r.join("content/2022/justice-bureau.zh.md"),
+        r.path("content/2022/justice-bureau.zh.md.tmp"),
+        r.path("content/2022/justice-bureau.zh.md"),
     )
     .unwrap();
     assert_eq!(next_event(&rx, &["reload", "broken"]).0, "reload");
@@ -660,18 +629,16 @@ fn edits_additions_renames_and_deletions_reload_open_pages() {
 
     // Rename the original away and write a new one (vim's backup), then a burst of saves.
     std::fs::rename(
-        r.join("content/2022/justice-bureau.zh.md"),
-        r.join("content/2022/justice-bureau.zh.md~"),
+        r.path("content/2022/justice-bureau.zh.md"),
+        r.path("content/2022/justice-bureau.zh.md~"),
     )
     .unwrap();
-    write(
-        &r,
+    r.write(
         "content/2022/justice-bureau.zh.md",
-        &text.replace("第二次", "第三次"),
+        text.replace("第二次", "第三次"),
     );
     for stem in ["justice-bureau", "market-regulation"] {
-        replace(
-            &r,
+        r.replace(
             &format!("content/2023/{stem}.en.md"),
             "title: ",
             "title: Burst ",
@@ -684,7 +651,7 @@ fn edits_additions_renames_and_deletions_reload_open_pages() {
     assert_eq!(next_event(&rx, &["reload", "broken"]).0, "reload");
 
     // A new folder with a report, made at once.
-    write(&r, "content/2025/justice-bureau.zh.md", NEW_REPORT);
+    r.write("content/2025/justice-bureau.zh.md", NEW_REPORT);
     until("new report served", || {
         s.get("/zh/2025/justice-bureau/").status == 200
     });
@@ -697,8 +664,8 @@ fn edits_additions_renames_and_deletions_reload_open_pages() {
 
     // Rename: the old address goes, the new one comes.
     std::fs::rename(
-        r.join("content/2025/justice-bureau.zh.md"),
-        r.join("content/2025/legal-affairs.zh.md"),
+        r.path("content/2025/justice-bureau.zh.md"),
+        r.path("content/2025/legal-affairs.zh.md"),
     )
     .unwrap();
     until("renamed report served", || {
@@ -707,7 +674,7 @@ fn edits_additions_renames_and_deletions_reload_open_pages() {
     assert_eq!(s.get("/zh/2025/justice-bureau/").status, 404);
 
     // Delete.
-    std::fs::remove_dir_all(r.join("content/2025")).unwrap();
+    std::fs::remove_dir_all(r.path("content/2025")).unwrap();
     until("deleted report gone", || {
         s.get("/zh/2025/legal-affairs/").status == 404
     });
@@ -722,12 +689,11 @@ fn edits_additions_renames_and_deletions_reload_open_pages() {
 #[test]
 fn a_broken_edit_shows_the_error_over_every_page_until_fixed() {
     let s = Server::start();
-    let r = s.root().to_path_buf();
+    let r = s.site();
     let rx = events(s.addr());
     next_event(&rx, &["hello"]);
     let good = s.get("/en/").body;
-    replace(
-        &r,
+    r.replace(
         "content/2023/market-regulation.zh.md",
         "department: market-regulation",
         "department: market-regulaton",
@@ -762,8 +728,7 @@ fn a_broken_edit_shows_the_error_over_every_page_until_fixed() {
     let late = events(s.addr());
     assert!(next_event(&late, &["hello"]).1.contains("market-regulaton"));
 
-    replace(
-        &r,
+    r.replace(
         "content/2023/market-regulation.zh.md",
         "market-regulaton",
         "market-regulation",
@@ -773,15 +738,14 @@ fn a_broken_edit_shows_the_error_over_every_page_until_fixed() {
     s.assert_same_as_full_build();
 
     // Templates too: an error in one never stops the server.
-    write(
-        &r,
+    r.write(
         "templates/home.html",
         "{% extends \"base.html\" %}{% block main %}{{ nope( }}{% endblock %}",
     );
     let (name, data) = next_event(&rx, &["broken", "reload"]);
     assert_eq!(name, "broken");
     assert!(data.contains("templates/home.html"), "{data}");
-    std::fs::remove_file(r.join("templates/home.html")).unwrap();
+    std::fs::remove_file(r.path("templates/home.html")).unwrap();
     assert_eq!(next_event(&rx, &["reload", "broken"]).0, "reload");
     s.assert_same_as_full_build();
 }
@@ -789,10 +753,10 @@ fn a_broken_edit_shows_the_error_over_every_page_until_fixed() {
 #[test]
 fn a_stylesheet_change_swaps_css_without_a_reload() {
     let s = Server::start();
-    let r = s.root().to_path_buf();
+    let r = s.site();
     let rx = events(s.addr());
     next_event(&rx, &["hello"]);
-    write(&r, "static/style.css", "body { background: #fffbe6; }\n");
+    r.write("static/style.css", "body { background: #fffbe6; }\n");
     let (name, data) = next_event(&rx, &["css", "reload", "broken"]);
     assert_eq!(name, "css");
     assert!(data.contains("\"paths\":[\"/static/style.css\"]"), "{data}");
@@ -860,8 +824,8 @@ fn requests_outside_the_site_get_404() {
 fn a_port_in_use_is_a_clear_error() {
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port();
-    let dir = sample_site();
-    let mut opts = ServeOptions::new(dir.path());
+    let site = TempSite::sample();
+    let mut opts = ServeOptions::new(site.root());
     opts.port = port;
     let err = serve::start(opts).err().expect("the port is taken");
     assert!(
@@ -871,7 +835,7 @@ fn a_port_in_use_is_a_clear_error() {
 
     let out = Command::new(env!("CARGO_BIN_EXE_gongkai"))
         .args(["serve", "--root"])
-        .arg(dir.path())
+        .arg(site.root())
         .args(["--port", &port.to_string()])
         .output()
         .unwrap();
@@ -887,10 +851,11 @@ fn a_port_in_use_is_a_clear_error() {
 /// stops on Ctrl-C (SIGINT) with status 0.
 #[test]
 fn the_command_prints_its_address_and_stops_on_ctrl_c() {
-    let dir = sample_site();
+    let site = TempSite::sample();
     for (bind, warned) in [(None, false), (Some("0.0.0.0"), true)] {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_gongkai"));
-        cmd.args(["serve", "--port", "0", "--root"]).arg(dir.path());
+        cmd.args(["serve", "--port", "0", "--root"])
+            .arg(site.root());
         if let Some(b) = bind {
             cmd.args(["--bind", b]);
         }
@@ -949,15 +914,9 @@ fn the_command_prints_its_address_and_stops_on_ctrl_c() {
 
 #[test]
 fn a_site_broken_from_the_start_is_served_once_fixed() {
-    let dir = sample_site();
-    let r: PathBuf = dir.path().to_path_buf();
-    replace(
-        &r,
-        "content/2021/justice-bureau.en.md",
-        "title: ",
-        "titel: ",
-    );
-    let mut opts = ServeOptions::new(dir.path());
+    let r = TempSite::sample();
+    r.replace("content/2021/justice-bureau.en.md", "title: ", "titel: ");
+    let mut opts = ServeOptions::new(r.root());
     opts.port = 0;
     let preview = serve::start(opts).unwrap();
     let page = request(preview.addr(), "/en/");
@@ -965,12 +924,7 @@ fn a_site_broken_from_the_start_is_served_once_fixed() {
     assert!(page.body.contains("titel"), "{}", page.body);
     let rx = events(preview.addr());
     next_event(&rx, &["hello"]);
-    replace(
-        &r,
-        "content/2021/justice-bureau.en.md",
-        "titel: ",
-        "title: ",
-    );
+    r.replace("content/2021/justice-bureau.en.md", "titel: ", "title: ");
     assert_eq!(next_event(&rx, &["reload", "broken"]).0, "reload");
     assert_eq!(request(preview.addr(), "/en/").status, 200);
     preview.shutdown();

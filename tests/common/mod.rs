@@ -51,11 +51,12 @@ pub fn build_err(opts: &BuildOptions) -> Vec<Diagnostic> {
     }
 }
 
-/// A site copied into a temporary folder, to be changed by one test.
+/// A site copied into a temporary folder, to be changed by one test. Its files are read and
+/// changed through [`SiteDir`], which it dereferences to.
 pub struct TempSite {
     // Held so the folder lives as long as the site.
     _dir: tempfile::TempDir,
-    root: PathBuf,
+    dir: SiteDir,
 }
 
 impl TempSite {
@@ -64,17 +65,55 @@ impl TempSite {
         let dir = tempfile::tempdir().expect("temp dir");
         let root = dir.path().join("site");
         copy_dir(&fixture(name), &root);
-        TempSite { _dir: dir, root }
+        TempSite {
+            _dir: dir,
+            dir: SiteDir { root },
+        }
     }
 
-    /// The site folder.
-    pub fn root(&self) -> &Path {
-        &self.root
+    /// A fresh copy of the repository's sample site (`site.yaml` and `content/`) in
+    /// `<tmp>/site`.
+    pub fn sample() -> TempSite {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("site");
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        std::fs::create_dir_all(&root).expect("create dir");
+        std::fs::copy(repo.join("site.yaml"), root.join("site.yaml")).expect("copy site.yaml");
+        copy_dir(&repo.join("content"), &root.join("content"));
+        TempSite {
+            _dir: dir,
+            dir: SiteDir { root },
+        }
     }
 
     /// The temporary folder holding the site folder (a place for outputs beside it).
     pub fn parent(&self) -> &Path {
-        self.root.parent().expect("site has a parent")
+        self.dir.root.parent().expect("site has a parent")
+    }
+
+    /// A handle on the site's files that borrows nothing (valid while `self` lives).
+    pub fn dir(&self) -> SiteDir {
+        self.dir.clone()
+    }
+}
+
+impl std::ops::Deref for TempSite {
+    type Target = SiteDir;
+    fn deref(&self) -> &SiteDir {
+        &self.dir
+    }
+}
+
+/// A site folder's files, by path relative to the folder.
+#[derive(Debug, Clone)]
+pub struct SiteDir {
+    root: PathBuf,
+}
+
+impl SiteDir {
+    /// The site folder.
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {
