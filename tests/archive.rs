@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{TempSite, main_of};
+use common::{TempSite, main_of, text};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -66,16 +66,14 @@ fn year_page_marks_archived_years() {
 #[test]
 fn report_lists_revisions_newest_first_and_last_revised() {
     let site = TempSite::sample();
-    let root = site.root().to_path_buf();
     site.replace(
         "content/2023/justice-bureau.en.md",
         "revisions:\n",
         "revisions:\n  - {date: 2024-04-01, note: Fixed a typo in Part I}\n",
     );
-    let (_, out) = gongkai::build_in_memory(&BuildOptions::new(&root)).unwrap();
-    let files = out.into_files();
-    let html = String::from_utf8(files["en/2023/justice-bureau/index.html"].clone()).unwrap();
-    let main = main_of(&html);
+    let files = site.build();
+    let html = text(&files, "en/2023/justice-bureau/index.html");
+    let main = main_of(html);
     let newer = pos(main, "2024-05-06</time>: Corrected");
     let older = pos(main, "2024-04-01</time>: Fixed a typo");
     assert!(newer < older, "newest revision first");
@@ -161,17 +159,15 @@ fn department_figures_fall_back_to_the_other_language() {
 #[test]
 fn feed_entry_is_updated_by_revisions_and_says_what_was_revised() {
     let site = TempSite::sample();
-    let root = site.root().to_path_buf();
     site.replace(
         "content/2023/justice-bureau.zh.md",
         "revisions:\n",
         "revisions:\n  - {date: 2024-04-02, note: 更正错别字 <甲>}\n",
     );
-    let (_, out) = gongkai::build_in_memory(&BuildOptions::new(&root)).unwrap();
-    let files = out.into_files();
-    let feed = String::from_utf8(files["zh/feed.xml"].clone()).unwrap();
+    let files = site.build();
+    let feed = text(&files, "zh/feed.xml");
     let entry_start = pos(
-        &feed,
+        feed,
         "<id>https://www.example.gov.cn/fzzf/zh/2023/justice-bureau/</id>",
     );
     let entry = &feed[entry_start..entry_start + pos(&feed[entry_start..], "</entry>")];
@@ -188,7 +184,7 @@ fn feed_entry_is_updated_by_revisions_and_says_what_was_revised() {
     assert!(newer < older, "newest revision first");
     // Reports never revised carry no content, and the feed's own date is the newest revision.
     assert!(feed.contains("<updated>2024-05-06T00:00:00Z</updated>\n  <entry>"));
-    let unrevised = &feed[pos(&feed, "zh/2023/market-regulation/</id>")..];
+    let unrevised = &feed[pos(feed, "zh/2023/market-regulation/</id>")..];
     let unrevised = &unrevised[..pos(unrevised, "</entry>")];
     assert!(!unrevised.contains("<content"));
 }
@@ -592,33 +588,32 @@ fn bundle_lists_only_its_year_and_keeps_archived_marks() {
     let site = TempSite::sample();
     let root = site.root().to_path_buf();
     let files = bundle(&root, 2022);
-    let home = String::from_utf8(files["zh/index.html"].clone()).unwrap();
-    let home = main_of(&home);
+    let home = text(&files, "zh/index.html");
+    let home = main_of(home);
     assert!(home.contains("2022/justice-bureau/index.html"));
     assert!(
         !home.contains("/2023/") && !home.contains("/2021/"),
         "{home}"
     );
     assert!(!home.contains("2021年度"), "{home}");
-    let year = String::from_utf8(files["en/2022/index.html"].clone()).unwrap();
+    let year = text(&files, "en/2022/index.html");
     assert!(
-        main_of(&year).contains("archived-notice"),
+        main_of(year).contains("archived-notice"),
         "superseded on the live site"
     );
-    let dept =
-        String::from_utf8(files["zh/departments/justice-bureau/index.html"].clone()).unwrap();
-    let dept = main_of(&dept);
+    let dept = text(&files, "zh/departments/justice-bureau/index.html");
+    let dept = main_of(dept);
     assert!(
         dept.contains(r#"<th scope="col">2022年度</th></tr>"#),
         "{dept}"
     );
     assert!(!dept.contains("2021年度"));
-    let meta = String::from_utf8(files["zh/search/meta.js"].clone()).unwrap();
+    let meta = text(&files, "zh/search/meta.js");
     assert!(
         meta.contains("2022") && !meta.contains("2023") && !meta.contains("2021"),
         "{meta}"
     );
-    let readme = String::from_utf8(files["README.txt"].clone()).unwrap();
+    let readme = text(&files, "README.txt");
     assert!(readme.contains("index.html") && readme.contains("2022年度离线归档"));
     assert!(readme.contains("offline archive of 2022"), "{readme}");
 }
@@ -656,7 +651,7 @@ fn bundle_links_name_index_html_and_leave_only_for_the_live_site() {
         }
     }
     assert!(checked > 300, "{checked} links checked");
-    let zh = String::from_utf8(files["zh/2022/justice-bureau/index.html"].clone()).unwrap();
+    let zh = text(&files, "zh/2022/justice-bureau/index.html");
     // The archived notice and Markdown links to other years lead to the live site …
     assert!(
         zh.contains(&format!(
