@@ -13,6 +13,10 @@ use std::time::Instant;
 
 use gongkai::output::{OutputError, Sink};
 
+// The same allocator as the `gongkai` binary, so the figures match a real build.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Counts what would be written.
 #[derive(Default)]
 struct Discard(std::sync::atomic::AtomicUsize);
@@ -26,6 +30,8 @@ impl Sink for Discard {
 }
 
 fn main() -> ExitCode {
+    // As the binary does (src/main.rs).
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(root) = args.first() else {
         eprintln!("usage: search_phases SITE_ROOT [LANG...] [--runs N]");
