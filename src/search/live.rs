@@ -139,10 +139,13 @@ impl LiveIndex {
         let mut files: Files = touched
             .par_iter()
             .map(|&i| {
-                let terms = self.bucket_terms[i].iter().map(|t| {
-                    let s = &self.terms[t];
-                    (s.name.as_str(), s.base64.as_str())
-                });
+                let terms = self.bucket_terms[i]
+                    .iter()
+                    .map(|t| {
+                        let s = &self.terms[t];
+                        (s.name.as_str(), s.base64.as_str())
+                    })
+                    .collect();
                 bucket_file(&self.dir, i, terms)
             })
             .collect();

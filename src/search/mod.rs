@@ -87,11 +87,22 @@ pub fn write_lang(
         .par_iter_mut()
         .enumerate()
         .try_for_each(|(i, terms)| {
-            let encoded: Vec<(&str, String)> = terms
+            // One buffer for the bucket's base64, not a string per term.
+            let mut base64 = String::new();
+            let ends: Vec<usize> = terms
                 .iter()
-                .map(|(t, p)| (*t, postings_base64(p)))
+                .map(|(_, p)| {
+                    URL_SAFE_NO_PAD.encode_string(&p.bytes, &mut base64);
+                    base64.len()
+                })
                 .collect();
-            let (path, data) = bucket_file(&dir, i, encoded.iter().map(|(t, b)| (*t, b.as_str())));
+            let mut encoded: Vec<(&str, &str)> = Vec::with_capacity(terms.len());
+            let mut start = 0;
+            for ((term, _), &end) in terms.iter().zip(&ends) {
+                encoded.push((term, &base64[start..end]));
+                start = end;
+            }
+            let (path, data) = bucket_file(&dir, i, encoded);
             put(path, data)
         })?;
     put(
@@ -139,25 +150,53 @@ fn meta(site: &Site, lang: &str, index: &LangIndex<'_>, buckets: u32) -> serde_j
 
 /// `__gk("name",{…});` — a data file loadable with a `<script>` element.
 fn script(name: &str, data: &impl Serialize) -> Vec<u8> {
-    let mut out = format!("__gk({},", serde_json::to_string(name).expect("a string")).into_bytes();
+    let mut out = script_start(name, 0).into_bytes();
     serde_json::to_writer(&mut out, data).expect("serialising to memory cannot fail");
-    out.extend_from_slice(b");\n");
+    out.extend_from_slice(SCRIPT_END.as_bytes());
     out
 }
 
-/// The bucket file `t/<i>.js` holding these terms' postings.
-fn bucket_file<'p>(
-    dir: &str,
-    i: usize,
-    terms: impl Iterator<Item = (&'p str, &'p str)>,
-) -> (String, Vec<u8>) {
-    let map: BTreeMap<&str, &str> = terms.collect();
-    (format!("{dir}/t/{i}.js"), script(&format!("t/{i}"), &map))
+/// `__gk("name",`: the start of a data file, with room for `capacity` more bytes.
+fn script_start(name: &str, capacity: usize) -> String {
+    let name = serde_json::to_string(name).expect("a string");
+    let mut out = String::with_capacity(name.len() + capacity + 16);
+    out.push_str("__gk(");
+    out.push_str(&name);
+    out.push(',');
+    out
+}
+
+const SCRIPT_END: &str = ");\n";
+
+/// Term postings in bucket files: base64 whose alphabet (`A-Z a-z 0-9 - _`) needs no escaping
+/// in a JSON string, so it is written as it is.
+const URL_SAFE_NO_PAD: base64::engine::GeneralPurpose =
+    base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+/// The bucket file `t/<i>.js` holding these terms' postings (name, base64): a JSON object
+/// ordered by name.
+fn bucket_file(dir: &str, i: usize, mut terms: Vec<(&str, &str)>) -> (String, Vec<u8>) {
+    terms.sort_unstable_by_key(|&(name, _)| name);
+    let size: usize = terms.iter().map(|(t, b)| t.len() + b.len() + 6).sum();
+    let mut out = script_start(&format!("t/{i}"), size);
+    out.push('{');
+    for (k, (name, base64)) in terms.iter().enumerate() {
+        if k > 0 {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(name).expect("a string"));
+        out.push_str(":\"");
+        out.push_str(base64);
+        out.push('"');
+    }
+    out.push('}');
+    out.push_str(SCRIPT_END);
+    (format!("{dir}/t/{i}.js"), out.into_bytes())
 }
 
 /// Postings as they stand in a bucket file.
 fn postings_base64(postings: &index::Postings) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&postings.bytes)
+    URL_SAFE_NO_PAD.encode(&postings.bytes)
 }
 
 /// Separates the texts of a document file.
@@ -194,10 +233,12 @@ fn doc_file(dir: &str, d: usize, doc: &doc::Doc<'_>, z: &mut Compressor) -> (Str
             text.extend_from_slice(bytes);
         }
     }
-    (
-        format!("{dir}/{name}.js"),
-        script(&name, &z.deflate_base64(&text)),
-    )
+    let mut out = script_start(&name, text.len());
+    out.push('"');
+    z.deflate_base64(&text, &mut out);
+    out.push('"');
+    out.push_str(SCRIPT_END);
+    (format!("{dir}/{name}.js"), out.into_bytes())
 }
 
 /// The number of buckets for postings of about `total` bytes (see [`BUCKET_BYTES`]).
@@ -225,23 +266,35 @@ struct DocHead<'a> {
 /// this way; the script inflates it with the browser's own `DecompressionStream`. libdeflate
 /// compresses a whole buffer at once: at level 1 it is twice as fast as zlib at level 3 for
 /// output 3 % larger, and compressing every report is most of the cost of writing the index.
-pub struct Compressor(libdeflater::Compressor);
+pub struct Compressor {
+    deflate: libdeflater::Compressor,
+    /// The deflated bytes, kept from one text to the next.
+    buffer: Vec<u8>,
+}
 
 impl Default for Compressor {
     fn default() -> Self {
         let level = libdeflater::CompressionLvl::new(1).unwrap_or_default();
-        Compressor(libdeflater::Compressor::new(level))
+        Compressor {
+            deflate: libdeflater::Compressor::new(level),
+            buffer: Vec::new(),
+        }
     }
 }
 
 impl Compressor {
-    fn deflate_base64(&mut self, data: &[u8]) -> String {
-        let mut out = vec![0; self.0.deflate_compress_bound(data.len())];
+    /// Appends `data`, deflated, in base64 (whose standard alphabet needs no escaping in a
+    /// JSON string either), to `out`.
+    fn deflate_base64(&mut self, data: &[u8], out: &mut String) {
+        let bound = self.deflate.deflate_compress_bound(data.len());
+        if self.buffer.len() < bound {
+            self.buffer.resize(bound, 0);
+        }
         let n = self
-            .0
-            .deflate_compress(data, &mut out)
+            .deflate
+            .deflate_compress(data, &mut self.buffer)
             .expect("the output buffer is as large as libdeflate asks");
-        base64::engine::general_purpose::STANDARD.encode(&out[..n])
+        base64::engine::general_purpose::STANDARD.encode_string(&self.buffer[..n], out);
     }
 }
 
