@@ -251,3 +251,78 @@ async fn browser_tokenizer_matches_the_index_tokenizer() {
     );
     c.close().await.unwrap();
 }
+
+/// A site of 13 reports, report `rNN` holding `复议` NN times (odd ones in department a):
+/// ranked by their counts, so the expected order is r13 down to r01.
+fn counted_site() -> tempfile::TempDir {
+    let root = tempfile::tempdir().unwrap();
+    let ranking = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ranking");
+    std::fs::copy(ranking.join("site.yaml"), root.path().join("site.yaml")).unwrap();
+    let year = root.path().join("content/2023");
+    std::fs::create_dir_all(&year).unwrap();
+    for n in 1..=13 {
+        let department = if n % 2 == 1 { "a" } else { "b" };
+        let body = "复议。".repeat(n);
+        std::fs::write(
+            year.join(format!("r{n:02}.zh.md")),
+            format!(
+                "---\ntitle: 报告{n}\ndepartment: {department}\ndate: 2024-01-01\nsummary: 年度工作。\n---\n\n{body}\n"
+            ),
+        )
+        .unwrap();
+    }
+    root
+}
+
+/// The stems of the results on screen, once there are `count` of them.
+async fn shown_stems(c: &Client, count: usize) -> Vec<String> {
+    for _ in 0..100 {
+        let links = result_links(c).await;
+        if links.len() >= count {
+            return links
+                .iter()
+                .map(|h| h.split('/').nth(4).unwrap_or_default().to_string())
+                .collect();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("fewer than {count} results appeared");
+}
+
+fn stems(numbers: impl Iterator<Item = usize>) -> Vec<String> {
+    numbers.map(|n| format!("r{n:02}")).collect()
+}
+
+/// Results come ten at a time in rank order, each as soon as it is ready; "more" appends the
+/// next page; a filter replaces the list, leaving nothing of the view before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn results_come_page_by_page_in_rank_order() {
+    let root = counted_site();
+    let site = build_site(root.path());
+    let base = format!("file://{}/", site.path().join("public").display());
+    let (c, _driver, _profile) = browser().await;
+    c.goto(&format!("{base}zh/search/index.html?q=%E5%A4%8D%E8%AE%AE"))
+        .await
+        .unwrap();
+    assert_eq!(wait_for_status(&c).await, "共13条结果");
+    assert_eq!(shown_stems(&c, 10).await, stems((4..=13).rev()));
+    c.find(Locator::Css("#search-app > button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(shown_stems(&c, 13).await, stems((1..=13).rev()));
+
+    let select = c
+        .find(Locator::Css("select[name=department]"))
+        .await
+        .unwrap();
+    select.select_by_value("a").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        shown_stems(&c, 7).await,
+        stems((1..=13).rev().filter(|n| n % 2 == 1))
+    );
+    c.close().await.unwrap();
+}

@@ -357,31 +357,48 @@
     current.filtered = hits.filter(function (h) { return passes(meta, h); });
     list.textContent = "";
     shown = 0;
-    showMore(current.gen);
+    // A new view of the results (new query or filter): what the last one still loads is
+    // dropped.
+    current.view = (current.view || 0) + 1;
+    current.chain = null;
+    showMore();
   }
-  function showMore(gen) {
-    var meta = current.meta, phrases = current.result.phrases, pending = current.filtered.slice(shown, shown + PAGE);
+  function resultItem(meta, ex) {
+    var pack = ex.pack, found = ex.found;
+    var li = el("li");
+    var h3 = el("h3");
+    h3.appendChild(el("a", { href: pageUrl(pack.u, found && found.sec.id) }, pack.t));
+    li.appendChild(h3);
+    var d = meta.departments[pack.d];
+    li.appendChild(el("p", { "class": "meta" }, (d ? d[1] : "") + " · " + pack.y));
+    li.appendChild(excerptNode(found));
+    return li;
+  }
+  // Shows the next page of results. Excerpts load in parallel; each result goes on screen as
+  // soon as it and every result above it are ready, so the first shows without waiting for
+  // the slowest. One chain per view keeps pages in order.
+  function showMore() {
+    var cur = current, view = cur.view, meta = cur.meta, phrases = cur.result.phrases;
+    var pending = cur.filtered.slice(shown, shown + PAGE);
+    var stale = function () { return current !== cur || cur.view !== view; };
     shown += pending.length;
-    Promise.all(pending.map(function (h) { return excerptOf(meta, h, phrases).catch(function () { return null; }); })).then(function (ex) {
-      if (gen !== generation) return;
-      pending.forEach(function (h, i) {
-        if (!ex[i]) { h.rejected = true; return; }
-        var pack = ex[i].pack, found = ex[i].found;
-        var li = el("li");
-        var h3 = el("h3");
-        h3.appendChild(el("a", { href: pageUrl(pack.u, found && found.sec.id) }, pack.t));
-        li.appendChild(h3);
-        var d = meta.departments[pack.d];
-        li.appendChild(el("p", { "class": "meta" }, (d ? d[1] : "") + " · " + pack.y));
-        li.appendChild(excerptNode(found));
-        list.appendChild(li);
+    var excerpts = pending.map(function (h) { return excerptOf(meta, h, phrases).catch(function () { return null; }); });
+    var chain = cur.chain || Promise.resolve();
+    pending.forEach(function (h, i) {
+      chain = chain.then(function () { return excerpts[i]; }).then(function (ex) {
+        if (stale()) return;
+        if (!ex) { h.rejected = true; return; }
+        list.appendChild(resultItem(meta, ex));
       });
+    });
+    cur.chain = chain.then(function () {
+      if (stale()) return;
       var total = current.filtered.filter(function (h) { return !h.rejected; }).length;
       status.textContent = input.value.trim() ? (T.results || "{n} results").replace("{n}", total) : "";
       if (shown < current.filtered.length) more.removeAttribute("hidden"); else more.setAttribute("hidden", "");
     });
   }
-  more.addEventListener("click", function () { if (current) showMore(current.gen); });
+  more.addEventListener("click", function () { if (current) showMore(); });
 
   function run() {
     var gen = ++generation, q = input.value;
@@ -390,7 +407,7 @@
     load("meta").then(function (meta) {
       return search(meta, q).then(function (result) {
         if (gen !== generation) return;
-        current = { meta: meta, result: result, gen: gen };
+        current = { meta: meta, result: result };
         render();
       });
     }).catch(function () { status.textContent = T.error || "Search is unavailable."; });
