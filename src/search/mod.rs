@@ -89,19 +89,18 @@ pub fn write_lang(
         .try_for_each(|(i, terms)| {
             // One buffer for the bucket's base64, not a string per term.
             let mut base64 = String::new();
-            let ends: Vec<usize> = terms
+            let spans: Vec<(&str, std::ops::Range<usize>)> = terms
                 .iter()
-                .map(|(_, p)| {
+                .map(|(term, p)| {
+                    let start = base64.len();
                     URL_SAFE_NO_PAD.encode_string(&p.bytes, &mut base64);
-                    base64.len()
+                    (*term, start..base64.len())
                 })
                 .collect();
-            let mut encoded: Vec<(&str, &str)> = Vec::with_capacity(terms.len());
-            let mut start = 0;
-            for ((term, _), &end) in terms.iter().zip(&ends) {
-                encoded.push((term, &base64[start..end]));
-                start = end;
-            }
+            let encoded = spans
+                .iter()
+                .map(|(term, span)| (*term, &base64[span.clone()]))
+                .collect();
             let (path, data) = bucket_file(&dir, i, encoded);
             put(path, data)
         })?;
