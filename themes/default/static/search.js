@@ -393,9 +393,9 @@
     });
     cur.chain = chain.then(function () {
       if (stale()) return;
-      var total = current.filtered.filter(function (h) { return !h.rejected; }).length;
+      var total = cur.filtered.filter(function (h) { return !h.rejected; }).length;
       status.textContent = input.value.trim() ? (T.results || "{n} results").replace("{n}", total) : "";
-      if (shown < current.filtered.length) more.removeAttribute("hidden"); else more.setAttribute("hidden", "");
+      if (shown < cur.filtered.length) more.removeAttribute("hidden"); else more.setAttribute("hidden", "");
     });
   }
   more.addEventListener("click", function () { if (current) showMore(); });
