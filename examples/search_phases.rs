@@ -45,7 +45,7 @@ fn main() -> ExitCode {
         .unwrap_or(3);
     let clock = Instant::now();
     let site = match gongkai::load(&gongkai::BuildOptions::new(root)) {
-        Ok((site, _theme)) => site,
+        Ok(loaded) => loaded.site,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::FAILURE;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::Page;
-use crate::{BuildOptions, Error, Output, Site, load, render_into};
+use crate::{BuildOptions, Error, Loaded, Output, Site, load, render_into};
 
 #[derive(Debug, Clone, Copy)]
 pub struct CheckSummary {
@@ -17,9 +17,9 @@ pub struct CheckSummary {
 }
 
 pub fn check(opts: &BuildOptions) -> Result<CheckSummary, Error> {
-    let (site, theme) = load(opts)?;
+    let Loaded { site, theme, store } = load(opts)?;
     let out = Output::default();
-    render_into(&site, &theme, opts.link_style, &out, &|| {})?;
+    render_into(&site, &store, &theme, opts.link_style, &out, &|| {})?;
     let files = out.into_files();
     let (links, broken) = broken_links(&files);
     let sources = report_sources(&site);
@@ -120,10 +120,10 @@ pub fn resolve(file: &str, href: &str) -> Option<String> {
 /// Output file of each report page → its source file.
 fn report_sources(site: &Site) -> HashMap<String, PathBuf> {
     let mut map = HashMap::new();
-    for (e, entry) in site.entries.iter().enumerate() {
+    for entry in &site.entries {
         for (lang, &i) in &entry.translations {
             map.insert(
-                Page::Report(lang.clone(), e).file(site),
+                Page::Report(lang.clone(), entry.key.clone()).file(),
                 site.reports[i].source_path.clone(),
             );
         }

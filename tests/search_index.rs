@@ -10,7 +10,7 @@ use gongkai::{BuildOptions, Site};
 fn sample() -> Site {
     gongkai::load(&BuildOptions::new(env!("CARGO_MANIFEST_DIR")))
         .unwrap()
-        .0
+        .site
 }
 
 /// Documents that hold every term of `query` (what the script intersects).
@@ -123,7 +123,7 @@ fn drafts_are_never_indexed() {
         ..BuildOptions::new(root)
     })
     .unwrap()
-    .0;
+    .site;
     assert!(
         build(&with_drafts, "zh")
             .docs
@@ -166,11 +166,11 @@ fn live_index_updates_match_a_full_build() {
         .position(|r| r.lang == "zh" && r.key.year == 2022 && r.key.stem == "justice-bureau")
         .unwrap();
     let old = site.reports[i].clone();
-    let mut new = old.clone();
+    let mut new = (*old).clone();
     new.title = "新标题：核电站检查".to_string();
     new.sections[1].text = "全新的段落，只有一句：放射源安全。".to_string();
     let mut reports = site.reports.clone();
-    reports[i] = new.clone();
+    reports[i] = std::sync::Arc::new(new.clone());
     let edited = Site::new(site.config.clone(), reports).unwrap();
     let changed = live
         .replace(&edited, &old, &new)

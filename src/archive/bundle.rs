@@ -89,10 +89,10 @@ pub fn files(opts: &BuildOptions, year: u16) -> Result<(Site, BTreeMap<String, V
         link_style: LinkStyle::IndexHtml,
         ..opts.clone()
     };
-    let (site, theme) = crate::load(&opts)?;
+    let crate::Loaded { site, theme, store } = crate::load(&opts)?;
     let part = year_only(site, year)?;
     let out = Output::default();
-    crate::render_into(&part, &theme, LinkStyle::IndexHtml, &out, &|| {})?;
+    crate::render_into(&part, &store, &theme, LinkStyle::IndexHtml, &out, &|| {})?;
     let mut files = out.into_files();
     for f in LIVE_ONLY {
         files.remove(f);

@@ -15,12 +15,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::content::CONTENT_DIR;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::layout::CONTENT_DIR;
 use crate::model::Report;
 use crate::output::OutputError;
 
-pub const LOCK_FILE: &str = "archive.lock";
+pub use crate::layout::LOCK_FILE;
 
 const HEADER: &str = "\
 # archive.lock: report files frozen with `gongkai freeze <year>`. Commit this file.
@@ -160,8 +160,12 @@ impl Lock {
     /// Every frozen report that changed without a new revision, disappeared, or was turned
     /// into a draft. `reports` are the reports a build loaded cleanly (drafts included only
     /// when `drafts` is set).
-    pub fn verify(&self, root: &Path, reports: &[Report], drafts: bool) -> Diagnostics {
-        let by_path: HashMap<String, &Report> = reports.iter().map(|r| (lock_path(r), r)).collect();
+    pub fn verify(&self, root: &Path, reports: &[Arc<Report>], drafts: bool) -> Diagnostics {
+        if self.entries.is_empty() {
+            return Diagnostics::default();
+        }
+        let by_path: HashMap<String, &Report> =
+            reports.iter().map(|r| (lock_path(r), r.as_ref())).collect();
         let mut problems = Diagnostics::default();
         for (path, entry) in &self.entries {
             let year = year_of(path).unwrap_or_default();

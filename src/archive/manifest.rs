@@ -11,7 +11,7 @@ use std::sync::Mutex;
 
 use serde::Serialize;
 
-use super::sha256_hex;
+use crate::hash::sha256_hex;
 use crate::model::{Report, Site};
 use crate::output::{OutputError, Sink};
 use crate::render::Page;
@@ -47,9 +47,10 @@ pub struct ManifestReport<'a> {
 /// are "not translated" notices, not reports, and are left out).
 pub fn report_pages(site: &Site) -> HashMap<String, &Report> {
     let mut pages = HashMap::new();
-    for (e, entry) in site.entries.iter().enumerate() {
+    for entry in &site.entries {
         for (lang, &i) in &entry.translations {
-            pages.insert(Page::Report(lang.clone(), e).file(site), &site.reports[i]);
+            let page = Page::Report(lang.clone(), entry.key.clone());
+            pages.insert(page.file(), &*site.reports[i]);
         }
     }
     pages

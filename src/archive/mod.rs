@@ -10,20 +10,12 @@ pub mod bundle;
 pub mod lock;
 pub mod manifest;
 
-use sha2::{Digest, Sha256};
-
 pub use lock::{LOCK_FILE, Lock};
 
 use crate::model::Report;
 use crate::{BuildOptions, Error};
 
-/// Lowercase hex SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use crate::hash::sha256_hex;
 
 /// What `gongkai freeze` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,8 +36,13 @@ pub fn freeze(opts: &BuildOptions, year: u16) -> Result<FreezeSummary, Error> {
         drafts: false,
         ..opts.clone()
     };
-    let (site, _) = crate::load(&opts)?;
-    let published: Vec<&Report> = site.reports.iter().filter(|r| r.key.year == year).collect();
+    let site = crate::load(&opts)?.site;
+    let published: Vec<&Report> = site
+        .reports
+        .iter()
+        .filter(|r| r.key.year == year)
+        .map(|r| &**r)
+        .collect();
     if published.is_empty() {
         let years: Vec<String> = site.years().map(|y| y.to_string()).collect();
         return Err(Error::Usage(format!(

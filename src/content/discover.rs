@@ -7,8 +7,8 @@ use walkdir::WalkDir;
 
 use crate::config::{Config, Lang, is_slug};
 use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
-
-pub const CONTENT_DIR: &str = "content";
+use crate::layout::{CONTENT_DIR, is_ignored};
+use crate::model::{ReportId, ReportKey};
 
 /// A report file, placed by its path.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -19,6 +19,24 @@ pub struct SourceFile {
     /// Relative to the site root, with `/` separators (`content/2022/justice-bureau.zh.md`).
     pub shown: PathBuf,
     pub path: PathBuf,
+}
+
+impl SourceFile {
+    /// The report this file is.
+    pub fn id(&self) -> ReportId {
+        ReportId {
+            key: self.key(),
+            lang: self.lang.clone(),
+        }
+    }
+
+    /// The report this file is a translation of.
+    pub fn key(&self) -> ReportKey {
+        ReportKey {
+            year: self.year,
+            stem: self.stem.clone(),
+        }
+    }
 }
 
 /// Every report file under `root/content`, sorted; every misplaced file is a diagnostic.
@@ -62,17 +80,6 @@ pub fn discover(root: &Path, config: &Config) -> (Vec<SourceFile>, Diagnostics) 
     }
     files.sort();
     (files, problems)
-}
-
-/// Editors' swap, backup and hidden files are never content.
-pub fn is_ignored(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name.ends_with(".bak")
 }
 
 fn shown(root: &Path, path: &Path) -> PathBuf {

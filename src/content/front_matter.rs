@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, suggest};
+use crate::model::Revision;
 use crate::yaml;
 
 /// A report file cut in two; offsets are bytes into the whole (normalised) file text.
@@ -110,12 +111,6 @@ pub struct Meta {
     pub figures: BTreeMap<String, f64>,
     /// Oldest first, as written.
     pub revisions: Vec<Revision>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Revision {
-    pub date: NaiveDate,
-    pub note: String,
 }
 
 /// Parses and checks the front matter of the file `source` (placed in `year`).

@@ -9,16 +9,8 @@ use comrak::nodes::{AstNode, NodeValue};
 use comrak::{Anchorizer, Arena, Options, parse_document};
 
 use crate::diagnostics::{Diagnostic, offset_of};
+use crate::model::{ReportId, Section};
 use crate::urls::{self, LinkStyle};
-
-/// A part of a report under one heading; the part before the first heading has no heading.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Section {
-    /// The heading's `id` in the page (empty before the first heading).
-    pub id: String,
-    pub heading: String,
-    pub text: String,
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rendered {
@@ -33,8 +25,8 @@ pub struct Rendered {
 /// A link in the body to another report's file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportLink {
-    /// (year, stem, language) of the report linked to.
-    pub target: (u16, String, String),
+    /// The report linked to.
+    pub target: ReportId,
     /// The error to report, at the link, when the target is a draft left out of the build.
     pub if_draft: Diagnostic,
 }
@@ -42,7 +34,7 @@ pub struct ReportLink {
 /// Which report files exist, so links between reports can be checked and rewritten.
 #[derive(Debug, Default)]
 pub struct LinkTargets {
-    pub reports: HashSet<(u16, String, String)>,
+    pub reports: HashSet<ReportId>,
     pub default_lang: String,
     pub style: LinkStyle,
 }
@@ -123,9 +115,9 @@ fn rewrite_report_links<'a>(
         let line = src.body_line + pos.line - 1;
         let offset = offset_of(src.file_text, line, 1) + pos.column.saturating_sub(1);
         match resolve(&path, src.year, targets) {
-            Some((year, stem, lang)) => {
+            Some(target) => {
                 let from = urls::report(src.lang, src.year, src.stem);
-                let to = urls::report(&lang, year, &stem);
+                let to = urls::report(&target.lang, target.key.year, &target.key.stem);
                 link.url = format!("{}{fragment}", urls::relative(&from, &to, targets.style));
                 let if_draft = Diagnostic::at_offset(
                     src.shown,
@@ -137,10 +129,7 @@ fn rewrite_report_links<'a>(
                 .with_hint(
                     "publish it by removing `draft: true`, remove the link, or build with --drafts",
                 );
-                links.push(ReportLink {
-                    target: (year, stem, lang),
-                    if_draft,
-                });
+                links.push(ReportLink { target, if_draft });
             }
             None => {
                 problems.push(
@@ -162,7 +151,7 @@ fn rewrite_report_links<'a>(
 }
 
 /// `../2021/x.en.md` seen from `content/<year>/` → (2021, x, en), when that report exists.
-fn resolve(path: &str, year: u16, targets: &LinkTargets) -> Option<(u16, String, String)> {
+fn resolve(path: &str, year: u16, targets: &LinkTargets) -> Option<ReportId> {
     let mut parts: Vec<String> = vec![year.to_string()];
     for seg in path.split('/') {
         match seg {
@@ -176,12 +165,11 @@ fn resolve(path: &str, year: u16, targets: &LinkTargets) -> Option<(u16, String,
     let [y, file] = &parts[..] else { return None };
     let y: u16 = y.parse().ok()?;
     let name = file.strip_suffix(".md")?;
-    let (stem, lang) = match name.split_once('.') {
-        Some((s, l)) => (s.to_string(), l.to_string()),
-        None => (name.to_string(), targets.default_lang.clone()),
-    };
-    let key = (y, stem, lang);
-    targets.reports.contains(&key).then_some(key)
+    let (stem, lang) = name
+        .split_once('.')
+        .unwrap_or((name, targets.default_lang.as_str()));
+    let id = ReportId::new(y, stem, lang);
+    targets.reports.contains(&id).then_some(id)
 }
 
 fn sections<'a>(root: &'a AstNode<'a>) -> (Vec<Section>, String) {
@@ -321,7 +309,7 @@ mod tests {
             default_lang: "zh".into(),
             ..Default::default()
         };
-        targets.reports.insert((2021, "b".into(), "zh".into()));
+        targets.reports.insert(ReportId::new(2021, "b", "zh"));
         let r = render_body("[去年](../2021/b.md#x)\n", &targets).unwrap();
         assert!(
             r.html.contains(r#"href="../../../zh/2021/b/#x""#),

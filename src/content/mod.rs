@@ -1,112 +1,56 @@
-//! Load stage: `content/` → validated [`Report`]s. Files are read and parsed in parallel; every
-//! problem in every file is collected so one run reports them all.
+//! Load stage: report files → validated [`Report`]s. [`ContentStore`] keeps every file's last
+//! load and the rules between files (link targets, duplicates, links to drafts, frozen
+//! reports), for `build` (everything at once) and `serve` (the files an edit names).
 
 mod discover;
 pub mod front_matter;
 pub mod markdown;
 pub mod source;
+mod store;
 
-use std::collections::{HashMap, HashSet};
-use std::path::Path;
-
-use rayon::prelude::*;
-
-pub use discover::{CONTENT_DIR, SourceFile, discover, is_ignored, place};
+pub use discover::{SourceFile, discover, place};
+pub use store::{ContentStore, Reloaded, Stale, Stamp, stamp};
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{Report, ReportKey};
-use crate::urls::LinkStyle;
+use crate::diagnostics::Diagnostic;
+use crate::hash::sha256_hex;
+use crate::model::Report;
 use markdown::ReportLink;
 
-#[derive(Debug, Clone, Copy, Default)]
-pub struct LoadOptions {
-    /// Keep `draft: true` reports.
-    pub drafts: bool,
-    pub link_style: LinkStyle,
+/// One report file, loaded: its report, its body as HTML, and its links to other reports.
+#[derive(Debug, Clone)]
+pub struct LoadedFile {
+    pub report: Report,
+    pub html: String,
+    pub links: Vec<ReportLink>,
 }
 
-/// Loads every report under `root/content`. Drafts are checked but left out unless asked for.
-pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Vec<Report>, Diagnostics> {
-    let (files, mut problems) = discover(root, config);
-    let targets = markdown::LinkTargets {
-        reports: files
-            .iter()
-            .map(|f| (f.year, f.stem.clone(), f.lang.clone()))
-            .collect(),
-        default_lang: config.default_lang().to_string(),
-        style: opts.link_style,
-    };
-    let md_options = markdown::options(config.unsafe_html);
-    let results: Vec<Loaded> = files
-        .par_iter()
-        .map(|file| load_file(file, config, &md_options, &targets))
-        .collect();
-    let mut reports = Vec::with_capacity(results.len());
-    let mut links = Vec::new();
-    for result in results {
-        match result {
-            Ok((report, report_links)) => {
-                if !report.draft {
-                    links.extend(report_links);
-                }
-                reports.push(report);
-            }
-            Err(ds) => problems.extend(ds),
-        }
-    }
-    problems.extend(duplicates(&files));
-    if !opts.drafts {
-        // A published report must not link to a page this build leaves out.
-        let drafts: HashSet<(u16, &str, &str)> = reports
-            .iter()
-            .filter(|r| r.draft)
-            .map(|r| (r.key.year, r.key.stem.as_str(), r.lang.as_str()))
-            .collect();
-        problems.extend(
-            links
-                .into_iter()
-                .filter(|l| {
-                    drafts.contains(&(l.target.0, l.target.1.as_str(), l.target.2.as_str()))
-                })
-                .map(|l| l.if_draft),
-        );
-    }
-    let reports = reports
-        .into_iter()
-        .filter(|r| opts.drafts || !r.draft)
-        .collect();
-    problems.into_result(reports)
-}
-
-/// A report with its links to other reports, or every problem in its file.
-pub type Loaded = Result<(Report, Vec<ReportLink>), Vec<Diagnostic>>;
-
-/// Reads, splits, parses and renders one report file.
-pub fn load_one(
-    file: &SourceFile,
-    config: &Config,
-    md_options: &comrak::Options<'_>,
-    targets: &markdown::LinkTargets,
-) -> Result<Report, Vec<Diagnostic>> {
-    load_file(file, config, md_options, targets).map(|(report, _)| report)
-}
-
-/// [`load_one`], with the report's links to other reports.
+/// Reads one report file and loads it ([`load_bytes`]); every problem in it, or the report.
 pub fn load_file(
     file: &SourceFile,
     config: &Config,
     md_options: &comrak::Options<'_>,
     targets: &markdown::LinkTargets,
-) -> Loaded {
+) -> Result<LoadedFile, Vec<Diagnostic>> {
     let bytes = std::fs::read(&file.path).map_err(|e| {
         vec![Diagnostic::at_file(
             &file.shown,
             format!("cannot read file: {e}"),
         )]
     })?;
+    load_bytes(file, bytes, config, md_options, targets)
+}
+
+/// Decodes, splits, parses and renders the bytes of one report file (placed as `file` says).
+pub fn load_bytes(
+    file: &SourceFile,
+    bytes: Vec<u8>,
+    config: &Config,
+    md_options: &comrak::Options<'_>,
+    targets: &markdown::LinkTargets,
+) -> Result<LoadedFile, Vec<Diagnostic>> {
     // Hashed as read, before decoding: what `sha256sum` says of the file (archive.lock).
-    let source_sha256 = crate::archive::sha256_hex(&bytes);
+    let source_sha256 = sha256_hex(&bytes);
     let text = source::decode(bytes, &file.shown).map_err(|d| vec![d])?;
     let split = front_matter::split(&text, &file.shown).map_err(|d| vec![d])?;
     let meta = front_matter::parse_meta(&split, &text, &file.shown, file.year, config);
@@ -136,10 +80,7 @@ pub fn load_file(
         .clone()
         .unwrap_or_else(|| truncate_chars(&body.first_paragraph, 160));
     let report = Report {
-        key: ReportKey {
-            year: file.year,
-            stem: file.stem.clone(),
-        },
+        key: file.key(),
         lang: file.lang.clone(),
         source_path: file.shown.clone(),
         source_sha256,
@@ -151,39 +92,13 @@ pub fn load_file(
         draft: meta.draft,
         figures: meta.figures,
         revisions: meta.revisions,
-        body_html: body.html,
         sections: body.sections,
     };
-    Ok((report, body.report_links))
-}
-
-/// Two files that are the same (year, stem, language), e.g. `a.md` and `a.zh.md`.
-pub fn duplicates(files: &[SourceFile]) -> Vec<Diagnostic> {
-    let mut seen: HashMap<(u16, &str, &str), &SourceFile> = HashMap::new();
-    let mut problems = Vec::new();
-    for f in files {
-        if let Some(first) = seen.insert((f.year, &f.stem, &f.lang), f) {
-            let (a, b) = if first.shown < f.shown {
-                (first, f)
-            } else {
-                (f, first)
-            };
-            problems.push(
-                Diagnostic::at_file(
-                    &b.shown,
-                    format!(
-                        "duplicate report: `{}` is the same report ({} {} in `{}`)",
-                        a.shown.display(),
-                        f.year,
-                        f.stem,
-                        f.lang
-                    ),
-                )
-                .with_hint("remove one of the two files, or give one another name"),
-            );
-        }
-    }
-    problems
+    Ok(LoadedFile {
+        report,
+        html: body.html,
+        links: body.report_links,
+    })
 }
 
 fn truncate_chars(text: &str, max: usize) -> String {

@@ -4,9 +4,10 @@
 mod report;
 
 use std::cmp::Reverse;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
-pub use report::{Report, ReportKey, Revision, Section};
+pub use report::{Bodies, Report, ReportId, ReportKey, Revision, Section};
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -25,9 +26,12 @@ pub struct Entry {
 #[derive(Debug, Clone)]
 pub struct Site {
     pub config: Config,
-    pub reports: Vec<Report>,
+    /// Sorted by key, then language.
+    pub reports: Vec<Arc<Report>>,
     /// Newest first: year, then publication date, then stem.
     pub entries: Vec<Entry>,
+    /// Report key → index into `entries`.
+    entry_of: HashMap<ReportKey, usize>,
     /// Year → entries (indexes into `entries`, newest first).
     pub by_year: BTreeMap<u16, Vec<usize>>,
     pub by_department: BTreeMap<String, Vec<usize>>,
@@ -42,7 +46,7 @@ pub struct Site {
 impl Site {
     /// Pairs translations and builds the indexes. Translations must agree on department and
     /// themes, or the indexes would differ between languages.
-    pub fn new(config: Config, mut reports: Vec<Report>) -> Result<Site, Diagnostics> {
+    pub fn new(config: Config, mut reports: Vec<Arc<Report>>) -> Result<Site, Diagnostics> {
         reports.sort_by(|a, b| (&a.key, &a.lang).cmp(&(&b.key, &b.lang)));
         let mut by_key: BTreeMap<ReportKey, BTreeMap<String, usize>> = BTreeMap::new();
         for (i, r) in reports.iter().enumerate() {
@@ -87,6 +91,11 @@ impl Site {
         entries
             .sort_by_cached_key(|e| (Reverse(e.key.year), Reverse(date_of(e)), e.key.stem.clone()));
 
+        let entry_of = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.key.clone(), i))
+            .collect();
         let by_year = group(&entries, |e| vec![e.key.year]);
         let by_department = group(&entries, |e| vec![e.department.clone()]);
         let by_theme = group(&entries, |e| e.themes.clone());
@@ -98,12 +107,18 @@ impl Site {
             config,
             reports,
             entries,
+            entry_of,
             by_year,
             by_department,
             by_theme,
             newest_year,
             whole: None,
         })
+    }
+
+    /// The entry of the report `key`, if the site has it.
+    pub fn entry(&self, key: &ReportKey) -> Option<&Entry> {
+        self.entry_of.get(key).map(|&i| &self.entries[i])
     }
 
     /// The entry's report in `lang`, or in the best other language (default first), and

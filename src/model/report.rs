@@ -1,19 +1,58 @@
-//! Model: one report in one language, as loaded.
+//! Model: one report in one language, as loaded, and the names that identify it.
+//!
+//! A [`Report`] holds the report's facts and its section texts; its rendered HTML is kept apart
+//! (see [`Bodies`]), so lists, feeds and the search index share one copy of the facts
+//! (`Arc<Report>`) and the HTML goes away with whatever holds it once the pages are written.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
 use crate::config::Lang;
-pub use crate::content::front_matter::Revision;
-pub use crate::content::markdown::Section;
 
 /// What makes reports translations of each other: the year folder and the file stem.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ReportKey {
     pub year: u16,
     pub stem: String,
+}
+
+/// One report in one language, by its place in the site (`content/2022/justice-bureau.zh.md`
+/// is 2022, `justice-bureau`, `zh`): the same id whatever else an edit changes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ReportId {
+    pub key: ReportKey,
+    pub lang: Lang,
+}
+
+impl ReportId {
+    pub fn new(year: u16, stem: &str, lang: &str) -> ReportId {
+        ReportId {
+            key: ReportKey {
+                year,
+                stem: stem.to_string(),
+            },
+            lang: lang.to_string(),
+        }
+    }
+}
+
+/// A correction after publication (`revisions:` in front matter).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Revision {
+    pub date: NaiveDate,
+    pub note: String,
+}
+
+/// A part of a report under one heading; the part before the first heading has no heading.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Section {
+    /// The heading's `id` in the page (empty before the first heading).
+    pub id: String,
+    pub heading: String,
+    /// Plain text, for the search index.
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -34,7 +73,6 @@ pub struct Report {
     pub figures: BTreeMap<String, f64>,
     /// Oldest first, as written.
     pub revisions: Vec<Revision>,
-    pub body_html: String,
     pub sections: Vec<Section>,
 }
 
@@ -42,5 +80,26 @@ impl Report {
     /// The date of the newest revision, when there is one.
     pub fn last_revised(&self) -> Option<NaiveDate> {
         self.revisions.iter().map(|r| r.date).max()
+    }
+
+    pub fn id(&self) -> ReportId {
+        ReportId {
+            key: self.key.clone(),
+            lang: self.lang.clone(),
+        }
+    }
+}
+
+/// Where the rendered HTML of each report's body is found: the load stage's store, which the
+/// build drops once the pages are written.
+pub trait Bodies: Sync {
+    /// The body of the report loaded from `source_path`, as HTML.
+    fn html(&self, source_path: &Path) -> Option<&str>;
+}
+
+/// No bodies: for sites rendered only for their lists (tests, the model alone).
+impl Bodies for () {
+    fn html(&self, _: &Path) -> Option<&str> {
+        None
     }
 }

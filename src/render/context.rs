@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::shown::item_facts;
 use super::theme::Strings;
 use crate::config::label;
 use crate::model::{Entry, Report, Site};
@@ -137,22 +138,19 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn item(&self, entry: &Entry) -> Item {
-        let (report, exact) = self.site.in_lang(entry, self.lang);
+        let facts = item_facts(self.site, entry, self.lang);
+        let lang = facts.lang;
         Item {
-            title: report.title.clone(),
-            href: self.href(&urls::report(
-                if exact { self.lang } else { &report.lang },
-                entry.key.year,
-                &entry.key.stem,
-            )),
-            year: entry.key.year,
-            date: report.date.to_string(),
-            department: self.department(&entry.department),
-            department_href: self.href(&urls::department(self.lang, &entry.department)),
-            summary: report.summary.clone(),
-            other_lang: (!exact).then(|| self.lang_name(&report.lang)),
-            other_html_lang: (!exact).then(|| html_lang(&report.lang)),
-            archived: self.site.is_archived(entry),
+            title: facts.title.to_string(),
+            href: self.href(&urls::report(lang, facts.key.year, &facts.key.stem)),
+            year: facts.key.year,
+            date: facts.date.to_string(),
+            department: self.department(facts.department),
+            department_href: self.href(&urls::department(self.lang, facts.department)),
+            summary: facts.summary.to_string(),
+            other_lang: (!facts.exact).then(|| self.lang_name(lang)),
+            other_html_lang: (!facts.exact).then(|| html_lang(lang)),
+            archived: facts.archived,
         }
     }
 

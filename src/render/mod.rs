@@ -5,6 +5,7 @@ pub mod chart;
 mod context;
 pub mod escape;
 mod pages;
+pub mod shown;
 mod theme;
 mod views;
 
@@ -15,7 +16,7 @@ pub use pages::{Page, all_pages};
 pub use theme::Theme;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::Site;
+use crate::model::{Bodies, Site};
 use crate::output::{OutputError, Sink};
 use crate::urls::LinkStyle;
 
@@ -30,13 +31,19 @@ pub enum RenderError {
 /// A theme compiled for one site, ready to render any of its pages.
 pub struct Renderer<'s> {
     site: &'s Site,
+    bodies: &'s dyn Bodies,
     env: Environment<'s>,
     theme: &'s Theme,
     style: LinkStyle,
 }
 
 impl<'s> Renderer<'s> {
-    pub fn new(site: &'s Site, theme: &'s Theme, style: LinkStyle) -> Result<Self, RenderError> {
+    pub fn new(
+        site: &'s Site,
+        bodies: &'s dyn Bodies,
+        theme: &'s Theme,
+        style: LinkStyle,
+    ) -> Result<Self, RenderError> {
         let mut env = Environment::new();
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         env.set_formatter(escape_text);
@@ -49,6 +56,7 @@ impl<'s> Renderer<'s> {
         problems
             .into_result(Renderer {
                 site,
+                bodies,
                 env,
                 theme,
                 style,
@@ -58,7 +66,13 @@ impl<'s> Renderer<'s> {
 
     /// Renders one page to bytes.
     pub fn render(&self, page: &Page) -> Result<Vec<u8>, RenderError> {
-        let (template, ctx) = views::view(self.site, &self.theme.strings, self.style, page);
+        let (template, ctx) = views::view(
+            self.site,
+            self.bodies,
+            &self.theme.strings,
+            self.style,
+            page,
+        );
         let tmpl = self
             .env
             .get_template(template)
@@ -81,7 +95,7 @@ impl<'s> Renderer<'s> {
         }
         pages.par_iter().try_for_each(|page| {
             let bytes = self.render(page)?;
-            sink.put(&page.file(self.site), bytes)?;
+            sink.put(&page.file(), bytes)?;
             on_page();
             Ok::<(), RenderError>(())
         })?;

@@ -1,7 +1,9 @@
-//! Render stage: the list of pages a site has (SPEC 5) and where each one is written.
+//! Render stage: the list of pages a site has (README, "A site"; ARCHITECTURE.md, "Decisions")
+//! and where each one is written. A page is named by what it shows, so it names the same page
+//! after reports are added or removed (the preview keeps pages to render across edits).
 
 use crate::config::Lang;
-use crate::model::Site;
+use crate::model::{ReportKey, Site};
 use crate::urls;
 
 /// One output file.
@@ -14,9 +16,9 @@ pub enum Page {
     Robots,
     Home(Lang),
     Year(Lang, u16),
-    /// A report (index into `Site::entries`); where it has no translation in `Lang`, the
-    /// "not translated" page at the address the translation would have.
-    Report(Lang, usize),
+    /// A report; where it has no translation in `Lang`, the "not translated" page at the
+    /// address the translation would have.
+    Report(Lang, ReportKey),
     Departments(Lang),
     Department(Lang, String),
     Themes(Lang),
@@ -27,7 +29,7 @@ pub enum Page {
 
 impl Page {
     /// The page's folder (`zh/2022/`) or, for plain files, its path (`zh/feed.xml`).
-    pub fn path(&self, site: &Site) -> String {
+    pub fn path(&self) -> String {
         match self {
             Page::Chooser => String::new(),
             Page::NotFound => "404.html".into(),
@@ -35,10 +37,7 @@ impl Page {
             Page::Robots => "robots.txt".into(),
             Page::Home(l) => urls::home(l),
             Page::Year(l, y) => urls::year(l, *y),
-            Page::Report(l, e) => {
-                let key = &site.entries[*e].key;
-                urls::report(l, key.year, &key.stem)
-            }
+            Page::Report(l, key) => urls::report(l, key.year, &key.stem),
             Page::Departments(l) => urls::departments(l),
             Page::Department(l, k) => urls::department(l, k),
             Page::Themes(l) => urls::themes(l),
@@ -49,8 +48,19 @@ impl Page {
     }
 
     /// The file the page is written to.
-    pub fn file(&self, site: &Site) -> String {
-        urls::file_of(&self.path(site))
+    pub fn file(&self) -> String {
+        urls::file_of(&self.path())
+    }
+
+    /// Whether `site` has this page (a page it lacks is a file to remove).
+    pub fn exists(&self, site: &Site) -> bool {
+        match self {
+            Page::Report(_, key) => site.entry(key).is_some(),
+            Page::Year(_, y) => site.by_year.contains_key(y),
+            Page::Department(_, k) => site.config.departments.contains_key(k),
+            Page::Theme(_, k) => site.config.themes.contains_key(k),
+            _ => true,
+        }
     }
 
     pub fn lang(&self) -> Option<&str> {
@@ -74,7 +84,7 @@ impl Page {
         match self {
             Page::Home(_) => Page::Home(l),
             Page::Year(_, y) => Page::Year(l, *y),
-            Page::Report(_, e) => Page::Report(l, *e),
+            Page::Report(_, key) => Page::Report(l, key.clone()),
             Page::Departments(_) => Page::Departments(l),
             Page::Department(_, k) => Page::Department(l, k.clone()),
             Page::Themes(_) => Page::Themes(l),
@@ -89,7 +99,9 @@ impl Page {
     /// any index page); false for "not translated" pages.
     pub fn exists_in(&self, site: &Site, lang: &str) -> bool {
         match self {
-            Page::Report(_, e) => site.entries[*e].translations.contains_key(lang),
+            Page::Report(_, key) => site
+                .entry(key)
+                .is_some_and(|e| e.translations.contains_key(lang)),
             _ => true,
         }
     }
@@ -126,6 +138,10 @@ fn pages_in(site: &Site, lang: &Lang) -> Vec<Page> {
             .keys()
             .map(|k| Page::Theme(l(), k.clone())),
     );
-    pages.extend((0..site.entries.len()).map(|e| Page::Report(l(), e)));
+    pages.extend(
+        site.entries
+            .iter()
+            .map(|e| Page::Report(l(), e.key.clone())),
+    );
     pages
 }

@@ -8,8 +8,8 @@ use std::path::Path;
 use walkdir::WalkDir;
 
 use crate::config::Config;
-use crate::content::is_ignored;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::layout::is_ignored;
 use crate::yaml;
 
 /// UI strings of one language: key → text.

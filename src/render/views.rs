@@ -10,9 +10,10 @@ use super::context::{
     Alternate, Common, Ctx, GovMeta, LangLink, Link, NavLink, domain, format_number, html_lang,
 };
 use super::pages::Page;
+use super::shown::{self, FeedEntry};
 use super::theme::Strings;
 use crate::config::label;
-use crate::model::{Entry, Report, Site};
+use crate::model::{Bodies, Entry, Site};
 use crate::urls::{self, LinkStyle};
 
 /// Any serialisable value as a template value.
@@ -20,11 +21,9 @@ fn v<T: Serialize>(value: T) -> Value {
     Value::from(minijinja::value::Serde(value))
 }
 
-/// How many reports a language's Atom feed carries.
-const FEED_ENTRIES: usize = 50;
-
 pub fn view(
     site: &Site,
+    bodies: &dyn Bodies,
     strings: &BTreeMap<String, Strings>,
     style: LinkStyle,
     page: &Page,
@@ -34,7 +33,7 @@ pub fn view(
         site,
         strings,
         lang,
-        from: page.path(site),
+        from: page.path(),
         style,
     };
     match page {
@@ -44,7 +43,10 @@ pub fn view(
         Page::Robots => ("robots.txt", context! { base_url => &site.config.base_url }),
         Page::Home(_) => ("home.html", home(&ctx, page)),
         Page::Year(_, y) => ("year.html", year(&ctx, page, *y)),
-        Page::Report(_, e) => report_or_missing(&ctx, page, &site.entries[*e]),
+        Page::Report(_, key) => match site.entry(key) {
+            Some(entry) => report_or_missing(&ctx, page, entry, bodies),
+            None => ("404.html", not_found(&ctx)),
+        },
         Page::Departments(_) => ("terms.html", departments(&ctx, page)),
         Page::Department(_, k) => ("department.html", department(&ctx, page, k)),
         Page::Themes(_) => ("terms.html", themes(&ctx, page)),
@@ -79,7 +81,7 @@ fn common<'a>(ctx: &'a Ctx<'a>, page: &Page, head: Head) -> Common<'a> {
         .iter()
         .map(|(p, key)| NavLink {
             label: ctx.t(key),
-            href: ctx.href(&p.path(site)),
+            href: ctx.href(&p.path()),
             current: current_nav(p),
         })
         .collect();
@@ -90,7 +92,7 @@ fn common<'a>(ctx: &'a Ctx<'a>, page: &Page, head: Head) -> Common<'a> {
             lang: l.clone(),
             html_lang: html_lang(l),
             name: ctx.lang_name(l),
-            href: ctx.href(&page.in_lang(l).path(site)),
+            href: ctx.href(&page.in_lang(l).path()),
             current: l == ctx.lang,
         })
         .collect();
@@ -106,7 +108,7 @@ fn common<'a>(ctx: &'a Ctx<'a>, page: &Page, head: Head) -> Common<'a> {
         .filter(|l| page.exists_in(site, l))
         .map(|l| Alternate {
             hreflang: html_lang(l),
-            href: urls::absolute(&config.base_url, &alternate_in(l).path(site)),
+            href: urls::absolute(&config.base_url, &alternate_in(l).path()),
         })
         .collect();
     let x_default = match page {
@@ -117,10 +119,10 @@ fn common<'a>(ctx: &'a Ctx<'a>, page: &Page, head: Head) -> Common<'a> {
     if let Some(p) = x_default {
         alternates.push(Alternate {
             hreflang: "x-default".into(),
-            href: urls::absolute(&config.base_url, &p.path(site)),
+            href: urls::absolute(&config.base_url, &p.path()),
         });
     }
-    let canonical = urls::absolute(&config.base_url, &page.path(site));
+    let canonical = urls::absolute(&config.base_url, &page.path());
     let site_title = label(&config.title, ctx.lang);
     Common {
         lang: ctx.lang,
@@ -348,17 +350,7 @@ fn department_figures(ctx: &Ctx<'_>, ids: &[usize]) -> FigureTable {
     let mut years: Vec<u16> = ids.iter().map(|&i| site.entries[i].key.year).collect();
     years.sort_unstable();
     years.dedup();
-    let mut values: BTreeMap<(&str, u16), f64> = BTreeMap::new();
-    for &i in ids {
-        let entry = &site.entries[i];
-        let (first, _) = site.in_lang(entry, ctx.lang);
-        let others = entry.translations.values().map(|&r| &site.reports[r]);
-        for report in std::iter::once(first).chain(others) {
-            for (key, value) in &report.figures {
-                values.entry((key, entry.key.year)).or_insert(*value);
-            }
-        }
-    }
+    let values = shown::figure_values(site, ids, ctx.lang);
     let rows = site
         .config
         .figures
@@ -451,7 +443,12 @@ struct FigureRow {
     value: String,
 }
 
-fn report_or_missing(ctx: &Ctx<'_>, page: &Page, entry: &Entry) -> (&'static str, Value) {
+fn report_or_missing(
+    ctx: &Ctx<'_>,
+    page: &Page,
+    entry: &Entry,
+    bodies: &dyn Bodies,
+) -> (&'static str, Value) {
     let (report, exact) = ctx.site.in_lang(entry, ctx.lang);
     let mut head = Head {
         title: report.title.clone(),
@@ -489,11 +486,7 @@ fn report_or_missing(ctx: &Ctx<'_>, page: &Page, entry: &Entry) -> (&'static str
         .collect();
     let mut revisions = report.revisions.clone();
     revisions.sort_by_key(|r| std::cmp::Reverse(r.date));
-    let newest = ctx
-        .site
-        .is_archived(entry)
-        .then(|| newest_link(ctx, entry))
-        .flatten();
+    let newest = newest_link(ctx, entry);
     let toc: Vec<_> = report
         .sections
         .iter()
@@ -512,7 +505,9 @@ fn report_or_missing(ctx: &Ctx<'_>, page: &Page, entry: &Entry) -> (&'static str
                 themes => v(ctx.theme_links(&entry.themes)),
                 last_revised => report.last_revised().map(|d| d.to_string()),
                 revisions => v(revisions), figures => v(figures), toc,
-                body => Value::from_safe_string(report.body_html.clone()),
+                body => Value::from_safe_string(
+                    bodies.html(&report.source_path).unwrap_or_default().to_string()
+                ),
             },
             archived => v(newest),
         },
@@ -523,18 +518,11 @@ fn report_or_missing(ctx: &Ctx<'_>, page: &Page, entry: &Entry) -> (&'static str
 /// of a bigger one (an archive bundle), the newest report is outside it: the link leads to its
 /// page on the live site (`base_url`).
 fn newest_link(ctx: &Ctx<'_>, entry: &Entry) -> Option<Link> {
-    let site = ctx.site.whole.as_deref().unwrap_or(ctx.site);
-    let newest = site.newest_of_department(&entry.department);
-    let pick = newest
-        .iter()
-        .find(|e| e.key.stem == entry.key.stem)
-        .or_else(|| newest.first())?;
-    let (report, _) = site.in_lang(pick, ctx.lang);
+    let report = shown::newest_named(ctx.site, entry, ctx.lang)?;
     let inside = ctx
         .site
-        .entries
-        .iter()
-        .any(|e| e.key == pick.key && e.translations.contains_key(&report.lang));
+        .entry(&report.key)
+        .is_some_and(|e| e.translations.contains_key(&report.lang));
     let href = if inside {
         ctx.report_href(report)
     } else {
@@ -550,29 +538,26 @@ fn newest_link(ctx: &Ctx<'_>, entry: &Entry) -> Option<Link> {
 fn feed(ctx: &Ctx<'_>) -> Value {
     let site = ctx.site;
     let base = &site.config.base_url;
-    let mut reports: Vec<&Report> = site.reports.iter().filter(|r| r.lang == ctx.lang).collect();
-    let updated = |r: &Report| r.last_revised().unwrap_or(r.date).max(r.date);
-    reports.sort_by(|a, b| (updated(b), &b.key).cmp(&(updated(a), &a.key)));
-    reports.truncate(FEED_ENTRIES);
-    let entries: Vec<_> = reports
+    let entries = shown::feed_entries(site, ctx.lang);
+    let feed_updated = entries
         .iter()
-        .map(|r| {
-            context! {
-                title => &r.title, summary => &r.summary,
-                url => urls::absolute(base, &urls::report(&r.lang, r.key.year, &r.key.stem)),
-                published => format!("{}T00:00:00Z", r.date),
-                updated => format!("{}T00:00:00Z", updated(r)),
-                author => ctx.department(&r.department),
-                content => feed_content(ctx, r),
-            }
-        })
-        .collect();
-    let feed_updated = reports
-        .iter()
-        .map(|r| updated(r))
+        .map(|e| e.updated)
         .max()
         .map(|d| format!("{d}T00:00:00Z"))
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let entries: Vec<_> = entries
+        .iter()
+        .map(|e| {
+            context! {
+                title => e.title, summary => e.summary,
+                url => urls::absolute(base, &urls::report(e.lang, e.key.year, &e.key.stem)),
+                published => format!("{}T00:00:00Z", e.date),
+                updated => format!("{}T00:00:00Z", e.updated),
+                author => ctx.department(e.department),
+                content => feed_content(ctx, e),
+            }
+        })
+        .collect();
     context! {
         lang => ctx.lang, title => label(&site.config.title, ctx.lang),
         self_url => urls::absolute(base, &urls::feed(ctx.lang)),
@@ -584,18 +569,16 @@ fn feed(ctx: &Ctx<'_>) -> Value {
 /// A revised report's feed entry says what was revised: the summary, then the corrections,
 /// newest first, as HTML (the template escapes it once more for `<content type="html">`).
 /// `None` for a report never revised: its summary says it all.
-fn feed_content(ctx: &Ctx<'_>, report: &Report) -> Option<String> {
-    if report.revisions.is_empty() {
+fn feed_content(ctx: &Ctx<'_>, entry: &FeedEntry<'_>) -> Option<String> {
+    if entry.revisions.is_empty() {
         return None;
     }
-    let mut revisions = report.revisions.clone();
-    revisions.sort_by_key(|r| std::cmp::Reverse(r.date));
     let mut html = format!(
         "<p>{}</p><p><strong>{}</strong></p><ul>",
-        super::escape::escape(&report.summary),
+        super::escape::escape(entry.summary),
         super::escape::escape(&ctx.t("revisions"))
     );
-    for r in &revisions {
+    for r in &entry.revisions {
         html.push_str(&format!(
             "<li><time datetime=\"{d}\">{d}</time> {}</li>",
             super::escape::escape(&r.note),
@@ -615,20 +598,17 @@ fn sitemap(site: &Site) -> Value {
             continue;
         }
         let alternates: Vec<_> = site.config.languages.iter().filter(|l| page.exists_in(site, l))
-            .map(|l| context! { hreflang => html_lang(l), href => urls::absolute(base, &page.in_lang(l).path(site)) })
+            .map(|l| context! { hreflang => html_lang(l), href => urls::absolute(base, &page.in_lang(l).path()) })
             .collect();
         let lastmod = match &page {
-            Page::Report(l, e) => site
-                .in_lang(&site.entries[*e], l)
-                .0
-                .last_revised()
-                .max(Some(site.in_lang(&site.entries[*e], l).0.date))
-                .map(|d| d.to_string()),
+            Page::Report(l, key) => site
+                .entry(key)
+                .map(|e| shown::lastmod(site.in_lang(e, l).0).to_string()),
             _ => None,
         };
         urls_out.push((
-            page.path(site),
-            context! { loc => urls::absolute(base, &page.path(site)), alternates, lastmod },
+            page.path(),
+            context! { loc => urls::absolute(base, &page.path()), alternates, lastmod },
         ));
     }
     urls_out.sort_by(|a, b| a.0.cmp(&b.0));

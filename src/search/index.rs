@@ -205,7 +205,7 @@ pub fn build<'a>(site: &'a Site, lang: &str) -> LangIndex<'a> {
     let mut reports: Vec<&'a Report> = site
         .entries
         .iter()
-        .filter_map(|e| e.translations.get(lang).map(|&i| &site.reports[i]))
+        .filter_map(|e| e.translations.get(lang).map(|&i| &*site.reports[i]))
         .collect();
     reports.sort_by(|a, b| {
         (std::cmp::Reverse(a.key.year), &a.department)

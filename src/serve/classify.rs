@@ -7,7 +7,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::archive::LOCK_FILE;
 use crate::config::CONFIG_FILE;
-use crate::content::{CONTENT_DIR, is_ignored};
+use crate::layout::{CONTENT_DIR, is_ignored};
 
 /// What one changed path asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

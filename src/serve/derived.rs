@@ -13,11 +13,13 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use axum::body::Bytes;
 
-use crate::archive::{manifest, sha256_hex};
+use crate::archive::manifest;
 use crate::config::{Config, Lang};
+use crate::hash::sha256_hex;
 use crate::model::{Report, Site};
 use crate::search::LiveIndex;
 
@@ -28,7 +30,7 @@ pub struct DerivedUpdate {
     pub full: bool,
     pub config: Option<Config>,
     /// Source path → the report now (`None`: gone, or a draft left out).
-    pub reports: BTreeMap<PathBuf, Option<Report>>,
+    pub reports: BTreeMap<PathBuf, Option<Arc<Report>>>,
     /// Report page files as now served (`None`: removed), for their SHA-256.
     pub pages: BTreeMap<String, Option<Bytes>>,
 }
@@ -57,26 +59,6 @@ impl DerivedUpdate {
     }
 }
 
-/// What the derived outputs need of a report: everything but its rendered HTML.
-pub fn without_html(r: &Report) -> Report {
-    Report {
-        key: r.key.clone(),
-        lang: r.lang.clone(),
-        source_path: r.source_path.clone(),
-        source_sha256: r.source_sha256.clone(),
-        title: r.title.clone(),
-        department: r.department.clone(),
-        themes: r.themes.clone(),
-        date: r.date,
-        summary: r.summary.clone(),
-        draft: r.draft,
-        figures: r.figures.clone(),
-        revisions: r.revisions.clone(),
-        body_html: String::new(),
-        sections: r.sections.clone(),
-    }
-}
-
 /// True for the file of a report page (`zh/2022/justice-bureau/index.html`).
 pub fn is_report_page(path: &str) -> bool {
     let parts: Vec<&str> = path.split('/').collect();
@@ -91,6 +73,9 @@ pub enum LangFiles {
     Changed(Vec<(String, Vec<u8>)>),
 }
 
+/// A report edited in place: (before, after).
+type Replaced = (Arc<Report>, Arc<Report>);
+
 /// The derived side's own copy of the site.
 #[derive(Default)]
 pub struct Mirror {
@@ -98,7 +83,7 @@ pub struct Mirror {
     /// Each language's index, updated report by report while reports keep their place.
     live: HashMap<Lang, LiveIndex>,
     /// Replaced reports (before, after) not yet applied to `live`, by language.
-    pending: HashMap<Lang, Vec<(Report, Report)>>,
+    pending: HashMap<Lang, Vec<Replaced>>,
     /// Report page file → SHA-256 of its bytes as served.
     page_sha256: HashMap<String, String>,
 }
@@ -117,7 +102,7 @@ impl Mirror {
         let config = update
             .config
             .or_else(|| old.as_ref().map(|s| s.config.clone()))?;
-        let mut reports: BTreeMap<PathBuf, Report> = match old {
+        let mut reports: BTreeMap<PathBuf, Arc<Report>> = match old {
             Some(site) if !full => site
                 .reports
                 .into_iter()

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RenameMode};
 use notify::{Event, EventKind, RecursiveMode, Watcher as _};
 
-use crate::content::CONTENT_DIR;
+use crate::layout::CONTENT_DIR;
 
 /// Wait this long after the last event of a burst whose files all look finished.
 pub const GRACE: Duration = Duration::from_millis(3);

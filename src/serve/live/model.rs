@@ -1,118 +1,97 @@
-//! Preview: from the loaded reports to the served output — the model rebuilt with the changed
-//! reports moved in, the pages that may differ rendered, and the output updated in place.
+//! Preview: from the store's reports to the served output — the model rebuilt, the pages that
+//! may differ rendered, and the output updated in place.
 
 use std::collections::{BTreeSet, HashMap};
 
 use axum::body::Bytes;
 use rayon::prelude::*;
 
-use super::files::outline;
-use super::{LiveSite, Slot, State};
+use super::{LiveSite, Updates, report_pages};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{Report, Site};
+use crate::model::{Bodies, Site};
 use crate::render::{Page, RenderError, Renderer, Theme, all_pages};
-use crate::serve::deps::{self, PageId, Snapshot};
-use crate::serve::derived::{is_report_page, without_html};
+use crate::serve::deps;
 use crate::serve::published;
+use crate::urls::LinkStyle;
 
 impl LiveSite {
-    /// Translations must agree before the model is rebuilt: [`Site::new`] consumes the
-    /// reports, so it is first run on outlines of the changed reports, where a refusal loses
-    /// nothing.
-    pub(super) fn check_translations(&self) -> Result<(), Diagnostics> {
-        let config = self.config.clone().expect("checked by problems()");
-        // Every loaded report is stale (changed since the site was built).
-        let mut outlines: Vec<Report> = self
-            .stale
-            .iter()
-            .filter_map(|path| match self.slots.get(path)? {
-                Slot::Placed {
-                    state: State::Loaded(r),
-                    ..
-                } => Some(outline(r)),
-                _ => None,
-            })
-            .collect();
-        if let Some(site) = &self.site {
-            // The other languages of the changed reports, from the site (its reports are sorted
-            // by key, so each key's translations are found by binary search).
-            for key in &self.dirty {
-                let from = site.reports.partition_point(|r| r.key < *key);
-                let same = site.reports[from..].iter().take_while(|r| r.key == *key);
-                outlines.extend(
-                    same.filter(|r| !self.stale.contains(&r.source_path))
-                        .map(outline),
-                );
-            }
+    /// Builds the model and renders what changed; returns the changed files and the number of
+    /// pages rendered.
+    pub(super) fn commit(&mut self) -> Result<(Vec<String>, usize), Diagnostics> {
+        let problems = self.problems();
+        if !problems.is_empty() {
+            return Err(problems);
         }
-        Site::new(config, outlines).map(|_| ())
+        let p = &self.pending;
+        if self.site.is_none() || !p.keys.is_empty() || !p.paths.is_empty() {
+            self.rebuild_model()?;
+        }
+        let site = self.site.as_ref().expect("built above");
+        let full = self.pending.render_all;
+        if !full && self.pending.pages.is_empty() && !self.pending.statics {
+            // Publishing nothing still clears an error the edit fixed.
+            self.publish(false, Vec::new());
+            self.flush_derived();
+            return Ok((Vec::new(), 0));
+        }
+        let style = self.store.options().link_style;
+        let pages = (!full).then_some(&self.pending.pages);
+        let mut updates = render(site, &self.store, &self.theme, style, pages)?;
+        let rendered = updates.len();
+        if full || self.pending.statics {
+            updates.extend(
+                self.theme.statics.iter().map(|(name, bytes)| {
+                    (format!("static/{name}"), Some(Bytes::from(bytes.clone())))
+                }),
+            );
+        }
+        let changed = self.publish(full, updates);
+        self.pending.pages.clear();
+        self.pending.render_all = false;
+        self.pending.statics = false;
+        self.flush_derived();
+        Ok((changed, rendered))
     }
 
-    /// Moves the changed reports into a new [`Site`] and queues the pages that may differ.
-    pub(super) fn rebuild_model(&mut self) -> Result<(), Diagnostics> {
-        let config = self.config.clone().expect("checked by problems()");
-        let old = self.site.take();
-        let before = old
-            .as_ref()
-            .filter(|_| !self.render_all)
-            .map(|s| Snapshot::capture(s, &self.dirty));
-        let mut reports = old.map(|s| s.reports).unwrap_or_default();
-        // (The key is compared first: it is cheaper than a path.)
-        let (dirty, stale) = (&self.dirty, &self.stale);
-        reports.retain(|r| !(dirty.contains(&r.key) && stale.contains(&r.source_path)));
-        let mut fresh = Vec::new();
-        for path in std::mem::take(&mut self.stale) {
-            let mut now = None;
-            if let Some(Slot::Placed { state, .. }) = self.slots.get_mut(&path)
-                && let State::Loaded(_) = state
-                && let State::Loaded(r) = std::mem::replace(state, State::InSite)
-            {
-                now = Some(without_html(&r));
-                // Section texts are for the search index (the derived copy keeps them); pages
-                // use only the sections' ids and headings (tests/serve.rs would see otherwise).
-                let mut r = *r;
-                r.sections.iter_mut().for_each(|s| s.text = String::new());
-                fresh.push(r);
+    /// A new [`Site`] from the store's reports, and the pages that may differ from the last
+    /// one queued. A refused model (translations disagree) loses nothing: the store keeps the
+    /// reports, and the pending changes wait for the fix.
+    fn rebuild_model(&mut self) -> Result<(), Diagnostics> {
+        let config = self.store.config().expect("checked by problems()").clone();
+        let site = Site::new(config.clone(), self.store.reports())?;
+        let pending = &mut self.pending;
+        let derived = &mut pending.derived;
+        match &self.site {
+            Some(old) if !pending.render_all => {
+                pending
+                    .pages
+                    .extend(deps::affected(old, &site, &pending.keys));
             }
-            self.derived_update.reports.insert(path, now);
+            _ => pending.render_all = true,
         }
-        // Site::new sorts the reports by (key, language). The previous site left them sorted;
-        // putting the few new ones in place makes that sort a linear check instead of moving
-        // every report (tens of milliseconds on a large site).
-        if fresh.len() <= 64 {
-            for r in fresh {
-                let at = reports.partition_point(|x| (&x.key, &x.lang) < (&r.key, &r.lang));
-                reports.insert(at, r);
-            }
+        if self.site.is_none() {
+            derived.full = true;
+            derived.config = Some(config);
+            derived.reports = site
+                .reports
+                .iter()
+                .map(|r| (r.source_path.clone(), Some(r.clone())))
+                .collect();
         } else {
-            reports.extend(fresh);
-        }
-        let site = Site::new(config, reports).inspect_err(|_| {
-            // The reports went into the refused model: reload everything at the next edit.
-            self.lost = true;
-        })?;
-        match before {
-            Some(before) => {
-                let after = Snapshot::capture(&site, &self.dirty);
-                self.pending
-                    .extend(deps::affected(&before, &after, &site, &self.dirty));
+            for path in &pending.paths {
+                let now = self.store.report_at(path).cloned();
+                derived.reports.insert(path.clone(), now);
             }
-            None => self.render_all = true,
         }
-        self.dirty.clear();
+        pending.keys.clear();
+        pending.paths.clear();
         self.site = Some(site);
         Ok(())
     }
 
     /// Puts `updates` into the served output; returns the paths whose bytes changed.
-    pub(super) fn publish(
-        &mut self,
-        full: bool,
-        updates: Vec<(String, Option<Bytes>)>,
-    ) -> Vec<String> {
-        let pages = &mut self.derived_update.pages;
-        let report_pages = updates.iter().filter(|(p, _)| is_report_page(p));
-        pages.extend(report_pages.map(|(p, b)| (p.clone(), b.clone())));
+    fn publish(&mut self, full: bool, updates: Updates) -> Vec<String> {
+        self.pending.derived.pages.extend(report_pages(&updates));
         let mut changed = Vec::new();
         if full {
             let new: HashMap<String, Bytes> = updates
@@ -134,7 +113,7 @@ impl LiveSite {
             p.finish(!changed.is_empty());
         } else {
             let mut p = published::write(&self.published);
-            let statics: Vec<String> = if self.statics_dirty {
+            let statics: Vec<String> = if self.pending.statics {
                 let keep = |k: &str| {
                     k.strip_prefix("static/")
                         .is_none_or(|n| self.theme.statics.contains_key(n))
@@ -165,13 +144,14 @@ impl LiveSite {
 }
 
 /// Renders `pages` (every page when `None`); a page no longer in `site` maps to `None`.
-pub(super) fn render(
+fn render(
     site: &Site,
+    bodies: &dyn Bodies,
     theme: &Theme,
-    style: crate::urls::LinkStyle,
-    pages: Option<&BTreeSet<PageId>>,
-) -> Result<Vec<(String, Option<Bytes>)>, Diagnostics> {
-    let renderer = Renderer::new(site, theme, style).map_err(diagnostics_of)?;
+    style: LinkStyle,
+    pages: Option<&BTreeSet<Page>>,
+) -> Result<Updates, Diagnostics> {
+    let renderer = Renderer::new(site, bodies, theme, style).map_err(diagnostics_of)?;
     let one = |page: &Page| {
         renderer
             .render(page)
@@ -181,21 +161,19 @@ pub(super) fn render(
     let list: Vec<(String, Option<Page>)> = match pages {
         None => all_pages(site)
             .into_iter()
-            .map(|p| (p.file(site), Some(p)))
+            .map(|p| (p.file(), Some(p)))
             .collect(),
-        Some(ids) => {
-            let index = deps::entry_index(site);
-            ids.iter()
-                .map(|id| (id.file(site), id.page(site, &index)))
-                .collect()
-        }
+        Some(pages) => pages
+            .iter()
+            .map(|p| (p.file(), p.exists(site).then(|| p.clone())))
+            .collect(),
     };
     list.into_par_iter()
         .map(|(file, page)| Ok((file, page.as_ref().map(one).transpose()?)))
         .collect()
 }
 
-pub(super) fn diagnostics_of(e: RenderError) -> Diagnostics {
+fn diagnostics_of(e: RenderError) -> Diagnostics {
     match e {
         RenderError::Template(d) => d,
         RenderError::Output(o) => Diagnostic::at_file("", o.to_string()).into(),

@@ -1,0 +1,24 @@
+//! What a run of the pipeline is asked to do: which site, drafts or not, which address, which
+//! link style. Shared by the load stage, the render stage and every command.
+
+use std::path::PathBuf;
+
+use crate::urls::LinkStyle;
+
+/// What to build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub drafts: bool,
+    pub base_url: Option<String>,
+    pub link_style: LinkStyle,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            ..Default::default()
+        }
+    }
+}
