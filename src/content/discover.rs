@@ -1,6 +1,7 @@
 //! Load stage: find report files under `content/` with walkdir and read their place in the site
 //! from the path: `content/<year>/<stem>[.<lang>].md`.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -137,4 +138,44 @@ pub fn place(root: &Path, path: &Path, config: &Config) -> Result<SourceFile, Di
         shown,
         path: path.to_path_buf(),
     })
+}
+
+/// Two files that are the same (year, stem, language), e.g. `a.md` and `a.zh.md`.
+pub fn duplicates(files: &[SourceFile]) -> Vec<Diagnostic> {
+    let mut seen: HashMap<(u16, &str, &str), &SourceFile> = HashMap::new();
+    let mut problems = Vec::new();
+    for f in files {
+        if let Some(first) = seen.insert((f.year, &f.stem, &f.lang), f) {
+            let (a, b) = if first.shown < f.shown {
+                (first, f)
+            } else {
+                (f, first)
+            };
+            problems.push(
+                Diagnostic::at_file(
+                    &b.shown,
+                    format!(
+                        "duplicate report: `{}` is the same report ({} {} in `{}`)",
+                        a.shown.display(),
+                        f.year,
+                        f.stem,
+                        f.lang
+                    ),
+                )
+                .with_hint("remove one of the two files, or give one another name"),
+            );
+        }
+    }
+    problems
+}
+
+/// Report files (`*.md`, editors' files skipped) under `dir`, relative to `root`.
+pub fn report_files_under(root: &Path, dir: &Path) -> Vec<PathBuf> {
+    WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|e| !is_ignored(e.file_name().to_str().unwrap_or(".")))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.file_name().to_string_lossy().ends_with(".md"))
+        .filter_map(|e| e.path().strip_prefix(root).ok().map(Path::to_path_buf))
+        .collect()
 }

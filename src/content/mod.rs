@@ -8,7 +8,7 @@ pub mod markdown;
 pub mod source;
 mod store;
 
-pub use discover::{SourceFile, discover, place};
+pub use discover::{SourceFile, discover, duplicates, place, report_files_under};
 pub use store::{ContentStore, Reloaded, Stale, Stamp, stamp};
 
 use crate::config::Config;

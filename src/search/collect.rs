@@ -5,7 +5,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::index::{MAX_PACKS_IN_MASK, Occurrence, Term};
+use super::postings::{MAX_PACKS_IN_MASK, Occurrence, Term};
 use super::tokenize::{Scanned, Scanner, stem};
 
 /// Han characters of Extension A and the Unified Ideographs (nearly every character of a
@@ -212,7 +212,7 @@ impl Counter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::index::{FIELD_BODY, FIELD_TITLE};
+    use crate::search::postings::{FIELD_BODY, FIELD_TITLE};
 
     fn counted(counter: &mut Counter) -> Vec<(String, Occurrence)> {
         let mut out = Vec::new();

@@ -10,7 +10,8 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::index::{Occurrence, Postings, Term, build, index_report};
+use super::index::{build, index_report};
+use super::postings::{Occurrence, Postings, Term};
 use super::{
     Compressor, bucket_count, bucket_file, doc_file, fnv1a, postings_base64, term_weight,
     write_lang,

@@ -15,6 +15,7 @@ mod collect;
 mod doc;
 mod index;
 mod live;
+mod postings;
 pub mod tokenize;
 
 use std::collections::BTreeMap;
@@ -25,8 +26,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 
-pub use index::{LangIndex, Term, build, query_terms};
+pub use index::{LangIndex, build, query_terms};
 pub use live::LiveIndex;
+pub use postings::Term;
 
 use crate::config::label;
 use crate::model::Site;
@@ -75,11 +77,11 @@ pub fn write_lang(
         bytes.fetch_add(data.len(), Ordering::Relaxed);
         sink.put(&path, data)
     };
-    let named: Vec<(String, &index::Postings)> =
+    let named: Vec<(String, &postings::Postings)> =
         index.postings.iter().map(|(t, p)| (t.name(), p)).collect();
     let total: usize = named.iter().map(|(t, p)| term_weight(t, p)).sum();
     let buckets = bucket_count(total);
-    let mut grouped: Vec<Vec<(&str, &index::Postings)>> = vec![Vec::new(); buckets as usize];
+    let mut grouped: Vec<Vec<(&str, &postings::Postings)>> = vec![Vec::new(); buckets as usize];
     for (term, postings) in &named {
         grouped[(fnv1a(term) % buckets) as usize].push((term.as_str(), postings));
     }
@@ -194,7 +196,7 @@ fn bucket_file(dir: &str, i: usize, mut terms: Vec<(&str, &str)>) -> (String, Ve
 }
 
 /// Postings as they stand in a bucket file.
-fn postings_base64(postings: &index::Postings) -> String {
+fn postings_base64(postings: &postings::Postings) -> String {
     URL_SAFE_NO_PAD.encode(&postings.bytes)
 }
 
@@ -246,7 +248,7 @@ fn bucket_count(total: usize) -> u32 {
 }
 
 /// What one term adds to the total that sets the number of buckets.
-fn term_weight(name: &str, postings: &index::Postings) -> usize {
+fn term_weight(name: &str, postings: &postings::Postings) -> usize {
     name.len() + postings.bytes.len() * 4 / 3 + 6
 }
 
@@ -359,7 +361,7 @@ mod tests {
     #[test]
     fn varints_and_hash_are_stable() {
         let mut b = Vec::new();
-        index::varint(&mut b, 300);
+        postings::varint(&mut b, 300);
         assert_eq!(b, [0xac, 0x02]);
         assert_eq!(fnv1a(""), 0x811c_9dc5);
         assert_eq!(fnv1a("a"), 0xe40c_292c);

@@ -15,14 +15,16 @@ use std::time::SystemTime;
 
 use rayon::prelude::*;
 
+mod reload;
+
 use super::markdown::{self, LinkTargets, ReportLink};
-use super::{SourceFile, discover, load_file, place};
-use crate::BuildOptions;
+use super::{SourceFile, discover, duplicates, load_file};
 use crate::archive::lock::Lock;
 use crate::config::{self, Config};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::layout::{CONFIG_FILE, CONTENT_DIR, LOCK_FILE, is_ignored};
+use crate::layout::{CONFIG_FILE, CONTENT_DIR, LOCK_FILE};
 use crate::model::{Bodies, Report, ReportId, ReportKey};
+use crate::options::BuildOptions;
 
 /// A file's modification time and length when it was last read: lost watcher events are made
 /// up for by comparing these ([`ContentStore::reconcile`]), which reads no file.
@@ -172,109 +174,6 @@ impl ContentStore {
         self.lock = Lock::read(&self.opts.root);
     }
 
-    /// What changed on disk since each file was last read, by stamps alone (no file is read,
-    /// so this makes no watcher events).
-    pub fn reconcile(&self) -> Stale {
-        let root = &self.opts.root;
-        let mut stale = Stale {
-            config: self.config.is_err() || stamp(&root.join(CONFIG_FILE)) != self.config_stamp,
-            lock: stamp(&root.join(LOCK_FILE)) != self.lock_stamp,
-            content: BTreeSet::new(),
-        };
-        if stale.config {
-            return stale;
-        }
-        let now: BTreeSet<PathBuf> = report_files_under(root, &root.join(CONTENT_DIR))
-            .into_iter()
-            .collect();
-        for path in &now {
-            if self.slots.get(path).and_then(|s| s.stamp) != stamp(&root.join(path)) {
-                stale.content.insert(path.clone());
-            }
-        }
-        let gone = self.slots.keys().filter(|p| !now.contains(*p));
-        stale.content.extend(gone.cloned());
-        if !root.join(CONTENT_DIR).is_dir() {
-            stale.content.insert(PathBuf::from(CONTENT_DIR));
-        }
-        stale
-    }
-
-    /// Reloads the report files at or under `paths` (relative to the root), present or gone,
-    /// and the reports whose links to them changed meaning.
-    pub fn reload_paths(&mut self, paths: &BTreeSet<PathBuf>) -> Reloaded {
-        let Ok(config) = self.config.clone() else {
-            return Reloaded::default();
-        };
-        let root = self.opts.root.clone();
-        let touched = self.files_at(paths);
-        self.no_content = None;
-        if !root.join(CONTENT_DIR).is_dir() {
-            self.no_content = discover(&root, &config).1.0.into_iter().next();
-        }
-        let mut reloaded = Reloaded::default();
-        let mut to_load = Vec::new();
-        let mut placement_changed = false;
-        let (mut lost, mut gained) = (BTreeSet::new(), BTreeSet::new());
-        for rel in &touched {
-            reloaded.paths.insert(rel.clone());
-            let old = self.slots.remove(rel).map(|s| s.state);
-            if let Some(State::Placed { file, .. }) = &old {
-                reloaded.keys.insert(file.key());
-                if self.remove_target(file) {
-                    lost.insert(file.id());
-                }
-            }
-            let full = root.join(rel);
-            let is_report = rel
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.ends_with(".md"))
-                && std::fs::symlink_metadata(&full).is_ok_and(|m| m.is_file());
-            if !is_report {
-                placement_changed |= old.is_some();
-                continue;
-            }
-            match place(&root, &full, &config) {
-                Err(d) => {
-                    placement_changed = true;
-                    let stamp = stamp(&full);
-                    let state = State::Misplaced(d);
-                    self.slots.insert(rel.clone(), Slot { stamp, state });
-                }
-                Ok(file) => {
-                    placement_changed |=
-                        !matches!(&old, Some(State::Placed { file: f, .. }) if *f == file);
-                    if self.add_target(&file) {
-                        gained.insert(file.id());
-                    }
-                    reloaded.keys.insert(file.key());
-                    to_load.push(file);
-                }
-            }
-        }
-        // A target removed and added back in the same burst changed nothing.
-        let gained_any = gained.iter().any(|t| !lost.contains(t));
-        lost.retain(|t| !self.target_count.contains_key(t));
-        for file in self.linked_to(&touched, &lost, gained_any) {
-            reloaded.paths.insert(file.shown.clone());
-            reloaded.keys.insert(file.key());
-            to_load.push(file);
-        }
-        if placement_changed {
-            let mut files: Vec<SourceFile> = self
-                .placed()
-                .map(|(file, _)| file.clone())
-                .chain(to_load.iter().cloned())
-                .collect();
-            files.sort();
-            files.dedup();
-            self.duplicates = duplicates(&files);
-        }
-        self.load_files(to_load);
-        reloaded
-    }
-
     /// Every problem a build of the current files reports before rendering, sorted: the
     /// configuration, each file, duplicates, links to drafts left out, `archive.lock` and the
     /// frozen reports (checked once every file loads).
@@ -369,57 +268,8 @@ impl ContentStore {
             .collect()
     }
 
-    /// The report files at or under `paths`: those known, and those on disk now.
-    fn files_at(&self, paths: &BTreeSet<PathBuf>) -> BTreeSet<PathBuf> {
-        let root = &self.opts.root;
-        let mut files = BTreeSet::new();
-        for rel in paths {
-            let known = self
-                .slots
-                .range(rel.clone()..)
-                .take_while(|(k, _)| k.starts_with(rel));
-            files.extend(known.map(|(k, _)| k.clone()));
-            let full = root.join(rel);
-            if std::fs::symlink_metadata(&full).is_ok_and(|m| m.is_dir()) {
-                files.extend(report_files_under(root, &full));
-            } else {
-                files.insert(rel.clone());
-            }
-        }
-        files
-    }
-
-    /// Files outside `touched` to load again: those linking to a report that is gone now
-    /// (they fail), and, when a report was added, those that failed (perhaps for want of it).
-    fn linked_to(
-        &self,
-        touched: &BTreeSet<PathBuf>,
-        lost: &BTreeSet<ReportId>,
-        gained_any: bool,
-    ) -> Vec<SourceFile> {
-        if lost.is_empty() && !gained_any {
-            return Vec::new();
-        }
-        self.slots
-            .iter()
-            .filter(|(rel, _)| !touched.contains(*rel))
-            .filter_map(|(_, slot)| match &slot.state {
-                State::Placed { file, load } => {
-                    let hit = match load {
-                        Load::Loaded { links, .. } => {
-                            links.iter().any(|l| lost.contains(&l.target))
-                        }
-                        Load::Failed(_) => gained_any,
-                    };
-                    hit.then(|| file.clone())
-                }
-                State::Misplaced(_) => None,
-            })
-            .collect()
-    }
-
     /// Loads `files` in parallel into their slots.
-    fn load_files(&mut self, files: Vec<SourceFile>) {
+    pub(super) fn load_files(&mut self, files: Vec<SourceFile>) {
         let Ok(config) = &self.config else { return };
         let (md, targets) = (&self.md, &self.targets);
         let slots: Vec<(PathBuf, Slot)> = files
@@ -440,32 +290,6 @@ impl ContentStore {
             .collect();
         self.slots.extend(slots);
     }
-
-    /// Counts a file as its target; true when the target is new.
-    fn add_target(&mut self, file: &SourceFile) -> bool {
-        let id = file.id();
-        let n = self.target_count.entry(id.clone()).or_insert(0);
-        *n += 1;
-        self.targets.reports.insert(id);
-        *n == 1
-    }
-
-    /// Uncounts a file; true when no file is that target any more.
-    fn remove_target(&mut self, file: &SourceFile) -> bool {
-        let id = file.id();
-        match self.target_count.get_mut(&id) {
-            Some(n) if *n > 1 => {
-                *n -= 1;
-                false
-            }
-            Some(_) => {
-                self.target_count.remove(&id);
-                self.targets.reports.remove(&id);
-                true
-            }
-            None => false,
-        }
-    }
 }
 
 impl Bodies for ContentStore {
@@ -485,44 +309,4 @@ fn state_path(state: &State) -> PathBuf {
         State::Misplaced(d) => d.path.clone(),
         State::Placed { file, .. } => file.shown.clone(),
     }
-}
-
-/// Two files that are the same (year, stem, language), e.g. `a.md` and `a.zh.md`.
-fn duplicates(files: &[SourceFile]) -> Vec<Diagnostic> {
-    let mut seen: HashMap<(u16, &str, &str), &SourceFile> = HashMap::new();
-    let mut problems = Vec::new();
-    for f in files {
-        if let Some(first) = seen.insert((f.year, &f.stem, &f.lang), f) {
-            let (a, b) = if first.shown < f.shown {
-                (first, f)
-            } else {
-                (f, first)
-            };
-            problems.push(
-                Diagnostic::at_file(
-                    &b.shown,
-                    format!(
-                        "duplicate report: `{}` is the same report ({} {} in `{}`)",
-                        a.shown.display(),
-                        f.year,
-                        f.stem,
-                        f.lang
-                    ),
-                )
-                .with_hint("remove one of the two files, or give one another name"),
-            );
-        }
-    }
-    problems
-}
-
-/// Report files (`*.md`, editors' files skipped) under `dir`, relative to `root`.
-fn report_files_under(root: &Path, dir: &Path) -> Vec<PathBuf> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_entry(|e| !is_ignored(e.file_name().to_str().unwrap_or(".")))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.file_name().to_string_lossy().ends_with(".md"))
-        .filter_map(|e| e.path().strip_prefix(root).ok().map(Path::to_path_buf))
-        .collect()
 }
