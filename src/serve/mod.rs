@@ -232,6 +232,33 @@ pub fn start(opts: ServeOptions) -> Result<Preview, ServeError> {
         .spawn(move || worker.rebuild_loop(live, watcher, rx))
         .map_err(ServeError::Runtime)?;
 
+    let http = serve_http(listener, &published, &events)?;
+    Ok(Preview {
+        addr,
+        published,
+        events,
+        shutdown: http.shutdown,
+        rebuild_tx: tx,
+        rebuild: Some(rebuild),
+        runtime: Some(http.runtime),
+        server: Some(http.server),
+    })
+}
+
+/// The running HTTP side of a preview.
+struct Http {
+    runtime: tokio::runtime::Runtime,
+    server: tokio::task::JoinHandle<io::Result<()>>,
+    shutdown: signal::Sender<bool>,
+}
+
+/// The HTTP side: its own runtime, serving `published` and streaming `events` until told to
+/// shut down.
+fn serve_http(
+    listener: TcpListener,
+    published: &Shared,
+    events: &broadcast::Sender<Event>,
+) -> Result<Http, ServeError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("gongkai-http")
@@ -253,15 +280,10 @@ pub fn start(opts: ServeOptions) -> Result<Preview, ServeError> {
             })
             .await
     });
-    Ok(Preview {
-        addr,
-        published,
-        events,
+    Ok(Http {
+        runtime,
+        server,
         shutdown,
-        rebuild_tx: tx,
-        rebuild: Some(rebuild),
-        runtime: Some(runtime),
-        server: Some(server),
     })
 }
 

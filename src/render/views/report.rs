@@ -1,0 +1,111 @@
+//! Render stage: a report's page, the "not translated" page at the address of a missing
+//! translation, and the archived notice that links the department's newest report.
+
+use minijinja::{Value, context};
+use serde::Serialize;
+
+use super::super::context::{Ctx, Link, format_number, html_lang};
+use super::super::pages::Page;
+use super::super::shown;
+use super::{Head, common, v};
+use crate::config::label;
+use crate::model::{Bodies, Entry};
+use crate::urls;
+
+#[derive(Serialize)]
+pub(super) struct FigureRow {
+    label: String,
+    value: String,
+}
+
+pub(super) fn report_or_missing(
+    ctx: &Ctx<'_>,
+    page: &Page,
+    entry: &Entry,
+    bodies: &dyn Bodies,
+) -> (&'static str, Value) {
+    let (report, exact) = ctx.site.in_lang(entry, ctx.lang);
+    let mut head = Head {
+        title: report.title.clone(),
+        column: ctx
+            .t("year_title")
+            .replace("{year}", &entry.key.year.to_string()),
+        kind: "kind_report",
+        pub_date: report.date.to_string(),
+        source: ctx.department(&entry.department),
+        keywords: entry.themes.iter().map(|t| ctx.theme(t)).collect(),
+        description: report.summary.clone(),
+    };
+    if !exact {
+        head.kind = "kind_not_translated";
+        let available = context! { title => &report.title, href => ctx.report_href(report),
+        lang => &report.lang, html_lang => html_lang(&report.lang), name => ctx.lang_name(&report.lang) };
+        return (
+            "not_translated.html",
+            context! { page => v(common(ctx, page, head)), available },
+        );
+    }
+    head.keywords.insert(0, ctx.department(&entry.department));
+    let figures: Vec<FigureRow> = report
+        .figures
+        .iter()
+        .map(|(k, v)| FigureRow {
+            label: ctx
+                .site
+                .config
+                .figures
+                .get(k)
+                .map_or_else(|| k.clone(), |l| label(l, ctx.lang).to_string()),
+            value: format_number(*v),
+        })
+        .collect();
+    let mut revisions = report.revisions.clone();
+    revisions.sort_by_key(|r| std::cmp::Reverse(r.date));
+    let newest = newest_link(ctx, entry);
+    let toc: Vec<_> = report
+        .sections
+        .iter()
+        .filter(|s| !s.id.is_empty())
+        .map(|s| context! { id => &s.id, heading => &s.heading })
+        .collect();
+    (
+        "report.html",
+        context! {
+            page => v(common(ctx, page, head)),
+            report => context! {
+                title => &report.title, date => report.date.to_string(), year => entry.key.year,
+                year_href => ctx.href(&urls::year(ctx.lang, entry.key.year)),
+                department => ctx.department(&entry.department),
+                department_href => ctx.href(&urls::department(ctx.lang, &entry.department)),
+                themes => v(ctx.theme_links(&entry.themes)),
+                last_revised => report.last_revised().map(|d| d.to_string()),
+                revisions => v(revisions), figures => v(figures), toc,
+                body => Value::from_safe_string(
+                    bodies.html(&report.source_path).unwrap_or_default().to_string()
+                ),
+            },
+            archived => v(newest),
+        },
+    )
+}
+
+/// The department's newest report, for the "archived" notice on older ones. In a site cut out
+/// of a bigger one (an archive bundle), the newest report is outside it: the link leads to its
+/// page on the live site (`base_url`).
+pub(super) fn newest_link(ctx: &Ctx<'_>, entry: &Entry) -> Option<Link> {
+    let report = shown::newest_named(ctx.site, entry, ctx.lang)?;
+    let inside = ctx
+        .site
+        .entry(&report.key)
+        .is_some_and(|e| e.translations.contains_key(&report.lang));
+    let href = if inside {
+        ctx.report_href(report)
+    } else {
+        let page = urls::report(&report.lang, report.key.year, &report.key.stem);
+        urls::absolute(&ctx.site.config.base_url, &page)
+    };
+    Some(Link {
+        label: report.title.clone(),
+        href,
+    })
+}
