@@ -88,7 +88,11 @@ impl DirSink {
 impl Sink for DirSink {
     fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), OutputError> {
         check_path(path)?;
-        let full = self.dir.join(path);
+        // Output paths are `/`-separated; each part is joined, so the folders are made with the
+        // platform's own separator.
+        let full = path
+            .split('/')
+            .fold(self.dir.clone(), |dir, part| dir.join(part));
         if let Some(parent) = full.parent() {
             std::fs::create_dir_all(parent).map_err(io(parent))?;
         }
