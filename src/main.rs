@@ -112,6 +112,7 @@ fn main() -> ExitCode {
     // page at its first touch: with the many short-lived buffers of a build that was up to a
     // third of the build's CPU time and 200 MB of its peak memory (bench/README.md). Without
     // huge pages a build is faster and its time steadier. Failure only loses that gain.
+    #[cfg(target_os = "linux")]
     let _ = rustix::thread::disable_transparent_huge_pages(true);
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal()

@@ -4,10 +4,12 @@
 mod report;
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub use report::{Bodies, Report, ReportId, ReportKey, Revision, Section};
+
+use chrono::NaiveDate;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -30,8 +32,8 @@ pub struct Site {
     pub reports: Vec<Arc<Report>>,
     /// Newest first: year, then publication date, then stem.
     pub entries: Vec<Entry>,
-    /// Report key → index into `entries`.
-    entry_of: HashMap<ReportKey, usize>,
+    /// Indexes into `entries`, in key order (for [`Site::entry`]).
+    by_key: Vec<usize>,
     /// Year → entries (indexes into `entries`, newest first).
     pub by_year: BTreeMap<u16, Vec<usize>>,
     pub by_department: BTreeMap<String, Vec<usize>>,
@@ -46,59 +48,53 @@ pub struct Site {
 impl Site {
     /// Pairs translations and builds the indexes. Translations must agree on department and
     /// themes, or the indexes would differ between languages.
+    ///
+    /// The preview makes a new `Site` at every edit of a large site, so this takes the
+    /// reports' order as it comes (the store gives them nearly sorted), groups translations
+    /// in one pass, and clones only what an `Entry` keeps.
     pub fn new(config: Config, mut reports: Vec<Arc<Report>>) -> Result<Site, Diagnostics> {
         reports.sort_by(|a, b| (&a.key, &a.lang).cmp(&(&b.key, &b.lang)));
-        let mut by_key: BTreeMap<ReportKey, BTreeMap<String, usize>> = BTreeMap::new();
-        for (i, r) in reports.iter().enumerate() {
-            by_key
-                .entry(r.key.clone())
-                .or_default()
-                .insert(r.lang.clone(), i);
-        }
         let mut problems = Diagnostics::default();
-        let mut entries = Vec::with_capacity(by_key.len());
-        for (key, translations) in by_key {
-            let first = &reports[*translations
-                .get(config.default_lang())
-                .unwrap_or_else(|| translations.values().next().expect("non-empty"))];
-            for &i in translations.values() {
-                let other = &reports[i];
-                if other.department != first.department || other.themes != first.themes {
-                    problems.push(
-                        Diagnostic::at_file(
-                            &other.source_path,
-                            format!(
-                                "translations disagree: `{}` has department `{}` and themes [{}]",
-                                first.source_path.display(),
-                                first.department,
-                                first.themes.join(", ")
-                            ),
-                        )
-                        .with_hint(
-                            "give every language of a report the same department and themes",
-                        ),
-                    );
-                }
-            }
-            entries.push(Entry {
-                key,
-                department: first.department.clone(),
-                themes: first.themes.clone(),
-                translations,
-            });
+        // Entries in key order first: `by_key` remembers that order for `entry`.
+        let mut entries = Vec::new();
+        let mut start = 0;
+        while start < reports.len() {
+            let key = &reports[start].key;
+            let len = reports[start..]
+                .iter()
+                .take_while(|r| r.key == *key)
+                .count();
+            let (entry, disagree) = pair(&config, &reports, start..start + len);
+            problems.extend(disagree);
+            entries.push(entry);
+            start += len;
         }
-        let date_of = |e: &Entry| e.translations.values().map(|&i| reports[i].date).min();
-        entries
-            .sort_by_cached_key(|e| (Reverse(e.key.year), Reverse(date_of(e)), e.key.stem.clone()));
-
-        let entry_of = entries
+        let dates: Vec<Option<NaiveDate>> = entries
             .iter()
-            .enumerate()
-            .map(|(i, e)| (e.key.clone(), i))
+            .map(|e| e.translations.values().map(|&i| reports[i].date).min())
             .collect();
-        let by_year = group(&entries, |e| vec![e.key.year]);
-        let by_department = group(&entries, |e| vec![e.department.clone()]);
-        let by_theme = group(&entries, |e| e.themes.clone());
+        let mut order: Vec<usize> = (0..entries.len()).collect();
+        // (year, stem) is unique, so the order is total and an unstable sort gives one result.
+        order.sort_unstable_by(|&a, &b| {
+            let (x, y) = (&entries[a], &entries[b]);
+            (Reverse(x.key.year), Reverse(dates[a]), &x.key.stem).cmp(&(
+                Reverse(y.key.year),
+                Reverse(dates[b]),
+                &y.key.stem,
+            ))
+        });
+        let mut by_key = vec![0; entries.len()];
+        for (new, &old) in order.iter().enumerate() {
+            by_key[old] = new;
+        }
+        let mut slots: Vec<Option<Entry>> = entries.into_iter().map(Some).collect();
+        let entries: Vec<Entry> = order
+            .iter()
+            .map(|&old| slots[old].take().expect("each entry once"))
+            .collect();
+        let by_year = group(&entries, |e| [e.key.year]);
+        let by_department = owned(group(&entries, |e| [e.department.as_str()]));
+        let by_theme = owned(group(&entries, |e| e.themes.iter().map(String::as_str)));
         let newest_year = by_department
             .iter()
             .map(|(d, ids)| (d.clone(), entries[ids[0]].key.year))
@@ -107,7 +103,7 @@ impl Site {
             config,
             reports,
             entries,
-            entry_of,
+            by_key,
             by_year,
             by_department,
             by_theme,
@@ -118,7 +114,11 @@ impl Site {
 
     /// The entry of the report `key`, if the site has it.
     pub fn entry(&self, key: &ReportKey) -> Option<&Entry> {
-        self.entry_of.get(key).map(|&i| &self.entries[i])
+        let at = self
+            .by_key
+            .binary_search_by(|&i| self.entries[i].key.cmp(key))
+            .ok()?;
+        Some(&self.entries[self.by_key[at]])
     }
 
     /// The entry's report in `lang`, or in the best other language (default first), and
@@ -160,8 +160,50 @@ impl Site {
     }
 }
 
+/// One report's translations (`range` of the sorted `reports`) as an entry, and a problem for
+/// each translation that disagrees on department or themes with the default language's.
+fn pair(
+    config: &Config,
+    reports: &[Arc<Report>],
+    range: std::ops::Range<usize>,
+) -> (Entry, Vec<Diagnostic>) {
+    // Two files of one language (a duplicate, reported by the store): the last one counts.
+    let translations: BTreeMap<String, usize> =
+        range.map(|i| (reports[i].lang.clone(), i)).collect();
+    let first = &reports[*translations
+        .get(config.default_lang())
+        .unwrap_or_else(|| translations.values().next().expect("non-empty"))];
+    let problems = translations
+        .values()
+        .map(|&i| &reports[i])
+        .filter(|other| other.department != first.department || other.themes != first.themes)
+        .map(|other| {
+            Diagnostic::at_file(
+                &other.source_path,
+                format!(
+                    "translations disagree: `{}` has department `{}` and themes [{}]",
+                    first.source_path.display(),
+                    first.department,
+                    first.themes.join(", ")
+                ),
+            )
+            .with_hint("give every language of a report the same department and themes")
+        })
+        .collect();
+    let entry = Entry {
+        key: first.key.clone(),
+        department: first.department.clone(),
+        themes: first.themes.clone(),
+        translations,
+    };
+    (entry, problems)
+}
+
 /// The one grouping routine behind every index: entry order is kept inside each group.
-fn group<K: Ord>(entries: &[Entry], keys: impl Fn(&Entry) -> Vec<K>) -> BTreeMap<K, Vec<usize>> {
+fn group<'e, K: Ord, I: IntoIterator<Item = K>>(
+    entries: &'e [Entry],
+    keys: impl Fn(&'e Entry) -> I,
+) -> BTreeMap<K, Vec<usize>> {
     let mut groups: BTreeMap<K, Vec<usize>> = BTreeMap::new();
     for (i, e) in entries.iter().enumerate() {
         for k in keys(e) {
@@ -169,4 +211,12 @@ fn group<K: Ord>(entries: &[Entry], keys: impl Fn(&Entry) -> Vec<K>) -> BTreeMap
         }
     }
     groups
+}
+
+/// A grouping by borrowed names, with the names owned (a few dozen, not one per entry).
+fn owned(groups: BTreeMap<&str, Vec<usize>>) -> BTreeMap<String, Vec<usize>> {
+    groups
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
 }

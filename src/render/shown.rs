@@ -64,11 +64,26 @@ pub struct FeedEntry<'a> {
 
 /// The feed of `lang`: its reports most recently updated first, at most [`FEED_ENTRIES`].
 pub fn feed_entries<'a>(site: &'a Site, lang: &str) -> Vec<FeedEntry<'a>> {
-    let mut entries: Vec<FeedEntry<'a>> = site
+    let updated = |r: &Report| r.last_revised().unwrap_or(r.date).max(r.date);
+    let mut newest: Vec<(NaiveDate, &'a Report)> = site
         .reports
         .iter()
         .filter(|r| r.lang == lang)
-        .map(|r| {
+        .map(|r| (updated(r), &**r))
+        .collect();
+    // Keys are unique within a language, so the order is total: the fifty newest are picked
+    // without sorting every report (the preview asks at every edit).
+    let order = |a: &(NaiveDate, &Report), b: &(NaiveDate, &Report)| {
+        (b.0, &b.1.key).cmp(&(a.0, &a.1.key))
+    };
+    if newest.len() > FEED_ENTRIES {
+        newest.select_nth_unstable_by(FEED_ENTRIES - 1, order);
+        newest.truncate(FEED_ENTRIES);
+    }
+    newest.sort_unstable_by(order);
+    newest
+        .into_iter()
+        .map(|(updated, r)| {
             let mut revisions: Vec<&Revision> = r.revisions.iter().collect();
             revisions.sort_by_key(|r| Reverse(r.date));
             FeedEntry {
@@ -78,14 +93,11 @@ pub fn feed_entries<'a>(site: &'a Site, lang: &str) -> Vec<FeedEntry<'a>> {
                 summary: &r.summary,
                 department: &r.department,
                 date: r.date,
-                updated: r.last_revised().unwrap_or(r.date).max(r.date),
+                updated,
                 revisions,
             }
         })
-        .collect();
-    entries.sort_by(|a, b| (b.updated, b.key).cmp(&(a.updated, a.key)));
-    entries.truncate(FEED_ENTRIES);
-    entries
+        .collect()
 }
 
 /// The figures of a department's reports (`ids` index `site.entries`) as its page shows them:
