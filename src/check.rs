@@ -9,6 +9,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::Page;
 use crate::{BuildOptions, Error, Output, Site, load, render_into};
 
+mod html;
+
 #[derive(Debug, Clone, Copy)]
 pub struct CheckSummary {
     pub reports: usize,
@@ -42,7 +44,8 @@ pub struct BrokenLink {
     pub href: String,
 }
 
-/// Checks every `href`/`src` of every HTML file; returns how many were checked and the broken.
+/// Checks every `href`, `src` and `srcset` URL of every HTML file (read with an HTML tokenizer:
+/// any quoting, entities decoded); returns how many were checked and the broken ones.
 pub fn broken_links(files: &BTreeMap<String, Vec<u8>>) -> (usize, Vec<BrokenLink>) {
     let mut checked = 0;
     let mut broken = Vec::new();
@@ -51,8 +54,7 @@ pub fn broken_links(files: &BTreeMap<String, Vec<u8>>) -> (usize, Vec<BrokenLink
         if !file.ends_with(".html") || file == "404.html" {
             continue;
         }
-        let html = String::from_utf8_lossy(bytes);
-        for href in attribute_values(&html) {
+        for href in html::urls(bytes) {
             let Some(target) = resolve(file, &href) else {
                 continue;
             };
@@ -68,20 +70,6 @@ pub fn broken_links(files: &BTreeMap<String, Vec<u8>>) -> (usize, Vec<BrokenLink
         }
     }
     (checked, broken)
-}
-
-fn attribute_values(html: &str) -> Vec<String> {
-    let mut values = Vec::new();
-    for attr in [" href=\"", " src=\""] {
-        let mut rest = html;
-        while let Some(i) = rest.find(attr) {
-            rest = &rest[i + attr.len()..];
-            let end = rest.find('"').unwrap_or(rest.len());
-            values.push(rest[..end].replace("&amp;", "&"));
-            rest = &rest[end..];
-        }
-    }
-    values
 }
 
 /// The output file a relative link from `file` leads to; `None` for links that leave the site
@@ -192,5 +180,31 @@ mod tests {
                 href: "2021/".into()
             }]
         );
+    }
+
+    #[test]
+    fn finds_broken_links_however_the_attribute_is_written() {
+        let page = "<a href='ok/'>a</a> <a href='gone-single/'>b</a>\n\
+                    <a href=gone-bare/>c</a> <a href=ok/>d</a>\n\
+                    <img\n  alt=\"x\"\n  src=\"gone-newline.png\">\n\
+                    <img srcset=\"ok.png 1x, gone-srcset.png 2x\">\n\
+                    <a href=\"ok/?q=1&amp;gone-entity\">e</a> <a href=\"gone/?a=1&amp;b=2\">f</a>";
+        let mut files = BTreeMap::new();
+        files.insert("zh/index.html".to_string(), page.as_bytes().to_vec());
+        files.insert("zh/ok/index.html".to_string(), Vec::new());
+        files.insert("zh/ok.png".to_string(), Vec::new());
+        let (n, broken) = broken_links(&files);
+        let hrefs: Vec<&str> = broken.iter().map(|b| b.href.as_str()).collect();
+        assert_eq!(
+            hrefs,
+            [
+                "gone-single/",
+                "gone-bare/",
+                "gone-newline.png",
+                "gone-srcset.png",
+                "gone/?a=1&b=2"
+            ]
+        );
+        assert_eq!(n, 9);
     }
 }
