@@ -11,6 +11,8 @@ use crate::{BuildOptions, Error, Output, Site, load, render_into};
 
 mod html;
 
+pub use crate::urls::resolve;
+
 #[derive(Debug, Clone, Copy)]
 pub struct CheckSummary {
     pub reports: usize,
@@ -72,39 +74,6 @@ pub fn broken_links(files: &BTreeMap<String, Vec<u8>>) -> (usize, Vec<BrokenLink
     (checked, broken)
 }
 
-/// The output file a relative link from `file` leads to; `None` for links that leave the site
-/// (other hosts, `mailto:`) or stay on the page (`#…`).
-pub fn resolve(file: &str, href: &str) -> Option<String> {
-    let path = href.split(['#', '?']).next().unwrap_or("");
-    if path.is_empty() || path.contains(':') || path.starts_with("//") {
-        return None;
-    }
-    let mut parts: Vec<&str> = file.split('/').collect();
-    parts.pop();
-    if path.starts_with('/') {
-        parts.clear();
-    }
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                if parts.pop().is_none() {
-                    return Some(format!("../{path}"));
-                }
-            }
-            s => parts.push(s),
-        }
-    }
-    let mut target = parts.join("/");
-    if path.ends_with('/') || target.is_empty() {
-        if !target.is_empty() {
-            target.push('/');
-        }
-        target.push_str("index.html");
-    }
-    Some(target)
-}
-
 /// Output file of each report page → its source file.
 fn report_sources(site: &Site) -> HashMap<String, PathBuf> {
     let mut map = HashMap::new();
@@ -143,25 +112,6 @@ fn locate(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn resolves_relative_links() {
-        assert_eq!(
-            resolve("zh/2022/a/index.html", "../../").as_deref(),
-            Some("zh/index.html")
-        );
-        assert_eq!(
-            resolve("zh/index.html", "../static/s.css").as_deref(),
-            Some("static/s.css")
-        );
-        assert_eq!(
-            resolve("index.html", "zh/").as_deref(),
-            Some("zh/index.html")
-        );
-        assert_eq!(resolve("zh/index.html", "#main"), None);
-        assert_eq!(resolve("zh/index.html", "https://x.cn/"), None);
-        assert_eq!(resolve("index.html", "../x/").as_deref(), Some("../../x/"));
-    }
 
     #[test]
     fn finds_broken_links() {

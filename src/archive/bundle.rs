@@ -3,12 +3,12 @@
 //!
 //! The bundle is the site cut down to one year: a [`Site`] made with [`Site::new`] from that
 //! year's published reports (so the home, year, department and theme pages and the search index
-//! list only them), rendered with [`LinkStyle::IndexHtml`] so links name `index.html` files and
-//! work from `file://`. It keeps what the live site knows about the years after: archived marks
-//! and notices are as on the live site, and the notices link the newest report there. Any other
-//! link that would leave the bundle (a Markdown link to another year's report) is rewritten to
-//! the same page on the live site (`base_url`). `404.html`, `sitemap.xml` and `robots.txt` serve
-//! the live site only and are left out.
+//! list only them), rendered with [`LinkStyle::Bundle`]: links inside name `index.html` files and
+//! work from `file://`, and links to pages of other years (Markdown links between reports) are
+//! written as the page's address on the live site (`base_url`). It keeps what the live site
+//! knows about the years after: archived marks and notices are as on the live site, and the
+//! notices link the newest report there. `404.html`, `sitemap.xml` and `robots.txt` serve the
+//! live site only and are left out. Nothing is rewritten after rendering.
 //!
 //! Guarantees: the zip's bytes depend only on the input — entries sorted by path, every
 //! timestamp 1980-01-01 00:00, permissions 0644, Unix as the creating system, one compression
@@ -23,10 +23,9 @@ use std::sync::Arc;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, System, ZipWriter};
 
-use super::manifest::{self, MANIFEST_FILE};
 use crate::config::label;
 use crate::output::OutputError;
-use crate::urls::{self, LinkStyle};
+use crate::urls::LinkStyle;
 use crate::{BuildOptions, Error, Output, Site};
 
 /// Files of the live site that make no sense offline.
@@ -84,23 +83,22 @@ pub fn write(opts: &BuildOptions, year: u16, out: &Path) -> Result<BundleSummary
 /// The bundle's files in memory (path → bytes, as they go into the zip), and the one-year site
 /// they were rendered from.
 pub fn files(opts: &BuildOptions, year: u16) -> Result<(Site, BTreeMap<String, Vec<u8>>), Error> {
+    // Links are written for the bundle from the start, Markdown links between reports included
+    // (they are made while loading): the files are the renderer's bytes, and so is the
+    // manifest's hash of each page.
     let opts = BuildOptions {
         drafts: false,
-        link_style: LinkStyle::IndexHtml,
+        link_style: LinkStyle::Bundle { year },
         ..opts.clone()
     };
     let (site, theme) = crate::load(&opts)?;
     let part = year_only(site, year)?;
     let out = Output::default();
-    crate::render_into(&part, &theme, LinkStyle::IndexHtml, &out, &|| {})?;
+    crate::render_into(&part, &theme, opts.link_style, &out, &|| {})?;
     let mut files = out.into_files();
     for f in LIVE_ONLY {
         files.remove(f);
     }
-    rewrite_outside_links(&mut files, &part.config.base_url);
-    // Hashes of the pages as they are in the bundle, links rewritten.
-    let manifest = manifest::from_files(&part, &files);
-    files.insert(MANIFEST_FILE.into(), manifest);
     files.insert(README_FILE.into(), readme(&part, year).into_bytes());
     Ok((part, files))
 }
@@ -125,68 +123,6 @@ fn year_only(site: Site, year: u16) -> Result<Site, Error> {
     part.newest_year = site.newest_year.clone();
     part.whole = Some(Arc::new(site));
     Ok(part)
-}
-
-/// Rewrites every `href`/`src` of the HTML files that leads to a page not in the bundle into a
-/// link to that page on the live site.
-fn rewrite_outside_links(files: &mut BTreeMap<String, Vec<u8>>, base_url: &str) {
-    let rewritten: Vec<(String, Vec<u8>)> = files
-        .iter()
-        .filter(|(path, _)| path.ends_with(".html"))
-        .filter_map(|(path, bytes)| {
-            let html = std::str::from_utf8(bytes).ok()?;
-            let new = rewrite_html(html, path, |target| {
-                let inside = files.contains_key(target)
-                    || files.contains_key(&format!("{target}/index.html"));
-                (!inside && !target.starts_with("../")).then(|| {
-                    let page = target.strip_suffix("index.html").unwrap_or(target);
-                    urls::absolute(base_url, page)
-                })
-            })?;
-            Some((path.clone(), new.into_bytes()))
-        })
-        .collect();
-    files.extend(rewritten);
-}
-
-/// `html` with each relative link whose target `outside` maps to an address replaced by it (the
-/// `#fragment` kept); `None` when nothing changed.
-fn rewrite_html(
-    html: &str,
-    file: &str,
-    outside: impl Fn(&str) -> Option<String>,
-) -> Option<String> {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    let mut changed = false;
-    loop {
-        let next = [" href=\"", " src=\""]
-            .iter()
-            .filter_map(|attr| rest.find(attr).map(|i| i + attr.len()))
-            .min();
-        let Some(start) = next else { break };
-        out.push_str(&rest[..start]);
-        rest = &rest[start..];
-        let end = rest.find('"').unwrap_or(rest.len());
-        let value = &rest[..end];
-        let href = value.replace("&amp;", "&");
-        let replacement = crate::check::resolve(file, &href)
-            .and_then(|target| outside(&target))
-            .map(|url| match href.find('#') {
-                Some(i) => format!("{url}{}", &href[i..]),
-                None => url,
-            });
-        match replacement {
-            Some(url) => {
-                out.push_str(&url.replace('&', "&amp;").replace('"', "&quot;"));
-                changed = true;
-            }
-            None => out.push_str(value),
-        }
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    changed.then_some(out)
 }
 
 /// What the bundle is and how to open it, in both languages.
@@ -235,25 +171,6 @@ pub fn zip_files(files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<u8>, OutputErr
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn links_outside_the_bundle_go_to_the_live_site() {
-        let html = r#"<a href="../../2021/a/index.html#s-1">x</a> <a href="../b/index.html">y</a> <a href="https://x.cn/">z</a> <img src="../../../static/s.png">"#;
-        let inside = ["zh/2022/b/index.html", "static/s.png"];
-        let out = rewrite_html(html, "zh/2022/a/index.html", |t| {
-            (!inside.contains(&t))
-                .then(|| format!("https://live/{}", t.trim_end_matches("index.html")))
-        })
-        .unwrap();
-        assert_eq!(
-            out,
-            r#"<a href="https://live/zh/2021/a/#s-1">x</a> <a href="../b/index.html">y</a> <a href="https://x.cn/">z</a> <img src="../../../static/s.png">"#
-        );
-        assert_eq!(
-            rewrite_html("<p>no links</p>", "index.html", |_| None),
-            None
-        );
-    }
 
     #[test]
     fn zip_is_deterministic() {

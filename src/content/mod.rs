@@ -36,6 +36,7 @@ pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Vec<Repor
             .collect(),
         default_lang: config.default_lang().to_string(),
         style: opts.link_style,
+        base_url: config.base_url.clone(),
     };
     let md_options = markdown::options(config.unsafe_html);
     let results: Vec<Loaded> = files
