@@ -4,12 +4,12 @@
 //! write ([`output`]). [`build`] runs it into a folder, [`build_in_memory`] into an [`Output`].
 
 pub mod archive;
-pub mod check;
+pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod links;
 pub mod model;
-pub mod new;
 pub mod output;
 pub mod render;
 pub mod search;

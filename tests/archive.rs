@@ -482,7 +482,7 @@ fn site_with_cross_year_links() -> TempSite {
 }
 
 fn bundle(root: &Path, year: u16) -> BTreeMap<String, Vec<u8>> {
-    gongkai::archive::bundle::files(&BuildOptions::new(root), year)
+    gongkai::cmd::archive::files(&BuildOptions::new(root), year)
         .expect("bundle builds")
         .1
 }
@@ -645,7 +645,7 @@ fn bundle_links_name_index_html_and_leave_only_for_the_live_site() {
                 !path.ends_with('/'),
                 "{file}: {href} does not name index.html"
             );
-            let target = gongkai::check::resolve(file, &href).unwrap();
+            let target = gongkai::urls::resolve(file, &href).unwrap();
             assert!(
                 files.contains_key(&target),
                 "{file}: {href} → {target} not in the bundle"

@@ -1,5 +1,6 @@
-//! Archive stage: `gongkai archive <year>` — one zip holding a year of the site that browses
-//! and searches offline, opened from disk (SPEC 8).
+//! Archive stage: the offline bundle of one year (README, Archiving) — a zip that browses and
+//! searches offline, opened from disk. `gongkai archive` (`src/cmd/archive.rs`) loads the site
+//! with [`load_options`], hands it to [`files`] and writes [`zip_files`] of the result.
 //!
 //! The bundle is the site cut down to one year: a [`Site`] made with [`Site::new`] from that
 //! year's published reports (so the home, year, department and theme pages and the search index
@@ -12,12 +13,11 @@
 //!
 //! Guarantees: the zip's bytes depend only on the input — entries sorted by path, every
 //! timestamp 1980-01-01 00:00, permissions 0644, Unix as the creating system, one compression
-//! level — and it is written to a temporary file renamed into place, so a failure leaves no
-//! half-written zip.
+//! level.
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use zip::write::SimpleFileOptions;
@@ -25,6 +25,7 @@ use zip::{CompressionMethod, DateTime, System, ZipWriter};
 
 use crate::config::label;
 use crate::output::OutputError;
+use crate::render::Theme;
 use crate::urls::LinkStyle;
 use crate::{BuildOptions, Error, Output, Site};
 
@@ -32,69 +33,28 @@ use crate::{BuildOptions, Error, Output, Site};
 const LIVE_ONLY: [&str; 3] = ["404.html", "sitemap.xml", "robots.txt"];
 pub const README_FILE: &str = "README.txt";
 
-/// Where `gongkai archive <year>` writes without `--out`: `gongkai-<year>.zip` in the site root.
-pub fn default_out(root: &Path, year: u16) -> PathBuf {
-    root.join(format!("gongkai-{year}.zip"))
-}
-
-/// What `gongkai archive` wrote.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BundleSummary {
-    pub year: u16,
-    /// Published report files (every language) in the bundle.
-    pub reports: usize,
-    pub files: usize,
-    pub bytes: usize,
-    /// Whether `archive.lock` has the year (the bundle is of a settled year).
-    pub frozen: bool,
-}
-
-/// Writes the bundle of `year` to `out`.
-pub fn write(opts: &BuildOptions, year: u16, out: &Path) -> Result<BundleSummary, Error> {
-    let (part, files) = files(opts, year)?;
-    let zip = zip_files(&files)?;
-    let io = |p: &Path| {
-        let p = p.to_path_buf();
-        move |source| OutputError::Io { path: p, source }
-    };
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-    let name = out
-        .file_name()
-        .map_or_else(|| "bundle".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    std::fs::write(&tmp, &zip).map_err(io(&tmp))?;
-    if let Err(e) = std::fs::rename(&tmp, out) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(io(out)(e).into());
-    }
-    Ok(BundleSummary {
-        year,
-        reports: part.reports.len(),
-        files: files.len(),
-        bytes: zip.len(),
-        frozen: super::Lock::read(&opts.root)?.is_frozen(year),
-    })
-}
-
-/// The bundle's files in memory (path → bytes, as they go into the zip), and the one-year site
-/// they were rendered from.
-pub fn files(opts: &BuildOptions, year: u16) -> Result<(Site, BTreeMap<String, Vec<u8>>), Error> {
-    // Links are written for the bundle from the start, Markdown links between reports included
-    // (they are made while loading): the files are the renderer's bytes, and so is the
-    // manifest's hash of each page.
-    let opts = BuildOptions {
+/// How to load the site for the bundle of `year`: published reports only, and links written for
+/// the bundle from the start — Markdown links between reports are made while loading, so the
+/// style must be known then.
+pub fn load_options(opts: &BuildOptions, year: u16) -> BuildOptions {
+    BuildOptions {
         drafts: false,
         link_style: LinkStyle::Bundle { year },
         ..opts.clone()
-    };
-    let (site, theme) = crate::load(&opts)?;
+    }
+}
+
+/// The bundle of `year` in memory (path → bytes, as they go into the zip), and the one-year site
+/// it was rendered from. `site` and `theme` are loaded with [`load_options`]. The files are the
+/// renderer's bytes, so `manifest.json` hashes each page as bundled.
+pub fn files(
+    site: Site,
+    theme: &Theme,
+    year: u16,
+) -> Result<(Site, BTreeMap<String, Vec<u8>>), Error> {
     let part = year_only(site, year)?;
     let out = Output::default();
-    crate::render_into(&part, &theme, opts.link_style, &out, &|| {})?;
+    crate::render_into(&part, theme, LinkStyle::Bundle { year }, &out, &|| {})?;
     let mut files = out.into_files();
     for f in LIVE_ONLY {
         files.remove(f);
