@@ -19,7 +19,8 @@ pub struct BrokenLink {
 }
 
 /// Checks every `href`, `src` and `srcset` URL of every HTML file (read with an HTML tokenizer:
-/// any quoting, entities decoded); returns how many were checked and the broken ones.
+/// any quoting, entities decoded); returns how many were checked and the broken ones, in file
+/// order.
 pub fn broken_links(files: &BTreeMap<String, Vec<u8>>) -> (usize, Vec<BrokenLink>) {
     let mut checked = 0;
     let mut broken = Vec::new();
@@ -58,14 +59,20 @@ mod tests {
             br#"<a href="2022/">a</a> <a href="2021/">b</a>"#.to_vec(),
         );
         files.insert("zh/2022/index.html".to_string(), Vec::new());
+        files.insert("en/index.html".to_string(), br#"<a href="x/">"#.to_vec());
         let (n, broken) = broken_links(&files);
-        assert_eq!(n, 2);
+        assert_eq!(n, 3);
+        let broken_link = |file: &str, href: &str| BrokenLink {
+            file: file.into(),
+            href: href.into(),
+        };
         assert_eq!(
             broken,
-            vec![BrokenLink {
-                file: "zh/index.html".into(),
-                href: "2021/".into()
-            }]
+            vec![
+                broken_link("en/index.html", "x/"),
+                broken_link("zh/index.html", "2021/")
+            ],
+            "in file order"
         );
     }
 
