@@ -1,4 +1,4 @@
-//! The URL scheme (SPEC 5) and relative links between pages.
+//! Render stage: the URL scheme (README, "A site") and links between pages.
 //!
 //! A page is named by its folder inside the output (`zh/2022/justice-bureau/`, or `` for the
 //! root); its file is that folder's `index.html`. Every link is relative so the output works
