@@ -2,17 +2,18 @@
 //!
 //! The pipeline is load ([`content`], [`config`]) → model ([`model`]) → render ([`render`]) →
 //! write ([`output`]), run by [`pipeline`]; [`search`] indexes the model, [`serve`] previews,
-//! [`archive`] keeps settled years. ARCHITECTURE.md has the module map.
+//! [`archive`] keeps settled years, [`cmd`] holds the commands. ARCHITECTURE.md has the module
+//! map.
 
 pub mod archive;
-pub mod check;
+pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod hash;
 pub mod layout;
+pub mod links;
 pub mod model;
-pub mod new;
 pub mod options;
 pub mod output;
 pub mod pipeline;

@@ -1,14 +1,18 @@
-//! The `gongkai` command line: parse arguments, call the library, print diagnostics.
+//! The `gongkai` command line: parse arguments, run the command (`gongkai::cmd`), print what it
+//! did or its diagnostics, and exit with 0 (done), 1 (content, configuration or I/O error) or 2
+//! (bad usage).
 
 use std::io::IsTerminal;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use gongkai::cmd::{self, serve::Notice, serve::ServeArgs};
+use gongkai::serve::Outcome;
 use gongkai::{BuildOptions, Error};
 
 // Building allocates many small strings on every core; mimalloc is markedly faster at that than
@@ -37,22 +41,7 @@ struct RootArg {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into public/ (all or nothing).
-    Build {
-        #[command(flatten)]
-        root: RootArg,
-        /// Output folder (default: public/ under the root).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Use this address instead of site.yaml's base_url.
-        #[arg(long)]
-        base_url: Option<String>,
-        /// Include reports marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
-        /// Print how long each stage took and the size of the search index.
-        #[arg(long)]
-        timings: bool,
-    },
+    Build(BuildArgs),
     /// Validate content, configuration and internal links; writes nothing.
     Check {
         #[command(flatten)]
@@ -93,18 +82,39 @@ enum Command {
         root: RootArg,
     },
     /// Write a new report file with its front matter filled in.
-    New {
-        year: u16,
-        stem: String,
-        #[arg(long)]
-        department: String,
-        #[arg(long)]
-        lang: Option<String>,
-        #[arg(long)]
-        title: Option<String>,
-        #[command(flatten)]
-        root: RootArg,
-    },
+    New(NewArgs),
+}
+
+#[derive(clap::Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    root: RootArg,
+    /// Output folder (default: public/ under the root).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Use this address instead of site.yaml's base_url.
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Include reports marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Print how long each stage took and the size of the search index.
+    #[arg(long)]
+    timings: bool,
+}
+
+#[derive(clap::Args)]
+struct NewArgs {
+    year: u16,
+    stem: String,
+    #[arg(long)]
+    department: String,
+    #[arg(long)]
+    lang: Option<String>,
+    #[arg(long)]
+    title: Option<String>,
+    #[command(flatten)]
+    root: RootArg,
 }
 
 fn main() -> ExitCode {
@@ -117,172 +127,187 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    if let Command::Serve {
-        root,
-        bind,
-        port,
-        open,
-        drafts,
-    } = cli.command
-    {
-        return serve(root.root, bind, port, open, drafts, color);
-    }
-    match run(cli.command) {
+    let done = match cli.command {
+        Command::Build(args) => build(args),
+        Command::Check { root, drafts } => {
+            let opts = BuildOptions {
+                drafts,
+                ..BuildOptions::new(root.root)
+            };
+            cmd::check::run(&opts).map(|s| {
+                eprintln!(
+                    "ok: {} reports, {} files, {} internal links checked",
+                    s.reports, s.files, s.links
+                );
+            })
+        }
+        Command::Serve {
+            root,
+            bind,
+            port,
+            open,
+            drafts,
+        } => {
+            let args = ServeArgs {
+                root: root.root,
+                bind,
+                port,
+                drafts,
+            };
+            return serve(&args, open, color);
+        }
+        Command::Freeze { year, root } => cmd::freeze::run(&BuildOptions::new(root.root), year)
+            .map(|s| {
+                eprintln!(
+                    "froze {} report files of {} in {} ({} new or changed)",
+                    s.frozen,
+                    s.year,
+                    gongkai::archive::LOCK_FILE,
+                    s.changed
+                );
+            }),
+        Command::Archive { year, out, root } => {
+            cmd::archive::run(&BuildOptions::new(root.root), year, out.as_deref()).map(archived)
+        }
+        Command::New(args) => new(args),
+    };
+    match done {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Error::Site(d)) => {
+        Err(e) => failed(e, color),
+    }
+}
+
+/// Prints why a command failed; the exit status says what kind of failure it was.
+fn failed(e: Error, color: bool) -> ExitCode {
+    match e {
+        Error::Site(d) => {
             eprint!("{}", d.render(color));
             ExitCode::from(1)
         }
-        Err(Error::Usage(message)) => {
+        Error::Usage(message) => {
             eprintln!("error: {message}");
             ExitCode::from(2)
         }
-        Err(e) => {
+        e => {
             eprintln!("error: {e}");
             ExitCode::from(1)
         }
     }
 }
 
-fn run(command: Command) -> Result<(), Error> {
-    match command {
-        Command::Build {
-            root,
-            out,
-            base_url,
-            drafts,
-            timings,
-        } => {
-            let out = out.unwrap_or_else(|| root.root.join("public"));
-            let opts = BuildOptions {
-                root: root.root,
-                drafts,
-                base_url,
-                ..Default::default()
-            };
-            let bar = OnceLock::new();
-            let start = std::time::Instant::now();
-            let summary = gongkai::build(
-                &opts,
-                &out,
-                &|n| {
-                    let _ = bar.set(progress(n));
-                },
-                &|| {
-                    if let Some(b) = bar.get() {
-                        b.inc(1);
-                    }
-                },
-            )?;
+/// `gongkai build`, with a progress bar on a terminal.
+fn build(args: BuildArgs) -> Result<(), Error> {
+    let opts = BuildOptions {
+        drafts: args.drafts,
+        base_url: args.base_url,
+        ..BuildOptions::new(args.root.root)
+    };
+    let bar = OnceLock::new();
+    let built = cmd::build::run(
+        &opts,
+        args.out.as_deref(),
+        &|n| {
+            let _ = bar.set(progress(n));
+        },
+        &|| {
             if let Some(b) = bar.get() {
-                b.finish_and_clear();
+                b.inc(1);
             }
-            eprintln!(
-                "built {} reports into {} ({} files) in {:.2}s",
-                summary.reports,
-                out.display(),
-                summary.files,
-                start.elapsed().as_secs_f64()
-            );
-            if timings {
-                eprintln!(
-                    "timings: load {:.2}s, search index {:.2}s ({} files, {:.1} MB), render and write {:.2}s, publish {:.2}s",
-                    summary.load.as_secs_f64(),
-                    summary.search.as_secs_f64(),
-                    summary.search_files,
-                    summary.search_bytes as f64 / 1e6,
-                    summary.render.as_secs_f64(),
-                    summary.publish.as_secs_f64()
-                );
-            }
-            Ok(())
-        }
-        Command::Check { root, drafts } => {
-            let opts = BuildOptions {
-                root: root.root,
-                drafts,
-                ..Default::default()
-            };
-            let s = gongkai::check::check(&opts)?;
-            eprintln!(
-                "ok: {} reports, {} files, {} internal links checked",
-                s.reports, s.files, s.links
-            );
-            Ok(())
-        }
-        Command::Serve { .. } => unreachable!("handled in main"),
-        Command::Freeze { year, root } => {
-            let s = gongkai::archive::freeze(&BuildOptions::new(root.root), year)?;
-            eprintln!(
-                "froze {} report files of {} in {} ({} new or changed)",
-                s.frozen,
-                s.year,
-                gongkai::archive::LOCK_FILE,
-                s.changed
-            );
-            Ok(())
-        }
-        Command::Archive { year, out, root } => {
-            let out =
-                out.unwrap_or_else(|| gongkai::archive::bundle::default_out(&root.root, year));
-            let s = gongkai::archive::bundle::write(&BuildOptions::new(root.root), year, &out)?;
-            eprintln!(
-                "wrote {} ({} report files, {} files, {} bytes)",
-                out.display(),
-                s.reports,
-                s.files,
-                s.bytes
-            );
-            if !s.frozen {
-                eprintln!(
-                    "note: {year} is not frozen; `gongkai freeze {year}` records it in {}",
-                    gongkai::archive::LOCK_FILE
-                );
-            }
-            Ok(())
-        }
-        Command::New {
-            year,
-            stem,
-            department,
-            lang,
-            title,
-            root,
-        } => {
-            let today = chrono_today();
-            let path = gongkai::new::create(
-                &root.root,
-                &gongkai::new::NewReport {
-                    year,
-                    stem: &stem,
-                    department: &department,
-                    lang: lang.as_deref(),
-                    title: title.as_deref(),
-                    date: &today,
-                },
-            )
-            .map_err(|d| Error::Site(d.into()))?;
-            eprintln!(
-                "wrote {} (draft: set `draft: false` when it is ready)",
-                path.display()
-            );
-            Ok(())
-        }
+        },
+    )?;
+    if let Some(b) = bar.get() {
+        b.finish_and_clear();
     }
+    let s = &built.summary;
+    eprintln!(
+        "built {} reports into {} ({} files) in {:.2}s",
+        s.reports,
+        built.out.display(),
+        s.files,
+        built.elapsed.as_secs_f64()
+    );
+    if args.timings {
+        eprintln!(
+            "timings: load {:.2}s, search index {:.2}s ({} files, {:.1} MB), render and write {:.2}s, publish {:.2}s",
+            s.load.as_secs_f64(),
+            s.search.as_secs_f64(),
+            s.search_files,
+            s.search_bytes as f64 / 1e6,
+            s.render.as_secs_f64(),
+            s.publish.as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+fn archived(s: cmd::archive::ArchiveSummary) {
+    eprintln!(
+        "wrote {} ({} report files, {} files, {} bytes)",
+        s.out.display(),
+        s.reports,
+        s.files,
+        s.bytes
+    );
+    if !s.frozen {
+        eprintln!(
+            "note: {year} is not frozen; `gongkai freeze {year}` records it in {}",
+            gongkai::archive::LOCK_FILE,
+            year = s.year
+        );
+    }
+}
+
+fn new(args: NewArgs) -> Result<(), Error> {
+    let path = cmd::new::run(
+        &args.root.root,
+        &cmd::new::NewReport {
+            year: args.year,
+            stem: &args.stem,
+            department: &args.department,
+            lang: args.lang.as_deref(),
+            title: args.title.as_deref(),
+            date: &cmd::new::today(),
+        },
+    )?;
+    eprintln!(
+        "wrote {} (draft: set `draft: false` when it is ready)",
+        path.display()
+    );
+    Ok(())
 }
 
 /// `gongkai serve`: runs until Ctrl-C. Content and template errors are shown in the browser and
 /// here, and never stop the server; a port in use does (exit 1).
-fn serve(
-    root: PathBuf,
-    bind: IpAddr,
-    port: u16,
-    open: bool,
-    drafts: bool,
-    color: bool,
-) -> ExitCode {
-    use gongkai::serve::{Notice, Outcome, ServeOptions};
-    let on_notice = move |n: &Notice<'_>| match n {
+fn serve(args: &ServeArgs, open: bool, color: bool) -> ExitCode {
+    if cmd::serve::exposed(args) {
+        eprintln!(
+            "warning: listening on {}, not loopback: anyone who can reach this machine can read the preview, drafts included",
+            args.bind
+        );
+    }
+    let preview = match cmd::serve::start(args, Arc::new(move |n: &Notice<'_>| notice(n, color))) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let url = preview.url();
+    println!("serving at {url} (Ctrl-C to stop)");
+    if open && let Err(e) = opener::open_browser(&url) {
+        eprintln!("warning: cannot open a browser: {e}");
+    }
+    if let Err(e) = preview.wait_for_ctrl_c() {
+        eprintln!("warning: cannot wait for Ctrl-C: {e}");
+    }
+    eprintln!("stopping");
+    preview.shutdown();
+    ExitCode::SUCCESS
+}
+
+/// What the preview tells the terminal after each rebuild and index update.
+fn notice(n: &Notice<'_>, color: bool) {
+    match n {
         Notice::Built {
             applied,
             elapsed,
@@ -308,45 +333,7 @@ fn serve(
             );
         }
         Notice::Indexed { .. } => {}
-    };
-    let mut opts = ServeOptions::new(root);
-    opts.build.drafts = drafts;
-    opts.bind = bind;
-    opts.port = port;
-    opts.on_notice = Some(std::sync::Arc::new(on_notice));
-    if !bind.is_loopback() {
-        eprintln!(
-            "warning: listening on {bind}, not loopback: anyone who can reach this machine can read the preview, drafts included"
-        );
     }
-    let preview = match gongkai::serve::start(opts) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(1);
-        }
-    };
-    let url = preview.url();
-    println!("serving at {url} (Ctrl-C to stop)");
-    if open && let Err(e) = opener::open_browser(&url) {
-        eprintln!("warning: cannot open a browser: {e}");
-    }
-    if let Err(e) = preview.wait_for_ctrl_c() {
-        eprintln!("warning: cannot wait for Ctrl-C: {e}");
-    }
-    eprintln!("stopping");
-    preview.shutdown();
-    ExitCode::SUCCESS
-}
-
-/// Today's date for a new report's `date:` (the author corrects it before publishing).
-fn chrono_today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let days = (secs / 86_400) as i64;
-    chrono::DateTime::from_timestamp(days * 86_400, 0)
-        .map_or_else(|| "2000-01-01".into(), |d| d.format("%Y-%m-%d").to_string())
 }
 
 /// A progress bar on a terminal; hidden otherwise (CI logs, pipes).

@@ -467,20 +467,22 @@ fn manifest_is_written_by_build_and_deterministic() {
 
 const BASE_URL: &str = "https://www.example.gov.cn/fzzf/";
 
-/// The sample site with Markdown links from a 2022 report to 2021, 2023 and another 2022 report.
+/// The sample site with Markdown links from a 2022 report to 2021, 2023 and another 2022 report
+/// (to their files), and to a 2021 page written as a page address.
 fn site_with_cross_year_links() -> TempSite {
     let site = TempSite::sample();
     site.replace(
         "content/2022/justice-bureau.zh.md",
         "## 一、",
         "参见[2021年度报告](../2021/justice-bureau.zh.md#一加强党的领导)、\
-         [2023年度报告](../2023/justice-bureau.zh.md)和[市场监管局报告](market-regulation.zh.md)。\n\n## 一、",
+         [2023年度报告](../2023/justice-bureau.zh.md)和[市场监管局报告](market-regulation.zh.md)。\
+         另见[英文版2021年页面](../../../en/2021/justice-bureau/?from=zh#top)。\n\n## 一、",
     );
     site
 }
 
 fn bundle(root: &Path, year: u16) -> BTreeMap<String, Vec<u8>> {
-    gongkai::archive::bundle::files(&BuildOptions::new(root), year)
+    gongkai::cmd::archive::files(&BuildOptions::new(root), year)
         .expect("bundle builds")
         .1
 }
@@ -643,7 +645,7 @@ fn bundle_links_name_index_html_and_leave_only_for_the_live_site() {
                 !path.ends_with('/'),
                 "{file}: {href} does not name index.html"
             );
-            let target = gongkai::check::resolve(file, &href).unwrap();
+            let target = gongkai::urls::resolve(file, &href).unwrap();
             assert!(
                 files.contains_key(&target),
                 "{file}: {href} → {target} not in the bundle"
@@ -666,6 +668,13 @@ fn bundle_links_name_index_html_and_leave_only_for_the_live_site() {
     assert!(zh.contains(&format!(
         r#"<a href="{BASE_URL}zh/2023/justice-bureau/">2023年度报告"#
     )));
+    // … so do links written to another year's page rather than its file …
+    assert!(
+        zh.contains(&format!(
+            r#"<a href="{BASE_URL}en/2021/justice-bureau/?from=zh#top">英文版2021年页面"#
+        )),
+        "{zh}"
+    );
     // … and links inside the year stay inside the bundle.
     assert!(
         zh.contains(r#"<a href="../../../zh/2022/market-regulation/index.html">市场监管局报告"#),

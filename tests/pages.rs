@@ -10,7 +10,7 @@ use common::{
     main_of, read_tree, resolve, tag_name, tags, text,
 };
 use gongkai::BuildOptions;
-use gongkai::check::broken_links;
+use gongkai::links::broken_links;
 use gongkai::urls::LinkStyle;
 
 const BASE: &str = "https://www.example.gov.cn/reports/";

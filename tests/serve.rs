@@ -354,7 +354,7 @@ fn drafts_are_previewed_with_drafts() {
 fn frozen_reports_are_checked_as_a_full_build_checks_them() {
     let mut f = Fixture::new();
     let r = f.site();
-    gongkai::archive::freeze(&r.options(), 2022).unwrap();
+    gongkai::cmd::freeze::run(&r.options(), 2022).unwrap();
     f.changed("lock written", &["archive.lock"]);
     let jb22 = "content/2022/justice-bureau.zh.md";
     r.replace(jb22, "## ", "冻结后的修改。\n\n## ");

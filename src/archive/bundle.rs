@@ -1,106 +1,73 @@
-//! Archive stage: `gongkai archive <year>` — one zip holding a year of the site that browses
-//! and searches offline, opened from disk (SPEC 8).
+//! Archive stage: the offline bundle of one year (README, Archiving) — a zip that browses and
+//! searches offline, opened from disk. `gongkai archive` (`src/cmd/archive.rs`) loads the site
+//! with [`load_options`], hands it to [`files`] and writes [`zip_files`] of the result.
 //!
 //! The bundle is the site cut down to one year: a [`Site`] made with [`Site::new`] from that
 //! year's published reports (so the home, year, department and theme pages and the search index
-//! list only them), rendered with [`LinkStyle::IndexHtml`] so links name `index.html` files and
-//! work from `file://`. It keeps what the live site knows about the years after: archived marks
-//! and notices are as on the live site, and the notices link the newest report there. Any other
-//! link that would leave the bundle (a Markdown link to another year's report) is rewritten to
-//! the same page on the live site (`base_url`). `404.html`, `sitemap.xml` and `robots.txt` serve
-//! the live site only and are left out.
+//! list only them), rendered with [`LinkStyle::Bundle`]: links inside name `index.html` files and
+//! work from `file://`, and links to pages of other years (Markdown links between reports) are
+//! written as the page's address on the live site (`base_url`). It keeps what the live site
+//! knows about the years after: archived marks and notices are as on the live site, and the
+//! notices link the newest report there. `404.html`, `sitemap.xml` and `robots.txt` serve the
+//! live site only and are left out. Nothing is rewritten after rendering.
 //!
 //! Guarantees: the zip's bytes depend only on the input — entries sorted by path, every
 //! timestamp 1980-01-01 00:00, permissions 0644, Unix as the creating system, one compression
-//! level — and it is written to a temporary file renamed into place, so a failure leaves no
-//! half-written zip.
+//! level.
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, System, ZipWriter};
 
-use super::manifest::{self, MANIFEST_FILE};
 use crate::config::label;
+use crate::model::Bodies;
 use crate::output::OutputError;
-use crate::urls::{self, LinkStyle};
+use crate::render::Theme;
+use crate::urls::LinkStyle;
 use crate::{BuildOptions, Error, Output, Site};
 
 /// Files of the live site that make no sense offline.
 const LIVE_ONLY: [&str; 3] = ["404.html", "sitemap.xml", "robots.txt"];
 pub const README_FILE: &str = "README.txt";
 
-/// Where `gongkai archive <year>` writes without `--out`: `gongkai-<year>.zip` in the site root.
-pub fn default_out(root: &Path, year: u16) -> PathBuf {
-    root.join(format!("gongkai-{year}.zip"))
-}
-
-/// What `gongkai archive` wrote.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BundleSummary {
-    pub year: u16,
-    /// Published report files (every language) in the bundle.
-    pub reports: usize,
-    pub files: usize,
-    pub bytes: usize,
-    /// Whether `archive.lock` has the year (the bundle is of a settled year).
-    pub frozen: bool,
-}
-
-/// Writes the bundle of `year` to `out`.
-pub fn write(opts: &BuildOptions, year: u16, out: &Path) -> Result<BundleSummary, Error> {
-    let (part, files) = files(opts, year)?;
-    let zip = zip_files(&files)?;
-    let io = |p: &Path| {
-        let p = p.to_path_buf();
-        move |source| OutputError::Io { path: p, source }
-    };
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-    let name = out
-        .file_name()
-        .map_or_else(|| "bundle".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    std::fs::write(&tmp, &zip).map_err(io(&tmp))?;
-    if let Err(e) = std::fs::rename(&tmp, out) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(io(out)(e).into());
-    }
-    Ok(BundleSummary {
-        year,
-        reports: part.reports.len(),
-        files: files.len(),
-        bytes: zip.len(),
-        frozen: super::Lock::read(&opts.root)?.is_frozen(year),
-    })
-}
-
-/// The bundle's files in memory (path → bytes, as they go into the zip), and the one-year site
-/// they were rendered from.
-pub fn files(opts: &BuildOptions, year: u16) -> Result<(Site, BTreeMap<String, Vec<u8>>), Error> {
-    let opts = BuildOptions {
+/// How to load the site for the bundle of `year`: published reports only, and links written for
+/// the bundle from the start — Markdown links between reports are made while loading, so the
+/// style must be known then.
+pub fn load_options(opts: &BuildOptions, year: u16) -> BuildOptions {
+    BuildOptions {
         drafts: false,
-        link_style: LinkStyle::IndexHtml,
+        link_style: LinkStyle::Bundle { year },
         ..opts.clone()
-    };
-    let crate::Loaded { site, theme, store } = crate::load(&opts)?;
+    }
+}
+
+/// The bundle of `year` in memory (path → bytes, as they go into the zip), and the one-year site
+/// it was rendered from. `site` and `theme` are loaded with [`load_options`]. The files are the
+/// renderer's bytes, so `manifest.json` hashes each page as bundled.
+pub fn files(
+    site: Site,
+    bodies: &dyn Bodies,
+    theme: &Theme,
+    year: u16,
+) -> Result<(Site, BTreeMap<String, Vec<u8>>), Error> {
     let part = year_only(site, year)?;
     let out = Output::default();
-    crate::render_into(&part, &store, &theme, LinkStyle::IndexHtml, &out, &|| {})?;
+    crate::render_into(
+        &part,
+        bodies,
+        theme,
+        LinkStyle::Bundle { year },
+        &out,
+        &|| {},
+    )?;
     let mut files = out.into_files();
     for f in LIVE_ONLY {
         files.remove(f);
     }
-    rewrite_outside_links(&mut files, &part.config.base_url);
-    // Hashes of the pages as they are in the bundle, links rewritten.
-    let manifest = manifest::from_files(&part, &files);
-    files.insert(MANIFEST_FILE.into(), manifest);
     files.insert(README_FILE.into(), readme(&part, year).into_bytes());
     Ok((part, files))
 }
@@ -125,68 +92,6 @@ fn year_only(site: Site, year: u16) -> Result<Site, Error> {
     part.newest_year = site.newest_year.clone();
     part.whole = Some(Arc::new(site));
     Ok(part)
-}
-
-/// Rewrites every `href`/`src` of the HTML files that leads to a page not in the bundle into a
-/// link to that page on the live site.
-fn rewrite_outside_links(files: &mut BTreeMap<String, Vec<u8>>, base_url: &str) {
-    let rewritten: Vec<(String, Vec<u8>)> = files
-        .iter()
-        .filter(|(path, _)| path.ends_with(".html"))
-        .filter_map(|(path, bytes)| {
-            let html = std::str::from_utf8(bytes).ok()?;
-            let new = rewrite_html(html, path, |target| {
-                let inside = files.contains_key(target)
-                    || files.contains_key(&format!("{target}/index.html"));
-                (!inside && !target.starts_with("../")).then(|| {
-                    let page = target.strip_suffix("index.html").unwrap_or(target);
-                    urls::absolute(base_url, page)
-                })
-            })?;
-            Some((path.clone(), new.into_bytes()))
-        })
-        .collect();
-    files.extend(rewritten);
-}
-
-/// `html` with each relative link whose target `outside` maps to an address replaced by it (the
-/// `#fragment` kept); `None` when nothing changed.
-fn rewrite_html(
-    html: &str,
-    file: &str,
-    outside: impl Fn(&str) -> Option<String>,
-) -> Option<String> {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    let mut changed = false;
-    loop {
-        let next = [" href=\"", " src=\""]
-            .iter()
-            .filter_map(|attr| rest.find(attr).map(|i| i + attr.len()))
-            .min();
-        let Some(start) = next else { break };
-        out.push_str(&rest[..start]);
-        rest = &rest[start..];
-        let end = rest.find('"').unwrap_or(rest.len());
-        let value = &rest[..end];
-        let href = value.replace("&amp;", "&");
-        let replacement = crate::check::resolve(file, &href)
-            .and_then(|target| outside(&target))
-            .map(|url| match href.find('#') {
-                Some(i) => format!("{url}{}", &href[i..]),
-                None => url,
-            });
-        match replacement {
-            Some(url) => {
-                out.push_str(&url.replace('&', "&amp;").replace('"', "&quot;"));
-                changed = true;
-            }
-            None => out.push_str(value),
-        }
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    changed.then_some(out)
 }
 
 /// What the bundle is and how to open it, in both languages.
@@ -235,25 +140,6 @@ pub fn zip_files(files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<u8>, OutputErr
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn links_outside_the_bundle_go_to_the_live_site() {
-        let html = r#"<a href="../../2021/a/index.html#s-1">x</a> <a href="../b/index.html">y</a> <a href="https://x.cn/">z</a> <img src="../../../static/s.png">"#;
-        let inside = ["zh/2022/b/index.html", "static/s.png"];
-        let out = rewrite_html(html, "zh/2022/a/index.html", |t| {
-            (!inside.contains(&t))
-                .then(|| format!("https://live/{}", t.trim_end_matches("index.html")))
-        })
-        .unwrap();
-        assert_eq!(
-            out,
-            r#"<a href="https://live/zh/2021/a/#s-1">x</a> <a href="../b/index.html">y</a> <a href="https://x.cn/">z</a> <img src="../../../static/s.png">"#
-        );
-        assert_eq!(
-            rewrite_html("<p>no links</p>", "index.html", |_| None),
-            None
-        );
-    }
 
     #[test]
     fn zip_is_deterministic() {

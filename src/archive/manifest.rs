@@ -6,7 +6,7 @@
 //! so two builds of the same input write the same bytes. The page hashes are of the bytes this
 //! very build wrote (directory-style links on the web, `index.html` links in a bundle).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Mutex;
 
 use serde::Serialize;
@@ -86,14 +86,6 @@ pub fn to_json(manifest: &Manifest<'_>) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(manifest).expect("serialising to memory");
     bytes.push(b'\n');
     bytes
-}
-
-/// The manifest of files already rendered in memory (the offline bundle, after its links are
-/// rewritten).
-pub fn from_files(site: &Site, files: &BTreeMap<String, Vec<u8>>) -> Vec<u8> {
-    to_json(&manifest(site, |page| {
-        files.get(page).map(|b| sha256_hex(b))
-    }))
 }
 
 /// A sink that passes every file on and remembers the SHA-256 of the report pages, so the

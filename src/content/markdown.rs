@@ -37,6 +37,8 @@ pub struct LinkTargets {
     pub reports: HashSet<ReportId>,
     pub default_lang: String,
     pub style: LinkStyle,
+    /// The live site, where a bundle's links to other years lead ([`LinkStyle::Bundle`]).
+    pub base_url: String,
 }
 
 /// Where the body being rendered comes from.
@@ -109,16 +111,24 @@ fn rewrite_report_links<'a>(
             Some((p, f)) => (p.to_string(), format!("#{f}")),
             None => (link.url.clone(), String::new()),
         };
+        let from = urls::report(src.lang, src.year, src.stem);
         if !path.ends_with(".md") || path.contains(':') || path.starts_with('/') {
+            // A link to a page rather than to its file: kept as written, except that a bundle
+            // sends one to another year's page to the live site.
+            if let Some(url) =
+                urls::live_address(&from, &link.url, targets.style, &targets.base_url)
+            {
+                link.url = url;
+            }
             continue;
         }
         let line = src.body_line + pos.line - 1;
         let offset = offset_of(src.file_text, line, 1) + pos.column.saturating_sub(1);
         match resolve(&path, src.year, targets) {
             Some(target) => {
-                let from = urls::report(src.lang, src.year, src.stem);
                 let to = urls::report(&target.lang, target.key.year, &target.key.stem);
-                link.url = format!("{}{fragment}", urls::relative(&from, &to, targets.style));
+                let href = urls::link(&from, &to, targets.style, &targets.base_url);
+                link.url = format!("{href}{fragment}");
                 let if_draft = Diagnostic::at_offset(
                     src.shown,
                     src.file_text,

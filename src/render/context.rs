@@ -110,7 +110,7 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn href(&self, to: &str) -> String {
-        urls::relative(&self.from, to, self.style)
+        urls::link(&self.from, to, self.style, &self.site.config.base_url)
     }
 
     pub fn lang_name(&self, lang: &str) -> String {

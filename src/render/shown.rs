@@ -73,9 +73,8 @@ pub fn feed_entries<'a>(site: &'a Site, lang: &str) -> Vec<FeedEntry<'a>> {
         .collect();
     // Keys are unique within a language, so the order is total: the fifty newest are picked
     // without sorting every report (the preview asks at every edit).
-    let order = |a: &(NaiveDate, &Report), b: &(NaiveDate, &Report)| {
-        (b.0, &b.1.key).cmp(&(a.0, &a.1.key))
-    };
+    let order =
+        |a: &(NaiveDate, &Report), b: &(NaiveDate, &Report)| (b.0, &b.1.key).cmp(&(a.0, &a.1.key));
     if newest.len() > FEED_ENTRIES {
         newest.select_nth_unstable_by(FEED_ENTRIES - 1, order);
         newest.truncate(FEED_ENTRIES);

@@ -331,7 +331,7 @@ pub fn attr(tag: &str, name: &str) -> Option<String> {
 /// `None` for links to other hosts, other schemes or the same page (`#x`). Panics on a link
 /// that climbs above the site root: no page may have one.
 pub fn resolve(file: &str, href: &str) -> Option<String> {
-    let target = gongkai::check::resolve(file, href)?;
+    let target = gongkai::urls::resolve(file, href)?;
     assert!(
         !target.starts_with("../"),
         "link `{href}` in {file} climbs above the site root"

@@ -148,6 +148,7 @@ impl ContentStore {
         self.targets = LinkTargets {
             default_lang: config.default_lang().to_string(),
             style: self.opts.link_style,
+            base_url: config.base_url.clone(),
             ..Default::default()
         };
         let (files, problems) = discover(&root, config);

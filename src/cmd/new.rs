@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::Error;
 use crate::config::{self, is_slug};
 use crate::diagnostics::{Diagnostic, suggest};
 
@@ -15,8 +16,24 @@ pub struct NewReport<'a> {
     pub date: &'a str,
 }
 
-/// Writes `content/<year>/<stem>.<lang>.md`; refuses to overwrite. Returns the path written.
-pub fn create(root: &Path, new: &NewReport<'_>) -> Result<PathBuf, Diagnostic> {
+/// Writes `content/<year>/<stem>.<lang>.md`; refuses to overwrite. Returns the path written,
+/// from the site root.
+pub fn run(root: &Path, new: &NewReport<'_>) -> Result<PathBuf, Error> {
+    create(root, new).map_err(|d| Error::Site(d.into()))
+}
+
+/// Today's date, `YYYY-MM-DD` (UTC), for a new report's `date:` (the author corrects it before
+/// publishing).
+pub fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = (secs / 86_400) as i64;
+    chrono::DateTime::from_timestamp(days * 86_400, 0)
+        .map_or_else(|| "2000-01-01".into(), |d| d.format("%Y-%m-%d").to_string())
+}
+
+fn create(root: &Path, new: &NewReport<'_>) -> Result<PathBuf, Diagnostic> {
     let config = config::load(root, None).map_err(|d| d.0.into_iter().next().expect("one"))?;
     let lang = new.lang.unwrap_or(config.default_lang());
     let rel = PathBuf::from(format!("content/{}/{}.{}.md", new.year, new.stem, lang));

@@ -1,0 +1,73 @@
+//! `gongkai archive <year>`: the offline bundle of one year ([`crate::archive::bundle`]) written
+//! as a zip. The zip is written to a temporary file beside `out` and renamed into place, so a
+//! failure leaves no half-written zip.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::archive::{Lock, bundle};
+use crate::output::OutputError;
+use crate::{BuildOptions, Error, Site};
+
+/// What `gongkai archive` wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchiveSummary {
+    pub out: PathBuf,
+    pub year: u16,
+    /// Published report files (every language) in the bundle.
+    pub reports: usize,
+    pub files: usize,
+    pub bytes: usize,
+    /// Whether `archive.lock` has the year (the bundle is of a settled year).
+    pub frozen: bool,
+}
+
+/// Where `gongkai archive <year>` writes without `--out`: `gongkai-<year>.zip` in the site root.
+pub fn default_out(root: &Path, year: u16) -> PathBuf {
+    root.join(format!("gongkai-{year}.zip"))
+}
+
+/// The bundle of `year` in memory (path → bytes) and the one-year site it was rendered from.
+pub fn files(opts: &BuildOptions, year: u16) -> Result<(Site, BTreeMap<String, Vec<u8>>), Error> {
+    let crate::Loaded { site, theme, store } = crate::load(&bundle::load_options(opts, year))?;
+    bundle::files(site, &store, &theme, year)
+}
+
+/// Writes the bundle of `year` to `out` (default: [`default_out`]).
+pub fn run(opts: &BuildOptions, year: u16, out: Option<&Path>) -> Result<ArchiveSummary, Error> {
+    let out = out.map_or_else(|| default_out(&opts.root, year), Path::to_path_buf);
+    let (part, files) = files(opts, year)?;
+    let zip = bundle::zip_files(&files)?;
+    write_whole(&out, &zip)?;
+    Ok(ArchiveSummary {
+        year,
+        reports: part.reports.len(),
+        files: files.len(),
+        bytes: zip.len(),
+        frozen: Lock::read(&opts.root)?.is_frozen(year),
+        out,
+    })
+}
+
+/// Writes `bytes` to `out` through a temporary file in the same folder and a rename.
+fn write_whole(out: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| OutputError::Io { path: p, source }
+    };
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+    let name = out
+        .file_name()
+        .map_or_else(|| "bundle".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(io(&tmp))?;
+    if let Err(e) = std::fs::rename(&tmp, out) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io(out)(e));
+    }
+    Ok(())
+}
