@@ -93,19 +93,11 @@ pub(super) fn report_or_missing(
 /// of a bigger one (an archive bundle), the newest report is outside it: the link leads to its
 /// page on the live site (`base_url`).
 pub(super) fn newest_link(ctx: &Ctx<'_>, entry: &Entry) -> Option<Link> {
+    // The newest report is of a later year: in a bundle, the link style sends it to the live
+    // site.
     let report = shown::newest_named(ctx.site, entry, ctx.lang)?;
-    let inside = ctx
-        .site
-        .entry(&report.key)
-        .is_some_and(|e| e.translations.contains_key(&report.lang));
-    let href = if inside {
-        ctx.report_href(report)
-    } else {
-        let page = urls::report(&report.lang, report.key.year, &report.key.stem);
-        urls::absolute(&ctx.site.config.base_url, &page)
-    };
     Some(Link {
         label: report.title.clone(),
-        href,
+        href: ctx.report_href(report),
     })
 }
