@@ -10,6 +10,7 @@ pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod error;
 pub mod hash;
 pub mod layout;
 pub mod links;

@@ -8,39 +8,13 @@ use std::time::{Duration, Instant};
 use crate::archive::manifest::Recorder;
 use crate::content::ContentStore;
 use crate::diagnostics::Diagnostics;
+pub use crate::error::Error;
 use crate::model::{Bodies, Site};
-use crate::output::{self, Output, OutputError, Sink};
-use crate::render::{self, RenderError, Renderer, Theme};
+use crate::options::BuildOptions;
+use crate::output::{self, Output, Sink};
+use crate::render::{self, Renderer, Theme};
+use crate::search;
 use crate::urls::LinkStyle;
-use crate::{BuildOptions, search};
-
-/// Why a run failed.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// Problems in the site's own files: content, config, templates.
-    #[error("{0}")]
-    Site(Diagnostics),
-    #[error(transparent)]
-    Output(#[from] OutputError),
-    /// A request that cannot be met as asked (a year without reports): exit status 2.
-    #[error("{0}")]
-    Usage(String),
-}
-
-impl From<Diagnostics> for Error {
-    fn from(d: Diagnostics) -> Self {
-        Error::Site(d)
-    }
-}
-
-impl From<RenderError> for Error {
-    fn from(e: RenderError) -> Self {
-        match e {
-            RenderError::Template(d) => Error::Site(d),
-            RenderError::Output(o) => Error::Output(o),
-        }
-    }
-}
 
 /// A site loaded and checked: its model, its theme, and the store that holds the reports'
 /// bodies (dropping it frees them).

@@ -24,11 +24,11 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, System, ZipWriter};
 
 use crate::config::label;
-use crate::model::Bodies;
+use crate::error::Error;
+use crate::model::Site;
+use crate::options::BuildOptions;
 use crate::output::OutputError;
-use crate::render::Theme;
 use crate::urls::LinkStyle;
-use crate::{BuildOptions, Error, Output, Site};
 
 /// Files of the live site that make no sense offline.
 const LIVE_ONLY: [&str; 3] = ["404.html", "sitemap.xml", "robots.txt"];
@@ -45,35 +45,23 @@ pub fn load_options(opts: &BuildOptions, year: u16) -> BuildOptions {
     }
 }
 
-/// The bundle of `year` in memory (path → bytes, as they go into the zip), and the one-year site
-/// it was rendered from. `site` and `theme` are loaded with [`load_options`]. The files are the
-/// renderer's bytes, so `manifest.json` hashes each page as bundled.
-pub fn files(
-    site: Site,
-    bodies: &dyn Bodies,
-    theme: &Theme,
+/// The bundle's files: the one-year site as rendered with [`LinkStyle::Bundle`] (`manifest.json`
+/// hashes each page as bundled), without the files that serve only the live site, with the
+/// README.
+pub fn offline_files(
+    part: &Site,
     year: u16,
-) -> Result<(Site, BTreeMap<String, Vec<u8>>), Error> {
-    let part = year_only(site, year)?;
-    let out = Output::default();
-    crate::render_into(
-        &part,
-        bodies,
-        theme,
-        LinkStyle::Bundle { year },
-        &out,
-        &|| {},
-    )?;
-    let mut files = out.into_files();
+    mut rendered: BTreeMap<String, Vec<u8>>,
+) -> BTreeMap<String, Vec<u8>> {
     for f in LIVE_ONLY {
-        files.remove(f);
+        rendered.remove(f);
     }
-    files.insert(README_FILE.into(), readme(&part, year).into_bytes());
-    Ok((part, files))
+    rendered.insert(README_FILE.into(), readme(part, year).into_bytes());
+    rendered
 }
 
 /// The site cut down to `year`'s reports, still knowing the whole site (see [`Site::whole`]).
-fn year_only(site: Site, year: u16) -> Result<Site, Error> {
+pub fn year_only(site: Site, year: u16) -> Result<Site, Error> {
     if !site.by_year.contains_key(&year) {
         let years: Vec<String> = site.years().map(|y| y.to_string()).collect();
         return Err(Error::Usage(format!(

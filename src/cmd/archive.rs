@@ -6,8 +6,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::archive::{Lock, bundle};
+use crate::model::Site;
+use crate::options::BuildOptions;
+use crate::output::Output;
 use crate::output::OutputError;
-use crate::{BuildOptions, Error, Site};
+use crate::pipeline::{Error, Loaded, load, render_into};
+use crate::urls::LinkStyle;
 
 /// What `gongkai archive` wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,8 +33,13 @@ pub fn default_out(root: &Path, year: u16) -> PathBuf {
 
 /// The bundle of `year` in memory (path → bytes) and the one-year site it was rendered from.
 pub fn files(opts: &BuildOptions, year: u16) -> Result<(Site, BTreeMap<String, Vec<u8>>), Error> {
-    let crate::Loaded { site, theme, store } = crate::load(&bundle::load_options(opts, year))?;
-    bundle::files(site, &store, &theme, year)
+    let Loaded { site, theme, store } = load(&bundle::load_options(opts, year))?;
+    let part = bundle::year_only(site, year)?;
+    let out = Output::default();
+    let style = LinkStyle::Bundle { year };
+    render_into(&part, &store, &theme, style, &out, &|| {})?;
+    let files = bundle::offline_files(&part, year, out.into_files());
+    Ok((part, files))
 }
 
 /// Writes the bundle of `year` to `out` (default: [`default_out`]).

@@ -1,9 +1,10 @@
-//! `gongkai build`: the site built into a folder, all or nothing ([`crate::build`]).
+//! `gongkai build`: the site built into a folder, all or nothing ([`crate::pipeline::build`]).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::{BuildOptions, BuildSummary, Error};
+use crate::options::BuildOptions;
+use crate::pipeline::{BuildSummary, Error};
 
 /// What `gongkai build` did.
 #[derive(Debug, Clone)]
@@ -29,7 +30,7 @@ pub fn run(
 ) -> Result<Built, Error> {
     let out = out.map_or_else(|| default_out(&opts.root), Path::to_path_buf);
     let start = Instant::now();
-    let summary = crate::build(opts, &out, on_start, on_page)?;
+    let summary = crate::pipeline::build(opts, &out, on_start, on_page)?;
     Ok(Built {
         out,
         summary,

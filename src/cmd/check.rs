@@ -8,7 +8,9 @@ use std::sync::Arc;
 use crate::archive::manifest::report_pages;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::{BrokenLink, broken_links};
-use crate::{BuildOptions, Error, Loaded, Output, load, render_into};
+use crate::options::BuildOptions;
+use crate::output::Output;
+use crate::pipeline::{Error, Loaded, load, render_into};
 
 /// What `gongkai check` looked at.
 #[derive(Debug, Clone, Copy)]

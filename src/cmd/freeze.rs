@@ -3,7 +3,8 @@
 
 use crate::archive::lock::{self, Lock};
 use crate::model::Report;
-use crate::{BuildOptions, Error};
+use crate::options::BuildOptions;
+use crate::pipeline::{Error, load};
 
 /// What `gongkai freeze` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +25,7 @@ pub fn run(opts: &BuildOptions, year: u16) -> Result<FreezeSummary, Error> {
         drafts: false,
         ..opts.clone()
     };
-    let site = crate::load(&opts)?.site;
+    let site = load(&opts)?.site;
     let published: Vec<&Report> = site
         .reports
         .iter()

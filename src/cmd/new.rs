@@ -2,9 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::Error;
 use crate::config::{self, is_slug};
 use crate::diagnostics::{Diagnostic, suggest};
+use crate::pipeline::Error;
 
 pub struct NewReport<'a> {
     pub year: u16,

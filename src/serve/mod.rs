@@ -34,7 +34,7 @@ pub use http::{CSP, EVENTS_PATH, Event, SCRIPT_PATH, inject, site_path};
 pub use live::{Applied, DerivedMode, LiveSite, Outcome};
 pub use published::{Published, Shared};
 
-use crate::BuildOptions;
+use crate::options::BuildOptions;
 use watch::{Msg, Watcher};
 
 /// Updates of the derived outputs that arrive within this long of each other are made once.
@@ -412,12 +412,12 @@ fn apply_guarded(live: &mut LiveSite, plan: &Plan) -> Applied {
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
             live.reset();
-            let d = crate::Diagnostic::at_file(
+            let d = crate::diagnostics::Diagnostic::at_file(
                 "gongkai",
                 format!("internal error while rebuilding: {what}"),
             )
             .with_hint("the next save reloads everything; please report this");
-            let d = crate::Diagnostics::from(d);
+            let d = crate::diagnostics::Diagnostics::from(d);
             published::write(live.published()).error = Some(d.render(false));
             Applied {
                 outcome: Outcome::Broken(d),

@@ -16,10 +16,10 @@ use std::sync::mpsc::Sender;
 use super::classify::Plan;
 use super::derived::{DerivedUpdate, Mirror};
 use super::published::{self, Shared};
-use crate::BuildOptions;
 use crate::content::ContentStore;
 use crate::diagnostics::Diagnostics;
 use crate::model::{ReportKey, Site};
+use crate::options::BuildOptions;
 use crate::render::{Page, Theme};
 
 /// Where updates of the derived outputs (search index, manifest) go.

@@ -1,0 +1,34 @@
+//! Why a command failed: the site's own problems (exit status 1), the output folder (1), or a
+//! request that cannot be met as asked (2). Every stage's failure converts into it.
+
+use crate::diagnostics::Diagnostics;
+use crate::output::OutputError;
+use crate::render::RenderError;
+
+/// Why a run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Problems in the site's own files: content, config, templates.
+    #[error("{0}")]
+    Site(Diagnostics),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// A request that cannot be met as asked (a year without reports): exit status 2.
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl From<Diagnostics> for Error {
+    fn from(d: Diagnostics) -> Self {
+        Error::Site(d)
+    }
+}
+
+impl From<RenderError> for Error {
+    fn from(e: RenderError) -> Self {
+        match e {
+            RenderError::Template(d) => Error::Site(d),
+            RenderError::Output(o) => Error::Output(o),
+        }
+    }
+}
