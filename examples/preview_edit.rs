@@ -18,6 +18,9 @@ use gongkai::BuildOptions;
 use gongkai::serve::{DerivedMode, LiveSite, Outcome, Plan, Shared};
 
 fn main() {
+    // As `gongkai` itself does (see main.rs): no transparent huge pages.
+    #[cfg(target_os = "linux")]
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
     let args: Vec<String> = std::env::args().skip(1).collect();
     let title = args.iter().any(|a| a == "title");
     let plain: Vec<&String> = args
