@@ -69,10 +69,8 @@ impl Site {
             entries.push(entry);
             start += len;
         }
-        let dates: Vec<Option<NaiveDate>> = entries
-            .iter()
-            .map(|e| e.translations.values().map(|&i| reports[i].date).min())
-            .collect();
+        let dates: Vec<Option<NaiveDate>> =
+            entries.iter().map(|e| first_date(&reports, e)).collect();
         let mut order: Vec<usize> = (0..entries.len()).collect();
         // (year, stem) is unique, so the order is total and an unstable sort gives one result.
         order.sort_unstable_by(|&a, &b| {
@@ -121,6 +119,11 @@ impl Site {
         Some(&self.entries[self.by_key[at]])
     }
 
+    /// The date that places the entry in lists: its earliest translation's.
+    pub fn list_date(&self, entry: &Entry) -> Option<NaiveDate> {
+        first_date(&self.reports, entry)
+    }
+
     /// The entry's report in `lang`, or in the best other language (default first), and
     /// whether it is in the language asked for.
     pub fn in_lang(&self, entry: &Entry, lang: &str) -> (&Report, bool) {
@@ -158,6 +161,10 @@ impl Site {
     pub fn years(&self) -> impl Iterator<Item = u16> + '_ {
         self.by_year.keys().rev().copied()
     }
+}
+
+fn first_date(reports: &[Arc<Report>], entry: &Entry) -> Option<NaiveDate> {
+    entry.translations.values().map(|&i| reports[i].date).min()
 }
 
 /// One report's translations (`range` of the sorted `reports`) as an entry, and a problem for

@@ -30,6 +30,8 @@ pub struct ItemFacts<'a> {
     pub department: &'a str,
     pub themes: &'a [String],
     pub archived: bool,
+    /// What places it in the list, with the year and stem (lists are newest first).
+    pub list_date: Option<NaiveDate>,
 }
 
 pub fn item_facts<'a>(site: &'a Site, entry: &'a Entry, lang: &str) -> ItemFacts<'a> {
@@ -44,6 +46,7 @@ pub fn item_facts<'a>(site: &'a Site, entry: &'a Entry, lang: &str) -> ItemFacts
         department: &entry.department,
         themes: &entry.themes,
         archived: site.is_archived(entry),
+        list_date: site.list_date(entry),
     }
 }
 
