@@ -1,5 +1,5 @@
-//! Archiving past years (SPEC 8, 9): archived notices, revisions, department figures and charts,
-//! the feed, `freeze` and `archive.lock`, `manifest.json` and the offline bundle.
+//! Archiving past years (README, "Archiving"): archived notices, revisions, department figures and
+//! charts, the feed, `freeze` and `archive.lock`, `manifest.json` and the offline bundle.
 //!
 //! Most tests build the sample site at the repository root in memory; the ones that edit files
 //! work on a copy in a temporary folder and run the real binary.

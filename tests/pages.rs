@@ -1,5 +1,6 @@
-//! Behaviour of the built site (SPEC 5): languages, switcher, alternates, metadata, relative
-//! links, sub-paths, drafts, determinism and the all-or-nothing build.
+//! Behaviour of the built site (README, "A site"; ARCHITECTURE.md, "Pages and addresses"):
+//! languages, switcher, alternates, metadata, relative links, sub-paths, drafts, determinism and
+//! the all-or-nothing build.
 
 mod common;
 

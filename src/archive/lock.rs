@@ -1,5 +1,5 @@
-//! Archive stage: the `archive.lock` file (SPEC 8) — what `gongkai freeze` recorded, and the
-//! check every command runs against it.
+//! Archive stage: the `archive.lock` file (README, "Archiving") — what `gongkai freeze` recorded,
+//! and the check every command runs against it.
 //!
 //! The format is meant to be read in review and committed: comment lines starting with `#`,
 //! then one line per frozen report file, sorted by path:

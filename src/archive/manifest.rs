@@ -1,5 +1,5 @@
-//! Archive stage: `manifest.json` at the output root (SPEC 5, 8) — every published report of a
-//! build with the SHA-256 of its source file and of its rendered page, so a records office can
+//! Archive stage: `manifest.json` at the output root (README, "Archiving") — every published report
+//! of a build with the SHA-256 of its source file and of its rendered page, so a records office can
 //! check that a page is what the source said.
 //!
 //! Guarantees: sorted (year, report, language) and pretty-printed by serde_json, no timestamps,

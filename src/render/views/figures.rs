@@ -8,7 +8,8 @@ use super::super::context::{Ctx, format_number};
 use super::super::shown;
 use crate::config::label;
 
-/// Every figure a department reported, across the years (SPEC 9).
+/// Every figure a department reported, across the years (README, "Archiving"; ARCHITECTURE.md,
+/// "Decisions").
 #[derive(Serialize, Default)]
 pub(super) struct FigureTable {
     /// Oldest first, so the table reads like the charts, left to right in time.
