@@ -142,10 +142,10 @@ pub fn place(root: &Path, path: &Path, config: &Config) -> Result<SourceFile, Di
 
 /// Two files that are the same (year, stem, language), e.g. `a.md` and `a.zh.md`.
 pub fn duplicates(files: &[SourceFile]) -> Vec<Diagnostic> {
-    let mut seen: HashMap<(u16, &str, &str), &SourceFile> = HashMap::new();
+    let mut seen: HashMap<ReportId, &SourceFile> = HashMap::new();
     let mut problems = Vec::new();
     for f in files {
-        if let Some(first) = seen.insert((f.year, &f.stem, &f.lang), f) {
+        if let Some(first) = seen.insert(f.id(), f) {
             let (a, b) = if first.shown < f.shown {
                 (first, f)
             } else {
