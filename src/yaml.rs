@@ -18,22 +18,52 @@ pub struct YamlError {
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     serde_yaml::from_str(text).map_err(|err| {
         let full = err.to_string();
-        // The library appends " at line L column C"; we report positions ourselves.
-        let message = match full.rfind(" at line ") {
-            Some(i) => full[..i].to_string(),
-            None => full,
-        };
         // Nested keys come with their path first (`revisions[0]: unknown field `nte``).
-        let unknown_field = message
+        let unknown_field = full
             .split_once("unknown field `")
             .and_then(|(_, rest)| rest.split('`').next())
             .map(str::to_string);
         YamlError {
-            message,
+            message: without_positions(&full),
             offset: err.location().map_or(0, |l| l.index()),
             unknown_field,
         }
     })
+}
+
+/// The library's message without the positions it writes into it (` at line 3 column 5`, up to
+/// two of them, and ` at position 12`): they count lines of the text it was given, which for
+/// front matter is not the file (its line 1 is the file's line 2), and every diagnostic already
+/// says where it is.
+fn without_positions(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find(" at ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + " at ".len()..];
+        match position_len(after) {
+            Some(len) => rest = &after[len..],
+            None => {
+                out.push_str(" at ");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The length of `line L column C` or `position P` at the start of `s`.
+fn position_len(s: &str) -> Option<usize> {
+    let digits = |s: &str| s.bytes().take_while(u8::is_ascii_digit).count();
+    if let Some(rest) = s.strip_prefix("line ") {
+        let line = digits(rest);
+        let col = digits(rest[line..].strip_prefix(" column ")?);
+        (line > 0 && col > 0).then_some("line ".len() + line + " column ".len() + col)
+    } else {
+        let pos = digits(s.strip_prefix("position ")?);
+        (pos > 0).then_some("position ".len() + pos)
+    }
 }
 
 /// Byte offset of the top-level `key:` in block-style YAML `text`.
@@ -127,6 +157,25 @@ mod tests {
             err.message
         );
         assert_eq!(err.unknown_field.as_deref(), Some("nte"));
+    }
+
+    #[test]
+    fn message_has_no_position_of_the_yaml_block() {
+        // Front matter starts on line 2 of its file: a line counted in the YAML block would
+        // contradict the diagnostic's own position. Both of the library's positions go.
+        let err = parse::<BTreeMap<String, String>>("a: \"\\q\"\n").unwrap_err();
+        assert_eq!(
+            err.message,
+            "found unknown escape character, while parsing a quoted scalar"
+        );
+        assert_eq!(err.offset, 4);
+        let err = parse::<BTreeMap<String, String>>("a: 'x\n").unwrap_err();
+        assert_eq!(
+            err.message,
+            "found unexpected end of stream, while scanning a quoted scalar"
+        );
+        assert_eq!(without_positions("b at position 12"), "b");
+        assert_eq!(without_positions("x at lineage"), "x at lineage");
     }
 
     #[test]
