@@ -5,6 +5,10 @@
 
 use serde::de::DeserializeOwned;
 
+mod flow_depth;
+
+use flow_depth::{MAX_FLOW_DEPTH, too_deep};
+
 /// A YAML syntax or shape error at a byte offset of the parsed text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct YamlError {
@@ -16,6 +20,13 @@ pub struct YamlError {
 
 /// Parses `text` into `T`, reporting the first problem with its position.
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    if let Some(offset) = too_deep(text) {
+        return Err(YamlError {
+            message: format!("`[` and `{{` nested more than {MAX_FLOW_DEPTH} deep"),
+            offset,
+            unknown_field: None,
+        });
+    }
     serde_yaml::from_str(text).map_err(|err| {
         let full = err.to_string();
         // Nested keys come with their path first (`revisions[0]: unknown field `nte``).
@@ -176,6 +187,15 @@ mod tests {
         );
         assert_eq!(without_positions("b at position 12"), "b");
         assert_eq!(without_positions("x at lineage"), "x at lineage");
+    }
+
+    #[test]
+    fn hundred_thousand_brackets_are_refused_before_the_library_parses_them() {
+        // The library took 17 s on this (debug build); the depth guard refuses it in one scan.
+        let text = format!("a: {}", "[".repeat(100_000));
+        let err = parse::<BTreeMap<String, String>>(&text).unwrap_err();
+        assert_eq!(err.message, "`[` and `{` nested more than 64 deep");
+        assert_eq!(err.offset, 3 + 64);
     }
 
     #[test]
