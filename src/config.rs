@@ -1,6 +1,6 @@
 //! Load stage: `site.yaml` → [`Config`], every rule checked with file positions.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -120,7 +120,7 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
     })?;
     let base = base_url.unwrap_or(&raw.base_url);
     let mut check = Checks {
-        text,
+        locator: yaml::Locator::new(text),
         shown,
         source: &source,
         problems: Diagnostics::default(),
@@ -148,10 +148,16 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
     })
 }
 
+/// The site's languages, each once, in order and as a set.
+struct Languages<'a> {
+    listed: Vec<&'a str>,
+    set: HashSet<&'a str>,
+}
+
 /// The rules of a parsed `site.yaml`, each one a step; problems are collected, not returned,
 /// so one run reports them all.
 struct Checks<'a> {
-    text: &'a str,
+    locator: yaml::Locator<'a>,
     shown: &'a Path,
     source: &'a Arc<str>,
     problems: Diagnostics,
@@ -160,10 +166,10 @@ struct Checks<'a> {
 impl Checks<'_> {
     /// Reports `message` at `needle` inside the value of top-level `key`, or at `key` itself.
     fn at(&mut self, key: &str, needle: Option<&str>, message: String) {
-        let text = self.text;
+        let at = &self.locator;
         let offset = match needle {
-            Some(n) => yaml::find_in_value(text, key, n).or_else(|| yaml::find_key(text, key)),
-            None => yaml::find_key(text, key),
+            Some(n) => at.nth_in_value(key, n, 0).or_else(|| at.key(key)),
+            None => at.key(key),
         };
         self.problems.push(Diagnostic::at_offset(
             self.shown,
@@ -178,14 +184,15 @@ impl Checks<'_> {
         if languages.is_empty() {
             self.at("languages", None, "at least one language is needed".into());
         }
-        for (i, lang) in languages.iter().enumerate() {
+        let mut seen = HashSet::new();
+        for lang in languages {
             if !is_lang_code(lang) {
                 self.at(
                     "languages",
                     Some(lang),
                     format!("`{lang}` is not a language code such as `zh` or `en`"),
                 );
-            } else if languages[..i].contains(lang) {
+            } else if !seen.insert(lang) {
                 self.at("languages", Some(lang), format!("`{lang}` is listed twice"));
             }
         }
@@ -207,14 +214,23 @@ impl Checks<'_> {
     /// The site title and every department, theme and figure have a label in each language of
     /// the site, and in no other.
     fn every_label_is_in_every_language(&mut self, raw: &RawConfig) {
-        self.labels_match_languages("title", "title", &raw.title, &raw.languages);
+        // Each language once: a repeated one is reported as such, and would only repeat the
+        // same missing labels (once for every map times every repetition).
+        let mut languages: Vec<&str> = raw.languages.iter().map(String::as_str).collect();
+        let mut seen = HashSet::new();
+        languages.retain(|l| seen.insert(*l));
+        let languages = Languages {
+            listed: languages,
+            set: seen,
+        };
+        self.labels_match_languages("title", "title", &raw.title, &languages);
         for (section, map) in [
             ("taxonomies", &raw.taxonomies.departments),
             ("taxonomies", &raw.taxonomies.themes),
             ("figures", &raw.figures),
         ] {
             for (key, labels) in map {
-                self.labels_match_languages(section, key, labels, &raw.languages);
+                self.labels_match_languages(section, key, labels, &languages);
             }
         }
     }
@@ -224,15 +240,15 @@ impl Checks<'_> {
         key: &str,
         name: &str,
         labels: &Labels,
-        languages: &[Lang],
+        languages: &Languages<'_>,
     ) {
-        for lang in languages {
+        for &lang in &languages.listed {
             if !labels.contains_key(lang) {
                 self.at(key, Some(name), format!("`{name}` has no `{lang}` label"));
             }
         }
         for lang in labels.keys() {
-            if !languages.contains(lang) {
+            if !languages.set.contains(lang.as_str()) {
                 self.at(
                     key,
                     Some(lang),

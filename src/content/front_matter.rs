@@ -3,7 +3,7 @@
 //!
 //! Positions are reported in the file, not in the YAML block: the block starts on line 2.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -137,6 +137,7 @@ pub fn parse_meta(
     })?;
     let mut check = Checks {
         split,
+        locator: yaml::Locator::new(split.yaml),
         source,
         shown,
         problems: Vec::new(),
@@ -170,6 +171,7 @@ pub fn parse_meta(
 /// reports them all, each pointed at in the file.
 struct Checks<'a> {
     split: &'a Split<'a>,
+    locator: yaml::Locator<'a>,
     source: &'a Arc<str>,
     shown: &'a Path,
     problems: Vec<Diagnostic>,
@@ -179,10 +181,10 @@ impl Checks<'_> {
     /// Where the `nth` (0-based) `needle` stands in the value of `key` (or the key itself), for
     /// pointing at it: (offset in the YAML, length).
     fn locate(&self, key: &str, needle: &str, nth: usize) -> (usize, usize) {
-        let yaml = self.split.yaml;
-        yaml::find_nth_in_value(yaml, key, needle, nth)
+        let at = &self.locator;
+        at.nth_in_value(key, needle, nth)
             .map(|o| (o, needle.len()))
-            .or_else(|| yaml::find_key(yaml, key).map(|o| (o, key.len())))
+            .or_else(|| at.key(key).map(|o| (o, key.len())))
             .unwrap_or((0, 1))
     }
 
@@ -234,16 +236,17 @@ impl Checks<'_> {
     }
 
     fn themes_are_known_and_listed_once(&mut self, themes: &[String], config: &Config) {
-        for (i, theme) in themes.iter().enumerate() {
+        // How many times each known theme was listed before this one.
+        let mut earlier: HashMap<&str, usize> = HashMap::new();
+        for theme in themes {
             if !config.themes.contains_key(theme) {
                 self.error_at(
                     self.locate("themes", theme, 0),
                     format!("unknown theme `{theme}`"),
                     Some(suggest(theme, config.themes.keys().map(String::as_str))),
                 );
-            } else if themes[..i].contains(theme) {
+            } else if let nth @ 1.. = next_count(&mut earlier, theme) {
                 // Point at this repetition, not at the first occurrence.
-                let nth = themes[..i].iter().filter(|t| *t == theme).count();
                 self.error_at(
                     self.locate("themes", theme, nth),
                     format!("theme `{theme}` is listed twice"),
@@ -287,9 +290,10 @@ impl Checks<'_> {
     /// The revisions with a valid date, each with a note.
     fn revisions(&mut self, raw: &[RawRevision]) -> Vec<Revision> {
         let mut revisions = Vec::new();
-        for (i, rev) in raw.iter().enumerate() {
+        let mut earlier: HashMap<&str, usize> = HashMap::new();
+        for rev in raw {
             // Revisions are found by their date; count earlier ones of the same date.
-            let nth = raw[..i].iter().filter(|r| r.date == rev.date).count();
+            let nth = next_count(&mut earlier, &rev.date);
             match parse_date(&rev.date) {
                 Some(d) => revisions.push(Revision {
                     date: d,
@@ -311,6 +315,14 @@ impl Checks<'_> {
         }
         revisions
     }
+}
+
+/// How many times `item` was counted before, counting it once more: one pass over a list finds
+/// every repetition and which one it is.
+fn next_count<'a>(counts: &mut HashMap<&'a str, usize>, item: &'a str) -> usize {
+    let count = counts.entry(item).or_default();
+    *count += 1;
+    *count - 1
 }
 
 /// Strictly `YYYY-MM-DD`.
