@@ -1,6 +1,6 @@
 //! Load stage: `site.yaml` → [`Config`], every rule checked with file positions.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -118,107 +118,19 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
         }
         d
     })?;
-    let mut problems = Diagnostics::default();
-    let at = |key: &str, needle: Option<&str>, message: String| {
-        let offset = match needle {
-            Some(n) => yaml::find_in_value(text, key, n).or_else(|| yaml::find_key(text, key)),
-            None => yaml::find_key(text, key),
-        };
-        Diagnostic::at_offset(
-            shown,
-            &source,
-            offset.unwrap_or(0),
-            needle.map_or(key.len(), str::len),
-            message,
-        )
-    };
-
-    if raw.languages.is_empty() {
-        problems.push(at(
-            "languages",
-            None,
-            "at least one language is needed".into(),
-        ));
-    }
-    for (i, lang) in raw.languages.iter().enumerate() {
-        if !is_lang_code(lang) {
-            problems.push(at(
-                "languages",
-                Some(lang),
-                format!("`{lang}` is not a language code such as `zh` or `en`"),
-            ));
-        } else if raw.languages[..i].contains(lang) {
-            problems.push(at(
-                "languages",
-                Some(lang),
-                format!("`{lang}` is listed twice"),
-            ));
-        }
-    }
     let base = base_url.unwrap_or(&raw.base_url);
-    if !(base.starts_with("https://") || base.starts_with("http://"))
-        || base.contains(['"', '<', '>', '\\'])
-        || base.chars().any(|c| c.is_whitespace() || c.is_control())
-    {
-        problems.push(at(
-            "base_url",
-            None,
-            format!("base_url `{base}` must be an absolute http(s) address"),
-        ));
-    }
-    let mut check_labels = |key: &str, name: &str, labels: &Labels| {
-        for lang in &raw.languages {
-            if !labels.contains_key(lang) {
-                problems.push(at(
-                    key,
-                    Some(name),
-                    format!("`{name}` has no `{lang}` label"),
-                ));
-            }
-        }
-        for lang in labels.keys() {
-            if !raw.languages.contains(lang) {
-                problems.push(at(
-                    key,
-                    Some(lang),
-                    format!("`{name}` has a label in `{lang}`, which is not in `languages`"),
-                ));
-            }
-        }
+    let mut check = Checks {
+        locator: yaml::Locator::new(text),
+        shown,
+        source: &source,
+        problems: Diagnostics::default(),
     };
-    check_labels("title", "title", &raw.title);
-    for (section, map) in [
-        ("taxonomies", &raw.taxonomies.departments),
-        ("taxonomies", &raw.taxonomies.themes),
-        ("figures", &raw.figures),
-    ] {
-        for (key, labels) in map {
-            check_labels(section, key, labels);
-        }
-    }
-    let mut check_slugs = |section: &str, map: &BTreeMap<String, Labels>| {
-        for key in map.keys() {
-            if !is_slug(key) {
-                problems.push(at(
-                    section,
-                    Some(key),
-                    format!(
-                        "`{key}` must use only a-z, 0-9 and `-` (it becomes part of an address)"
-                    ),
-                ));
-            }
-        }
-    };
-    check_slugs("taxonomies", &raw.taxonomies.departments);
-    check_slugs("taxonomies", &raw.taxonomies.themes);
-    check_slugs("figures", &raw.figures);
-    if !is_slug(&raw.theme) {
-        problems.push(at(
-            "theme",
-            None,
-            format!("theme name `{}` is not a folder name", raw.theme),
-        ));
-    }
+    check.languages_are_codes_listed_once(&raw.languages);
+    check.base_url_is_absolute(base);
+    check.every_label_is_in_every_language(&raw);
+    check.keys_are_slugs(&raw);
+    check.theme_is_a_folder_name(&raw.theme);
+    let problems = check.problems;
 
     let mut base_url = base.to_string();
     if !base_url.ends_with('/') {
@@ -234,6 +146,148 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
         figures: raw.figures,
         unsafe_html: raw.markdown.unsafe_html,
     })
+}
+
+/// The site's languages, each once, in order and as a set.
+struct Languages<'a> {
+    listed: Vec<&'a str>,
+    set: HashSet<&'a str>,
+}
+
+/// The rules of a parsed `site.yaml`, each one a step; problems are collected, not returned,
+/// so one run reports them all.
+struct Checks<'a> {
+    locator: yaml::Locator<'a>,
+    shown: &'a Path,
+    source: &'a Arc<str>,
+    problems: Diagnostics,
+}
+
+impl Checks<'_> {
+    /// Reports `message` at `needle` inside the value of top-level `key`, or at `key` itself.
+    fn at(&mut self, key: &str, needle: Option<&str>, message: String) {
+        let at = &self.locator;
+        let offset = match needle {
+            Some(n) => at.nth_in_value(key, n, 0).or_else(|| at.key(key)),
+            None => at.key(key),
+        };
+        self.problems.push(Diagnostic::at_offset(
+            self.shown,
+            self.source,
+            offset.unwrap_or(0),
+            needle.map_or(key.len(), str::len),
+            message,
+        ));
+    }
+
+    fn languages_are_codes_listed_once(&mut self, languages: &[Lang]) {
+        if languages.is_empty() {
+            self.at("languages", None, "at least one language is needed".into());
+        }
+        let mut seen = HashSet::new();
+        for lang in languages {
+            if !is_lang_code(lang) {
+                self.at(
+                    "languages",
+                    Some(lang),
+                    format!("`{lang}` is not a language code such as `zh` or `en`"),
+                );
+            } else if !seen.insert(lang) {
+                self.at("languages", Some(lang), format!("`{lang}` is listed twice"));
+            }
+        }
+    }
+
+    fn base_url_is_absolute(&mut self, base: &str) {
+        if !(base.starts_with("https://") || base.starts_with("http://"))
+            || base.contains(['"', '<', '>', '\\'])
+            || base.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            self.at(
+                "base_url",
+                None,
+                format!("base_url `{base}` must be an absolute http(s) address"),
+            );
+        }
+    }
+
+    /// The site title and every department, theme and figure have a label in each language of
+    /// the site, and in no other.
+    fn every_label_is_in_every_language(&mut self, raw: &RawConfig) {
+        // Each language once: a repeated one is reported as such, and would only repeat the
+        // same missing labels (once for every map times every repetition).
+        let mut languages: Vec<&str> = raw.languages.iter().map(String::as_str).collect();
+        let mut seen = HashSet::new();
+        languages.retain(|l| seen.insert(*l));
+        let languages = Languages {
+            listed: languages,
+            set: seen,
+        };
+        self.labels_match_languages("title", "title", &raw.title, &languages);
+        for (section, map) in [
+            ("taxonomies", &raw.taxonomies.departments),
+            ("taxonomies", &raw.taxonomies.themes),
+            ("figures", &raw.figures),
+        ] {
+            for (key, labels) in map {
+                self.labels_match_languages(section, key, labels, &languages);
+            }
+        }
+    }
+
+    fn labels_match_languages(
+        &mut self,
+        key: &str,
+        name: &str,
+        labels: &Labels,
+        languages: &Languages<'_>,
+    ) {
+        for &lang in &languages.listed {
+            if !labels.contains_key(lang) {
+                self.at(key, Some(name), format!("`{name}` has no `{lang}` label"));
+            }
+        }
+        for lang in labels.keys() {
+            if !languages.set.contains(lang.as_str()) {
+                self.at(
+                    key,
+                    Some(lang),
+                    format!("`{name}` has a label in `{lang}`, which is not in `languages`"),
+                );
+            }
+        }
+    }
+
+    /// Department, theme and figure keys become parts of page addresses.
+    fn keys_are_slugs(&mut self, raw: &RawConfig) {
+        for (section, map) in [
+            ("taxonomies", &raw.taxonomies.departments),
+            ("taxonomies", &raw.taxonomies.themes),
+            ("figures", &raw.figures),
+        ] {
+            for key in map.keys() {
+                if !is_slug(key) {
+                    self.at(
+                        section,
+                        Some(key),
+                        format!(
+                            "`{key}` must use only a-z, 0-9 and `-` (it becomes part of an address)"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    fn theme_is_a_folder_name(&mut self, theme: &str) {
+        if !is_slug(theme) {
+            self.at(
+                "theme",
+                None,
+                format!("theme name `{theme}` is not a folder name"),
+            );
+        }
+    }
 }
 
 // Nested keys are listed too, so a typo inside `taxonomies` or `markdown` gets a suggestion.

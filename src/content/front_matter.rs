@@ -3,7 +3,7 @@
 //!
 //! Positions are reported in the file, not in the YAML block: the block starts on line 2.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -121,126 +121,31 @@ pub fn parse_meta(
     year: u16,
     config: &Config,
 ) -> Result<Meta, Vec<Diagnostic>> {
-    let at = |yaml_offset: usize, len: usize, message: String| {
-        Diagnostic::at_offset(shown, source, split.yaml_offset + yaml_offset, len, message)
-    };
     let raw: RawMeta = yaml::parse(split.yaml).map_err(|e| {
         let len = e.unknown_field.as_ref().map_or(1, String::len);
-        let mut d = at(e.offset, len, e.message);
+        let mut d =
+            Diagnostic::at_offset(shown, source, split.yaml_offset + e.offset, len, e.message);
         if let Some(field) = &e.unknown_field {
             d = d.with_hint(suggest(field, KEYS.iter().copied()));
         }
         vec![d]
     })?;
-    let mut problems = Vec::new();
-    // Where the `nth` (0-based) `needle` stands in the value of `key` (or the key itself), for
-    // pointing at it.
-    let locate = |key: &str, needle: &str, nth: usize| {
-        yaml::find_nth_in_value(split.yaml, key, needle, nth)
-            .map(|o| (o, needle.len()))
-            .or_else(|| yaml::find_key(split.yaml, key).map(|o| (o, key.len())))
-            .unwrap_or((0, 1))
+    let mut check = Checks {
+        split,
+        locator: yaml::Locator::new(split.yaml),
+        source,
+        shown,
+        problems: Vec::new(),
     };
-    let mut error_at = |(offset, len): (usize, usize), message: String, hint: Option<String>| {
-        let mut d = at(offset, len, message);
-        if let Some(h) = hint {
-            d = d.with_hint(h);
-        }
-        problems.push(d);
-    };
-
-    if raw.title.trim().is_empty() {
-        error_at(locate("title", "title", 0), "title is empty".into(), None);
-    }
-    if !config.departments.contains_key(&raw.department) {
-        error_at(
-            locate("department", &raw.department, 0),
-            format!("unknown department `{}`", raw.department),
-            Some(suggest(
-                &raw.department,
-                config.departments.keys().map(String::as_str),
-            )),
-        );
-    }
-    if let Some(y) = raw.year
-        && y != i64::from(year)
-    {
-        error_at(
-            locate("year", &y.to_string(), 0),
-            format!("year {y} does not match the folder content/{year}/"),
-            Some(format!(
-                "use `year: {year}` or move the file to content/{y}/"
-            )),
-        );
-    }
-    for (i, theme) in raw.themes.iter().enumerate() {
-        if !config.themes.contains_key(theme) {
-            error_at(
-                locate("themes", theme, 0),
-                format!("unknown theme `{theme}`"),
-                Some(suggest(theme, config.themes.keys().map(String::as_str))),
-            );
-        } else if raw.themes[..i].contains(theme) {
-            // Point at this repetition, not at the first occurrence.
-            let nth = raw.themes[..i].iter().filter(|t| *t == theme).count();
-            error_at(
-                locate("themes", theme, nth),
-                format!("theme `{theme}` is listed twice"),
-                None,
-            );
-        }
-    }
-    let date = parse_date(&raw.date);
-    if date.is_none() {
-        error_at(
-            locate("date", &raw.date, 0),
-            format!("`{}` is not a date", raw.date),
-            Some("write dates as YYYY-MM-DD, e.g. 2023-03-28".into()),
-        );
-    }
-    for (key, value) in &raw.figures {
-        if !config.figures.contains_key(key) {
-            error_at(
-                locate("figures", key, 0),
-                format!("unknown figure `{key}`"),
-                Some(suggest(key, config.figures.keys().map(String::as_str))),
-            );
-        } else if !value.is_finite() {
-            error_at(
-                locate("figures", key, 0),
-                format!("figure `{key}` is not a number"),
-                None,
-            );
-        }
-    }
-    let mut revisions = Vec::new();
-    for (i, rev) in raw.revisions.iter().enumerate() {
-        // Revisions are found by their date; count earlier ones of the same date.
-        let nth = raw.revisions[..i]
-            .iter()
-            .filter(|r| r.date == rev.date)
-            .count();
-        match parse_date(&rev.date) {
-            Some(d) => revisions.push(Revision {
-                date: d,
-                note: rev.note.trim().to_string(),
-            }),
-            None => error_at(
-                locate("revisions", &rev.date, nth),
-                format!("revision date `{}` is not a date", rev.date),
-                Some("write dates as YYYY-MM-DD".into()),
-            ),
-        }
-        if rev.note.trim().is_empty() {
-            error_at(
-                locate("revisions", &rev.date, nth),
-                "revision note is empty".into(),
-                None,
-            );
-        }
-    }
+    check.title_is_not_empty(&raw.title);
+    check.department_is_known(&raw.department, config);
+    check.year_matches_folder(raw.year, year);
+    check.themes_are_known_and_listed_once(&raw.themes, config);
+    let date = check.date(&raw.date);
+    check.figures_are_known_numbers(&raw.figures, config);
+    let revisions = check.revisions(&raw.revisions);
     match date {
-        Some(date) if problems.is_empty() => Ok(Meta {
+        Some(date) if check.problems.is_empty() => Ok(Meta {
             title: raw.title.trim().to_string(),
             department: raw.department,
             themes: raw.themes,
@@ -253,8 +158,166 @@ pub fn parse_meta(
             figures: raw.figures,
             revisions,
         }),
-        _ => Err(problems),
+        _ => Err(check.problems),
     }
+}
+
+/// The rules of parsed front matter, each one a step; problems are collected so one run
+/// reports them all, each pointed at in the file.
+struct Checks<'a> {
+    split: &'a Split<'a>,
+    locator: yaml::Locator<'a>,
+    source: &'a Arc<str>,
+    shown: &'a Path,
+    problems: Vec<Diagnostic>,
+}
+
+impl Checks<'_> {
+    /// Where the `nth` (0-based) `needle` stands in the value of `key` (or the key itself), for
+    /// pointing at it: (offset in the YAML, length).
+    fn locate(&self, key: &str, needle: &str, nth: usize) -> (usize, usize) {
+        let at = &self.locator;
+        at.nth_in_value(key, needle, nth)
+            .map(|o| (o, needle.len()))
+            .or_else(|| at.key(key).map(|o| (o, key.len())))
+            .unwrap_or((0, 1))
+    }
+
+    fn error_at(&mut self, (offset, len): (usize, usize), message: String, hint: Option<String>) {
+        let offset = self.split.yaml_offset + offset;
+        let mut d = Diagnostic::at_offset(self.shown, self.source, offset, len, message);
+        if let Some(h) = hint {
+            d = d.with_hint(h);
+        }
+        self.problems.push(d);
+    }
+
+    fn title_is_not_empty(&mut self, title: &str) {
+        if title.trim().is_empty() {
+            self.error_at(
+                self.locate("title", "title", 0),
+                "title is empty".into(),
+                None,
+            );
+        }
+    }
+
+    fn department_is_known(&mut self, department: &str, config: &Config) {
+        if !config.departments.contains_key(department) {
+            self.error_at(
+                self.locate("department", department, 0),
+                format!("unknown department `{department}`"),
+                Some(suggest(
+                    department,
+                    config.departments.keys().map(String::as_str),
+                )),
+            );
+        }
+    }
+
+    /// `year:` is optional; when given it must agree with the folder the file is in.
+    fn year_matches_folder(&mut self, written: Option<i64>, year: u16) {
+        if let Some(y) = written
+            && y != i64::from(year)
+        {
+            self.error_at(
+                self.locate("year", &y.to_string(), 0),
+                format!("year {y} does not match the folder content/{year}/"),
+                Some(format!(
+                    "use `year: {year}` or move the file to content/{y}/"
+                )),
+            );
+        }
+    }
+
+    fn themes_are_known_and_listed_once(&mut self, themes: &[String], config: &Config) {
+        // How many times each known theme was listed before this one.
+        let mut earlier: HashMap<&str, usize> = HashMap::new();
+        for theme in themes {
+            if !config.themes.contains_key(theme) {
+                self.error_at(
+                    self.locate("themes", theme, 0),
+                    format!("unknown theme `{theme}`"),
+                    Some(suggest(theme, config.themes.keys().map(String::as_str))),
+                );
+            } else if let nth @ 1.. = next_count(&mut earlier, theme) {
+                // Point at this repetition, not at the first occurrence.
+                self.error_at(
+                    self.locate("themes", theme, nth),
+                    format!("theme `{theme}` is listed twice"),
+                    None,
+                );
+            }
+        }
+    }
+
+    /// The report's date, when it is one.
+    fn date(&mut self, date: &str) -> Option<NaiveDate> {
+        let parsed = parse_date(date);
+        if parsed.is_none() {
+            self.error_at(
+                self.locate("date", date, 0),
+                format!("`{date}` is not a date"),
+                Some("write dates as YYYY-MM-DD, e.g. 2023-03-28".into()),
+            );
+        }
+        parsed
+    }
+
+    fn figures_are_known_numbers(&mut self, figures: &BTreeMap<String, f64>, config: &Config) {
+        for (key, value) in figures {
+            if !config.figures.contains_key(key) {
+                self.error_at(
+                    self.locate("figures", key, 0),
+                    format!("unknown figure `{key}`"),
+                    Some(suggest(key, config.figures.keys().map(String::as_str))),
+                );
+            } else if !value.is_finite() {
+                self.error_at(
+                    self.locate("figures", key, 0),
+                    format!("figure `{key}` is not a number"),
+                    None,
+                );
+            }
+        }
+    }
+
+    /// The revisions with a valid date, each with a note.
+    fn revisions(&mut self, raw: &[RawRevision]) -> Vec<Revision> {
+        let mut revisions = Vec::new();
+        let mut earlier: HashMap<&str, usize> = HashMap::new();
+        for rev in raw {
+            // Revisions are found by their date; count earlier ones of the same date.
+            let nth = next_count(&mut earlier, &rev.date);
+            match parse_date(&rev.date) {
+                Some(d) => revisions.push(Revision {
+                    date: d,
+                    note: rev.note.trim().to_string(),
+                }),
+                None => self.error_at(
+                    self.locate("revisions", &rev.date, nth),
+                    format!("revision date `{}` is not a date", rev.date),
+                    Some("write dates as YYYY-MM-DD".into()),
+                ),
+            }
+            if rev.note.trim().is_empty() {
+                self.error_at(
+                    self.locate("revisions", &rev.date, nth),
+                    "revision note is empty".into(),
+                    None,
+                );
+            }
+        }
+        revisions
+    }
+}
+
+/// How many times `item` was counted before, counting it once more: one pass over a list finds
+/// every repetition and which one it is.
+fn next_count<'a>(counts: &mut HashMap<&'a str, usize>, item: &'a str) -> usize {
+    let count = counts.entry(item).or_default();
+    *count += 1;
+    *count - 1
 }
 
 /// Strictly `YYYY-MM-DD`.

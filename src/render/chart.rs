@@ -48,25 +48,67 @@ const GRID: &str = "#d0d0d0";
 
 /// The chart as an `<svg>` element, ready to be inserted into HTML as it is.
 pub fn bar_chart(c: &BarChart<'_>) -> String {
-    let n = c.bars.len() as f64;
-    let width = (LEFT + n * SLOT + RIGHT).max(MIN_WIDTH);
-    let height = TOP + PLOT + BOTTOM;
-    // Few bars share the minimum width; many widen the chart.
-    let slot = (width - LEFT - RIGHT) / n.max(1.0);
-    let values = c.bars.iter().filter_map(|b| b.value);
-    let (min, max) = values.fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
-    let hi = nice_ceil(max);
-    let lo = -nice_ceil(-min);
-    let (lo, hi) = if hi == lo { (0.0, 1.0) } else { (lo, hi) };
-    let y = |v: f64| TOP + PLOT * (hi - v) / (hi - lo);
-    let id = escape(c.id);
-
+    let scale = Scale::of(c.bars);
     let mut s = String::new();
+    open_svg(&mut s, c, &scale);
+    value_axis(&mut s, &scale);
+    for (i, bar) in c.bars.iter().enumerate() {
+        draw_bar(&mut s, &scale, i, bar);
+    }
+    close_svg(&mut s, c, &scale);
+    s
+}
+
+/// The chart's size and how values map to heights.
+struct Scale {
+    width: f64,
+    height: f64,
+    /// Horizontal room for one bar.
+    slot: f64,
+    /// The value axis runs from `lo` to `hi`, round numbers that include 0 and every value.
+    lo: f64,
+    hi: f64,
+}
+
+impl Scale {
+    fn of(bars: &[Bar]) -> Scale {
+        let n = bars.len() as f64;
+        let width = (LEFT + n * SLOT + RIGHT).max(MIN_WIDTH);
+        // Few bars share the minimum width; many widen the chart.
+        let slot = (width - LEFT - RIGHT) / n.max(1.0);
+        let values = bars.iter().filter_map(|b| b.value);
+        let (min, max) = values.fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        let hi = nice_ceil(max);
+        let lo = -nice_ceil(-min);
+        let (lo, hi) = if hi == lo { (0.0, 1.0) } else { (lo, hi) };
+        Scale {
+            width,
+            height: TOP + PLOT + BOTTOM,
+            slot,
+            lo,
+            hi,
+        }
+    }
+
+    /// The vertical position of value `v`.
+    fn y(&self, v: f64) -> f64 {
+        TOP + PLOT * (self.hi - v) / (self.hi - self.lo)
+    }
+
+    /// The horizontal centre of bar `i`.
+    fn x(&self, i: usize) -> f64 {
+        LEFT + self.slot * (i as f64 + 0.5)
+    }
+}
+
+/// The `<svg>` element with its accessible name and description, and the value axis' label.
+fn open_svg(s: &mut String, c: &BarChart<'_>, scale: &Scale) {
+    let id = escape(c.id);
     let _ = write!(
         s,
         r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-labelledby="{id}-title" aria-describedby="{id}-desc">"#,
-        w = num(width),
-        h = num(height),
+        w = num(scale.width),
+        h = num(scale.height),
     );
     let _ = write!(s, r#"<title id="{id}-title">{}</title>"#, escape(c.title));
     let _ = write!(s, r#"<desc id="{id}-desc">{}</desc>"#, escape(&describe(c)));
@@ -76,7 +118,11 @@ pub fn bar_chart(c: &BarChart<'_>) -> String {
         r#"<text x="8" y="16" font-weight="bold">{}</text>"#,
         escape(c.y_label)
     );
-    // Value axis: grid lines and their values.
+}
+
+/// Value axis: three grid lines, at 0 and at the ends, each with its value.
+fn value_axis(s: &mut String, scale: &Scale) {
+    let (lo, hi) = (scale.lo, scale.hi);
     let ticks = if lo == 0.0 {
         [0.0, hi / 2.0, hi]
     } else if hi == 0.0 {
@@ -85,80 +131,84 @@ pub fn bar_chart(c: &BarChart<'_>) -> String {
         [lo, 0.0, hi]
     };
     for t in ticks {
-        let ty = y(t);
+        let ty = scale.y(t);
         let _ = write!(
             s,
             r#"<line x1="{x1}" y1="{ty}" x2="{x2}" y2="{ty}" stroke="{GRID}"/><text x="{tx}" y="{ly}" text-anchor="end">{label}</text>"#,
             x1 = num(LEFT),
-            x2 = num(width - RIGHT),
+            x2 = num(scale.width - RIGHT),
             ty = num(ty),
             tx = num(LEFT - 6.0),
             ly = num(ty + 4.0),
             label = escape(&format_number(t)),
         );
     }
-    // Bars, each with its value written above it (below it when negative).
-    for (i, bar) in c.bars.iter().enumerate() {
-        let cx = LEFT + slot * (i as f64 + 0.5);
-        match bar.value {
-            Some(v) => {
-                let (top, bottom) = if v >= 0.0 {
-                    (y(v), y(0.0))
-                } else {
-                    (y(0.0), y(v))
-                };
-                let _ = write!(
-                    s,
-                    r#"<rect x="{x}" y="{top}" width="{BAR}" height="{h}" fill="{BAR_FILL}"/>"#,
-                    x = num(cx - BAR / 2.0),
-                    top = num(top),
-                    h = num(bottom - top),
-                );
-                let ly = if v >= 0.0 { top - 6.0 } else { bottom + 14.0 };
-                let _ = write!(
-                    s,
-                    r#"<text x="{x}" y="{ly}" text-anchor="middle">{label}</text>"#,
-                    x = num(cx),
-                    ly = num(ly),
-                    label = escape(&format_number(v)),
-                );
-            }
-            None => {
-                let _ = write!(
-                    s,
-                    r#"<text x="{x}" y="{ly}" text-anchor="middle">—</text>"#,
-                    x = num(cx),
-                    ly = num(y(0.0) - 6.0),
-                );
-            }
+}
+
+/// Bar `i` with its value written above it (below it when negative), or a dash when it has no
+/// value, and its label under the axis.
+fn draw_bar(s: &mut String, scale: &Scale, i: usize, bar: &Bar) {
+    let cx = scale.x(i);
+    match bar.value {
+        Some(v) => {
+            let (top, bottom) = if v >= 0.0 {
+                (scale.y(v), scale.y(0.0))
+            } else {
+                (scale.y(0.0), scale.y(v))
+            };
+            let _ = write!(
+                s,
+                r#"<rect x="{x}" y="{top}" width="{BAR}" height="{h}" fill="{BAR_FILL}"/>"#,
+                x = num(cx - BAR / 2.0),
+                top = num(top),
+                h = num(bottom - top),
+            );
+            let ly = if v >= 0.0 { top - 6.0 } else { bottom + 14.0 };
+            let _ = write!(
+                s,
+                r#"<text x="{x}" y="{ly}" text-anchor="middle">{label}</text>"#,
+                x = num(cx),
+                ly = num(ly),
+                label = escape(&format_number(v)),
+            );
         }
-        let _ = write!(
-            s,
-            r#"<text x="{x}" y="{ly}" text-anchor="middle">{label}</text>"#,
-            x = num(cx),
-            ly = num(TOP + PLOT + 18.0),
-            label = escape(&bar.label),
-        );
+        None => {
+            let _ = write!(
+                s,
+                r#"<text x="{x}" y="{ly}" text-anchor="middle">—</text>"#,
+                x = num(cx),
+                ly = num(scale.y(0.0) - 6.0),
+            );
+        }
     }
-    // Axes last, so they are drawn over the bars' edges.
+    let _ = write!(
+        s,
+        r#"<text x="{x}" y="{ly}" text-anchor="middle">{label}</text>"#,
+        x = num(cx),
+        ly = num(TOP + PLOT + 18.0),
+        label = escape(&bar.label),
+    );
+}
+
+/// Axes last, so they are drawn over the bars' edges; then the label under the bars.
+fn close_svg(s: &mut String, c: &BarChart<'_>, scale: &Scale) {
     let _ = write!(
         s,
         r#"<line x1="{x}" y1="{t}" x2="{x}" y2="{b}" stroke="currentColor"/><line x1="{x}" y1="{z}" x2="{r}" y2="{z}" stroke="currentColor"/>"#,
         x = num(LEFT),
         t = num(TOP),
         b = num(TOP + PLOT),
-        z = num(y(0.0)),
-        r = num(width - RIGHT),
+        z = num(scale.y(0.0)),
+        r = num(scale.width - RIGHT),
     );
     let _ = write!(
         s,
         r#"<text x="{x}" y="{ly}" text-anchor="middle">{label}</text>"#,
-        x = num((LEFT + width - RIGHT) / 2.0),
-        ly = num(height - 8.0),
+        x = num((LEFT + scale.width - RIGHT) / 2.0),
+        ly = num(scale.height - 8.0),
         label = escape(c.x_label),
     );
     s.push_str("</g></svg>");
-    s
 }
 
 /// The text alternative: every bar and its value (`2021: 188; 2022: 231`).
