@@ -13,6 +13,7 @@ use std::path::Path;
 use gongkai::config::{self, Config};
 use gongkai::content::{front_matter, markdown, source};
 use gongkai::diagnostics::Diagnostic;
+use gongkai::model::ReportId;
 
 /// The repository's sample configuration: the departments, themes and figures reports use.
 pub const SITE_YAML: &str = include_str!("../../site.yaml");
@@ -46,9 +47,7 @@ impl Fixture {
         for year in 2021..=2024 {
             for stem in ["justice-bureau", "market-regulation", "government-office"] {
                 for lang in ["zh", "en"] {
-                    targets
-                        .reports
-                        .insert((year, stem.to_string(), lang.to_string()));
+                    targets.reports.insert(ReportId::new(year, stem, lang));
                 }
             }
         }

@@ -1,5 +1,6 @@
 //! Load stage: split a report into front matter and body by hand (so positions stay exact),
-//! parse the YAML into typed metadata, and check every rule of SPEC 2 against `site.yaml`.
+//! parse the YAML into typed metadata, and check every rule of README ("Writing a report")
+//! against `site.yaml`.
 //!
 //! Positions are reported in the file, not in the YAML block: the block starts on line 2.
 
@@ -56,7 +57,7 @@ pub fn split<'a>(text: &'a str, shown: &Path) -> Result<Split<'a>, Diagnostic> {
         .with_hint("add a `---` line after the last front matter key"))
 }
 
-/// Front matter as written (SPEC 2).
+/// Front matter as written (README, "Writing a report").
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawMeta {

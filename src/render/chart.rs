@@ -1,4 +1,4 @@
-//! Render stage: small bar charts as inline SVG, drawn at build time (SPEC 9).
+//! Render stage: small bar charts as inline SVG, drawn at build time (README, "Archiving").
 //!
 //! Guarantees: no script and nothing from another host; every value is printed as text above
 //! its bar and repeated in the chart's `<desc>`, so the chart reads without colour, without
