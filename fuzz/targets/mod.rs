@@ -47,7 +47,7 @@ impl Fixture {
         for year in 2021..=2024 {
             for stem in ["justice-bureau", "market-regulation", "government-office"] {
                 for lang in ["zh", "en"] {
-                    targets.reports.insert(ReportId::new(year, stem, lang));
+                    targets.reports.insert(ReportId::new(year, stem, lang), 1);
                 }
             }
         }
@@ -134,7 +134,7 @@ pub fn report_file(fx: &Fixture, bytes: &[u8]) -> Reached {
         match markdown::render(&body, options, &fx.targets) {
             Ok(rendered) => {
                 for link in &rendered.report_links {
-                    check_diagnostic(&link.if_draft, &text, shown);
+                    check_diagnostic(&link.to_draft(shown, &text), &text, shown);
                 }
             }
             Err(ds) => {

@@ -1,7 +1,7 @@
 //! Load stage: Markdown body → HTML with comrak, plus the plain text of each section (for
 //! search and summaries) and links between reports rewritten to page addresses.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -22,19 +22,41 @@ pub struct Rendered {
     pub report_links: Vec<ReportLink>,
 }
 
-/// A link in the body to another report's file.
+/// A link in the body to another report's file. It keeps the link's place, not the file's
+/// text, so a loaded report holds no copy of its source.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportLink {
     /// The report linked to.
     pub target: ReportId,
-    /// The error to report, at the link, when the target is a draft left out of the build.
-    pub if_draft: Diagnostic,
+    /// The link as written (`../2021/justice-bureau.zh.md`).
+    pub written: String,
+    /// Byte offset of the link in the file's text (as decoded).
+    pub offset: usize,
+}
+
+impl ReportLink {
+    /// The error at the link when its target is a draft this build leaves out; `text` is the
+    /// file's text as the loader decoded it.
+    pub fn to_draft(&self, shown: &Path, text: &Arc<str>) -> Diagnostic {
+        Diagnostic::at_offset(
+            shown,
+            text,
+            self.offset,
+            1,
+            format!(
+                "link to `{}`, a draft that this build leaves out",
+                self.written
+            ),
+        )
+        .with_hint("publish it by removing `draft: true`, remove the link, or build with --drafts")
+    }
 }
 
 /// Which report files exist, so links between reports can be checked and rewritten.
 #[derive(Debug, Default)]
 pub struct LinkTargets {
-    pub reports: HashSet<ReportId>,
+    /// Each report, with how many files claim to be it (two is a duplicate, an error).
+    pub reports: HashMap<ReportId, usize>,
     pub default_lang: String,
     pub style: LinkStyle,
     /// The live site, where a bundle's links to other years lead ([`LinkStyle::Bundle`]).
@@ -129,17 +151,11 @@ fn rewrite_report_links<'a>(
                 let to = urls::report(&target.lang, target.key.year, &target.key.stem);
                 let href = urls::link(&from, &to, targets.style, &targets.base_url);
                 link.url = format!("{href}{fragment}");
-                let if_draft = Diagnostic::at_offset(
-                    src.shown,
-                    src.file_text,
+                links.push(ReportLink {
+                    target,
+                    written: path.clone(),
                     offset,
-                    1,
-                    format!("link to `{path}`, a draft that this build leaves out"),
-                )
-                .with_hint(
-                    "publish it by removing `draft: true`, remove the link, or build with --drafts",
-                );
-                links.push(ReportLink { target, if_draft });
+                });
             }
             None => {
                 problems.push(
@@ -179,7 +195,7 @@ fn resolve(path: &str, year: u16, targets: &LinkTargets) -> Option<ReportId> {
         .split_once('.')
         .unwrap_or((name, targets.default_lang.as_str()));
     let id = ReportId::new(y, stem, lang);
-    targets.reports.contains(&id).then_some(id)
+    targets.reports.contains_key(&id).then_some(id)
 }
 
 fn sections<'a>(root: &'a AstNode<'a>) -> (Vec<Section>, String) {
@@ -319,7 +335,7 @@ mod tests {
             default_lang: "zh".into(),
             ..Default::default()
         };
-        targets.reports.insert(ReportId::new(2021, "b", "zh"));
+        targets.reports.insert(ReportId::new(2021, "b", "zh"), 1);
         let r = render_body("[去年](../2021/b.md#x)\n", &targets).unwrap();
         assert!(
             r.html.contains(r#"href="../../../zh/2021/b/#x""#),

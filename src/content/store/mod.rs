@@ -8,7 +8,7 @@
 //! targets between reports, duplicate files, links from published reports to drafts, the
 //! configuration and `archive.lock` with the frozen-report check.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -18,6 +18,7 @@ use rayon::prelude::*;
 mod reload;
 
 use super::markdown::{self, LinkTargets, ReportLink};
+use super::source;
 use super::{SourceFile, discover, duplicates, load_file};
 use crate::archive::lock::Lock;
 use crate::config::{self, Config};
@@ -88,8 +89,6 @@ pub struct ContentStore {
     /// Every Markdown file under `content/`, by path relative to the root.
     slots: BTreeMap<PathBuf, Slot>,
     targets: LinkTargets,
-    /// How many files are each target (two files can be the same report: an error).
-    target_count: HashMap<ReportId, usize>,
     duplicates: Vec<Diagnostic>,
     /// `content/` itself is missing.
     no_content: Option<Diagnostic>,
@@ -107,7 +106,6 @@ impl ContentStore {
             md: markdown::options(false),
             slots: BTreeMap::new(),
             targets: LinkTargets::default(),
-            target_count: HashMap::new(),
             duplicates: Vec::new(),
             no_content: None,
             lock: Ok(Lock::default()),
@@ -142,7 +140,6 @@ impl ContentStore {
         self.config = config::load(&root, self.opts.base_url.as_deref());
         self.reload_lock();
         self.slots.clear();
-        self.target_count.clear();
         let Ok(config) = &self.config else { return };
         self.md = markdown::options(config.unsafe_html);
         self.targets = LinkTargets {
@@ -258,15 +255,27 @@ impl ContentStore {
         if drafts.is_empty() {
             return Vec::new();
         }
-        self.placed()
-            .filter_map(|(_, load)| match load {
-                Load::Loaded { report, links, .. } if !report.draft => Some(links),
-                _ => None,
-            })
-            .flatten()
-            .filter(|l| drafts.contains(&l.target))
-            .map(|l| l.if_draft.clone())
-            .collect()
+        let mut problems = Vec::new();
+        for (file, load) in self.placed() {
+            let Load::Loaded { report, links, .. } = load else {
+                continue;
+            };
+            let to_drafts: Vec<&ReportLink> = links
+                .iter()
+                .filter(|l| !report.draft && drafts.contains(&l.target))
+                .collect();
+            if to_drafts.is_empty() {
+                continue;
+            }
+            // The text is read again for the excerpt: loaded reports keep no copy of it.
+            match source::read_text(&file.path, &file.shown) {
+                Ok(text) => {
+                    problems.extend(to_drafts.iter().map(|l| l.to_draft(&file.shown, &text)))
+                }
+                Err(d) => problems.push(d),
+            }
+        }
+        problems
     }
 
     /// Loads `files` in parallel into their slots.

@@ -93,7 +93,7 @@ impl ContentStore {
         }
         // A target removed and added back in the same burst changed nothing.
         let gained_any = gained.iter().any(|t| !lost.contains(t));
-        lost.retain(|t| !self.target_count.contains_key(t));
+        lost.retain(|t| !self.targets.reports.contains_key(t));
         for file in self.linked_to(&touched, &lost, gained_any) {
             reloaded.paths.insert(file.shown.clone());
             reloaded.keys.insert(file.key());
@@ -165,22 +165,20 @@ impl ContentStore {
     /// Counts a file as its target; true when the target is new.
     pub(super) fn add_target(&mut self, file: &SourceFile) -> bool {
         let id = file.id();
-        let n = self.target_count.entry(id.clone()).or_insert(0);
+        let n = self.targets.reports.entry(id).or_insert(0);
         *n += 1;
-        self.targets.reports.insert(id);
         *n == 1
     }
 
     /// Uncounts a file; true when no file is that target any more.
     fn remove_target(&mut self, file: &SourceFile) -> bool {
         let id = file.id();
-        match self.target_count.get_mut(&id) {
+        match self.targets.reports.get_mut(&id) {
             Some(n) if *n > 1 => {
                 *n -= 1;
                 false
             }
             Some(_) => {
-                self.target_count.remove(&id);
                 self.targets.reports.remove(&id);
                 true
             }
