@@ -75,9 +75,13 @@ enum Command {
     /// Write a self-contained offline bundle (zip) of one year's reports.
     Archive {
         year: u16,
-        /// The zip to write (default: gongkai-<year>.zip in the site folder).
+        /// The zip to write (default: gongkai-<year>.zip in the site folder). Never a file of
+        /// the site; an existing file only when it is a zip gongkai wrote.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace an existing --out file that is not a zip gongkai wrote.
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         root: RootArg,
     },
@@ -89,9 +93,14 @@ enum Command {
 struct BuildArgs {
     #[command(flatten)]
     root: RootArg,
-    /// Output folder (default: public/ under the root).
+    /// Output folder (default: public/ under the root). Replaced as a whole, so only an empty
+    /// folder or one gongkai wrote (it holds .gongkai-output).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Replace --out even if gongkai did not write it (.git, .well-known/, .htaccess, .nojekyll
+    /// and CNAME are kept; everything else in it is deleted).
+    #[arg(long)]
+    force: bool,
     /// Use this address instead of site.yaml's base_url.
     #[arg(long)]
     base_url: Option<String>,
@@ -166,9 +175,13 @@ fn main() -> ExitCode {
                     s.changed
                 );
             }),
-        Command::Archive { year, out, root } => {
-            cmd::archive::run(&BuildOptions::new(root.root), year, out.as_deref()).map(archived)
-        }
+        Command::Archive {
+            year,
+            out,
+            force,
+            root,
+        } => cmd::archive::run(&BuildOptions::new(root.root), year, out.as_deref(), force)
+            .map(archived),
         Command::New(args) => new(args),
     };
     match done {
@@ -206,6 +219,7 @@ fn build(args: BuildArgs) -> Result<(), Error> {
     let built = cmd::build::run(
         &opts,
         args.out.as_deref(),
+        args.force,
         &|n| {
             let _ = bar.set(progress(n));
         },

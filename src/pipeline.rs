@@ -11,7 +11,7 @@ use crate::diagnostics::Diagnostics;
 pub use crate::error::Error;
 use crate::model::{Bodies, Site};
 use crate::options::BuildOptions;
-use crate::output::{self, Output, Sink};
+use crate::output::{self, Output, Publish, Sink};
 use crate::render::{self, Renderer, Theme};
 use crate::search;
 use crate::urls::LinkStyle;
@@ -107,7 +107,18 @@ pub fn build(
     on_start: &dyn Fn(usize),
     on_page: &(dyn Fn() + Sync),
 ) -> Result<BuildSummary, Error> {
-    output::check_out_dir(&opts.root, out)?;
+    build_into(opts, out, &Publish::default(), on_start, on_page)
+}
+
+/// [`build`], replacing `out` as `how` allows (`--force`, a cancel flag set by signals).
+pub fn build_into(
+    opts: &BuildOptions,
+    out: &Path,
+    how: &Publish,
+    on_start: &dyn Fn(usize),
+    on_page: &(dyn Fn() + Sync),
+) -> Result<BuildSummary, Error> {
+    output::check_out_dir(&opts.root, out, how.force)?;
     let clock = Instant::now();
     let Loaded { site, theme, store } = load(opts)?;
     // Compile the theme first: a template error must stop the build before anything is written.
@@ -118,7 +129,7 @@ pub fn build(
         ..Default::default()
     };
     on_start(render::all_pages(&site).len());
-    output::publish(out, |sink| {
+    output::publish(out, how, |sink| {
         let clock = Instant::now();
         let renderer = Renderer::new(&site, &store, &theme, opts.link_style)?;
         summary.files = render_pages(&renderer, &site, sink, on_page)?;

@@ -22,7 +22,13 @@ fn build_exits_0_and_writes_the_site() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.is_empty(), "{stdout}");
     assert!(stderr.starts_with("built 6 reports into "), "{stderr}");
-    let public = read_tree(&site.path("public"));
+    let mut public = read_tree(&site.path("public"));
+    // The marker is the folder's, not the site's: the library's in-memory build has no folder.
+    assert!(
+        public
+            .remove(gongkai::output::MARKER)
+            .is_some_and(|m| m.starts_with(b"This folder was written by `gongkai build`")),
+    );
     for file in [
         "index.html",
         "404.html",

@@ -1,6 +1,7 @@
 //! `gongkai archive <year>`: the offline bundle of one year ([`crate::archive::bundle`]) written
 //! as a zip. The zip is written to a temporary file beside `out` and renamed into place, so a
-//! failure leaves no half-written zip.
+//! failure leaves no half-written zip; `out` is checked first ([`check_archive_out`]): never a
+//! file of the site, and an existing file only when it is a gongkai zip or with `--force`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,7 +10,7 @@ use crate::archive::{Lock, bundle};
 use crate::model::Site;
 use crate::options::BuildOptions;
 use crate::output::Output;
-use crate::output::OutputError;
+use crate::output::{OutputError, check_archive_out};
 use crate::pipeline::{Error, Loaded, load, render_into};
 use crate::urls::LinkStyle;
 
@@ -42,9 +43,16 @@ pub fn files(opts: &BuildOptions, year: u16) -> Result<(Site, BTreeMap<String, V
     Ok((part, files))
 }
 
-/// Writes the bundle of `year` to `out` (default: [`default_out`]).
-pub fn run(opts: &BuildOptions, year: u16, out: Option<&Path>) -> Result<ArchiveSummary, Error> {
+/// Writes the bundle of `year` to `out` (default: [`default_out`]); `force` replaces an existing
+/// file that is not a gongkai zip.
+pub fn run(
+    opts: &BuildOptions,
+    year: u16,
+    out: Option<&Path>,
+    force: bool,
+) -> Result<ArchiveSummary, Error> {
     let out = out.map_or_else(|| default_out(&opts.root, year), Path::to_path_buf);
+    check_archive_out(&opts.root, &out, force)?;
     let (part, files) = files(opts, year)?;
     let zip = bundle::zip_files(&files)?;
     write_whole(&out, &zip)?;

@@ -1,10 +1,20 @@
 //! Write stage: where rendered files go. [`Output`] keeps them in memory (preview, tests,
 //! `check`); [`DirSink`] writes them into a staging folder that [`publish`] swaps in for the
-//! real one only when the whole build succeeded.
+//! real one only when the whole build succeeded. `folder.rs` says which folders a build may
+//! replace, `archive_target.rs` which paths `archive --out` may write.
+
+mod archive_target;
+mod folder;
+mod publish;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+pub use archive_target::{check_archive_out, is_gongkai_zip};
+pub use folder::{KEPT, MARKER};
+pub use publish::{Publish, check_out_dir, publish};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -14,6 +24,28 @@ pub enum OutputError {
         "refusing to build into `{0}`: it holds the site's own files, and the output folder is replaced as a whole"
     )]
     OutHoldsSources(PathBuf),
+    #[error(
+        "refusing to build into `{0}`: it is not a folder (a file or a symbolic link); choose a folder with `--out`"
+    )]
+    OutNotAFolder(PathBuf),
+    #[error(
+        "refusing to replace `{0}`: it is not empty and was not written by gongkai (it has no `.gongkai-output` file); choose another folder with `--out`, or pass `--force` to replace what it holds (`.git`, `.well-known/`, `.htaccess`, `.nojekyll` and `CNAME` are kept)"
+    )]
+    OutNotOurs(PathBuf),
+    #[error("interrupted: the build stopped and left `{0}` as it was")]
+    Interrupted(PathBuf),
+    #[error(
+        "refusing to write the archive to `{0}`: it is the site's own file or inside its sources or output (`site.yaml`, `archive.lock`, `content/`, `templates/`, `static/`, `i18n/`, `themes/`, `public/`); choose another path with `--out`"
+    )]
+    ArchiveOverSite(PathBuf),
+    #[error(
+        "refusing to write the archive to `{0}`: it is a folder; give a file name with `--out`"
+    )]
+    ArchiveIsFolder(PathBuf),
+    #[error(
+        "refusing to replace `{0}`: it is not a zip written by `gongkai archive`; choose another path with `--out`, or pass `--force` to replace it"
+    )]
+    ArchiveNotOurs(PathBuf),
     #[error("cannot write {path}: {source}")]
     Io {
         path: PathBuf,
@@ -74,20 +106,32 @@ impl Sink for Output {
     }
 }
 
-/// Writes files under a folder.
+/// Writes files under a folder; once `cancel` is set, refuses every file, so the build stops
+/// at its next file.
 pub struct DirSink {
     dir: PathBuf,
+    cancel: Option<Arc<AtomicBool>>,
 }
 
 impl DirSink {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        DirSink { dir: dir.into() }
+        DirSink {
+            dir: dir.into(),
+            cancel: None,
+        }
     }
 }
 
 impl Sink for DirSink {
     fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), OutputError> {
         check_path(path)?;
+        if self
+            .cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::SeqCst))
+        {
+            return Err(OutputError::Interrupted(self.dir.clone()));
+        }
         // Output paths are `/`-separated; each part is joined, so the folders are made with the
         // platform's own separator.
         let full = path
@@ -97,87 +141,6 @@ impl Sink for DirSink {
             std::fs::create_dir_all(parent).map_err(io(parent))?;
         }
         std::fs::write(&full, bytes).map_err(io(&full))
-    }
-}
-
-/// Folders of a site that hold its sources, never build output.
-const SOURCE_DIRS: [&str; 5] = ["content", "templates", "static", "i18n", "themes"];
-
-/// [`publish`] replaces `out` as a whole, so `out` must not be the site root, one of its
-/// parents, or a folder of its sources (`--out content` would delete every report).
-pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), OutputError> {
-    let absolute = |p: &Path| {
-        std::fs::canonicalize(p)
-            .or_else(|_| std::path::absolute(p))
-            .unwrap_or_else(|_| p.to_path_buf())
-    };
-    let (root, out_abs) = (absolute(root), absolute(out));
-    let holds_a_site = out_abs.join("site.yaml").exists() || out_abs.join("content").is_dir();
-    let refused = root.starts_with(&out_abs)
-        || SOURCE_DIRS
-            .iter()
-            .any(|d| out_abs.starts_with(root.join(d)))
-        || holds_a_site;
-    if refused {
-        Err(OutputError::OutHoldsSources(out.to_path_buf()))
-    } else {
-        Ok(())
-    }
-}
-
-/// Builds into a fresh folder beside `out` with `build`, then swaps it in for `out`. When `build`
-/// fails, the staging folder is removed and `out` is left exactly as it was.
-pub fn publish<T, E: From<OutputError>>(
-    out: &Path,
-    build: impl FnOnce(&DirSink) -> Result<T, E>,
-) -> Result<T, E> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = out
-        .file_name()
-        .map_or("public".into(), |n| n.to_string_lossy().into_owned());
-    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    remove_dir_if_exists(&staging)?;
-    std::fs::create_dir(&staging).map_err(io(&staging))?;
-    let value = match build(&DirSink::new(&staging)) {
-        Ok(v) => v,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-    };
-    if out.exists() {
-        swap(&staging, out, &old)?;
-        remove_dir_if_exists(&old)?;
-    } else {
-        std::fs::rename(&staging, out).map_err(io(out))?;
-    }
-    Ok(value)
-}
-
-/// Exchanges the new folder with the old one in a single step where the kernel can
-/// (renameat2 RENAME_EXCHANGE), so `out` never disappears; otherwise two renames.
-fn swap(staging: &Path, out: &Path, old: &Path) -> Result<(), OutputError> {
-    #[cfg(target_os = "linux")]
-    {
-        use rustix::fs::{CWD, RenameFlags, renameat_with};
-        if renameat_with(CWD, staging, CWD, out, RenameFlags::EXCHANGE).is_ok() {
-            // `staging` now holds the previous output.
-            return std::fs::rename(staging, old).map_err(io(old));
-        }
-    }
-    std::fs::rename(out, old).map_err(io(out))?;
-    std::fs::rename(staging, out).map_err(io(out))
-}
-
-fn remove_dir_if_exists(dir: &Path) -> Result<(), OutputError> {
-    match std::fs::remove_dir_all(dir) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(dir)(e)),
-        _ => Ok(()),
     }
 }
 
@@ -206,29 +169,40 @@ mod tests {
             root.join("content/2022"),
             root.join("static"),
         ] {
-            assert!(check_out_dir(&root, &bad).is_err(), "{}", bad.display());
+            assert!(
+                check_out_dir(&root, &bad, false).is_err(),
+                "{}",
+                bad.display()
+            );
         }
         // Another site's folder is refused too.
         let other = dir.path().join("other");
         std::fs::create_dir_all(other.join("content")).unwrap();
-        assert!(check_out_dir(&root, &other).is_err());
+        assert!(check_out_dir(&root, &other, false).is_err());
         for good in [
             root.join("public"),
             dir.path().join("out"),
             root.join("public/sub"),
         ] {
-            assert!(check_out_dir(&root, &good).is_ok(), "{}", good.display());
+            assert!(
+                check_out_dir(&root, &good, false).is_ok(),
+                "{}",
+                good.display()
+            );
         }
         // Relative paths are compared as absolute ones.
-        assert!(check_out_dir(Path::new("."), Path::new(".")).is_err());
+        assert!(check_out_dir(Path::new("."), Path::new("."), false).is_err());
     }
 
     #[test]
     fn failed_publish_keeps_previous_output() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        publish::<_, OutputError>(&out, |s| s.put("a.html", b"one".to_vec())).unwrap();
-        let r = publish::<(), OutputError>(&out, |s| {
+        publish::<_, OutputError>(&out, &Publish::default(), |s| {
+            s.put("a.html", b"one".to_vec())
+        })
+        .unwrap();
+        let r = publish::<(), OutputError>(&out, &Publish::default(), |s| {
             s.put("a.html", b"two".to_vec())?;
             Err(OutputError::UnsafePath("boom".into()))
         });
@@ -236,7 +210,10 @@ mod tests {
         assert_eq!(std::fs::read(out.join("a.html")).unwrap(), b"one");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "staging folder removed");
-        publish::<_, OutputError>(&out, |s| s.put("b.html", b"new".to_vec())).unwrap();
+        publish::<_, OutputError>(&out, &Publish::default(), |s| {
+            s.put("b.html", b"new".to_vec())
+        })
+        .unwrap();
         assert!(!out.join("a.html").exists());
         assert_eq!(
             std::fs::read_dir(dir.path()).unwrap().count(),

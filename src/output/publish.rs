@@ -1,0 +1,200 @@
+//! Write stage: `build`'s output folder replaced all or nothing (README, "Deploying
+//! `public/`"). The site is written into a staging folder beside the output and swapped in only
+//! when everything succeeded; an interrupted or failed build removes its staging folder and
+//! leaves the old output as it was.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::folder::{self, MARKER, MARKER_TEXT};
+use super::{DirSink, OutputError, io};
+use crate::layout::SOURCE_DIRS;
+
+/// How [`publish`] may treat the output folder.
+#[derive(Debug, Clone, Default)]
+pub struct Publish {
+    /// Replace a folder gongkai did not write (`--force`).
+    pub force: bool,
+    /// Set when the build must stop (SIGINT, SIGTERM): checked before each file is written and
+    /// before the swap.
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+impl Publish {
+    fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::SeqCst))
+    }
+}
+
+/// [`publish`] replaces `out` as a whole, so `out` must not be the site root, one of its
+/// parents, a folder of its sources (`--out content` would delete every report) or another
+/// site; nor a file, nor a folder gongkai did not write unless `force`
+/// ([`folder::check_replaceable`]).
+pub fn check_out_dir(root: &Path, out: &Path, force: bool) -> Result<(), OutputError> {
+    let (root, out_abs) = (folder::resolve(root), folder::resolve(out));
+    let holds_a_site = out_abs.join("site.yaml").exists() || out_abs.join("content").is_dir();
+    let refused = root.starts_with(&out_abs)
+        || SOURCE_DIRS
+            .iter()
+            .any(|d| out_abs.starts_with(root.join(d)))
+        || holds_a_site;
+    if refused {
+        return Err(OutputError::OutHoldsSources(out.to_path_buf()));
+    }
+    folder::check_replaceable(out, force)
+}
+
+/// Builds into a fresh folder beside `out` with `build`, then swaps it in for `out`, carrying
+/// over the deploy metadata ([`folder::KEPT`]) and writing the marker. When `build` fails or
+/// the build is cancelled, the staging folder is removed and `out` is left exactly as it was.
+/// Staging folders of builds that were killed are removed first ([`folder::remove_stale`]).
+pub fn publish<T, E: From<OutputError>>(
+    out: &Path,
+    how: &Publish,
+    build: impl FnOnce(&DirSink) -> Result<T, E>,
+) -> Result<T, E> {
+    folder::check_replaceable(out, how.force)?;
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = out
+        .file_name()
+        .map_or("public".into(), |n| n.to_string_lossy().into_owned());
+    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+    folder::remove_stale(&parent, &name)?;
+    let (staging, old) = folder::work_dirs(&parent, &name, std::process::id());
+    remove_dir_if_exists(&staging)?;
+    if how.cancelled() {
+        return Err(OutputError::Interrupted(out.to_path_buf()).into());
+    }
+    std::fs::create_dir(&staging).map_err(io(&staging))?;
+    let sink = DirSink {
+        dir: staging.clone(),
+        cancel: how.cancel.clone(),
+    };
+    let built = build(&sink).and_then(|value| {
+        if how.cancelled() {
+            return Err(OutputError::Interrupted(out.to_path_buf()).into());
+        }
+        let marker = staging.join(MARKER);
+        std::fs::write(&marker, MARKER_TEXT).map_err(io(&marker))?;
+        Ok(value)
+    });
+    let value = match built {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+    if std::fs::symlink_metadata(out).is_ok() {
+        let moved = folder::carry_over(out, &staging)?;
+        if let Err(e) = swap(&staging, out, &old) {
+            folder::carry_back(&staging, out, &moved);
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e.into());
+        }
+        remove_dir_if_exists(&old)?;
+    } else {
+        std::fs::rename(&staging, out).map_err(io(out))?;
+    }
+    Ok(value)
+}
+
+/// Exchanges the new folder with the old one in a single step where the kernel can
+/// (renameat2 RENAME_EXCHANGE), so `out` never disappears; otherwise two renames, the first
+/// undone when the second fails. An error means `out` is still the old output.
+fn swap(staging: &Path, out: &Path, old: &Path) -> Result<(), OutputError> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        if renameat_with(CWD, staging, CWD, out, RenameFlags::EXCHANGE).is_ok() {
+            // `staging` now holds the previous output; the swap is done whatever happens to it.
+            if std::fs::rename(staging, old).is_err() {
+                let _ = std::fs::remove_dir_all(staging);
+            }
+            return Ok(());
+        }
+    }
+    std::fs::rename(out, old).map_err(io(out))?;
+    std::fs::rename(staging, out).map_err(|e| {
+        let _ = std::fs::rename(old, out);
+        io(out)(e)
+    })
+}
+
+fn remove_dir_if_exists(dir: &Path) -> Result<(), OutputError> {
+    match std::fs::remove_dir_all(dir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(dir)(e)),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::Sink;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn replacing_keeps_deploy_metadata_and_marks_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("pages");
+        std::fs::create_dir_all(out.join(".git/objects")).unwrap();
+        std::fs::write(out.join(".git/HEAD"), "ref").unwrap();
+        std::fs::write(out.join("CNAME"), "x.example").unwrap();
+        std::fs::write(out.join("old.html"), "old").unwrap();
+        let put = |s: &DirSink| s.put("a.html", b"new".to_vec());
+        assert!(matches!(
+            publish::<_, OutputError>(&out, &Publish::default(), put),
+            Err(OutputError::OutNotOurs(_))
+        ));
+        assert_eq!(names(&out), [".git", "CNAME", "old.html"]);
+        let force = Publish {
+            force: true,
+            ..Publish::default()
+        };
+        publish::<_, OutputError>(&out, &force, put).unwrap();
+        assert_eq!(names(&out), [".git", MARKER, "CNAME", "a.html"]);
+        assert_eq!(std::fs::read(out.join(".git/HEAD")).unwrap(), b"ref");
+        // Now it is gongkai's: replaced without `force`, the metadata still kept.
+        publish::<_, OutputError>(&out, &Publish::default(), put).unwrap();
+        assert_eq!(names(&out), [".git", MARKER, "CNAME", "a.html"]);
+        assert_eq!(names(dir.path()), ["pages"]);
+    }
+
+    #[test]
+    fn a_cancelled_build_leaves_the_old_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        publish::<_, OutputError>(&out, &Publish::default(), |s| {
+            s.put("a.html", b"1".to_vec())
+        })
+        .unwrap();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let how = Publish {
+            force: false,
+            cancel: Some(cancel.clone()),
+        };
+        let r = publish::<_, OutputError>(&out, &how, |s| {
+            s.put("a.html", b"2".to_vec())?;
+            cancel.store(true, Ordering::SeqCst);
+            s.put("b.html", b"2".to_vec())
+        });
+        assert!(matches!(r, Err(OutputError::Interrupted(_))), "{r:?}");
+        assert_eq!(std::fs::read(out.join("a.html")).unwrap(), b"1");
+        assert_eq!(names(dir.path()), ["public"]);
+    }
+}
