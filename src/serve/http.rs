@@ -2,6 +2,9 @@
 //! (and, while the site has errors, the error overlay) to HTML responses, and streams rebuild
 //! events to open pages as Server-Sent Events.
 //!
+//! A request that names another host than this server is refused before anything else
+//! (`host.rs`); at most [`MAX_EVENT_STREAMS`] event streams are open at once.
+//!
 //! Request paths are decoded and looked up in the in-memory map, never on disk; a path that is
 //! not a plain path inside the site (`..`, `.`, encoded slashes or backslashes, NUL, empty
 //! segments) is a 404 before any lookup.
@@ -13,13 +16,14 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::sse::{self, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::Stream;
 use serde_json::json;
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, broadcast, watch};
 
+use super::host::Hosts;
 use super::published::{self, Published, Shared};
 
 pub const EVENTS_PATH: &str = "/__gongkai/events";
@@ -29,6 +33,10 @@ const RELOAD_JS: &str = include_str!("reload.js");
 const OVERLAY_CSS: &str = include_str!("overlay.css");
 /// What pages are served under: scripts and styles from this server only.
 pub const CSP: &str = "default-src 'self'";
+/// Event streams open at once, at most: one per open page, and far fewer than the server's
+/// connections (`listen::MAX_CONNECTIONS`), so pages left open never crowd out requests.
+/// Beyond it, a new stream is answered 503.
+pub const MAX_EVENT_STREAMS: usize = 64;
 
 /// What open pages are told.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,16 +83,43 @@ impl Event {
 }
 
 pub struct AppState {
-    pub published: Shared,
-    pub events: broadcast::Sender<Event>,
-    pub shutdown: watch::Receiver<bool>,
+    published: Shared,
+    events: broadcast::Sender<Event>,
+    shutdown: watch::Receiver<bool>,
+    hosts: Hosts,
+    streams: Arc<Semaphore>,
+}
+
+impl AppState {
+    pub fn new(
+        published: Shared,
+        events: broadcast::Sender<Event>,
+        shutdown: watch::Receiver<bool>,
+        hosts: Hosts,
+    ) -> AppState {
+        AppState {
+            published,
+            events,
+            shutdown,
+            hosts,
+            streams: Arc::new(Semaphore::new(MAX_EVENT_STREAMS)),
+        }
+    }
 }
 
 pub fn router(state: AppState) -> Router {
     Router::new().fallback(handle).with_state(Arc::new(state))
 }
 
-async fn handle(State(app): State<Arc<AppState>>, method: Method, uri: Uri) -> Response {
+async fn handle(
+    State(app): State<Arc<AppState>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(refusal) = foreign_host(&app.hosts, &uri, &headers) {
+        return refusal;
+    }
     if method != Method::GET && method != Method::HEAD {
         let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n");
         r.headers_mut()
@@ -92,7 +127,13 @@ async fn handle(State(app): State<Arc<AppState>>, method: Method, uri: Uri) -> R
         return r;
     }
     match uri.path() {
-        EVENTS_PATH => events(&app).into_response(),
+        EVENTS_PATH => match app.streams.clone().try_acquire_owned() {
+            Ok(slot) => events(&app, slot).into_response(),
+            Err(_) => plain(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "too many open pages: close some and reload\n",
+            ),
+        },
         SCRIPT_PATH => asset(RELOAD_JS, "text/javascript; charset=utf-8"),
         OVERLAY_CSS_PATH => asset(OVERLAY_CSS, "text/css; charset=utf-8"),
         path => {
@@ -100,6 +141,28 @@ async fn handle(State(app): State<Arc<AppState>>, method: Method, uri: Uri) -> R
             file(&published, path, uri.query())
         }
     }
+}
+
+/// A 403 saying why, unless the request names this server: its `Host` header and, in the rare
+/// absolute form (`GET http://host/ HTTP/1.1`), its URI's authority.
+fn foreign_host(hosts: &Hosts, uri: &Uri, headers: &HeaderMap) -> Option<Response> {
+    let header = headers.get(header::HOST).map(|h| h.to_str().unwrap_or(""));
+    let authority = uri.authority().map(|a| a.as_str());
+    let named: Vec<&str> = header.into_iter().chain(authority).collect();
+    if !named.is_empty() && named.iter().all(|h| hosts.allows(h)) {
+        return None;
+    }
+    let text = format!(
+        "403 Forbidden: this preview answers only requests addressed to it as {}.\n\
+         This request named another host, as a page of another site does when it points its \
+         name at this machine to read the preview (DNS rebinding).\n",
+        hosts.describe()
+    );
+    Some(respond(
+        StatusCode::FORBIDDEN,
+        "x.txt",
+        Bytes::from(text.into_bytes()),
+    ))
 }
 
 fn file(p: &Published, raw_path: &str, query: Option<&str>) -> Response {
@@ -294,8 +357,12 @@ fn asset(text: &'static str, kind: &'static str) -> Response {
     r
 }
 
-/// The event stream of one page: `hello`, then every event until the server stops.
-fn events(app: &AppState) -> Sse<impl Stream<Item = Result<sse::Event, Infallible>> + use<>> {
+/// The event stream of one page: `hello`, then every event until the server stops. It holds
+/// `slot` (one of [`MAX_EVENT_STREAMS`]) until it ends.
+fn events(
+    app: &AppState,
+    slot: OwnedSemaphorePermit,
+) -> Sse<impl Stream<Item = Result<sse::Event, Infallible>> + use<>> {
     let rx = app.events.subscribe();
     let hello = {
         let p = published::read(&app.published);
@@ -306,10 +373,10 @@ fn events(app: &AppState) -> Sse<impl Stream<Item = Result<sse::Event, Infallibl
     };
     let shutdown = app.shutdown.clone();
     let stream = futures_util::stream::unfold(
-        (Some(hello), rx, shutdown),
-        |(hello, mut rx, mut shutdown)| async move {
+        (Some(hello), rx, shutdown, slot),
+        |(hello, mut rx, mut shutdown, slot)| async move {
             if let Some(h) = hello {
-                return Some((Ok(h.to_sse()), (None, rx, shutdown)));
+                return Some((Ok(h.to_sse()), (None, rx, shutdown, slot)));
             }
             if *shutdown.borrow() {
                 return None;
@@ -323,7 +390,7 @@ fn events(app: &AppState) -> Sse<impl Stream<Item = Result<sse::Event, Infallibl
                     Err(broadcast::error::RecvError::Closed) => return None,
                 },
             };
-            Some((Ok(event.to_sse()), (None, rx, shutdown)))
+            Some((Ok(event.to_sse()), (None, rx, shutdown, slot)))
         },
     );
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
