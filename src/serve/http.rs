@@ -1,6 +1,6 @@
 //! Preview: the HTTP side (axum). Serves the published files from memory, adds the reload script
-//! (and, while the site has errors, the error overlay) to HTML responses, and streams rebuild
-//! events to open pages as Server-Sent Events.
+//! (and, while the site has errors, the error overlay) to HTML responses, and opens the event
+//! stream of each page (`events.rs`).
 //!
 //! A request that names another host than this server is refused before anything else
 //! (`host.rs`); at most [`MAX_EVENT_STREAMS`] event streams are open at once.
@@ -9,20 +9,16 @@
 //! not a plain path inside the site (`..`, `.`, encoded slashes or backslashes, NUL, empty
 //! segments) is a 404 before any lookup.
 
-use std::convert::Infallible;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
-use axum::response::sse::{self, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use futures_util::Stream;
-use serde_json::json;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, broadcast, watch};
+use tokio::sync::{Semaphore, broadcast, watch};
 
+use super::events::{self, Event, MAX_EVENT_STREAMS};
 use super::host::Hosts;
 use super::published::{self, Published, Shared};
 
@@ -33,54 +29,6 @@ const RELOAD_JS: &str = include_str!("reload.js");
 const OVERLAY_CSS: &str = include_str!("overlay.css");
 /// What pages are served under: scripts and styles from this server only.
 pub const CSP: &str = "default-src 'self'";
-/// Event streams open at once, at most: one per open page, and far fewer than the server's
-/// connections (`listen::MAX_CONNECTIONS`), so pages left open never crowd out requests.
-/// Beyond it, a new stream is answered 503.
-pub const MAX_EVENT_STREAMS: usize = 64;
-
-/// What open pages are told.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Event {
-    /// Sent first on every connection: the version being served and the error, if any. A page
-    /// of another version reloads (it missed an event while disconnected).
-    Hello { version: u64, error: Option<String> },
-    /// Pages changed: reload.
-    Reload { version: u64 },
-    /// Only stylesheets changed: swap them without a reload.
-    Css { version: u64, paths: Vec<String> },
-    /// The latest edit broke the build: show this error over the page.
-    Broken { message: String },
-    /// The search index was brought up to date (pages need not reload).
-    Index,
-}
-
-impl Event {
-    pub fn name(&self) -> &'static str {
-        match self {
-            Event::Hello { .. } => "hello",
-            Event::Reload { .. } => "reload",
-            Event::Css { .. } => "css",
-            Event::Broken { .. } => "broken",
-            Event::Index => "index",
-        }
-    }
-
-    fn data(&self) -> serde_json::Value {
-        match self {
-            Event::Hello { version, error } => json!({ "version": version, "error": error }),
-            Event::Reload { version } => json!({ "version": version }),
-            Event::Css { version, paths } => json!({ "version": version, "paths": paths }),
-            Event::Broken { message } => json!({ "message": message }),
-            Event::Index => json!({}),
-        }
-    }
-
-    fn to_sse(&self) -> sse::Event {
-        sse::Event::default()
-            .event(self.name())
-            .data(self.data().to_string())
-    }
-}
 
 pub struct AppState {
     published: Shared,
@@ -128,7 +76,9 @@ async fn handle(
     }
     match uri.path() {
         EVENTS_PATH => match app.streams.clone().try_acquire_owned() {
-            Ok(slot) => events(&app, slot).into_response(),
+            Ok(slot) => {
+                events::stream(&app.published, &app.events, &app.shutdown, slot).into_response()
+            }
             Err(_) => plain(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "too many open pages: close some and reload\n",
@@ -357,45 +307,6 @@ fn asset(text: &'static str, kind: &'static str) -> Response {
     r
 }
 
-/// The event stream of one page: `hello`, then every event until the server stops. It holds
-/// `slot` (one of [`MAX_EVENT_STREAMS`]) until it ends.
-fn events(
-    app: &AppState,
-    slot: OwnedSemaphorePermit,
-) -> Sse<impl Stream<Item = Result<sse::Event, Infallible>> + use<>> {
-    let rx = app.events.subscribe();
-    let hello = {
-        let p = published::read(&app.published);
-        Event::Hello {
-            version: p.version,
-            error: p.error.clone(),
-        }
-    };
-    let shutdown = app.shutdown.clone();
-    let stream = futures_util::stream::unfold(
-        (Some(hello), rx, shutdown, slot),
-        |(hello, mut rx, mut shutdown, slot)| async move {
-            if let Some(h) = hello {
-                return Some((Ok(h.to_sse()), (None, rx, shutdown, slot)));
-            }
-            if *shutdown.borrow() {
-                return None;
-            }
-            let event = tokio::select! {
-                _ = shutdown.changed() => return None,
-                r = rx.recv() => match r {
-                    Ok(e) => e,
-                    // Missed events: reloading is always right.
-                    Err(broadcast::error::RecvError::Lagged(_)) => Event::Reload { version: 0 },
-                    Err(broadcast::error::RecvError::Closed) => return None,
-                },
-            };
-            Some((Ok(event.to_sse()), (None, rx, shutdown, slot)))
-        },
-    );
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -441,6 +352,27 @@ mod tests {
         ] {
             assert_eq!(site_path(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_request_must_name_this_server() {
+        let hosts = Hosts::new("127.0.0.1:4000".parse().unwrap(), None);
+        let with_host = |h: &str| {
+            let mut m = HeaderMap::new();
+            m.insert(header::HOST, HeaderValue::from_str(h).unwrap());
+            m
+        };
+        let origin: Uri = "/zh/".parse().unwrap();
+        assert!(foreign_host(&hosts, &origin, &with_host("localhost:4000")).is_none());
+        let refused = foreign_host(&hosts, &origin, &with_host("evil.example:4000")).unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        // No Host at all (HTTP/1.0): nothing says the request is for us.
+        assert!(foreign_host(&hosts, &origin, &HeaderMap::new()).is_some());
+        // The absolute form names its host in the request line, and that host counts.
+        let absolute: Uri = "http://evil.example/zh/".parse().unwrap();
+        assert!(foreign_host(&hosts, &absolute, &with_host("localhost:4000")).is_some());
+        let ours: Uri = "http://localhost:4000/zh/".parse().unwrap();
+        assert!(foreign_host(&hosts, &ours, &HeaderMap::new()).is_none());
     }
 
     #[test]

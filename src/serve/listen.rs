@@ -25,7 +25,7 @@ use tokio::time::Sleep;
 use super::ServeError;
 
 /// Open connections at most; event streams count too (they have their own, smaller bound:
-/// `http::MAX_EVENT_STREAMS`), so plain requests always have room.
+/// `events::MAX_EVENT_STREAMS`), so plain requests always have room.
 pub const MAX_CONNECTIONS: usize = 256;
 /// A request head (request line and headers) must arrive within this long of the connection
 /// being ready for it.

@@ -12,6 +12,7 @@
 mod classify;
 mod deps;
 mod derived;
+mod events;
 mod host;
 mod http;
 mod listen;
@@ -32,7 +33,8 @@ use tokio::sync::{broadcast, watch as signal};
 
 pub use classify::{Change, Plan, classify};
 pub use derived::{DerivedUpdate, Mirror};
-pub use http::{CSP, EVENTS_PATH, Event, MAX_EVENT_STREAMS, SCRIPT_PATH, inject, site_path};
+pub use events::{Event, MAX_EVENT_STREAMS};
+pub use http::{CSP, EVENTS_PATH, SCRIPT_PATH, inject, site_path};
 pub use listen::{HEAD_TIMEOUT, MAX_CONNECTIONS, WRITE_STALL};
 pub use live::{Applied, DerivedMode, LiveSite, Outcome};
 pub use published::{Published, Shared};
