@@ -1,17 +1,20 @@
 //! Preview: accepting connections. Guarantees that no client can hold the server's resources
-//! for long: at most [`MAX_CONNECTIONS`] connections are open at once (beyond that, new ones
-//! wait in the kernel's queue until one closes), a request whose head has not fully arrived
-//! after [`HEAD_TIMEOUT`] is dropped (so is a kept-alive connection idle that long), and a
-//! response that makes no progress for [`WRITE_STALL`] (a client that stopped reading) ends
-//! its connection (README, "Previewing").
+//! for long: at most [`MAX_CONNECTIONS`] connections are open at once; when all are taken, a
+//! new connection replaces the oldest one that has not sent a request yet, or else waits in the
+//! kernel's queue until one closes; a request whose head has not fully arrived after
+//! [`HEAD_TIMEOUT`] is dropped (so is a kept-alive connection idle that long); and a response
+//! that makes no progress for [`WRITE_STALL`] (a client that stopped reading) ends its
+//! connection (README, "Previewing").
 //!
 //! HTTP/1.1 only, served by hyper directly rather than `axum::serve`, which has no head
 //! timeout and no bound on connections.
 
+use std::collections::VecDeque;
 use std::io;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, Weak};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -19,7 +22,7 @@ use axum::Router;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, watch};
 use tokio::time::Sleep;
 
 use super::ServeError;
@@ -58,12 +61,8 @@ pub async fn serve(
 ) -> io::Result<()> {
     let listener = tokio::net::TcpListener::from_std(listener)?;
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let waiting = Arc::new(Waiting::default());
     loop {
-        // A slot first: while all are taken, connections wait unaccepted (no descriptor used).
-        let permit = tokio::select! {
-            p = slots.clone().acquire_owned() => p.map_err(io::Error::other)?,
-            _ = stopped(&mut stop) => break,
-        };
         let stream = tokio::select! {
             r = listener.accept() => match r {
                 Ok((stream, _)) => stream,
@@ -78,7 +77,25 @@ pub async fn serve(
             },
             _ = stopped(&mut stop) => break,
         };
-        tokio::spawn(connection(stream, permit, app.clone(), stop.clone()));
+        let slot = match slots.clone().try_acquire_owned() {
+            Ok(slot) => slot,
+            Err(_) => {
+                // Full: make room by closing the connection that has waited longest without
+                // sending a request, if any; otherwise wait for one to end. Meanwhile the
+                // rest wait unaccepted in the kernel's queue, using no descriptor.
+                waiting.shed_oldest();
+                tokio::select! {
+                    p = slots.clone().acquire_owned() => p.map_err(io::Error::other)?,
+                    _ = stopped(&mut stop) => break,
+                }
+            }
+        };
+        let conn = Connection {
+            _slot: slot,
+            stop: stop.clone(),
+            before_request: waiting.add(),
+        };
+        tokio::spawn(conn.serve(stream, app.clone()));
     }
     drop(listener);
     // Every connection holds a slot until it ends.
@@ -99,27 +116,81 @@ fn is_connection_error(e: &io::Error) -> bool {
     )
 }
 
-/// One connection, holding its slot until it ends.
-async fn connection(
-    stream: tokio::net::TcpStream,
-    _slot: OwnedSemaphorePermit,
-    app: Router,
-    mut stop: watch::Receiver<bool>,
-) {
-    let _ = stream.set_nodelay(true);
-    let io = TokioIo::new(Stalling::new(stream, WRITE_STALL));
-    let mut builder = hyper::server::conn::http1::Builder::new();
-    builder
-        .timer(TokioTimer::new())
-        .header_read_timeout(HEAD_TIMEOUT);
-    let conn = builder.serve_connection(io, TowerToHyperService::new(app));
-    tokio::pin!(conn);
-    tokio::select! {
-        _ = conn.as_mut() => return,
-        _ = stopped(&mut stop) => {}
+/// A connection that has not sent a complete request yet.
+#[derive(Default)]
+struct BeforeRequest {
+    /// Its first request head arrived: it is no longer shed.
+    requested: AtomicBool,
+    shed: Notify,
+}
+
+/// Connections that have not sent a request, oldest first: the first to go when the server is
+/// full, so that half-sent requests cannot keep a page waiting for their head timeout.
+#[derive(Default)]
+struct Waiting {
+    queue: Mutex<VecDeque<Weak<BeforeRequest>>>,
+}
+
+impl Waiting {
+    fn add(&self) -> Arc<BeforeRequest> {
+        let conn = Arc::new(BeforeRequest::default());
+        let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        // Ended or requested connections leave the queue lazily; keep it near the bound.
+        if queue.len() >= 2 * MAX_CONNECTIONS {
+            queue.retain(|w| {
+                w.upgrade()
+                    .is_some_and(|c| !c.requested.load(Ordering::Relaxed))
+            });
+        }
+        queue.push_back(Arc::downgrade(&conn));
+        conn
     }
-    conn.as_mut().graceful_shutdown();
-    let _ = conn.await;
+
+    /// Closes the oldest connection that has not sent a request; none if all have.
+    fn shed_oldest(&self) {
+        let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        while let Some(w) = queue.pop_front() {
+            if let Some(conn) = w.upgrade()
+                && !conn.requested.load(Ordering::Relaxed)
+            {
+                conn.shed.notify_one();
+                return;
+            }
+        }
+    }
+}
+
+/// One accepted connection: its slot, held until it ends.
+struct Connection {
+    _slot: OwnedSemaphorePermit,
+    stop: watch::Receiver<bool>,
+    before_request: Arc<BeforeRequest>,
+}
+
+impl Connection {
+    async fn serve(mut self, stream: tokio::net::TcpStream, app: Router) {
+        let _ = stream.set_nodelay(true);
+        let io = TokioIo::new(Stalling::new(stream, WRITE_STALL));
+        let mut builder = hyper::server::conn::http1::Builder::new();
+        builder
+            .timer(TokioTimer::new())
+            .header_read_timeout(HEAD_TIMEOUT);
+        let app = TowerToHyperService::new(app);
+        let marker = self.before_request.clone();
+        let service = hyper::service::service_fn(move |req| {
+            marker.requested.store(true, Ordering::Relaxed);
+            hyper::service::Service::call(&app, req)
+        });
+        let conn = builder.serve_connection(io, service);
+        tokio::pin!(conn);
+        tokio::select! {
+            _ = conn.as_mut() => return,
+            _ = self.before_request.shed.notified() => return,
+            _ = stopped(&mut self.stop) => {}
+        }
+        conn.as_mut().graceful_shutdown();
+        let _ = conn.await;
+    }
 }
 
 /// A stream whose writes fail once they have made no progress for `limit`.
@@ -216,6 +287,29 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Stalling<S> {
 mod tests {
     use super::*;
     use tokio::io::AsyncWriteExt;
+
+    #[test]
+    fn the_oldest_connection_without_a_request_is_shed_first() {
+        use futures_util::FutureExt;
+        let shed = |c: &BeforeRequest| c.shed.notified().now_or_never().is_some();
+        let waiting = Waiting::default();
+        let requested = waiting.add();
+        let gone = waiting.add();
+        let oldest = waiting.add();
+        let younger = waiting.add();
+        requested.requested.store(true, Ordering::Relaxed);
+        drop(gone);
+        waiting.shed_oldest();
+        assert!(shed(&oldest));
+        assert!(!shed(&requested) && !shed(&younger));
+        waiting.shed_oldest();
+        assert!(shed(&younger));
+        waiting.shed_oldest();
+        assert!(
+            !shed(&requested),
+            "a connection that sent a request is never shed"
+        );
+    }
 
     #[tokio::test]
     async fn a_write_that_never_proceeds_fails_after_the_limit() {
