@@ -1,25 +1,25 @@
 //! Preview: the HTTP side (axum). Serves the published files from memory, adds the reload script
-//! (and, while the site has errors, the error overlay) to HTML responses, and streams rebuild
-//! events to open pages as Server-Sent Events.
+//! (and, while the site has errors, the error overlay) to HTML responses, and opens the event
+//! stream of each page (`events.rs`).
+//!
+//! A request that names another host than this server is refused before anything else
+//! (`host.rs`); at most [`MAX_EVENT_STREAMS`] event streams are open at once.
 //!
 //! Request paths are decoded and looked up in the in-memory map, never on disk; a path that is
 //! not a plain path inside the site (`..`, `.`, encoded slashes or backslashes, NUL, empty
 //! segments) is a 404 before any lookup.
 
-use std::convert::Infallible;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
-use axum::response::sse::{self, KeepAlive, Sse};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use futures_util::Stream;
-use serde_json::json;
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{Semaphore, broadcast, watch};
 
+use super::events::{self, Event, MAX_EVENT_STREAMS};
+use super::host::Hosts;
 use super::published::{self, Published, Shared};
 
 pub const EVENTS_PATH: &str = "/__gongkai/events";
@@ -30,61 +30,44 @@ const OVERLAY_CSS: &str = include_str!("overlay.css");
 /// What pages are served under: scripts and styles from this server only.
 pub const CSP: &str = "default-src 'self'";
 
-/// What open pages are told.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Event {
-    /// Sent first on every connection: the version being served and the error, if any. A page
-    /// of another version reloads (it missed an event while disconnected).
-    Hello { version: u64, error: Option<String> },
-    /// Pages changed: reload.
-    Reload { version: u64 },
-    /// Only stylesheets changed: swap them without a reload.
-    Css { version: u64, paths: Vec<String> },
-    /// The latest edit broke the build: show this error over the page.
-    Broken { message: String },
-    /// The search index was brought up to date (pages need not reload).
-    Index,
-}
-
-impl Event {
-    pub fn name(&self) -> &'static str {
-        match self {
-            Event::Hello { .. } => "hello",
-            Event::Reload { .. } => "reload",
-            Event::Css { .. } => "css",
-            Event::Broken { .. } => "broken",
-            Event::Index => "index",
-        }
-    }
-
-    fn data(&self) -> serde_json::Value {
-        match self {
-            Event::Hello { version, error } => json!({ "version": version, "error": error }),
-            Event::Reload { version } => json!({ "version": version }),
-            Event::Css { version, paths } => json!({ "version": version, "paths": paths }),
-            Event::Broken { message } => json!({ "message": message }),
-            Event::Index => json!({}),
-        }
-    }
-
-    fn to_sse(&self) -> sse::Event {
-        sse::Event::default()
-            .event(self.name())
-            .data(self.data().to_string())
-    }
-}
-
 pub struct AppState {
-    pub published: Shared,
-    pub events: broadcast::Sender<Event>,
-    pub shutdown: watch::Receiver<bool>,
+    published: Shared,
+    events: broadcast::Sender<Event>,
+    shutdown: watch::Receiver<bool>,
+    hosts: Hosts,
+    streams: Arc<Semaphore>,
+}
+
+impl AppState {
+    pub fn new(
+        published: Shared,
+        events: broadcast::Sender<Event>,
+        shutdown: watch::Receiver<bool>,
+        hosts: Hosts,
+    ) -> AppState {
+        AppState {
+            published,
+            events,
+            shutdown,
+            hosts,
+            streams: Arc::new(Semaphore::new(MAX_EVENT_STREAMS)),
+        }
+    }
 }
 
 pub fn router(state: AppState) -> Router {
     Router::new().fallback(handle).with_state(Arc::new(state))
 }
 
-async fn handle(State(app): State<Arc<AppState>>, method: Method, uri: Uri) -> Response {
+async fn handle(
+    State(app): State<Arc<AppState>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(refusal) = foreign_host(&app.hosts, &uri, &headers) {
+        return refusal;
+    }
     if method != Method::GET && method != Method::HEAD {
         let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n");
         r.headers_mut()
@@ -92,7 +75,15 @@ async fn handle(State(app): State<Arc<AppState>>, method: Method, uri: Uri) -> R
         return r;
     }
     match uri.path() {
-        EVENTS_PATH => events(&app).into_response(),
+        EVENTS_PATH => match app.streams.clone().try_acquire_owned() {
+            Ok(slot) => {
+                events::stream(&app.published, &app.events, &app.shutdown, slot).into_response()
+            }
+            Err(_) => plain(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "too many open pages: close some and reload\n",
+            ),
+        },
         SCRIPT_PATH => asset(RELOAD_JS, "text/javascript; charset=utf-8"),
         OVERLAY_CSS_PATH => asset(OVERLAY_CSS, "text/css; charset=utf-8"),
         path => {
@@ -100,6 +91,28 @@ async fn handle(State(app): State<Arc<AppState>>, method: Method, uri: Uri) -> R
             file(&published, path, uri.query())
         }
     }
+}
+
+/// A 403 saying why, unless the request names this server: its `Host` header and, in the rare
+/// absolute form (`GET http://host/ HTTP/1.1`), its URI's authority.
+fn foreign_host(hosts: &Hosts, uri: &Uri, headers: &HeaderMap) -> Option<Response> {
+    let header = headers.get(header::HOST).map(|h| h.to_str().unwrap_or(""));
+    let authority = uri.authority().map(|a| a.as_str());
+    let named: Vec<&str> = header.into_iter().chain(authority).collect();
+    if !named.is_empty() && named.iter().all(|h| hosts.allows(h)) {
+        return None;
+    }
+    let text = format!(
+        "403 Forbidden: this preview answers only requests addressed to it as {}.\n\
+         This request named another host, as a page of another site does when it points its \
+         name at this machine to read the preview (DNS rebinding).\n",
+        hosts.describe()
+    );
+    Some(respond(
+        StatusCode::FORBIDDEN,
+        "x.txt",
+        Bytes::from(text.into_bytes()),
+    ))
 }
 
 fn file(p: &Published, raw_path: &str, query: Option<&str>) -> Response {
@@ -294,41 +307,6 @@ fn asset(text: &'static str, kind: &'static str) -> Response {
     r
 }
 
-/// The event stream of one page: `hello`, then every event until the server stops.
-fn events(app: &AppState) -> Sse<impl Stream<Item = Result<sse::Event, Infallible>> + use<>> {
-    let rx = app.events.subscribe();
-    let hello = {
-        let p = published::read(&app.published);
-        Event::Hello {
-            version: p.version,
-            error: p.error.clone(),
-        }
-    };
-    let shutdown = app.shutdown.clone();
-    let stream = futures_util::stream::unfold(
-        (Some(hello), rx, shutdown),
-        |(hello, mut rx, mut shutdown)| async move {
-            if let Some(h) = hello {
-                return Some((Ok(h.to_sse()), (None, rx, shutdown)));
-            }
-            if *shutdown.borrow() {
-                return None;
-            }
-            let event = tokio::select! {
-                _ = shutdown.changed() => return None,
-                r = rx.recv() => match r {
-                    Ok(e) => e,
-                    // Missed events: reloading is always right.
-                    Err(broadcast::error::RecvError::Lagged(_)) => Event::Reload { version: 0 },
-                    Err(broadcast::error::RecvError::Closed) => return None,
-                },
-            };
-            Some((Ok(event.to_sse()), (None, rx, shutdown)))
-        },
-    );
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,6 +352,27 @@ mod tests {
         ] {
             assert_eq!(site_path(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_request_must_name_this_server() {
+        let hosts = Hosts::new("127.0.0.1:4000".parse().unwrap(), None);
+        let with_host = |h: &str| {
+            let mut m = HeaderMap::new();
+            m.insert(header::HOST, HeaderValue::from_str(h).unwrap());
+            m
+        };
+        let origin: Uri = "/zh/".parse().unwrap();
+        assert!(foreign_host(&hosts, &origin, &with_host("localhost:4000")).is_none());
+        let refused = foreign_host(&hosts, &origin, &with_host("evil.example:4000")).unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        // No Host at all (HTTP/1.0): nothing says the request is for us.
+        assert!(foreign_host(&hosts, &origin, &HeaderMap::new()).is_some());
+        // The absolute form names its host in the request line, and that host counts.
+        let absolute: Uri = "http://evil.example/zh/".parse().unwrap();
+        assert!(foreign_host(&hosts, &absolute, &with_host("localhost:4000")).is_some());
+        let ours: Uri = "http://localhost:4000/zh/".parse().unwrap();
+        assert!(foreign_host(&hosts, &ours, &HeaderMap::new()).is_none());
     }
 
     #[test]

@@ -12,7 +12,10 @@
 mod classify;
 mod deps;
 mod derived;
+mod events;
+mod host;
 mod http;
+mod listen;
 mod live;
 mod published;
 mod watch;
@@ -30,7 +33,9 @@ use tokio::sync::{broadcast, watch as signal};
 
 pub use classify::{Change, Plan, classify};
 pub use derived::{DerivedUpdate, Mirror};
-pub use http::{CSP, EVENTS_PATH, Event, SCRIPT_PATH, inject, site_path};
+pub use events::{Event, MAX_EVENT_STREAMS};
+pub use http::{CSP, EVENTS_PATH, SCRIPT_PATH, inject, site_path};
+pub use listen::{HEAD_TIMEOUT, MAX_CONNECTIONS, WRITE_STALL};
 pub use live::{Applied, DerivedMode, LiveSite, Outcome};
 pub use published::{Published, Shared};
 
@@ -180,7 +185,7 @@ pub fn start(opts: ServeOptions) -> Result<Preview, ServeError> {
         path: opts.build.root.clone(),
         source,
     })?;
-    let listener = bind(opts.bind, opts.port)?;
+    let listener = listen::bind(opts.bind, opts.port)?;
     let addr = listener.local_addr().map_err(ServeError::Runtime)?;
 
     // Watch before loading, so an edit made while the first build runs is not missed.
@@ -253,12 +258,13 @@ struct Http {
 }
 
 /// The HTTP side: its own runtime, serving `published` and streaming `events` until told to
-/// shut down.
+/// shut down. Only requests addressed to this server by name are answered (`host.rs`).
 fn serve_http(
     listener: TcpListener,
     published: &Shared,
     events: &broadcast::Sender<Event>,
 ) -> Result<Http, ServeError> {
+    let bound = listener.local_addr().map_err(ServeError::Runtime)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("gongkai-http")
@@ -266,39 +272,18 @@ fn serve_http(
         .build()
         .map_err(ServeError::Runtime)?;
     let (shutdown, shutdown_rx) = signal::channel(false);
-    let app = http::router(http::AppState {
-        published: published.clone(),
-        events: events.clone(),
-        shutdown: shutdown_rx.clone(),
-    });
-    let server = runtime.spawn(async move {
-        let listener = tokio::net::TcpListener::from_std(listener)?;
-        let mut stop = shutdown_rx;
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stop.wait_for(|s| *s).await;
-            })
-            .await
-    });
+    let app = http::router(http::AppState::new(
+        published.clone(),
+        events.clone(),
+        shutdown_rx.clone(),
+        host::Hosts::for_this_machine(bound),
+    ));
+    let server = runtime.spawn(listen::serve(listener, app, shutdown_rx));
     Ok(Http {
         runtime,
         server,
         shutdown,
     })
-}
-
-fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, ServeError> {
-    let listener = TcpListener::bind((ip, port)).map_err(|source| match source.kind() {
-        io::ErrorKind::AddrInUse => ServeError::PortInUse { bind: ip, port },
-        _ => ServeError::Bind {
-            addr: SocketAddr::new(ip, port),
-            source,
-        },
-    })?;
-    listener
-        .set_nonblocking(true)
-        .map_err(ServeError::Runtime)?;
-    Ok(listener)
 }
 
 /// What the rebuild and search threads share.

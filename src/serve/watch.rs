@@ -3,7 +3,8 @@
 //!
 //! Only the folders a build reads are watched: the root itself (not recursively: `site.yaml`
 //! and folders coming or going), `content/`, `templates/`, `static/`, `i18n/` and the site's
-//! own theme, never `public/` or `target/`.
+//! own theme, never `public/` or `target/`, and never what a symbolic link inside them leads
+//! to.
 //!
 //! A burst ends as soon as every path in it looks finished (closed after writing, renamed into
 //! place, removed) and nothing more arrived for [`GRACE`]; a path still being written gets up to
@@ -45,9 +46,16 @@ pub struct Watcher {
 impl Watcher {
     /// Watches `root` (an absolute path) and sends every event to `tx`.
     pub fn new(root: &Path, tx: Sender<Msg>) -> notify::Result<Watcher> {
-        let inner = notify::recommended_watcher(move |ev| {
-            let _ = tx.send(Msg::Fs(ev));
-        })?;
+        // Symbolic links are not followed, as the build does not follow them (walkdir's
+        // default in `content/discover.rs` and `render/theme.rs`): a link to `/usr` under the
+        // site would otherwise cost thousands of inotify watches for files no build reads.
+        let config = notify::Config::default().with_follow_symlinks(false);
+        let inner = notify::RecommendedWatcher::new(
+            move |ev| {
+                let _ = tx.send(Msg::Fs(ev));
+            },
+            config,
+        )?;
         let mut w = Watcher {
             root: root.to_path_buf(),
             inner,
