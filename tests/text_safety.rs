@@ -1,0 +1,53 @@
+//! Text that cannot be shown safely is cleaned or refused where it enters (ARCHITECTURE.md,
+//! Decisions): control characters never reach the feeds, escape sequences never reach the
+//! terminal raw, heading ids never clash with the theme's, chart values are drawable,
+//! `base_url` is a plain address, and a symlinked report is reported.
+
+mod common;
+
+use common::{TempSite, text};
+
+const REPORT: &str = "content/2022/justice-bureau.zh.md";
+
+/// Every language's feed and the sitemap parse as XML.
+fn assert_well_formed(files: &common::Files) {
+    for path in ["zh/feed.xml", "en/feed.xml", "sitemap.xml"] {
+        let xml = text(files, path);
+        if let Err(e) = roxmltree::Document::parse(xml) {
+            panic!("{path} is not well-formed XML: {e}\n{xml}");
+        }
+    }
+}
+
+#[test]
+fn control_characters_in_feed_text_leave_the_feed_well_formed() {
+    let site = TempSite::copy_of("basic");
+    // YAML escapes put any character in the front matter; the body holds them raw.
+    site.replace(
+        REPORT,
+        "summary: 2022年度法治政府建设情况及2023年工作计划。",
+        "summary: \"2022年度\\u0001法治\\u001b[2J政府\\x85建设\\uFFFF\"",
+    )
+    .replace(
+        REPORT,
+        "note: 更正第一部分数字",
+        "note: \"更正\\u0002第一部分\"",
+    )
+    .replace(
+        REPORT,
+        "title: 示例区司法局2022年度法治政府建设情况报告",
+        "title: \"示例区\\u0008司法局2022年度法治政府建设情况报告\"",
+    )
+    .replace(
+        "content/2021/market-regulation.md",
+        "2021年，我局",
+        "2021年\u{1}，我局\u{7f}",
+    );
+    let files = site.build();
+    assert_well_formed(&files);
+    let feed = text(&files, "zh/feed.xml");
+    assert!(feed.contains("2022年度法治[2J政府建设"), "{feed}");
+    assert!(feed.contains("更正第一部分"), "{feed}");
+    assert!(feed.contains("示例区司法局2022年度"), "{feed}");
+    assert!(feed.contains("2021年，我局优化"), "{feed}");
+}
