@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{TempSite, text};
+use common::{TempSite, run, text};
 
 const REPORT: &str = "content/2022/justice-bureau.zh.md";
 
@@ -50,4 +50,22 @@ fn control_characters_in_feed_text_leave_the_feed_well_formed() {
     assert!(feed.contains("更正第一部分"), "{feed}");
     assert!(feed.contains("示例区司法局2022年度"), "{feed}");
     assert!(feed.contains("2021年，我局优化"), "{feed}");
+}
+
+#[test]
+fn check_prints_escape_sequences_escaped() {
+    let site = TempSite::copy_of("basic");
+    site.replace(
+        REPORT,
+        "department: justice-bureau",
+        "department: \"a\\u001b]0;x\\u0007\"",
+    )
+    .write("content/2022/x\u{1b}[2J.zh.md", "---\ntitle: x\n---\n");
+    let (code, stdout, stderr) = run(&["check", "--root", site.root().to_str().unwrap()]);
+    assert_eq!(code, 1, "{stderr}");
+    for out in [&stdout, &stderr] {
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    }
+    assert!(stderr.contains("a\\u{1b}]0;x\\u{7}"), "{stderr}");
+    assert!(stderr.contains("x\\u{1b}[2J.zh.md"), "{stderr}");
 }
