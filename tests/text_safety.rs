@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{TempSite, run, text};
+use common::{TempSite, attr, run, tags, text};
 
 const REPORT: &str = "content/2022/justice-bureau.zh.md";
 
@@ -68,4 +68,38 @@ fn check_prints_escape_sequences_escaped() {
     }
     assert!(stderr.contains("a\\u{1b}]0;x\\u{7}"), "{stderr}");
     assert!(stderr.contains("x\\u{1b}[2J.zh.md"), "{stderr}");
+}
+
+#[test]
+fn heading_ids_are_never_empty_and_never_the_themes() {
+    let site = TempSite::copy_of("basic");
+    site.write(
+        "content/2022/market-regulation.zh.md",
+        "---\ntitle: 标题\ndepartment: market-regulation\ndate: 2023-03-30\n---\n\n\
+         正文[^1]。\n\n## Main\n\n甲\n\n## Site search\n\n乙\n\n## fn-1\n\n丙\n\n\
+         ## ！！！\n\n丁\n\n## ？\n\n戊\n\n## 法律援助\n\n己\n\n[^1]: 注。\n",
+    );
+    let files = site.build();
+    let page = text(&files, "zh/2022/market-regulation/index.html");
+    let mut ids: Vec<String> = tags(page).iter().filter_map(|t| attr(t, "id")).collect();
+    assert!(ids.iter().all(|id| !id.is_empty()), "{ids:?}");
+    let all = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), all, "an id repeats on the page: {ids:?}");
+    // Ordinary headings keep comrak's ids; the table of contents links every heading.
+    for id in [
+        "section-main",
+        "section-site-search",
+        "section-fn-1",
+        "section-4",
+        "section-5",
+        "法律援助",
+    ] {
+        assert!(ids.contains(&id.to_string()), "no `{id}` in {ids:?}");
+        assert!(
+            page.contains(&format!("href=\"#{id}\"")),
+            "no link to `{id}`"
+        );
+    }
 }

@@ -4,6 +4,7 @@
 
 mod discover;
 pub mod front_matter;
+mod heading_ids;
 pub mod markdown;
 pub mod source;
 mod store;
