@@ -165,6 +165,26 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
             None,
             format!("base_url `{base}` must be an absolute http(s) address"),
         ));
+    } else if let Some(i) = base.find(['?', '#']) {
+        // Every address is base_url followed by a page's path: a query or a fragment would
+        // end up in the middle of each one (`…/?x=1zh/2022/…`).
+        let part = &base[i..];
+        let what = if part.starts_with('?') {
+            "a query string"
+        } else {
+            "a fragment"
+        };
+        // At the `?` or `#` when the address is the one written in site.yaml.
+        let offset = yaml::find_in_value(text, "base_url", base)
+            .map(|o| o + i)
+            .or_else(|| yaml::find_key(text, "base_url"));
+        let message = format!("base_url `{base}` has {what} (`{part}`)");
+        problems.push(
+            Diagnostic::at_offset(shown, &source, offset.unwrap_or(0), part.len(), message)
+                .with_hint(format!(
+                    "remove `{part}`: base_url is the folder the site is served from"
+                )),
+        );
     }
     let mut check_labels = |key: &str, name: &str, labels: &Labels| {
         for lang in &raw.languages {
@@ -268,6 +288,31 @@ mod tests {
     use super::*;
 
     const GOOD: &str = "title: { zh: 标题, en: Title }\nbase_url: https://x.gov.cn/a\nlanguages: [zh, en]\ntaxonomies:\n  departments:\n    justice-bureau: { zh: 司法局, en: Justice }\n";
+
+    #[test]
+    fn refuses_a_base_url_with_a_query_or_a_fragment_at_its_position() {
+        for (url, col) in [
+            ("https://x.gov.cn/a?x=1", 29),
+            ("https://x.gov.cn/a/#top", 30),
+        ] {
+            let text = GOOD.replace("https://x.gov.cn/a", url);
+            let e = parse(&text, Path::new("site.yaml"), None).unwrap_err();
+            let d = &e.0[0];
+            assert_eq!((d.line, d.col), (2, col), "{e}");
+            assert!(d.message.contains("base_url"), "{e}");
+            assert!(
+                d.hint.as_deref().is_some_and(|h| h.starts_with("remove")),
+                "{e}"
+            );
+        }
+        let e = parse(
+            GOOD,
+            Path::new("site.yaml"),
+            Some("http://localhost:8000/?a"),
+        )
+        .unwrap_err();
+        assert!(e.0[0].message.contains("a query string (`?a`)"), "{e}");
+    }
 
     #[test]
     fn parses_and_normalises_base_url() {

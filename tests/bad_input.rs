@@ -462,6 +462,36 @@ fn cases() -> Vec<Case> {
             hint: None,
         },
         Case {
+            name: "site.yaml base_url with a query string, at the `?`",
+            setup: |s| {
+                s.replace(
+                    "site.yaml",
+                    "https://www.example.gov.cn/reports/",
+                    "https://www.example.gov.cn/reports/?from=feed",
+                );
+            },
+            path: "site.yaml",
+            line: 2,
+            col: 46,
+            message: "has a query string (`?from=feed`)",
+            hint: Some("remove `?from=feed`"),
+        },
+        Case {
+            name: "site.yaml base_url with a fragment, at the `#`",
+            setup: |s| {
+                s.replace(
+                    "site.yaml",
+                    "https://www.example.gov.cn/reports/",
+                    "https://www.example.gov.cn/reports#top",
+                );
+            },
+            path: "site.yaml",
+            line: 2,
+            col: 45,
+            message: "has a fragment (`#top`)",
+            hint: Some("remove `#top`"),
+        },
+        Case {
             name: "missing site.yaml",
             setup: |s| {
                 s.remove("site.yaml");
