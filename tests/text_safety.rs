@@ -103,3 +103,38 @@ fn heading_ids_are_never_empty_and_never_the_themes() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn symlinked_report_files_and_folders_are_errors_at_their_path() {
+    let site = TempSite::copy_of("basic");
+    let elsewhere = site.parent().join("elsewhere");
+    std::fs::create_dir_all(elsewhere.join("2019")).unwrap();
+    std::fs::write(
+        elsewhere.join("2019/a.zh.md"),
+        "---\ntitle: x\ndepartment: justice-bureau\ndate: 2020-01-01\n---\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        elsewhere.join("2019/a.zh.md"),
+        site.path("content/2022/linked.zh.md"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(elsewhere.join("2019"), site.path("content/2019")).unwrap();
+    // A link to a file that is not a report stays as unnoticed as the file would be.
+    std::fs::write(elsewhere.join("notes.txt"), "x").unwrap();
+    std::os::unix::fs::symlink(
+        elsewhere.join("notes.txt"),
+        site.path("content/2022/notes.txt"),
+    )
+    .unwrap();
+    let ds = site.build_err();
+    let paths: Vec<String> = ds.iter().map(|d| d.path.display().to_string()).collect();
+    assert_eq!(
+        paths,
+        ["content/2019", "content/2022/linked.zh.md"],
+        "{}",
+        common::show(&ds)
+    );
+    assert!(ds.iter().all(|d| d.message.contains("symbolic link")));
+}

@@ -9,7 +9,7 @@ pub mod markdown;
 pub mod source;
 mod store;
 
-pub use discover::{SourceFile, discover, duplicates, place, report_files_under};
+pub use discover::{SourceFile, discover, duplicates, is_report_path, place, report_files_under};
 pub use store::{ContentStore, Reloaded, Stale, Stamp, stamp};
 
 use crate::config::Config;
