@@ -3,6 +3,7 @@
 //! reports), for `build` (everything at once) and `serve` (the files an edit names).
 
 mod discover;
+pub mod figures;
 pub mod front_matter;
 mod heading_ids;
 pub mod markdown;
