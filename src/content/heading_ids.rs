@@ -128,7 +128,7 @@ impl HeadingAdapter for IdWriter {
         comrak::html::escape(out, &heading.content)?;
         out.write_str(r#"'" data-heading-content=""#)?;
         comrak::html::escape(out, &heading.content)?;
-        write!(out, "\" class=\"anchor\"></a></h{}>\n", heading.level)
+        writeln!(out, "\" class=\"anchor\"></a></h{}>", heading.level)
     }
 }
 
