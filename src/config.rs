@@ -208,6 +208,32 @@ impl Checks<'_> {
                 None,
                 format!("base_url `{base}` must be an absolute http(s) address"),
             );
+        } else if let Some(i) = base.find(['?', '#']) {
+            // Every address is base_url followed by a page's path: a query or a fragment would
+            // end up in the middle of each one (`…/?x=1zh/2022/…`).
+            let part = &base[i..];
+            let what = if part.starts_with('?') {
+                "a query string"
+            } else {
+                "a fragment"
+            };
+            // At the `?` or `#` when the address is the one written in site.yaml.
+            let offset = yaml::find_in_value(self.source, "base_url", base)
+                .map(|o| o + i)
+                .or_else(|| self.locator.key("base_url"));
+            let message = format!("base_url `{base}` has {what} (`{part}`)");
+            self.problems.push(
+                Diagnostic::at_offset(
+                    self.shown,
+                    self.source,
+                    offset.unwrap_or(0),
+                    part.len(),
+                    message,
+                )
+                .with_hint(format!(
+                    "remove `{part}`: base_url is the folder the site is served from"
+                )),
+            );
         }
     }
 

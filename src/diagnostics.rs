@@ -2,7 +2,10 @@
 //!
 //! Loading keeps going after a bad file so one run reports every problem; the caller decides the
 //! exit status. Rendering goes through miette so excerpts look the same as other Rust tools.
+//! Everything rendered is safe to print to a terminal: control characters from file names,
+//! keys and file text are shown escaped (`\u{1b}`), never sent raw.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -80,14 +83,15 @@ impl Diagnostic {
         // excerpt below ends with it as `help:` where it sits beside the source.
         let mut out = format!("{self}\n");
         if let Some((source, span)) = &self.excerpt {
-            let mut diag = MietteDiagnostic::new(self.message.clone())
-                .with_label(LabeledSpan::at(span.clone(), "here"));
+            let (source, span) = terminal_excerpt(source, span);
+            let mut diag = MietteDiagnostic::new(for_terminal(&self.message))
+                .with_label(LabeledSpan::at(span, "here"));
             if let Some(hint) = &self.hint {
-                diag = diag.with_help(hint.clone());
+                diag = diag.with_help(for_terminal(hint));
             }
             let report = miette::Report::new(diag).with_source_code(NamedSource::new(
-                self.path.display().to_string(),
-                source.to_string(),
+                for_terminal(&self.path.display().to_string()),
+                source,
             ));
             let theme = if color {
                 GraphicalTheme::unicode()
@@ -114,16 +118,45 @@ impl fmt::Display for Diagnostic {
         write!(
             f,
             "{}:{}:{}: error: {}",
-            self.path.display(),
+            for_terminal(&self.path.display().to_string()),
             self.line,
             self.col,
-            self.message
+            for_terminal(&self.message)
         )?;
         if let Some(hint) = &self.hint {
-            write!(f, " ({hint})")?;
+            write!(f, " ({})", for_terminal(hint))?;
         }
         Ok(())
     }
+}
+
+/// `text` with every control character but newline and tab written as `\u{..}`: a name or a
+/// line of a file can hold escape sequences (ESC, CSI, OSC, BEL) that would retitle, recolour
+/// or clear the terminal the message is printed to, or hide the message itself.
+pub fn for_terminal(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The excerpt's text made safe for a terminal, with `span` moved to the same characters.
+fn terminal_excerpt(source: &str, span: &Range<usize>) -> (String, Range<usize>) {
+    let before = for_terminal(&source[..span.start]);
+    let inside = for_terminal(&source[span.clone()]);
+    let after = for_terminal(&source[span.end..]);
+    let start = before.len();
+    let end = start + inside.len();
+    ([before, inside, after].concat(), start..end)
 }
 
 /// Every problem one run found, sorted by file and position for stable output.
@@ -284,6 +317,30 @@ mod tests {
         // `另见` is 6 bytes: a byte count would say column 7.
         assert!(!text.contains("a.md:1:7"), "{text}");
         assert!(text.contains("╭─[a.md]"), "{text}");
+    }
+
+    #[test]
+    fn render_prints_no_control_character_raw() {
+        let src: Arc<str> = Arc::from("---\ndepartment: a\u{1b}]0;x\u{7}\n---\n");
+        let d = Diagnostic::at_line_col(
+            "c/\u{1b}[2J.md",
+            &src,
+            2,
+            13,
+            8,
+            "unknown `a\u{1b}]0;x\u{7}`",
+        )
+        .with_hint("\u{9b}31m");
+        // Colour adds escape sequences of its own: check the plain rendering.
+        for text in [d.render(false), d.to_string()] {
+            assert!(text.contains("\\u{1b}]0;x\\u{7}"), "{text:?}");
+            assert!(text.contains("c/\\u{1b}[2J.md"), "{text:?}");
+            assert!(text.contains("\\u{9b}31m"), "{text:?}");
+            assert!(
+                !text.chars().any(|c| c != '\n' && c.is_control()),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

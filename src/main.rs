@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use gongkai::cmd::{self, serve::Notice, serve::ServeArgs};
+use gongkai::diagnostics::for_terminal;
 use gongkai::serve::Outcome;
 use gongkai::{BuildOptions, Error};
 
@@ -198,11 +199,11 @@ fn failed(e: Error, color: bool) -> ExitCode {
             ExitCode::from(1)
         }
         Error::Usage(message) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", for_terminal(&message));
             ExitCode::from(2)
         }
         e => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", for_terminal(&e.to_string()));
             ExitCode::from(1)
         }
     }
@@ -302,7 +303,7 @@ fn serve(args: &ServeArgs, open: bool, color: bool) -> ExitCode {
     let preview = match cmd::serve::start(args, Arc::new(move |n: &Notice<'_>| notice(n, color))) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", for_terminal(&e.to_string()));
             return ExitCode::from(1);
         }
     };

@@ -136,6 +136,40 @@ fn cases() -> Vec<Case> {
             hint: None,
         },
         Case {
+            name: "figure too large for a chart, at its value",
+            setup: |s| {
+                s.write(
+                    CASE,
+                    report(
+                        "date: 2023-03-28\n",
+                        "date: 2023-03-28\nfigures:\n  legal-opinions: 1.7976931348623157e308\n",
+                    ),
+                );
+            },
+            path: CASE,
+            line: 8,
+            col: 19,
+            message: "figure `legal-opinions` is too large to show",
+            hint: Some("at most 1000000000000000"),
+        },
+        Case {
+            name: "figure that is not a number (.nan), at its value",
+            setup: |s| {
+                s.write(
+                    CASE,
+                    report(
+                        "date: 2023-03-28\n",
+                        "date: 2023-03-28\nfigures: { legal-opinions: .nan }\n",
+                    ),
+                );
+            },
+            path: CASE,
+            line: 7,
+            col: 28,
+            message: "figure `legal-opinions` is not a number",
+            hint: Some("write the figure as a number"),
+        },
+        Case {
             name: "year that is not the folder's",
             setup: |s| {
                 s.write(CASE, report("year: 2022", "year: 2021"));
@@ -460,6 +494,36 @@ fn cases() -> Vec<Case> {
             col: 1,
             message: "base_url `www.example.gov.cn/reports/` must be an absolute http(s) address",
             hint: None,
+        },
+        Case {
+            name: "site.yaml base_url with a query string, at the `?`",
+            setup: |s| {
+                s.replace(
+                    "site.yaml",
+                    "https://www.example.gov.cn/reports/",
+                    "https://www.example.gov.cn/reports/?from=feed",
+                );
+            },
+            path: "site.yaml",
+            line: 2,
+            col: 46,
+            message: "has a query string (`?from=feed`)",
+            hint: Some("remove `?from=feed`"),
+        },
+        Case {
+            name: "site.yaml base_url with a fragment, at the `#`",
+            setup: |s| {
+                s.replace(
+                    "site.yaml",
+                    "https://www.example.gov.cn/reports/",
+                    "https://www.example.gov.cn/reports#top",
+                );
+            },
+            path: "site.yaml",
+            line: 2,
+            col: 45,
+            message: "has a fragment (`#top`)",
+            hint: Some("remove `#top`"),
         },
         Case {
             name: "missing site.yaml",

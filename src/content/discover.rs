@@ -1,5 +1,6 @@
 //! Load stage: find report files under `content/` with walkdir and read their place in the site
-//! from the path: `content/<year>/<stem>[.<lang>].md`.
+//! from the path: `content/<year>/<stem>[.<lang>].md`. A symbolic link that would be a report
+//! (a `*.md` link, or a link to a folder) is an error at its path, never skipped in silence.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -71,7 +72,7 @@ pub fn discover(root: &Path, config: &Config) -> (Vec<SourceFile>, Diagnostics) 
                 continue;
             }
         };
-        if !entry.file_type().is_file() || !entry.file_name().to_string_lossy().ends_with(".md") {
+        if !is_candidate(&entry) {
             continue;
         }
         match place(root, entry.path(), config) {
@@ -88,9 +89,37 @@ fn shown(root: &Path, path: &Path) -> PathBuf {
     PathBuf::from(rel.to_string_lossy().replace('\\', "/"))
 }
 
-/// Reads year, stem and language from a path under `content/`.
+/// Whether a walked entry is a report file, or a link that would be one (walkdir does not
+/// follow links, so a linked folder is an entry of its own, never entered).
+fn is_candidate(entry: &walkdir::DirEntry) -> bool {
+    candidate(entry.path(), entry.file_type())
+}
+
+/// [`is_candidate`] for a path (the preview's reload asks of each path an edit names).
+pub fn is_report_path(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| candidate(path, m.file_type()))
+}
+
+fn candidate(path: &Path, kind: std::fs::FileType) -> bool {
+    let md = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().ends_with(".md"));
+    (kind.is_file() && md)
+        || (kind.is_symlink() && (md || std::fs::metadata(path).is_ok_and(|m| m.is_dir())))
+}
+
+/// Reads year, stem and language from a path under `content/`. A symbolic link is refused:
+/// it may lead out of the site, `archive.lock` would record what it points at today, and the
+/// preview would watch a folder `build` does not own.
 pub fn place(root: &Path, path: &Path, config: &Config) -> Result<SourceFile, Diagnostic> {
     let shown = shown(root, path);
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Diagnostic::at_file(
+            &shown,
+            "a symbolic link: reports under content/ must be files or folders, not links",
+        )
+        .with_hint("copy the report (or the folder) here instead of linking to it"));
+    }
     let rel = path.strip_prefix(root.join(CONTENT_DIR)).unwrap_or(path);
     let parts: Vec<&str> = rel
         .iter()
@@ -169,13 +198,14 @@ pub fn duplicates(files: &[SourceFile]) -> Vec<Diagnostic> {
     problems
 }
 
-/// Report files (`*.md`, editors' files skipped) under `dir`, relative to `root`.
+/// Report files (`*.md`, editors' files skipped) under `dir`, relative to `root`, and the links
+/// that would be reports (each an error, as [`discover`] finds them).
 pub fn report_files_under(root: &Path, dir: &Path) -> Vec<PathBuf> {
     WalkDir::new(dir)
         .into_iter()
         .filter_entry(|e| !is_ignored(e.file_name().to_str().unwrap_or(".")))
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.file_name().to_string_lossy().ends_with(".md"))
+        .filter(is_candidate)
         .filter_map(|e| e.path().strip_prefix(root).ok().map(Path::to_path_buf))
         .collect()
 }

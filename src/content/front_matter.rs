@@ -11,6 +11,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::figures;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, suggest};
 use crate::model::Revision;
@@ -273,12 +274,10 @@ impl Checks<'_> {
                     format!("unknown figure `{key}`"),
                     Some(suggest(key, config.figures.keys().map(String::as_str))),
                 );
-            } else if !value.is_finite() {
-                self.error_at(
-                    self.locate("figures", key, 0),
-                    format!("figure `{key}` is not a number"),
-                    None,
-                );
+            } else if let Err(p) = figures::check(key, *value) {
+                let at = self.locate("figures", key, 0);
+                let at = figures::value_span(self.split.yaml, at.0, key).unwrap_or(at);
+                self.error_at(at, p.message, Some(p.hint));
             }
         }
     }

@@ -6,7 +6,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use comrak::nodes::{AstNode, NodeValue};
-use comrak::{Anchorizer, Arena, Options, parse_document};
+use comrak::options::Plugins;
+use comrak::{Arena, Options, parse_document};
+
+use super::heading_ids::{IdWriter, heading_ids};
 
 use crate::diagnostics::{Diagnostic, offset_of};
 use crate::model::{ReportId, Section};
@@ -100,12 +103,18 @@ pub fn render(
     if !problems.is_empty() {
         return Err(problems);
     }
+    // Heading ids are ours (`heading_ids.rs`), written by the renderer and given to sections.
+    let ids = heading_ids(root);
+    let writer = IdWriter::new(&ids);
+    let mut plugins = Plugins::default();
+    plugins.render.heading_adapter = Some(&writer);
     let mut html = String::with_capacity(src.body.len() * 2);
-    comrak::html::format_document(root, options, &mut html)
+    comrak::html::format_document_with_plugins(root, options, &mut html, &plugins)
         .expect("writing to a String cannot fail");
     // Every report's page body stays in memory until pages render: no slack capacity.
     html.shrink_to_fit();
-    let (sections, first_paragraph) = sections(root);
+    let top_level_ids = ids.into_iter().filter_map(|(top, id)| top.then_some(id));
+    let (sections, first_paragraph) = sections(root, top_level_ids);
     Ok(Rendered {
         html,
         sections,
@@ -198,10 +207,11 @@ fn resolve(path: &str, year: u16, targets: &LinkTargets) -> Option<ReportId> {
     targets.reports.contains_key(&id).then_some(id)
 }
 
-fn sections<'a>(root: &'a AstNode<'a>) -> (Vec<Section>, String) {
-    // Ids come from the same anchorizer comrak's HTML renderer uses, fed the same text in the
-    // same order, so they match the ids in the page.
-    let mut anchorizer = Anchorizer::new();
+/// The report's sections; `ids` are the top-level headings' ids, in order, as the page has them.
+fn sections<'a>(
+    root: &'a AstNode<'a>,
+    mut ids: impl Iterator<Item = String>,
+) -> (Vec<Section>, String) {
     let mut sections = vec![Section {
         id: String::new(),
         heading: String::new(),
@@ -211,8 +221,7 @@ fn sections<'a>(root: &'a AstNode<'a>) -> (Vec<Section>, String) {
     for node in root.children() {
         let is_heading = matches!(node.data().value, NodeValue::Heading(_));
         if is_heading {
-            let raw = node.collect_text();
-            let id = anchorizer.anchorize(&raw);
+            let id = ids.next().unwrap_or_default();
             let mut heading = String::new();
             plain_text(node, &mut heading);
             sections.push(Section {

@@ -3,12 +3,14 @@
 //! reports), for `build` (everything at once) and `serve` (the files an edit names).
 
 mod discover;
+pub mod figures;
 pub mod front_matter;
+mod heading_ids;
 pub mod markdown;
 pub mod source;
 mod store;
 
-pub use discover::{SourceFile, discover, duplicates, place, report_files_under};
+pub use discover::{SourceFile, discover, duplicates, is_report_path, place, report_files_under};
 pub use store::{ContentStore, Reloaded, Stale, Stamp, stamp};
 
 use crate::config::Config;

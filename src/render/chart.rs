@@ -11,6 +11,7 @@ use std::fmt::Write;
 use super::escape::escape;
 
 use super::context::format_number;
+use crate::content::figures::LIMIT;
 
 /// One bar: its label under the axis (a year) and its value, if there is one.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,7 +77,7 @@ impl Scale {
         let width = (LEFT + n * SLOT + RIGHT).max(MIN_WIDTH);
         // Few bars share the minimum width; many widen the chart.
         let slot = (width - LEFT - RIGHT) / n.max(1.0);
-        let values = bars.iter().filter_map(|b| b.value);
+        let values = bars.iter().filter_map(|b| b.value.map(drawn));
         let (min, max) = values.fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
         let hi = nice_ceil(max);
         let lo = -nice_ceil(-min);
@@ -92,7 +93,7 @@ impl Scale {
 
     /// The vertical position of value `v`.
     fn y(&self, v: f64) -> f64 {
-        TOP + PLOT * (self.hi - v) / (self.hi - self.lo)
+        TOP + PLOT * (self.hi - drawn(v)) / (self.hi - self.lo)
     }
 
     /// The horizontal centre of bar `i`.
@@ -237,6 +238,17 @@ fn nice_ceil(x: f64) -> f64 {
         .unwrap_or(10.0 * step)
 }
 
+/// The height `v` is drawn at: loading refuses figures past [`LIMIT`] (`content/figures.rs`),
+/// and a chart given one anyway draws it at the limit, so no coordinate is ever `NaN`; its
+/// label still says the value.
+fn drawn(v: f64) -> f64 {
+    if v.is_nan() {
+        0.0
+    } else {
+        v.clamp(-LIMIT, LIMIT)
+    }
+}
+
 /// A coordinate with at most one decimal (`12`, `12.5`).
 fn num(v: f64) -> String {
     let s = format!("{v:.1}");
@@ -266,6 +278,18 @@ mod tests {
             no_data: "无数据",
             bars,
         })
+    }
+
+    #[test]
+    fn values_past_what_a_chart_draws_never_make_nan() {
+        for v in [1.797_693_134_862_315_7e308, -1e300, f64::INFINITY, f64::NAN] {
+            let b = bars(&[("2021", Some(188.0)), ("2022", Some(v))]);
+            let svg = chart(&b);
+            // Labels say the value as it is; coordinates are numbers.
+            for bad in ["=\"NaN\"", "=\"inf\"", "=\"-inf\""] {
+                assert!(!svg.contains(bad), "{v}: {svg}");
+            }
+        }
     }
 
     #[test]

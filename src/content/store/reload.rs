@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use super::{ContentStore, Load, Reloaded, Slot, Stale, State, stamp};
-use crate::content::{SourceFile, discover, duplicates, place, report_files_under};
+use crate::content::{SourceFile, discover, duplicates, is_report_path, place, report_files_under};
 use crate::layout::{CONFIG_FILE, CONTENT_DIR, LOCK_FILE};
 use crate::model::ReportId;
 
@@ -64,12 +64,8 @@ impl ContentStore {
                 }
             }
             let full = root.join(rel);
-            let is_report = rel
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.ends_with(".md"))
-                && std::fs::symlink_metadata(&full).is_ok_and(|m| m.is_file());
-            if !is_report {
+            // The same test as `discover`: a symbolic link is placed (and refused) there too.
+            if !is_report_path(&full) {
                 placement_changed |= old.is_some();
                 continue;
             }

@@ -1,8 +1,11 @@
-//! Render stage: the Atom feed of each language and the sitemap.
+//! Render stage: the Atom feed of each language and the sitemap. Every text a report or the
+//! configuration brings into the feed passes `xml_text`, so the feed is well-formed XML
+//! whatever characters the text held.
 
 use minijinja::{Value, context};
 
 use super::super::context::{Ctx, html_lang};
+use super::super::escape::{escape, xml_text};
 use super::super::pages::{Page, all_pages};
 use super::super::shown::{self, FeedEntry};
 use crate::config::label;
@@ -23,17 +26,17 @@ pub(super) fn feed(ctx: &Ctx<'_>) -> Value {
         .iter()
         .map(|e| {
             context! {
-                title => e.title, summary => e.summary,
+                title => xml_text(e.title), summary => xml_text(e.summary),
                 url => urls::absolute(base, &urls::report(e.lang, e.key.year, &e.key.stem)),
                 published => format!("{}T00:00:00Z", e.date),
                 updated => format!("{}T00:00:00Z", e.updated),
-                author => ctx.department(e.department),
+                author => xml_text(&ctx.department(e.department)),
                 content => feed_content(ctx, e),
             }
         })
         .collect();
     context! {
-        lang => ctx.lang, title => label(&site.config.title, ctx.lang),
+        lang => ctx.lang, title => xml_text(label(&site.config.title, ctx.lang)),
         self_url => urls::absolute(base, &urls::feed(ctx.lang)),
         home_url => urls::absolute(base, &urls::home(ctx.lang)),
         updated => feed_updated, entries,
@@ -49,13 +52,13 @@ pub(super) fn feed_content(ctx: &Ctx<'_>, entry: &FeedEntry<'_>) -> Option<Strin
     }
     let mut html = format!(
         "<p>{}</p><p><strong>{}</strong></p><ul>",
-        super::super::escape::escape(entry.summary),
-        super::super::escape::escape(&ctx.t("revisions"))
+        escape(&xml_text(entry.summary)),
+        escape(&xml_text(&ctx.t("revisions")))
     );
     for r in &entry.revisions {
         html.push_str(&format!(
             "<li><time datetime=\"{d}\">{d}</time> {}</li>",
-            super::super::escape::escape(&r.note),
+            escape(&xml_text(&r.note)),
             d = r.date
         ));
     }

@@ -1,0 +1,179 @@
+//! Load stage: the ids of a report's headings, which the page, its table of contents and the
+//! search's section links share. Guarantees (ARCHITECTURE.md, Decisions): an id is never empty,
+//! never one the default theme, the footnotes or the preview use on the same page, and unique
+//! within the report; any other heading keeps the id comrak would give it.
+
+use std::collections::HashSet;
+use std::fmt::{self, Write};
+use std::sync::Mutex;
+
+use comrak::Anchorizer;
+use comrak::adapters::{HeadingAdapter, HeadingMeta};
+use comrak::nodes::{AstNode, NodeValue, Sourcepos};
+
+/// Ids the default theme's templates give their own elements (`templates/*.html`).
+const THEME_IDS: &[&str] = &[
+    "main",
+    "site-search",
+    "search-app",
+    "by-department",
+    "by-theme",
+    "by-year",
+    "figures",
+    "latest",
+    "reports",
+    "report-figures",
+    "report-revisions",
+    "report-toc",
+];
+
+/// Families of ids made by others: footnotes and their references (comrak: `fn-1`,
+/// `fnref-1`, `fnref-1-2`), figure tables and charts (`figure-<key>`, `chart-<key>-title`),
+/// and the preview's overlay (`gongkai-overlay`).
+const RESERVED_PREFIXES: &[&str] = &["fn-", "fnref-", "figure-", "chart-", "gongkai-"];
+
+fn reserved(id: &str) -> bool {
+    THEME_IDS.contains(&id) || RESERVED_PREFIXES.iter().any(|p| id.starts_with(p))
+}
+
+/// Hands out heading ids in document order.
+#[derive(Default)]
+struct HeadingIds {
+    seen: HashSet<String>,
+    count: usize,
+}
+
+impl HeadingIds {
+    /// The id of the next heading, whose text is `text`: comrak's slug of it, or
+    /// `section-<slug>` when that is reserved, or `section-<n>` (the heading's number in the
+    /// report) when the text has no letter or digit to make one; then `-1`, `-2`, … as comrak
+    /// adds, until it is unique (`section-<slug>` again when a suffix would be reserved).
+    fn next(&mut self, text: &str) -> String {
+        self.count += 1;
+        // A fresh anchorizer only slugs: uniqueness is kept here, over the final ids.
+        let slug = Anchorizer::new().anchorize(text);
+        let mut base = if slug.is_empty() {
+            format!("section-{}", self.count)
+        } else if reserved(&slug) {
+            format!("section-{slug}")
+        } else {
+            slug
+        };
+        let mut id = base.clone();
+        let mut n = 0;
+        while self.seen.contains(&id) {
+            n += 1;
+            id = format!("{base}-{n}");
+            if reserved(&id) {
+                // `fn` twice would make `fn-1`: take the prefixed form, never reserved.
+                base = format!("section-{base}");
+                id = base.clone();
+                n = 0;
+            }
+        }
+        self.seen.insert(id.clone());
+        id
+    }
+}
+
+/// Every heading's id, in document order (the order comrak renders them), with whether the
+/// heading is a top-level block (a section of the report).
+pub(super) fn heading_ids<'a>(root: &'a AstNode<'a>) -> Vec<(bool, String)> {
+    let mut ids = HeadingIds::default();
+    root.descendants()
+        .filter(|n| matches!(n.data().value, NodeValue::Heading(_)))
+        .map(|n| {
+            let top = n.parent().is_some_and(|p| p.same_node(root));
+            (top, ids.next(&n.collect_text()))
+        })
+        .collect()
+}
+
+/// Writes each heading with its id from [`heading_ids`], in the markup comrak writes with
+/// `header_id_prefix` (an anchor link at the end), so pages are unchanged where ids are.
+pub(super) struct IdWriter {
+    /// Ids not yet written, in reverse order; and the id of the heading being written.
+    ids: Mutex<(Vec<String>, String)>,
+}
+
+impl IdWriter {
+    pub(super) fn new(ids: &[(bool, String)]) -> Self {
+        let rev = ids.iter().rev().map(|(_, id)| id.clone()).collect();
+        IdWriter {
+            ids: Mutex::new((rev, String::new())),
+        }
+    }
+}
+
+impl HeadingAdapter for IdWriter {
+    fn enter(
+        &self,
+        out: &mut dyn Write,
+        heading: &HeadingMeta,
+        _sourcepos: Option<Sourcepos>,
+    ) -> fmt::Result {
+        let mut ids = self.ids.lock().map_err(|_| fmt::Error)?;
+        let (pending, current) = &mut *ids;
+        *current = pending.pop().ok_or(fmt::Error)?;
+        write!(out, r#"<h{} id="{current}">"#, heading.level)
+    }
+
+    fn exit(&self, out: &mut dyn Write, heading: &HeadingMeta) -> fmt::Result {
+        let ids = self.ids.lock().map_err(|_| fmt::Error)?;
+        write!(
+            out,
+            r##"<a href="#{}" aria-label="Link to heading '"##,
+            ids.1
+        )?;
+        comrak::html::escape(out, &heading.content)?;
+        out.write_str(r#"'" data-heading-content=""#)?;
+        comrak::html::escape(out, &heading.content)?;
+        writeln!(out, "\" class=\"anchor\"></a></h{}>", heading.level)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::HeadingIds;
+
+    fn ids(texts: &[&str]) -> Vec<String> {
+        let mut ids = HeadingIds::default();
+        texts.iter().map(|t| ids.next(t)).collect()
+    }
+
+    #[test]
+    fn ordinary_headings_keep_comraks_ids() {
+        assert_eq!(
+            ids(&["Legal aid", "Legal aid", "一、法律援助", "Legal aid-1"]),
+            ["legal-aid", "legal-aid-1", "一法律援助", "legal-aid-1-1"]
+        );
+    }
+
+    #[test]
+    fn headings_never_take_the_themes_or_the_footnotes_ids() {
+        assert_eq!(
+            ids(&["Main", "Site search", "fn-1", "fnref-2", "Figures", "Main"]),
+            [
+                "section-main",
+                "section-site-search",
+                "section-fn-1",
+                "section-fnref-2",
+                "section-figures",
+                "section-main-1"
+            ]
+        );
+        // A suffix that would make a reserved id gives the prefixed form instead.
+        assert_eq!(
+            ids(&["fn", "fn", "fn"]),
+            ["fn", "section-fn", "section-fn-1"]
+        );
+    }
+
+    #[test]
+    fn a_heading_without_letters_gets_its_number() {
+        assert_eq!(
+            ids(&["Intro", "！！！", "？"]),
+            ["intro", "section-2", "section-3"]
+        );
+    }
+}
