@@ -121,8 +121,10 @@ pub fn build_into(
     output::check_out_dir(&opts.root, out, how.force)?;
     let clock = Instant::now();
     let Loaded { site, theme, store } = load(opts)?;
+    // Only the bodies are needed from here on.
+    let bodies = store.into_bodies();
     // Compile the theme first: a template error must stop the build before anything is written.
-    Renderer::new(&site, &store, &theme, opts.link_style)?;
+    Renderer::new(&site, &bodies, &theme, opts.link_style)?;
     let mut summary = BuildSummary {
         reports: site.reports.len(),
         load: clock.elapsed(),
@@ -131,13 +133,12 @@ pub fn build_into(
     on_start(render::all_pages(&site).len());
     output::publish(out, how, |sink| {
         let clock = Instant::now();
-        let renderer = Renderer::new(&site, &store, &theme, opts.link_style)?;
+        let renderer = Renderer::new(&site, &bodies, &theme, opts.link_style)?;
         summary.files = render_pages(&renderer, &site, sink, on_page)?;
         summary.render = clock.elapsed();
-        // The pages are written: their bodies go with the store, before the search index
-        // needs its memory.
+        // The pages are written: their bodies go before the search index needs its memory.
         drop(renderer);
-        drop(store);
+        drop(bodies);
         let clock = Instant::now();
         let search = search::write(&site, sink)?;
         summary.search = clock.elapsed();

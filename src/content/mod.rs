@@ -11,7 +11,7 @@ pub mod source;
 mod store;
 
 pub use discover::{SourceFile, discover, duplicates, is_report_path, place, report_files_under};
-pub use store::{ContentStore, Reloaded, Stale, Stamp, stamp};
+pub use store::{ContentStore, LoadedBodies, Reloaded, Stale, Stamp, stamp};
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;

@@ -314,6 +314,33 @@ impl Bodies for ContentStore {
     }
 }
 
+/// The bodies of a store that is done loading: source path → HTML, and nothing else, so a
+/// build rendering a large site does not keep the store's bookkeeping (stamps, paths, link
+/// targets) alive beside its pages.
+pub struct LoadedBodies(BTreeMap<PathBuf, String>);
+
+impl ContentStore {
+    pub fn into_bodies(self) -> LoadedBodies {
+        let bodies = self
+            .slots
+            .into_iter()
+            .filter_map(|(path, slot)| match slot.state {
+                State::Placed {
+                    load: Load::Loaded { html, .. },
+                    ..
+                } => Some((path, html)),
+                _ => None,
+            });
+        LoadedBodies(bodies.collect())
+    }
+}
+
+impl Bodies for LoadedBodies {
+    fn html(&self, source_path: &Path) -> Option<&str> {
+        self.0.get(source_path).map(String::as_str)
+    }
+}
+
 fn state_path(state: &State) -> PathBuf {
     match state {
         State::Misplaced(d) => d.path.clone(),
