@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::figures;
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, suggest};
+use crate::diagnostics::{Diagnostic, Locator, suggest};
 use crate::model::Revision;
 use crate::yaml;
 
@@ -135,6 +135,7 @@ pub fn parse_meta(
     let mut check = Checks {
         split,
         locator: yaml::Locator::new(split.yaml),
+        lines: Locator::new(source),
         source,
         shown,
         problems: Vec::new(),
@@ -169,6 +170,9 @@ pub fn parse_meta(
 struct Checks<'a> {
     split: &'a Split<'a>,
     locator: yaml::Locator<'a>,
+    /// Line and column of each problem without rescanning the file: a list of 100,000
+    /// revisions can hold as many problems.
+    lines: Locator<'a>,
     source: &'a Arc<str>,
     shown: &'a Path,
     problems: Vec<Diagnostic>,
@@ -187,7 +191,8 @@ impl Checks<'_> {
 
     fn error_at(&mut self, (offset, len): (usize, usize), message: String, hint: Option<String>) {
         let offset = self.split.yaml_offset + offset;
-        let mut d = Diagnostic::at_offset(self.shown, self.source, offset, len, message);
+        let at = self.lines.line_col(offset);
+        let mut d = Diagnostic::at_located(self.shown, self.source, offset, at, len, message);
         if let Some(h) = hint {
             d = d.with_hint(h);
         }

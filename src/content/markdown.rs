@@ -133,8 +133,8 @@ fn rewrite_report_links<'a>(
 ) -> (Vec<ReportLink>, Vec<Diagnostic>) {
     let mut links = Vec::new();
     let mut problems = Vec::new();
-    // Links come in document order: one locator finds them all in one pass over the file.
-    let mut locator = Locator::new(src.file_text);
+    // One table of line starts finds every link, however many (ARCHITECTURE "Decisions").
+    let locator = Locator::new(src.file_text);
     for node in root.descendants() {
         let mut data = node.data_mut();
         let pos = data.sourcepos.start;
