@@ -115,6 +115,10 @@ pub struct Meta {
     pub revisions: Vec<Revision>,
 }
 
+/// More revisions than this are refused: each is listed on the page, and a real report is
+/// corrected a handful of times (README "Writing a report").
+pub const MAX_REVISIONS: usize = 1_000;
+
 /// Parses and checks the front matter of the file `source` (placed in `year`).
 pub fn parse_meta(
     split: &Split<'_>,
@@ -289,6 +293,14 @@ impl Checks<'_> {
 
     /// The revisions with a valid date, each with a note.
     fn revisions(&mut self, raw: &[RawRevision]) -> Vec<Revision> {
+        if raw.len() > MAX_REVISIONS {
+            self.error_at(
+                self.locate("revisions", "revisions", 0),
+                format!("{} revisions, more than {MAX_REVISIONS}", raw.len()),
+                Some("keep the revisions that changed what the report says".into()),
+            );
+            return Vec::new();
+        }
         let mut revisions = Vec::new();
         let mut earlier: HashMap<&str, usize> = HashMap::new();
         for rev in raw {
