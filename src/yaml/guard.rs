@@ -28,19 +28,33 @@ pub enum Refused {
 /// anywhere inside a flow collection but outside one only where a value starts (`a[1]` is
 /// text); `&` and `*` count only where a value starts (`a&b`, `"*"` are text).
 pub fn check(text: &str) -> Option<Refused> {
+    scan(text).err()
+}
+
+/// The columns of the block nodes that enclose the current one.
+#[derive(Default)]
+struct Blocks(Vec<usize>);
+
+impl Blocks {
+    /// A block node starts at column `col` (byte `at`): it closes those at its column or deeper.
+    fn enter(&mut self, col: usize, at: usize) -> Result<(), Refused> {
+        while self.0.last().is_some_and(|&c| c >= col) {
+            self.0.pop();
+        }
+        self.0.push(col);
+        match self.0.len() > MAX_BLOCK_DEPTH {
+            true => Err(Refused::BlockTooDeep(at)),
+            false => Ok(()),
+        }
+    }
+}
+
+fn scan(text: &str) -> Result<(), Refused> {
     let b = text.as_bytes();
     let blank_at = |i: usize| b.get(i).is_none_or(|c| c.is_ascii_whitespace());
     let (mut i, mut depth, mut line_start, mut node_col) = (0, 0, 0, 0);
     let (mut value_start, mut after_space) = (true, true);
-    // Columns of the block nodes that enclose the current one.
-    let mut blocks: Vec<usize> = Vec::new();
-    let mut enter_block = |col: usize, at: usize| {
-        while blocks.last().is_some_and(|&c| c >= col) {
-            blocks.pop();
-        }
-        blocks.push(col);
-        (blocks.len() > MAX_BLOCK_DEPTH).then_some(Refused::BlockTooDeep(at))
-    };
+    let mut blocks = Blocks::default();
     while i < b.len() {
         let c = b[i];
         match c {
@@ -59,9 +73,7 @@ pub fn check(text: &str) -> Option<Refused> {
             b'"' | b'\'' if value_start => {
                 if depth == 0 {
                     node_col = i - line_start;
-                    if let Some(r) = enter_block(node_col, i) {
-                        return Some(r);
-                    }
+                    blocks.enter(node_col, i)?;
                 }
                 i = end_of_quoted(b, i);
                 value_start = false;
@@ -71,7 +83,7 @@ pub fn check(text: &str) -> Option<Refused> {
             b'[' | b'{' if value_start || depth > 0 => {
                 depth += 1;
                 if depth > MAX_FLOW_DEPTH {
-                    return Some(Refused::FlowTooDeep(i));
+                    return Err(Refused::FlowTooDeep(i));
                 }
                 value_start = true;
             }
@@ -85,16 +97,14 @@ pub fn check(text: &str) -> Option<Refused> {
                 value_start = blank_at(i + 1);
                 if value_start && c != b':' {
                     node_col = i - line_start;
-                    if let Some(r) = enter_block(node_col, i) {
-                        return Some(r);
-                    }
+                    blocks.enter(node_col, i)?;
                 }
             }
             b'|' | b'>' if value_start && depth == 0 => {
                 i = end_of_block_scalar(b, i, node_col);
                 continue;
             }
-            b'&' | b'*' if value_start => return Some(Refused::Alias(i)),
+            b'&' | b'*' if value_start => return Err(Refused::Alias(i)),
             // A tag comes before a value.
             b'!' if value_start => {
                 while i < b.len() && !blank_at(i) && (depth == 0 || !b",[]{}".contains(&b[i])) {
@@ -105,9 +115,7 @@ pub fn check(text: &str) -> Option<Refused> {
             _ => {
                 if value_start && depth == 0 {
                     node_col = i - line_start;
-                    if let Some(r) = enter_block(node_col, i) {
-                        return Some(r);
-                    }
+                    blocks.enter(node_col, i)?;
                 }
                 value_start = false;
             }
@@ -115,7 +123,7 @@ pub fn check(text: &str) -> Option<Refused> {
         after_space = blank_at(i);
         i += 1;
     }
-    None
+    Ok(())
 }
 
 /// The offset just after the quoted scalar opening at `start` (or the end of the text).
