@@ -36,16 +36,20 @@ pub struct ReportLink {
     pub written: String,
     /// Byte offset of the link in the file's text (as decoded).
     pub offset: usize,
+    /// Its line and column, found when the file was rendered: a file can hold thousands of
+    /// links to a draft, and finding each from the top again would be quadratic.
+    pub line_col: (usize, usize),
 }
 
 impl ReportLink {
     /// The error at the link when its target is a draft this build leaves out; `text` is the
     /// file's text as the loader decoded it.
     pub fn to_draft(&self, shown: &Path, text: &Arc<str>) -> Diagnostic {
-        Diagnostic::at_offset(
+        Diagnostic::at_located(
             shown,
             text,
             self.offset,
+            self.line_col,
             1,
             format!(
                 "link to `{}`, a draft that this build leaves out",
@@ -167,6 +171,7 @@ fn rewrite_report_links<'a>(
                     target,
                     written: path.clone(),
                     offset,
+                    line_col: locator.line_col(offset),
                 });
             }
             None => {
