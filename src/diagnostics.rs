@@ -11,7 +11,11 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic};
+
+mod excerpt;
+
+use excerpt::Window;
 
 /// One problem in one file, located by 1-based line and column (in characters).
 #[derive(Debug, Clone, PartialEq)]
@@ -47,8 +51,22 @@ impl Diagnostic {
         message: impl Into<String>,
     ) -> Self {
         let offset = floor_char_boundary(source, offset.min(source.len()));
-        let end = floor_char_boundary(source, (offset + len).min(source.len()));
         let (line, col) = line_col(source, offset);
+        Self::at_located(path, source, offset, (line, col), len, message)
+    }
+
+    /// A problem at byte `offset` of `source` whose line and column the caller already knows
+    /// (from a [`Locator`]), so that many problems in one file cost no rescan each.
+    pub fn at_located(
+        path: impl Into<PathBuf>,
+        source: &Arc<str>,
+        offset: usize,
+        (line, col): (usize, usize),
+        len: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        let offset = floor_char_boundary(source, offset.min(source.len()));
+        let end = floor_char_boundary(source, (offset + len).min(source.len()));
         Diagnostic {
             path: path.into(),
             line,
@@ -83,16 +101,14 @@ impl Diagnostic {
         // excerpt below ends with it as `help:` where it sits beside the source.
         let mut out = format!("{self}\n");
         if let Some((source, span)) = &self.excerpt {
-            let (source, span) = terminal_excerpt(source, span);
+            let name = for_terminal(&self.path.display().to_string()).into_owned();
+            let (window, span) = Window::new(name, source, span, self.line);
             let mut diag = MietteDiagnostic::new(for_terminal(&self.message))
                 .with_label(LabeledSpan::at(span, "here"));
             if let Some(hint) = &self.hint {
                 diag = diag.with_help(for_terminal(hint));
             }
-            let report = miette::Report::new(diag).with_source_code(NamedSource::new(
-                for_terminal(&self.path.display().to_string()),
-                source,
-            ));
+            let report = miette::Report::new(diag).with_source_code(window);
             let theme = if color {
                 GraphicalTheme::unicode()
             } else {
@@ -147,16 +163,6 @@ pub fn for_terminal(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
-}
-
-/// The excerpt's text made safe for a terminal, with `span` moved to the same characters.
-fn terminal_excerpt(source: &str, span: &Range<usize>) -> (String, Range<usize>) {
-    let before = for_terminal(&source[..span.start]);
-    let inside = for_terminal(&source[span.clone()]);
-    let after = for_terminal(&source[span.end..]);
-    let start = before.len();
-    let end = start + inside.len();
-    ([before, inside, after].concat(), start..end)
 }
 
 /// Every problem one run found, sorted by file and position for stable output.
@@ -274,6 +280,40 @@ pub fn offset_of(text: &str, line: usize, col: usize) -> usize {
             .map_or(line_text.len(), |(i, _)| i)
 }
 
+/// Line and column lookups in one text through a table of where each line starts, built once:
+/// every position costs a binary search and a count along its own line, where [`line_col`]
+/// and [`offset_of`] start from the top each time (quadratic in the number of positions, which
+/// a hostile file makes large: 100,000 revisions, each with a problem).
+pub struct Locator<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Locator<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Locator { text, starts }
+    }
+
+    /// 1-based line and character column of byte `offset`.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let col = self.text[self.starts[line - 1]..offset].chars().count() + 1;
+        (line, col)
+    }
+
+    /// Byte offset where 1-based `line` starts (the text's end when it has fewer lines).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts
+            .get(line.max(1) - 1)
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while !s.is_char_boundary(i) {
         i -= 1;
@@ -296,6 +336,23 @@ mod tests {
         let offset = text.find('值').unwrap();
         assert_eq!(line_col(text, offset), (2, 4));
         assert_eq!(offset_of(text, 2, 4), offset);
+    }
+
+    #[test]
+    fn locator_agrees_with_line_col_forwards_and_backwards() {
+        let text = "第一行\n标题：值\n\nabc\n末";
+        let loc = Locator::new(text);
+        let offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        for &o in offsets.iter().chain(offsets.iter().rev()) {
+            assert_eq!(loc.line_col(o), line_col(text, o), "offset {o}");
+        }
+        for line in [1, 3, 2, 5, 4, 9] {
+            assert_eq!(
+                loc.line_start(line),
+                offset_of(text, line, 1),
+                "line {line}"
+            );
+        }
     }
 
     #[test]

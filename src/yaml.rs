@@ -8,9 +8,9 @@ use std::collections::HashMap;
 
 use serde::de::DeserializeOwned;
 
-mod flow_depth;
+mod guard;
 
-use flow_depth::{MAX_FLOW_DEPTH, too_deep};
+use guard::{MAX_BLOCK_DEPTH, MAX_FLOW_DEPTH, Refused};
 
 /// A YAML syntax or shape error at a byte offset of the parsed text.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,9 +23,23 @@ pub struct YamlError {
 
 /// Parses `text` into `T`, reporting the first problem with its position.
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
-    if let Some(offset) = too_deep(text) {
+    if let Some(refused) = guard::check(text) {
+        let (message, offset) = match refused {
+            Refused::FlowTooDeep(i) => (
+                format!("`[` and `{{` nested more than {MAX_FLOW_DEPTH} deep"),
+                i,
+            ),
+            Refused::BlockTooDeep(i) => (
+                format!("indentation nested more than {MAX_BLOCK_DEPTH} deep"),
+                i,
+            ),
+            Refused::Alias(i) => (
+                "aliases are not allowed: write the value out (no `&name` or `*name`)".to_string(),
+                i,
+            ),
+        };
         return Err(YamlError {
-            message: format!("`[` and `{{` nested more than {MAX_FLOW_DEPTH} deep"),
+            message,
             offset,
             unknown_field: None,
         });

@@ -228,20 +228,18 @@ fn run_hostile(inputs: Vec<hostile::Hostile>) {
     }
 }
 
-/// Fails today: `markdown::plain_text` recurses once per nesting level, so 10,000 nested
-/// quotes or emphases overflow the 2 MiB stack of a test thread or a rayon worker and abort
-/// the whole process (not a panic: nothing catches it).
+/// `markdown::plain_text` once recursed per nesting level, so 10,000 nested quotes or
+/// emphases overflowed the 2 MiB stack of a test thread or a rayon worker and aborted the
+/// whole process (not a panic: nothing catches it); it now walks the tree iteratively.
 #[test]
-#[ignore = "stack overflow in markdown::plain_text (outside the loaders' files)"]
 fn deep_markdown_nesting_does_not_overflow_the_stack() {
     run_hostile(hostile::deep_nesting(hostile::N));
 }
 
-/// Fails today: miette formats the excerpt's underline with a width of the label's column, and
-/// Rust refuses widths over 65,535 ("Formatting argument out of range"), so a problem far along
-/// a long line panics in `Diagnostic::render`.
+/// miette formats the excerpt's underline with a width of the label's column, and Rust refuses
+/// widths over 65,535 ("Formatting argument out of range"): the excerpt is cut to a window
+/// around the position (`diagnostics/excerpt.rs`) so a problem far along a long line renders.
 #[test]
-#[ignore = "miette panics rendering a label past column 65,535 (diagnostics.rs)"]
 fn diagnostic_far_along_a_long_line_renders() {
     let fx = Fixture::new();
     let themes = "rule-of-law, ".repeat(6_000);

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::figures;
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, suggest};
+use crate::diagnostics::{Diagnostic, Locator, suggest};
 use crate::model::Revision;
 use crate::yaml;
 
@@ -115,6 +115,10 @@ pub struct Meta {
     pub revisions: Vec<Revision>,
 }
 
+/// More revisions than this are refused: each is listed on the page, and a real report is
+/// corrected a handful of times (README "Writing a report").
+pub const MAX_REVISIONS: usize = 1_000;
+
 /// Parses and checks the front matter of the file `source` (placed in `year`).
 pub fn parse_meta(
     split: &Split<'_>,
@@ -135,6 +139,7 @@ pub fn parse_meta(
     let mut check = Checks {
         split,
         locator: yaml::Locator::new(split.yaml),
+        lines: Locator::new(source),
         source,
         shown,
         problems: Vec::new(),
@@ -169,6 +174,9 @@ pub fn parse_meta(
 struct Checks<'a> {
     split: &'a Split<'a>,
     locator: yaml::Locator<'a>,
+    /// Line and column of each problem without rescanning the file: a list of 100,000
+    /// revisions can hold as many problems.
+    lines: Locator<'a>,
     source: &'a Arc<str>,
     shown: &'a Path,
     problems: Vec<Diagnostic>,
@@ -187,7 +195,8 @@ impl Checks<'_> {
 
     fn error_at(&mut self, (offset, len): (usize, usize), message: String, hint: Option<String>) {
         let offset = self.split.yaml_offset + offset;
-        let mut d = Diagnostic::at_offset(self.shown, self.source, offset, len, message);
+        let at = self.lines.line_col(offset);
+        let mut d = Diagnostic::at_located(self.shown, self.source, offset, at, len, message);
         if let Some(h) = hint {
             d = d.with_hint(h);
         }
@@ -284,6 +293,14 @@ impl Checks<'_> {
 
     /// The revisions with a valid date, each with a note.
     fn revisions(&mut self, raw: &[RawRevision]) -> Vec<Revision> {
+        if raw.len() > MAX_REVISIONS {
+            self.error_at(
+                self.locate("revisions", "revisions", 0),
+                format!("{} revisions, more than {MAX_REVISIONS}", raw.len()),
+                Some("keep the revisions that changed what the report says".into()),
+            );
+            return Vec::new();
+        }
         let mut revisions = Vec::new();
         let mut earlier: HashMap<&str, usize> = HashMap::new();
         for rev in raw {

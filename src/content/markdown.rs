@@ -5,13 +5,14 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
+use comrak::arena_tree::NodeEdge;
 use comrak::nodes::{AstNode, NodeValue};
 use comrak::options::Plugins;
 use comrak::{Arena, Options, parse_document};
 
 use super::heading_ids::{IdWriter, heading_ids};
 
-use crate::diagnostics::{Diagnostic, offset_of};
+use crate::diagnostics::{Diagnostic, Locator};
 use crate::model::{ReportId, Section};
 use crate::urls::{self, LinkStyle};
 
@@ -35,16 +36,20 @@ pub struct ReportLink {
     pub written: String,
     /// Byte offset of the link in the file's text (as decoded).
     pub offset: usize,
+    /// Its line and column, found when the file was rendered: a file can hold thousands of
+    /// links to a draft, and finding each from the top again would be quadratic.
+    pub line_col: (usize, usize),
 }
 
 impl ReportLink {
     /// The error at the link when its target is a draft this build leaves out; `text` is the
     /// file's text as the loader decoded it.
     pub fn to_draft(&self, shown: &Path, text: &Arc<str>) -> Diagnostic {
-        Diagnostic::at_offset(
+        Diagnostic::at_located(
             shown,
             text,
             self.offset,
+            self.line_col,
             1,
             format!(
                 "link to `{}`, a draft that this build leaves out",
@@ -132,6 +137,8 @@ fn rewrite_report_links<'a>(
 ) -> (Vec<ReportLink>, Vec<Diagnostic>) {
     let mut links = Vec::new();
     let mut problems = Vec::new();
+    // One table of line starts finds every link, however many (ARCHITECTURE "Decisions").
+    let locator = Locator::new(src.file_text);
     for node in root.descendants() {
         let mut data = node.data_mut();
         let pos = data.sourcepos.start;
@@ -154,7 +161,7 @@ fn rewrite_report_links<'a>(
             continue;
         }
         let line = src.body_line + pos.line - 1;
-        let offset = offset_of(src.file_text, line, 1) + pos.column.saturating_sub(1);
+        let offset = locator.line_start(line) + pos.column.saturating_sub(1);
         match resolve(&path, src.year, targets) {
             Some(target) => {
                 let to = urls::report(&target.lang, target.key.year, &target.key.stem);
@@ -164,14 +171,16 @@ fn rewrite_report_links<'a>(
                     target,
                     written: path.clone(),
                     offset,
+                    line_col: locator.line_col(offset),
                 });
             }
             None => {
                 problems.push(
-                    Diagnostic::at_offset(
+                    Diagnostic::at_located(
                         src.shown,
                         src.file_text,
                         offset,
+                        locator.line_col(offset),
                         1,
                         format!("link to `{path}`, which is not a report of this site"),
                     )
@@ -249,24 +258,29 @@ fn sections<'a>(
 }
 
 /// The readable text of a node: words separated where blocks, cells and line breaks separate
-/// them, so search never joins two table cells into one phrase.
+/// them, so search never joins two table cells into one phrase. It walks the tree with comrak's
+/// iterative traversal, not by recursion: a line of 10,000 `>` nests that deep, and one stack
+/// frame per level would overflow the thread's stack (a hostile report must fail cleanly or
+/// build, ARCHITECTURE "Decisions").
 fn plain_text<'a>(node: &'a AstNode<'a>, out: &mut String) {
-    match &node.data().value {
-        NodeValue::Text(t) => out.push_str(t),
-        NodeValue::Code(c) => out.push_str(&c.literal),
-        NodeValue::CodeBlock(c) => out.push_str(&c.literal),
-        NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
-        NodeValue::HtmlInline(_) | NodeValue::HtmlBlock(_) | NodeValue::FootnoteReference(_) => {}
-        _ => {}
-    }
-    for child in node.children() {
-        plain_text(child, out);
-    }
-    let value = &node.data().value;
-    if matches!(value, NodeValue::TableCell) {
-        out.push(' ');
-    } else if value.block() && !out.ends_with('\n') {
-        out.push('\n');
+    for edge in node.traverse() {
+        match edge {
+            NodeEdge::Start(n) => match &n.data().value {
+                NodeValue::Text(t) => out.push_str(t),
+                NodeValue::Code(c) => out.push_str(&c.literal),
+                NodeValue::CodeBlock(c) => out.push_str(&c.literal),
+                NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
+                _ => {}
+            },
+            NodeEdge::End(n) => {
+                let value = &n.data().value;
+                if matches!(value, NodeValue::TableCell) {
+                    out.push(' ');
+                } else if value.block() && !out.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+        }
     }
 }
 

@@ -1,19 +1,40 @@
 //! Load stage: read one report file as text. UTF-8 only (a BOM and CRLF are accepted and
 //! normalised); other encodings are refused with a hint, never guessed at silently.
 
+use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, line_col};
 
-/// Reads `path` (shown as `shown`) as normalised UTF-8 text: no BOM, `\n` line ends.
+/// A report file larger than this is refused before it is parsed: the longest real reports
+/// are a few hundred kB, and every stage's cost grows with the size (README "Writing a report").
+pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
+
+/// A line longer than this many characters is refused: a table pasted from a word processor
+/// makes lines of a few thousand, and a megabyte on one line only costs (README "Writing a
+/// report").
+pub const MAX_LINE_CHARS: usize = 100_000;
+
+/// Reads `path` (shown as `shown`) as normalised UTF-8 text: no BOM, `\n` line ends. Reads at
+/// most one byte past [`MAX_FILE_BYTES`], so a huge file is refused without being loaded.
 pub fn read_text(path: &Path, shown: &Path) -> Result<Arc<str>, Diagnostic> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::at_file(shown, format!("cannot read file: {e}")))?;
+    let cannot = |e: std::io::Error| Diagnostic::at_file(shown, format!("cannot read file: {e}"));
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes))
+        .map_err(cannot)?;
     decode(bytes, shown)
 }
 
 pub fn decode(bytes: Vec<u8>, shown: &Path) -> Result<Arc<str>, Diagnostic> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(Diagnostic::at_file(
+            shown,
+            format!("file is larger than {} MB", MAX_FILE_BYTES >> 20),
+        )
+        .with_hint("split the report, or move tables and appendices into linked files"));
+    }
     let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => rest.to_vec(),
         None => bytes,
@@ -33,12 +54,35 @@ pub fn decode(bytes: Vec<u8>, shown: &Path) -> Result<Arc<str>, Diagnostic> {
         d.col = col;
         return Err(d);
     }
+    if let Some(d) = too_long_line(&text, shown) {
+        return Err(d);
+    }
     let text = if text.contains('\r') {
         text.replace("\r\n", "\n")
     } else {
         text
     };
     Ok(Arc::from(text))
+}
+
+/// The first line longer than [`MAX_LINE_CHARS`], pointed at where it passes the limit.
+fn too_long_line(text: &str, shown: &Path) -> Option<Diagnostic> {
+    let (n, line) = text
+        .split('\n')
+        .enumerate()
+        // A character is at least one byte: only a line of more bytes can be too long.
+        .find(|(_, l)| l.len() > MAX_LINE_CHARS && l.chars().nth(MAX_LINE_CHARS).is_some())?;
+    let mut d = Diagnostic::at_file(
+        shown,
+        format!(
+            "line is longer than {MAX_LINE_CHARS} characters ({})",
+            line.chars().count()
+        ),
+    )
+    .with_hint("break the line: a paragraph can span several lines");
+    d.line = n + 1;
+    d.col = MAX_LINE_CHARS + 1;
+    Some(d)
 }
 
 fn not_utf8(shown: &Path, err: std::string::FromUtf8Error) -> Diagnostic {
@@ -93,6 +137,24 @@ mod tests {
     fn bom_and_crlf_are_normalised() {
         let text = decode(b"\xEF\xBB\xBF---\r\na: b\r\n".to_vec(), Path::new("a.md")).unwrap();
         assert_eq!(&*text, "---\na: b\n");
+    }
+
+    #[test]
+    fn a_file_over_the_size_limit_is_refused() {
+        let lines = |n: usize| b"a\n".repeat(n / 2);
+        let d = decode(lines(MAX_FILE_BYTES + 2), Path::new("a.md")).unwrap_err();
+        assert!(d.message.contains("larger than 5 MB"), "{d}");
+        assert!(decode(lines(MAX_FILE_BYTES), Path::new("a.md")).is_ok());
+    }
+
+    #[test]
+    fn a_line_over_the_length_limit_is_refused_at_its_line() {
+        let long = format!("---\ntitle: t\n---\n{}\n", "字".repeat(MAX_LINE_CHARS + 1));
+        let d = decode(long.into_bytes(), Path::new("a.md")).unwrap_err();
+        assert_eq!((d.line, d.col), (4, MAX_LINE_CHARS + 1), "{d}");
+        // Characters, not bytes: a line of MAX_LINE_CHARS Chinese characters passes.
+        let ok = format!("---\ntitle: t\n---\n{}\n", "字".repeat(MAX_LINE_CHARS));
+        assert!(decode(ok.into_bytes(), Path::new("a.md")).is_ok());
     }
 
     #[test]

@@ -6,6 +6,12 @@ use crate::model::{Report, Site};
 /// A pack holds whole sections up to about this many bytes of text.
 const PACK_BYTES: usize = 4_000;
 
+/// A report's packs beyond this many are left out of the index: the first ~512 kB of a
+/// report's text (about 170,000 Chinese characters, several times the longest real report) are
+/// searchable, so one huge report cannot fill the index with thousands of files (a 50 MB
+/// report wrote 11,347). README "Writing a report" documents the limit.
+pub const MAX_PACKS: usize = 128;
+
 /// (Part of) a section as shown in an excerpt, borrowed from the report.
 #[derive(Debug, Clone, Copy)]
 pub struct PackSection<'a> {
@@ -68,8 +74,9 @@ fn into_packs(sections: Vec<PackSection<'_>>) -> Vec<Vec<PackSection<'_>>> {
     let mut packs: Vec<Vec<PackSection<'_>>> = vec![Vec::new()];
     let mut size = 0;
     for mut s in sections {
-        // `s` is cut in place when it does not fit.
-        loop {
+        // `s` is cut in place when it does not fit; cutting stops past the limit, so a huge
+        // section costs no more than the packs kept.
+        while packs.len() <= MAX_PACKS {
             let room = PACK_BYTES.saturating_sub(size);
             if s.text.len() + s.heading.len() <= room || (size == 0 && s.text.len() <= PACK_BYTES) {
                 size += s.text.len() + s.heading.len();
@@ -98,6 +105,7 @@ fn into_packs(sections: Vec<PackSection<'_>>) -> Vec<Vec<PackSection<'_>>> {
         }
     }
     packs.retain(|p| !p.is_empty());
+    packs.truncate(MAX_PACKS);
     packs
 }
 
@@ -133,5 +141,17 @@ mod tests {
         assert!(packs.len() >= 2);
         let joined: String = packs.iter().flatten().map(|p| p.text).collect();
         assert_eq!(joined, format!("x{big}"));
+    }
+
+    #[test]
+    fn a_huge_report_is_indexed_up_to_the_limit() {
+        let big = "字".repeat(PACK_BYTES * MAX_PACKS);
+        let sections = (0..4).map(|_| PackSection {
+            id: "a",
+            heading: "h",
+            text: big.as_str(),
+        });
+        let packs = into_packs(sections.collect());
+        assert_eq!(packs.len(), MAX_PACKS);
     }
 }
