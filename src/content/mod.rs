@@ -34,12 +34,8 @@ pub fn load_file(
     md_options: &comrak::Options<'_>,
     targets: &markdown::LinkTargets,
 ) -> Result<LoadedFile, Vec<Diagnostic>> {
-    let bytes = std::fs::read(&file.path).map_err(|e| {
-        vec![Diagnostic::at_file(
-            &file.shown,
-            format!("cannot read file: {e}"),
-        )]
-    })?;
+    // A file past the size limit is read no further than the limit (decoding refuses it).
+    let bytes = source::read_bytes(&file.path, &file.shown).map_err(|d| vec![d])?;
     load_bytes(file, bytes, config, md_options, targets)
 }
 

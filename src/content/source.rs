@@ -19,12 +19,17 @@ pub const MAX_LINE_CHARS: usize = 100_000;
 /// Reads `path` (shown as `shown`) as normalised UTF-8 text: no BOM, `\n` line ends. Reads at
 /// most one byte past [`MAX_FILE_BYTES`], so a huge file is refused without being loaded.
 pub fn read_text(path: &Path, shown: &Path) -> Result<Arc<str>, Diagnostic> {
+    decode(read_bytes(path, shown)?, shown)
+}
+
+/// The bytes of `path`, at most one past [`MAX_FILE_BYTES`] ([`decode`] refuses more).
+pub fn read_bytes(path: &Path, shown: &Path) -> Result<Vec<u8>, Diagnostic> {
     let cannot = |e: std::io::Error| Diagnostic::at_file(shown, format!("cannot read file: {e}"));
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| f.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes))
         .map_err(cannot)?;
-    decode(bytes, shown)
+    Ok(bytes)
 }
 
 pub fn decode(bytes: Vec<u8>, shown: &Path) -> Result<Arc<str>, Diagnostic> {
