@@ -65,7 +65,10 @@ def cases():
     yield "10,000 '>'", lambda: front("") + ">" * 10_000 + " 深\n"
     yield "10,000 broken links", lambda: front("") + \
         "[x](../2019/nowhere.zh.md)\n" * 10_000
-    yield "4.9 MB report of random Chinese text", lambda: front("") + random_chinese(4_900_000)
+    yield "2 MB of '[' on lines of 90,000", lambda: front("") + ("[" * 90_000 + "\n") * 22
+    yield "2 MB of '_a *b ' emphasis runs", lambda: front("") + ("_a *b " * 15_000 + "\n") * 22
+    yield "200,000 headings of one text", lambda: front("") + "# a\n\n" * 200_000
+    yield "1.9 MB report of random Chinese text", lambda: front("") + random_chinese(1_900_000)
     yield "50 MB report of random Chinese text", lambda: front("") + random_chinese(50_000_000)
 
 

@@ -165,7 +165,7 @@ fn ten_thousand_nested_quotes_build() {
 
 #[test]
 fn a_report_over_the_size_limit_is_refused() {
-    // Random-looking Chinese text, lines of 100 characters: 6 MB, over the 5 MB limit (the
+    // Random-looking Chinese text, lines of 100 characters: 6 MB, over the 2 MB limit (the
     // review's 50 MB report is in `bench/hostile.py`, too slow to write in a debug test).
     let mut seed = 1u32;
     let mut body = String::new();
@@ -179,7 +179,7 @@ fn a_report_over_the_size_limit_is_refused() {
     let (code, stderr) = build_with(REPORT, (front("") + &body).as_bytes());
     assert_eq!(code, 1, "{stderr}");
     assert!(
-        stderr.starts_with(&format!("{REPORT}:1:1: error: file is larger than 5 MB")),
+        stderr.starts_with(&format!("{REPORT}:1:1: error: file is larger than 2 MB")),
         "{stderr}"
     );
 }

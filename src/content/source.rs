@@ -9,7 +9,7 @@ use crate::diagnostics::{Diagnostic, line_col};
 
 /// A report file larger than this is refused before it is parsed: the longest real reports
 /// are a few hundred kB, and every stage's cost grows with the size (README "Writing a report").
-pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
+pub const MAX_FILE_BYTES: usize = 2 * 1024 * 1024;
 
 /// A line longer than this many characters is refused: a table pasted from a word processor
 /// makes lines of a few thousand, and a megabyte on one line only costs (README "Writing a
@@ -148,7 +148,7 @@ mod tests {
     fn a_file_over_the_size_limit_is_refused() {
         let lines = |n: usize| b"a\n".repeat(n / 2);
         let d = decode(lines(MAX_FILE_BYTES + 2), Path::new("a.md")).unwrap_err();
-        assert!(d.message.contains("larger than 5 MB"), "{d}");
+        assert!(d.message.contains("larger than 2 MB"), "{d}");
         assert!(decode(lines(MAX_FILE_BYTES), Path::new("a.md")).is_ok());
     }
 
