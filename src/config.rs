@@ -29,6 +29,30 @@ pub struct Config {
     pub themes: BTreeMap<String, Labels>,
     pub figures: BTreeMap<String, Labels>,
     pub unsafe_html: bool,
+    pub limits: Limits,
+}
+
+/// What one report file may hold (README "Writing a report"): past these, a file is refused
+/// with an error at the place it passes them. The defaults fit every real report with room to
+/// spare; a site may raise or lower them in `site.yaml` under `limits:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes of one report file (`report_kb` in `site.yaml`).
+    pub report_bytes: usize,
+    /// Characters of one line.
+    pub line_chars: usize,
+    /// Entries of `revisions:`.
+    pub revisions: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            report_bytes: 2048 * 1024,
+            line_chars: 100_000,
+            revisions: 1_000,
+        }
+    }
 }
 
 impl Config {
@@ -59,6 +83,16 @@ struct RawConfig {
     figures: BTreeMap<String, Labels>,
     #[serde(default)]
     markdown: RawMarkdown,
+    #[serde(default)]
+    limits: RawLimits,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawLimits {
+    report_kb: Option<usize>,
+    line_chars: Option<usize>,
+    revisions: Option<usize>,
 }
 
 #[derive(Deserialize, Default)]
@@ -81,7 +115,7 @@ fn default_theme() -> String {
     "default".to_string()
 }
 
-const TOP_KEYS: [&str; 7] = [
+const TOP_KEYS: [&str; 8] = [
     "title",
     "base_url",
     "languages",
@@ -89,6 +123,7 @@ const TOP_KEYS: [&str; 7] = [
     "taxonomies",
     "figures",
     "markdown",
+    "limits",
 ];
 
 /// Reads and validates `root/site.yaml`; `base_url` replaces the configured one when given.
@@ -130,6 +165,7 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
     check.every_label_is_in_every_language(&raw);
     check.keys_are_slugs(&raw);
     check.theme_is_a_folder_name(&raw.theme);
+    let limits = check.limits(&raw.limits);
     let problems = check.problems;
 
     let mut base_url = base.to_string();
@@ -145,6 +181,7 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
         themes: raw.taxonomies.themes,
         figures: raw.figures,
         unsafe_html: raw.markdown.unsafe_html,
+        limits,
     })
 }
 
@@ -164,6 +201,28 @@ struct Checks<'a> {
 }
 
 impl Checks<'_> {
+    /// `limits:` as given over the defaults; each given one a whole number above zero.
+    fn limits(&mut self, raw: &RawLimits) -> Limits {
+        let mut limits = Limits::default();
+        let given = [
+            ("report_kb", raw.report_kb, &mut limits.report_bytes, 1024),
+            ("line_chars", raw.line_chars, &mut limits.line_chars, 1),
+            ("revisions", raw.revisions, &mut limits.revisions, 1),
+        ];
+        for (key, value, limit, unit) in given {
+            match value {
+                Some(0) => self.at(
+                    "limits",
+                    Some(key),
+                    format!("limits: `{key}` must be above 0"),
+                ),
+                Some(v) => *limit = v.saturating_mul(unit),
+                None => {}
+            }
+        }
+        limits
+    }
+
     /// Reports `message` at `needle` inside the value of top-level `key`, or at `key` itself.
     fn at(&mut self, key: &str, needle: Option<&str>, message: String) {
         let at = &self.locator;

@@ -496,6 +496,75 @@ fn cases() -> Vec<Case> {
             hint: None,
         },
         Case {
+            name: "a line past the line limit that site.yaml lowered, where it passes it",
+            setup: |s| {
+                s.replace(
+                    "site.yaml",
+                    "theme: default",
+                    "theme: default\nlimits: { line_chars: 300 }",
+                );
+                s.write(CASE, report("正文第一段。", &"长".repeat(305)));
+            },
+            path: CASE,
+            line: 9,
+            col: 301,
+            message: "line is longer than 300 characters (305)",
+            hint: Some("break the line"),
+        },
+        Case {
+            name: "a report past the size limit that site.yaml lowered",
+            setup: |s| {
+                s.replace(
+                    "site.yaml",
+                    "theme: default",
+                    "theme: default\nlimits: { report_kb: 1 }",
+                );
+                s.write(CASE, report("正文第一段。", &"段落。\n".repeat(200)));
+            },
+            path: CASE,
+            line: 1,
+            col: 1,
+            message: "file is larger than 1 kB",
+            hint: Some("split the report"),
+        },
+        Case {
+            name: "more revisions than site.yaml allows, at `revisions`",
+            setup: |s| {
+                s.replace(
+                    "site.yaml",
+                    "theme: default",
+                    "theme: default\nlimits:\n  revisions: 2",
+                );
+                s.write(
+                    CASE,
+                    report(
+                        "date: 2023-03-28\n",
+                        "date: 2023-03-28\nrevisions:\n  - { date: 2023-04-01, note: a }\n  - { date: 2023-04-02, note: b }\n  - { date: 2023-04-03, note: c }\n",
+                    ),
+                );
+            },
+            path: CASE,
+            line: 7,
+            col: 1,
+            message: "3 revisions, more than 2",
+            hint: Some("keep the revisions"),
+        },
+        Case {
+            name: "a limit of 0 in site.yaml, at its key",
+            setup: |s| {
+                s.replace(
+                    "site.yaml",
+                    "theme: default",
+                    "theme: default\nlimits: { line_chars: 0 }",
+                );
+            },
+            path: "site.yaml",
+            line: 5,
+            col: 11,
+            message: "limits: `line_chars` must be above 0",
+            hint: None,
+        },
+        Case {
             name: "site.yaml base_url with a query string, at the `?`",
             setup: |s| {
                 s.replace(

@@ -115,10 +115,6 @@ pub struct Meta {
     pub revisions: Vec<Revision>,
 }
 
-/// More revisions than this are refused: each is listed on the page, and a real report is
-/// corrected a handful of times (README "Writing a report").
-pub const MAX_REVISIONS: usize = 1_000;
-
 /// Parses and checks the front matter of the file `source` (placed in `year`).
 pub fn parse_meta(
     split: &Split<'_>,
@@ -150,7 +146,9 @@ pub fn parse_meta(
     check.themes_are_known_and_listed_once(&raw.themes, config);
     let date = check.date(&raw.date);
     check.figures_are_known_numbers(&raw.figures, config);
-    let revisions = check.revisions(&raw.revisions);
+    // More revisions than the limit are refused: each is listed on the page, and a real report
+    // is corrected a handful of times (README "Writing a report").
+    let revisions = check.revisions(&raw.revisions, config.limits.revisions);
     match date {
         Some(date) if check.problems.is_empty() => Ok(Meta {
             title: raw.title.trim().to_string(),
@@ -292,11 +290,11 @@ impl Checks<'_> {
     }
 
     /// The revisions with a valid date, each with a note.
-    fn revisions(&mut self, raw: &[RawRevision]) -> Vec<Revision> {
-        if raw.len() > MAX_REVISIONS {
+    fn revisions(&mut self, raw: &[RawRevision], max: usize) -> Vec<Revision> {
+        if raw.len() > max {
             self.error_at(
                 self.locate("revisions", "revisions", 0),
-                format!("{} revisions, more than {MAX_REVISIONS}", raw.len()),
+                format!("{} revisions, more than {max}", raw.len()),
                 Some("keep the revisions that changed what the report says".into()),
             );
             return Vec::new();

@@ -35,7 +35,7 @@ pub fn load_file(
     targets: &markdown::LinkTargets,
 ) -> Result<LoadedFile, Vec<Diagnostic>> {
     // A file past the size limit is read no further than the limit (decoding refuses it).
-    let bytes = source::read_bytes(&file.path, &file.shown).map_err(|d| vec![d])?;
+    let bytes = source::read_bytes(&file.path, &file.shown, &config.limits).map_err(|d| vec![d])?;
     load_bytes(file, bytes, config, md_options, targets)
 }
 
@@ -49,7 +49,7 @@ pub fn load_bytes(
 ) -> Result<LoadedFile, Vec<Diagnostic>> {
     // Hashed as read, before decoding: what `sha256sum` says of the file (archive.lock).
     let source_sha256 = sha256_hex(&bytes);
-    let text = source::decode(bytes, &file.shown).map_err(|d| vec![d])?;
+    let text = source::decode_within(bytes, &file.shown, &config.limits).map_err(|d| vec![d])?;
     let split = front_matter::split(&text, &file.shown).map_err(|d| vec![d])?;
     let meta = front_matter::parse_meta(&split, &text, &file.shown, file.year, config);
     let body = markdown::render(

@@ -5,38 +5,49 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::config::Limits;
 use crate::diagnostics::{Diagnostic, line_col};
 
-/// A report file larger than this is refused before it is parsed: the longest real reports
-/// are a few hundred kB, and every stage's cost grows with the size (README "Writing a report").
-pub const MAX_FILE_BYTES: usize = 2 * 1024 * 1024;
-
-/// A line longer than this many characters is refused: a table pasted from a word processor
-/// makes lines of a few thousand, and a megabyte on one line only costs (README "Writing a
-/// report").
-pub const MAX_LINE_CHARS: usize = 100_000;
+// A report file larger than `Limits::report_bytes` is refused before it is parsed: the longest
+// real reports are a few hundred kB, and markup-dense text costs the Markdown parser about 200
+// bytes a character. A line longer than `Limits::line_chars` is refused: a table pasted from a
+// word processor makes lines of a few thousand, and a megabyte on one line only costs
+// (README "Writing a report").
 
 /// Reads `path` (shown as `shown`) as normalised UTF-8 text: no BOM, `\n` line ends. Reads at
-/// most one byte past [`MAX_FILE_BYTES`], so a huge file is refused without being loaded.
-pub fn read_text(path: &Path, shown: &Path) -> Result<Arc<str>, Diagnostic> {
-    decode(read_bytes(path, shown)?, shown)
+/// most one byte past the size limit, so a huge file is refused without being loaded.
+pub fn read_text(path: &Path, shown: &Path, limits: &Limits) -> Result<Arc<str>, Diagnostic> {
+    decode_within(read_bytes(path, shown, limits)?, shown, limits)
 }
 
-/// The bytes of `path`, at most one past [`MAX_FILE_BYTES`] ([`decode`] refuses more).
-pub fn read_bytes(path: &Path, shown: &Path) -> Result<Vec<u8>, Diagnostic> {
+/// The bytes of `path`, at most one past the size limit ([`decode_within`] refuses more).
+pub fn read_bytes(path: &Path, shown: &Path, limits: &Limits) -> Result<Vec<u8>, Diagnostic> {
     let cannot = |e: std::io::Error| Diagnostic::at_file(shown, format!("cannot read file: {e}"));
     let mut bytes = Vec::new();
     std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes))
+        .and_then(|f| {
+            f.take(limits.report_bytes as u64 + 1)
+                .read_to_end(&mut bytes)
+        })
         .map_err(cannot)?;
     Ok(bytes)
 }
 
+/// [`decode_within`] the default limits.
 pub fn decode(bytes: Vec<u8>, shown: &Path) -> Result<Arc<str>, Diagnostic> {
-    if bytes.len() > MAX_FILE_BYTES {
+    decode_within(bytes, shown, &Limits::default())
+}
+
+/// `bytes` as normalised UTF-8 text, or why not: too large, not UTF-8, NUL, a line too long.
+pub fn decode_within(
+    bytes: Vec<u8>,
+    shown: &Path,
+    limits: &Limits,
+) -> Result<Arc<str>, Diagnostic> {
+    if bytes.len() > limits.report_bytes {
         return Err(Diagnostic::at_file(
             shown,
-            format!("file is larger than {} MB", MAX_FILE_BYTES >> 20),
+            format!("file is larger than {}", size(limits.report_bytes)),
         )
         .with_hint("split the report, or move tables and appendices into linked files"));
     }
@@ -59,7 +70,7 @@ pub fn decode(bytes: Vec<u8>, shown: &Path) -> Result<Arc<str>, Diagnostic> {
         d.col = col;
         return Err(d);
     }
-    if let Some(d) = too_long_line(&text, shown) {
+    if let Some(d) = too_long_line(&text, shown, limits.line_chars) {
         return Err(d);
     }
     let text = if text.contains('\r') {
@@ -70,23 +81,32 @@ pub fn decode(bytes: Vec<u8>, shown: &Path) -> Result<Arc<str>, Diagnostic> {
     Ok(Arc::from(text))
 }
 
-/// The first line longer than [`MAX_LINE_CHARS`], pointed at where it passes the limit.
-fn too_long_line(text: &str, shown: &Path) -> Option<Diagnostic> {
+/// `2 MB`, or `300 kB` for a limit that is not whole megabytes.
+fn size(bytes: usize) -> String {
+    if bytes.is_multiple_of(1024 * 1024) {
+        format!("{} MB", bytes >> 20)
+    } else {
+        format!("{} kB", bytes.div_ceil(1024))
+    }
+}
+
+/// The first line longer than `max` characters, pointed at where it passes the limit.
+fn too_long_line(text: &str, shown: &Path, max: usize) -> Option<Diagnostic> {
     let (n, line) = text
         .split('\n')
         .enumerate()
         // A character is at least one byte: only a line of more bytes can be too long.
-        .find(|(_, l)| l.len() > MAX_LINE_CHARS && l.chars().nth(MAX_LINE_CHARS).is_some())?;
+        .find(|(_, l)| l.len() > max && l.chars().nth(max).is_some())?;
     let mut d = Diagnostic::at_file(
         shown,
         format!(
-            "line is longer than {MAX_LINE_CHARS} characters ({})",
+            "line is longer than {max} characters ({})",
             line.chars().count()
         ),
     )
     .with_hint("break the line: a paragraph can span several lines");
     d.line = n + 1;
-    d.col = MAX_LINE_CHARS + 1;
+    d.col = max + 1;
     Some(d)
 }
 
@@ -147,18 +167,28 @@ mod tests {
     #[test]
     fn a_file_over_the_size_limit_is_refused() {
         let lines = |n: usize| b"a\n".repeat(n / 2);
-        let d = decode(lines(MAX_FILE_BYTES + 2), Path::new("a.md")).unwrap_err();
+        let d = decode(lines(Limits::default().report_bytes + 2), Path::new("a.md")).unwrap_err();
         assert!(d.message.contains("larger than 2 MB"), "{d}");
-        assert!(decode(lines(MAX_FILE_BYTES), Path::new("a.md")).is_ok());
+        assert!(decode(lines(Limits::default().report_bytes), Path::new("a.md")).is_ok());
     }
 
     #[test]
     fn a_line_over_the_length_limit_is_refused_at_its_line() {
-        let long = format!("---\ntitle: t\n---\n{}\n", "字".repeat(MAX_LINE_CHARS + 1));
+        let long = format!(
+            "---\ntitle: t\n---\n{}\n",
+            "字".repeat(Limits::default().line_chars + 1)
+        );
         let d = decode(long.into_bytes(), Path::new("a.md")).unwrap_err();
-        assert_eq!((d.line, d.col), (4, MAX_LINE_CHARS + 1), "{d}");
-        // Characters, not bytes: a line of MAX_LINE_CHARS Chinese characters passes.
-        let ok = format!("---\ntitle: t\n---\n{}\n", "字".repeat(MAX_LINE_CHARS));
+        assert_eq!(
+            (d.line, d.col),
+            (4, Limits::default().line_chars + 1),
+            "{d}"
+        );
+        // Characters, not bytes: a line of the limit's count of Chinese characters passes.
+        let ok = format!(
+            "---\ntitle: t\n---\n{}\n",
+            "字".repeat(Limits::default().line_chars)
+        );
         assert!(decode(ok.into_bytes(), Path::new("a.md")).is_ok());
     }
 

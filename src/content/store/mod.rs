@@ -252,6 +252,9 @@ impl ContentStore {
                 _ => None,
             })
             .collect();
+        let Ok(config) = &self.config else {
+            return Vec::new();
+        };
         if drafts.is_empty() {
             return Vec::new();
         }
@@ -268,7 +271,7 @@ impl ContentStore {
                 continue;
             }
             // The text is read again for the excerpt: loaded reports keep no copy of it.
-            match source::read_text(&file.path, &file.shown) {
+            match source::read_text(&file.path, &file.shown, &config.limits) {
                 Ok(text) => {
                     problems.extend(to_drafts.iter().map(|l| l.to_draft(&file.shown, &text)))
                 }
