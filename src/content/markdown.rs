@@ -119,7 +119,9 @@ pub fn render(
     // Every report's page body stays in memory until pages render: no slack capacity.
     html.shrink_to_fit();
     let top_level_ids = ids.into_iter().filter_map(|(top, id)| top.then_some(id));
-    let (sections, first_paragraph) = sections(root, top_level_ids);
+    // Without `unsafe_html`, raw HTML is shown on the page as text, so it is searchable text.
+    let raw_as_text = !options.render.r#unsafe;
+    let (sections, first_paragraph) = sections(root, top_level_ids, raw_as_text);
     Ok(Rendered {
         html,
         sections,
@@ -220,6 +222,7 @@ fn resolve(path: &str, year: u16, targets: &LinkTargets) -> Option<ReportId> {
 fn sections<'a>(
     root: &'a AstNode<'a>,
     mut ids: impl Iterator<Item = String>,
+    raw_as_text: bool,
 ) -> (Vec<Section>, String) {
     let mut sections = vec![Section {
         id: String::new(),
@@ -232,7 +235,7 @@ fn sections<'a>(
         if is_heading {
             let id = ids.next().unwrap_or_default();
             let mut heading = String::new();
-            plain_text(node, &mut heading);
+            plain_text(node, &mut heading, raw_as_text);
             sections.push(Section {
                 id,
                 heading: heading.trim().to_string(),
@@ -243,7 +246,7 @@ fn sections<'a>(
         let is_paragraph = matches!(node.data().value, NodeValue::Paragraph);
         let section = sections.last_mut().expect("never empty");
         let start = section.text.len();
-        plain_text(node, &mut section.text);
+        plain_text(node, &mut section.text, raw_as_text);
         if is_paragraph && first_paragraph.is_empty() {
             first_paragraph = section.text[start..].trim().to_string();
         }
@@ -262,7 +265,7 @@ fn sections<'a>(
 /// iterative traversal, not by recursion: a line of 10,000 `>` nests that deep, and one stack
 /// frame per level would overflow the thread's stack (a hostile report must fail cleanly or
 /// build, ARCHITECTURE "Decisions").
-fn plain_text<'a>(node: &'a AstNode<'a>, out: &mut String) {
+fn plain_text<'a>(node: &'a AstNode<'a>, out: &mut String, raw_as_text: bool) {
     for edge in node.traverse() {
         match edge {
             NodeEdge::Start(n) => match &n.data().value {
@@ -270,6 +273,9 @@ fn plain_text<'a>(node: &'a AstNode<'a>, out: &mut String) {
                 NodeValue::Code(c) => out.push_str(&c.literal),
                 NodeValue::CodeBlock(c) => out.push_str(&c.literal),
                 NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
+                // Shown as text on the page when raw HTML is not allowed (`unsafe_html`).
+                NodeValue::HtmlInline(h) if raw_as_text => out.push_str(h),
+                NodeValue::HtmlBlock(b) if raw_as_text => out.push_str(&b.literal),
                 _ => {}
             },
             NodeEdge::End(n) => {
@@ -339,6 +345,19 @@ mod tests {
         assert!(!r.html.contains("<script>"), "{}", r.html);
         assert!(r.html.contains("&lt;script&gt;"));
         assert!(!r.html.contains("<b>"));
+    }
+
+    #[test]
+    fn raw_html_shown_as_text_is_searchable_text() {
+        let r = render_body(
+            "<b>粗体文字</b> 后文\n\n<div>块内文字</div>\n",
+            &LinkTargets::default(),
+        )
+        .unwrap();
+        assert!(r.html.contains("&lt;b&gt;粗体文字"), "{}", r.html);
+        let text = &r.sections[0].text;
+        assert!(text.contains("<b>粗体文字</b>"), "{text}");
+        assert!(text.contains("<div>块内文字</div>"), "{text}");
     }
 
     #[test]
