@@ -23,16 +23,7 @@ fn start(site: &TempSite) -> serve::Preview {
 
 /// One raw request with the given `Host`; the status line and the body, as text.
 fn get(addr: SocketAddr, host: &str, path: &str) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(WAIT)).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).into_owned();
+    let text = common::raw_get(addr, host, path, WAIT);
     let status = text
         .split(' ')
         .nth(1)

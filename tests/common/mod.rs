@@ -348,3 +348,24 @@ pub fn folder_of(file: &str) -> &str {
 pub fn show(ds: &[Diagnostic]) -> String {
     ds.iter().map(|d| format!("{d}\n")).collect()
 }
+
+/// One raw HTTP/1.1 GET, the path sent exactly as given with this `Host`; the whole response
+/// as text (status line, headers, body), read until the server closes.
+pub fn raw_get(
+    addr: std::net::SocketAddr,
+    host: &str,
+    path: &str,
+    wait: std::time::Duration,
+) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(wait)).expect("timeout");
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("write request");
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).expect("read response");
+    String::from_utf8_lossy(&raw).into_owned()
+}
