@@ -27,7 +27,7 @@ done([script, index, files, nav ? nav.encodedBodySize : 0, document.getElementBy
 
 const LATENCY: &str = r#"
 const done = arguments[arguments.length - 1];
-const input = document.getElementById('search-q');
+const input = document.getElementById('site-search');
 const list = document.querySelector('.search-results');
 const query = arguments[0];
 let last = 0, typed = false;

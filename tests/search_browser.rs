@@ -43,7 +43,7 @@ async fn type_query_and_filter(c: &Client, base: &str) {
     c.goto(&format!("{base}zh/search/index.html"))
         .await
         .unwrap();
-    let input = c.find(Locator::Id("search-q")).await.unwrap();
+    let input = c.find(Locator::Id("site-search")).await.unwrap();
     input.send_keys("复议").await.unwrap();
     let status = wait_for_status(c).await;
     assert_eq!(status, "共4条结果");
@@ -306,7 +306,7 @@ async fn results_come_page_by_page_in_rank_order() {
         .unwrap();
     assert_eq!(wait_for_status(&c).await, "共13条结果");
     assert_eq!(shown_stems(&c, 10).await, stems((4..=13).rev()));
-    c.find(Locator::Css("#search-app > button"))
+    c.find(Locator::Css("#search-app > button.more"))
         .await
         .unwrap()
         .click()

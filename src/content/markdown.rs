@@ -116,6 +116,7 @@ pub fn render(
     let mut html = String::with_capacity(src.body.len() * 2);
     comrak::html::format_document_with_plugins(root, options, &mut html, &plugins)
         .expect("writing to a String cannot fail");
+    let mut html = super::table_scroll::wrap_tables(&html);
     // Every report's page body stays in memory until pages render: no slack capacity.
     html.shrink_to_fit();
     let top_level_ids = ids.into_iter().filter_map(|(top, id)| top.then_some(id));

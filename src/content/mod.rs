@@ -9,6 +9,7 @@ mod heading_ids;
 pub mod markdown;
 pub mod source;
 mod store;
+mod table_scroll;
 
 pub use discover::{SourceFile, discover, duplicates, is_report_path, place, report_files_under};
 pub use store::{ContentStore, LoadedBodies, Reloaded, Stale, Stamp, stamp};

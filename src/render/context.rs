@@ -16,6 +16,8 @@ pub struct Common<'a> {
     pub html_lang: String,
     pub root: String,
     pub stylesheet: String,
+    /// The reading-mode script, loaded in `<head>` (README "Reading aids").
+    pub reading_script: String,
     pub site_title: &'a str,
     pub title: String,
     pub home: String,

@@ -58,7 +58,7 @@ impl Theme {
         embed!(
             t.statics,
             "static",
-            ["style.css", "search.js"],
+            ["style.css", "search.js", "reading.js"],
             include_bytes
         );
         let mut raw: BTreeMap<String, String> = BTreeMap::new();

@@ -29,6 +29,7 @@ pub(super) fn common<'a>(ctx: &'a Ctx<'a>, page: &Page, head: Head) -> Common<'a
         html_lang: html_lang(ctx.lang),
         root: urls::root_prefix(&ctx.from),
         stylesheet: ctx.href("static/style.css"),
+        reading_script: ctx.href("static/reading.js"),
         site_title,
         title: head.title.clone(),
         home: ctx.href(&urls::home(ctx.lang)),

@@ -59,7 +59,8 @@ pub(super) fn not_found(ctx: &Ctx<'_>) -> Value {
         .collect();
     context! {
         lang => ctx.lang, html_lang => html_lang(ctx.lang),
-        stylesheet => format!("{base_path}static/style.css"), homes,
+        stylesheet => format!("{base_path}static/style.css"),
+        reading_script => format!("{base_path}static/reading.js"), homes,
         site_title => label(&ctx.site.config.title, ctx.lang),
     }
 }
@@ -178,6 +179,11 @@ pub(super) fn search(ctx: &Ctx<'_>, page: &Page) -> Value {
         ("results", "search_results"),
         ("more", "search_more"),
         ("error", "search_error"),
+        ("filters", "search_filters"),
+        ("advice", "search_advice"),
+        ("advice_fewer", "search_advice_fewer"),
+        ("advice_spelling", "search_advice_spelling"),
+        ("advice_clear", "search_advice_clear"),
     ]
     .into_iter()
     .map(|(k, key)| (k, ctx.t(key)))

@@ -183,9 +183,16 @@
   function occurrences(fm, p) {
     var n = needle(p), mine = [], at = fm.folded.indexOf(n);
     if (p.toks.some(function (t) { return t.w; }) && !p.toks.some(function (t) { return t.h; })) {
-      var words = p.toks.filter(function (t) { return t.w; }).map(function (t) { return stem(t.w).replace(/[^a-z0-9]/g, ""); });
-      var re = new RegExp("(^|[^a-z0-9])(" + words.join("[a-z0-9]*[^a-z0-9]+") + "[a-z0-9]*)", "g"), m;
-      while ((m = re.exec(fm.folded))) { var s0 = m.index + m[1].length; mine.push([fm.map[s0], fm.map[s0 + m[2].length]]); }
+      // Whole words only, as the index matches them: a run of words whose stems are the
+      // phrase's (`law` marks "laws", never "lawyer").
+      var words = p.toks.filter(function (t) { return t.w; }).map(function (t) { return stem(t.w); });
+      var seen = [], re = /[a-z0-9]+/g, m;
+      while ((m = re.exec(fm.folded))) seen.push([m.index, m.index + m[0].length, stem(m[0])]);
+      for (var i = 0; i + words.length <= seen.length; i++) {
+        var k = 0;
+        while (k < words.length && seen[i + k][2] === words[k]) k++;
+        if (k === words.length) mine.push([fm.map[seen[i][0]], fm.map[seen[i + k - 1][1]]]);
+      }
     } else {
       while (at >= 0 && n) { mine.push([fm.map[at], fm.map[at + n.length]]); at = fm.folded.indexOf(n, at + n.length); }
     }
@@ -272,6 +279,11 @@
     if (!found) return p;
     var text = found.text, r = found.ranges.slice().sort(function (a, b) { return a[0] - b[0]; });
     var start = Math.max(0, found.anchor[0] - 60), end = Math.min(text.length, found.anchor[1] + 120);
+    // Latin words are not cut: the excerpt starts after and ends before a partial word.
+    var inWord = function (i) { return /[A-Za-z0-9\u00C0-\u024F]/.test(text.charAt(i)); };
+    while (start > 0 && start < found.anchor[0] && inWord(start - 1) && inWord(start)) start++;
+    while (start < found.anchor[0] && /\s/.test(text.charAt(start))) start++;
+    while (end < text.length && end > found.anchor[1] && inWord(end - 1) && inWord(end)) end--;
     if (start > 0) p.appendChild(document.createTextNode("…"));
     var pos = start;
     r.forEach(function (x) {
@@ -285,18 +297,17 @@
     return p;
   }
 
-  var form = el("form", { role: "search", "class": "search-form" });
-  var label = el("label", { "for": "search-q" }, T.label || "Search");
-  var input = el("input", { id: "search-q", type: "search", name: "q", autocomplete: "off" });
-  form.appendChild(label);
-  form.appendChild(input);
-  var filters = el("div", { "class": "filters" });
-  form.appendChild(filters);
+  // One search box: the header's, filled with the query; submitting it searches in place.
+  var input = document.getElementById("site-search");
+  var form = input.form;
+  var filters = el("div", { "class": "filters", role: "group", "aria-label": T.filters || "Filters" });
   var status = el("p", { id: "search-status", role: "status", "aria-live": "polite" });
+  var advice = el("div", { "class": "search-advice", hidden: "" });
   var list = el("ol", { "class": "search-results", "aria-labelledby": "search-status" });
-  var more = el("button", { type: "button", hidden: "" }, T.more || "More results");
-  app.appendChild(form);
+  var more = el("button", { type: "button", "class": "more", hidden: "" }, T.more || "More results");
+  app.appendChild(filters);
   app.appendChild(status);
+  app.appendChild(advice);
   app.appendChild(list);
   app.appendChild(more);
   form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
@@ -307,7 +318,9 @@
   var generation = 0, timer = null, current = null, shown = 0;
 
   function select(name, options, value, labelText) {
-    var wrap = el("label", {}, labelText + " ");
+    // The label's text above its menu, so the two never part on a narrow screen.
+    var wrap = el("label");
+    wrap.appendChild(el("span", {}, labelText));
     var s = el("select", { name: name });
     s.appendChild(el("option", { value: "" }, T.all || "All"));
     options.forEach(function (o) {
@@ -395,15 +408,39 @@
       if (stale()) return;
       var total = cur.filtered.filter(function (h) { return !h.rejected; }).length;
       status.textContent = input.value.trim() ? (T.results || "{n} results").replace("{n}", total) : "";
+      showAdvice(total === 0 && input.value.trim() !== "");
       if (shown < cur.filtered.length) more.removeAttribute("hidden"); else more.setAttribute("hidden", "");
     });
   }
   more.addEventListener("click", function () { if (current) showMore(); });
 
+  // With nothing found: what to try next; a button clears the filters when some are set.
+  function showAdvice(on) {
+    advice.textContent = "";
+    if (!on) { advice.setAttribute("hidden", ""); return; }
+    advice.appendChild(el("p", {}, T.advice || "Try:"));
+    var tips = el("ul");
+    tips.appendChild(el("li", {}, T.advice_fewer || "fewer words"));
+    tips.appendChild(el("li", {}, T.advice_spelling || "another spelling or wording"));
+    var filtered = state.year || state.department || state.theme;
+    if (filtered) {
+      var li = el("li");
+      var clear = el("button", { type: "button" }, T.advice_clear || "Clear the filters");
+      clear.addEventListener("click", function () {
+        state.year = state.department = state.theme = "";
+        update();
+      });
+      li.appendChild(clear);
+      tips.appendChild(li);
+    }
+    advice.appendChild(tips);
+    advice.removeAttribute("hidden");
+  }
+
   function run() {
     var gen = ++generation, q = input.value;
     keep();
-    if (!q.trim()) { current = null; list.textContent = ""; filters.textContent = ""; status.textContent = ""; more.setAttribute("hidden", ""); return; }
+    if (!q.trim()) { current = null; list.textContent = ""; filters.textContent = ""; status.textContent = ""; showAdvice(false); more.setAttribute("hidden", ""); return; }
     load("meta").then(function (meta) {
       return search(meta, q).then(function (result) {
         if (gen !== generation) return;

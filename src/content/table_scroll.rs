@@ -1,0 +1,81 @@
+//! Load stage: every table of a report body inside a scrolling wrapper. A wide table scrolls
+//! sideways on a phone while the table itself keeps its table semantics for screen readers
+//! (a `display: block` table loses them in some browsers; README "Reading aids").
+
+/// `html` with each `<table>` the Markdown renderer wrote inside `<div class="table-scroll">`.
+/// The wrapper takes keyboard focus so a table that scrolls can be scrolled without a mouse.
+pub fn wrap_tables(html: &str) -> String {
+    const OPEN: &str = "<table>";
+    const CLOSE: &str = "</table>";
+    if !html.contains(OPEN) {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut depth = 0usize;
+    let mut rest = html;
+    while let Some(at) = next_tag(rest) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        if rest.starts_with(OPEN) {
+            depth += 1;
+            out.push_str("<div class=\"table-scroll\" tabindex=\"0\">");
+            out.push_str(OPEN);
+            rest = &rest[OPEN.len()..];
+        } else {
+            out.push_str(CLOSE);
+            rest = &rest[CLOSE.len()..];
+            // A closing tag with no wrapper open (raw HTML of an `unsafe_html` site) is left
+            // as it is: the wrappers always balance.
+            if depth > 0 {
+                depth -= 1;
+                out.push_str("</div>");
+            }
+        }
+    }
+    out.push_str(rest);
+    for _ in 0..depth {
+        out.push_str("</div>");
+    }
+    out
+}
+
+/// Where the next `<table>` or `</table>` starts.
+fn next_tag(s: &str) -> Option<usize> {
+    let open = s.find("<table>");
+    let close = s.find("</table>");
+    match (open, close) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap_tables;
+
+    #[test]
+    fn tables_get_a_scrolling_wrapper() {
+        let html = "<p>a</p>\n<table>\n<tr><td>1</td></tr>\n</table>\n<p>b</p>\n";
+        assert_eq!(
+            wrap_tables(html),
+            "<p>a</p>\n<div class=\"table-scroll\" tabindex=\"0\"><table>\n<tr><td>1</td></tr>\n</table></div>\n<p>b</p>\n"
+        );
+    }
+
+    #[test]
+    fn wrappers_balance_whatever_the_raw_html() {
+        for html in ["<table>x", "x</table>", "<table></table></table>", "</table><table>"] {
+            let out = wrap_tables(html);
+            assert_eq!(
+                out.matches("<div").count(),
+                out.matches("</div>").count(),
+                "{out}"
+            );
+        }
+    }
+
+    #[test]
+    fn text_without_tables_is_unchanged() {
+        assert_eq!(wrap_tables("<p>&lt;table&gt;</p>"), "<p>&lt;table&gt;</p>");
+    }
+}
