@@ -140,7 +140,7 @@ async fn search_works_over_http_and_from_file() {
 async fn result_links(c: &Client) -> Vec<String> {
     let mut out = Vec::new();
     for a in c
-        .find_all(Locator::Css(".search-results h3 a"))
+        .find_all(Locator::Css(".search-results h2 a"))
         .await
         .unwrap()
     {

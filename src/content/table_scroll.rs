@@ -64,7 +64,12 @@ mod tests {
 
     #[test]
     fn wrappers_balance_whatever_the_raw_html() {
-        for html in ["<table>x", "x</table>", "<table></table></table>", "</table><table>"] {
+        for html in [
+            "<table>x",
+            "x</table>",
+            "<table></table></table>",
+            "</table><table>",
+        ] {
             let out = wrap_tables(html);
             assert_eq!(
                 out.matches("<div").count(),

@@ -379,9 +379,10 @@
   function resultItem(meta, ex) {
     var pack = ex.pack, found = ex.found;
     var li = el("li");
-    var h3 = el("h3");
-    h3.appendChild(el("a", { href: pageUrl(pack.u, found && found.sec.id) }, pack.t));
-    li.appendChild(h3);
+    // The page's h1 is the only heading above: each result is a second-level heading.
+    var h2 = el("h2");
+    h2.appendChild(el("a", { href: pageUrl(pack.u, found && found.sec.id) }, pack.t));
+    li.appendChild(h2);
     var d = meta.departments[pack.d];
     li.appendChild(el("p", { "class": "meta" }, (d ? d[1] : "") + " · " + pack.y));
     li.appendChild(excerptNode(found));
