@@ -326,3 +326,222 @@ async fn results_come_page_by_page_in_rank_order() {
     );
     c.close().await.unwrap();
 }
+
+/// Whether the element the CSS selector finds is shown.
+async fn shown(c: &Client, css: &str) -> bool {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .is_displayed()
+        .await
+        .unwrap()
+}
+
+/// "More results" shows only while there are more: not with ten results or fewer (the
+/// stylesheet's `button` display once beat `hidden`), not once all are on screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_results_shows_only_when_there_are_more() {
+    let sample = build_sample();
+    let base = format!("file://{}/", sample.path().join("public").display());
+    let (c, _driver, _profile) = browser().await;
+    c.goto(&format!("{base}zh/search/index.html?q=%E5%A4%8D%E8%AE%AE"))
+        .await
+        .unwrap();
+    assert_eq!(wait_for_status(&c).await, "共4条结果");
+    assert!(!shown(&c, "#search-app > button.more").await);
+
+    let root = counted_site();
+    let counted = build_site(root.path());
+    let base = format!("file://{}/", counted.path().join("public").display());
+    c.goto(&format!("{base}zh/search/index.html?q=%E5%A4%8D%E8%AE%AE"))
+        .await
+        .unwrap();
+    assert_eq!(wait_for_status(&c).await, "共13条结果");
+    assert!(shown(&c, "#search-app > button.more").await);
+    c.find(Locator::Css("#search-app > button.more"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    shown_stems(&c, 13).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(!shown(&c, "#search-app > button.more").await);
+    c.close().await.unwrap();
+}
+
+/// One search box on the search page: the header's, holding the query; submitting it
+/// searches in place.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_header_box_holds_the_query() {
+    let site = build_sample();
+    let base = format!("file://{}/", site.path().join("public").display());
+    let (c, _driver, _profile) = browser().await;
+    c.goto(&format!("{base}zh/search/index.html?q=%E5%A4%8D%E8%AE%AE"))
+        .await
+        .unwrap();
+    wait_for_status(&c).await;
+    let boxes = c
+        .find_all(Locator::Css("input[type=search]"))
+        .await
+        .unwrap();
+    assert_eq!(boxes.len(), 1, "one search box");
+    assert_eq!(boxes[0].prop("value").await.unwrap().unwrap(), "复议");
+    assert_eq!(
+        c.find_all(Locator::Css("[role=search]"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    boxes[0].clear().await.unwrap();
+    boxes[0].send_keys("核电站\u{E007}").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(wait_for_status(&c).await, "共0条结果");
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .contains("search/index.html?q=")
+    );
+    c.close().await.unwrap();
+}
+
+/// The filters: apart from each other, each label above its own menu, at 1280 and 375 px.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn filters_keep_their_labels_and_stay_apart() {
+    let site = build_sample();
+    let base = format!("file://{}/", site.path().join("public").display());
+    let (c, _driver, _profile) = browser().await;
+    for width in [1280, 375] {
+        c.set_window_size(width, 900).await.unwrap();
+        c.goto(&format!("{base}zh/search/index.html?q=%E5%A4%8D%E8%AE%AE"))
+            .await
+            .unwrap();
+        wait_for_status(&c).await;
+        let problems = c
+            .execute(
+                "var out = [], boxes = [];
+                 document.querySelectorAll('.filters label').forEach(function (l) {
+                   var t = l.querySelector('span').getBoundingClientRect();
+                   var s = l.querySelector('select').getBoundingClientRect();
+                   if (t.bottom > s.top + 1 || t.left > s.right || s.left > t.right)
+                     out.push(l.textContent + ': label not above its menu');
+                   boxes.push(l.getBoundingClientRect());
+                 });
+                 for (var i = 0; i < boxes.length; i++) for (var j = i + 1; j < boxes.length; j++) {
+                   var a = boxes[i], b = boxes[j];
+                   var apart = a.right + 8 <= b.left || b.right + 8 <= a.left || a.bottom + 8 <= b.top || b.bottom + 8 <= a.top;
+                   if (!apart) out.push('filters ' + i + ' and ' + j + ' run together');
+                 }
+                 if (boxes.length !== 3) out.push(boxes.length + ' filters');
+                 return out;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(problems, serde_json::json!([]), "at {width} px");
+    }
+    c.close().await.unwrap();
+}
+
+/// Nothing found: advice in the page's language, and a way to clear filters that hide
+/// everything.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_results_gives_advice() {
+    let site = build_sample();
+    let base = format!("file://{}/", site.path().join("public").display());
+    let (c, _driver, _profile) = browser().await;
+    c.goto(&format!(
+        "{base}zh/search/index.html?q=%E6%A0%B8%E7%94%B5%E7%AB%99"
+    ))
+    .await
+    .unwrap();
+    assert_eq!(wait_for_status(&c).await, "共0条结果");
+    let advice = texts(&c, ".search-advice").await.join("");
+    assert!(
+        advice.contains("减少关键词") && advice.contains("错别字"),
+        "{advice}"
+    );
+    assert!(!advice.contains("清除筛选"), "no filter to clear: {advice}");
+
+    c.goto(&format!("{base}en/search/index.html?q=zzyzx"))
+        .await
+        .unwrap();
+    assert_eq!(wait_for_status(&c).await, "0 results");
+    let advice = texts(&c, ".search-advice").await.join("");
+    assert!(
+        advice.contains("fewer words") && advice.contains("spelling"),
+        "{advice}"
+    );
+
+    // A year with no report hides every result: the advice offers to clear it.
+    c.goto(&format!(
+        "{base}zh/search/index.html?q=%E5%A4%8D%E8%AE%AE&year=1999"
+    ))
+    .await
+    .unwrap();
+    assert_eq!(wait_for_status(&c).await, "共0条结果");
+    c.find(Locator::Css(".search-advice button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(wait_for_status(&c).await, "共4条结果");
+    assert!(!shown(&c, ".search-advice").await);
+    assert!(!c.current_url().await.unwrap().as_str().contains("year="));
+    c.close().await.unwrap();
+}
+
+/// An English report whose match sits past a run of ten-letter words, so an excerpt cut at a
+/// fixed count of characters starts inside a word; and `law` beside `lawyer` and `laws`.
+fn english_site() -> tempfile::TempDir {
+    let root = tempfile::tempdir().unwrap();
+    let ranking = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ranking");
+    std::fs::copy(ranking.join("site.yaml"), root.path().join("site.yaml")).unwrap();
+    let year = root.path().join("content/2023");
+    std::fs::create_dir_all(&year).unwrap();
+    let filler = "abcdefghij ".repeat(20);
+    std::fs::write(
+        year.join("words.en.md"),
+        format!(
+            "---\ntitle: Words\ndepartment: a\ndate: 2024-01-01\nsummary: Annual work.\n---\n\n{filler}mediation {filler}\n\nThe lawyer read the law and the laws; lawyers too.\n"
+        ),
+    )
+    .unwrap();
+    root
+}
+
+/// English excerpts start and end at a word; a phrase marks whole words only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn english_excerpts_keep_whole_words() {
+    let root = english_site();
+    let site = build_site(root.path());
+    let base = format!("file://{}/", site.path().join("public").display());
+    let (c, _driver, _profile) = browser().await;
+    c.goto(&format!("{base}en/search/index.html?q=mediation"))
+        .await
+        .unwrap();
+    assert_eq!(wait_for_status(&c).await, "1 results");
+    let excerpt = texts(&c, ".search-results .excerpt").await.join("");
+    let inner = excerpt.trim_start_matches('…').trim_end_matches('…');
+    assert!(excerpt.starts_with('…'), "{excerpt}");
+    for word in inner.split_whitespace() {
+        assert!(
+            word == "abcdefghij" || word == "mediation",
+            "a cut word `{word}` in {excerpt}"
+        );
+    }
+
+    c.goto(&format!("{base}en/search/index.html?q=%22law%22"))
+        .await
+        .unwrap();
+    assert_eq!(wait_for_status(&c).await, "1 results");
+    let m = marks(&c).await;
+    assert!(!m.is_empty(), "nothing marked");
+    assert!(m.iter().all(|t| t == "law" || t == "laws"), "{m:?}");
+    c.close().await.unwrap();
+}

@@ -284,6 +284,7 @@
     while (start > 0 && start < found.anchor[0] && inWord(start - 1) && inWord(start)) start++;
     while (start < found.anchor[0] && /\s/.test(text.charAt(start))) start++;
     while (end < text.length && end > found.anchor[1] && inWord(end - 1) && inWord(end)) end--;
+    while (end > found.anchor[1] && /\s/.test(text.charAt(end - 1))) end--;
     if (start > 0) p.appendChild(document.createTextNode("…"));
     var pos = start;
     r.forEach(function (x) {
