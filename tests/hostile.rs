@@ -30,10 +30,17 @@ fn assert_inert(file: &str, content: &str) {
             );
         }
         if let Some(name) = tag_name(tag) {
-            // The only script is the theme's own search client, on the search page.
+            // The only scripts are the theme's own: the search client on the search page, the
+            // reading aids (README "Reading aids") on every page.
+            let src = attr(tag, "src");
             let theme_script = name == "script"
-                && file.ends_with("search/index.html")
-                && attr(tag, "src").is_some_and(|s| s.ends_with("static/search.js"));
+                && (src
+                    .as_deref()
+                    .is_some_and(|s| s.ends_with("static/reading.js"))
+                    || (file.ends_with("search/index.html")
+                        && src
+                            .as_deref()
+                            .is_some_and(|s| s.ends_with("static/search.js"))));
             assert!(
                 theme_script || !["script", "iframe", "object", "embed"].contains(&name.as_str()),
                 "{file}: {tag}"
