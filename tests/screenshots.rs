@@ -58,5 +58,19 @@ async fn make_screenshots() {
             }
         }
     }
+    // The reading aids (README "Reading aids"): larger text and high contrast, on a phone.
+    c.goto(&format!("{base}zh/2023/justice-bureau/"))
+        .await
+        .unwrap();
+    c.execute(
+        "localStorage.setItem('gongkai-reading', '{\"text\":\"large\",\"contrast\":\"high\"}')",
+        vec![],
+    )
+    .await
+    .unwrap();
+    c.set_window_size(375, 1000).await.unwrap();
+    c.refresh().await.unwrap();
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(dir.join("report-zh-phone-reading-aids.png"), png).unwrap();
     c.close().await.unwrap();
 }
