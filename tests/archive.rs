@@ -524,8 +524,6 @@ fn archive_writes_a_zip_of_the_year_in_both_languages() {
         "README.txt",
         "manifest.json",
         "index.html",
-        "static/style.css",
-        "static/search.js",
         "zh/index.html",
         "en/index.html",
         "zh/2022/index.html",
@@ -545,6 +543,15 @@ fn archive_writes_a_zip_of_the_year_in_both_languages() {
         assert!(
             names.iter().any(|n| n == expected),
             "{expected} missing: {names:?}"
+        );
+    }
+    // The files pages load, under their content-named names.
+    for (start, end) in [("static/style.", ".css"), ("static/search.", ".js")] {
+        assert!(
+            names.iter().any(|n| n.starts_with(start)
+                && n.ends_with(end)
+                && n.len() == start.len() + 8 + end.len()),
+            "{start}<tag>{end} missing: {names:?}"
         );
     }
     for name in &names {

@@ -60,17 +60,14 @@ fn an_open_page_reloads_itself_after_an_edit() {
         until(&client, "the page to reload with the edit",
               "return window.__marker === undefined && document.body.innerText.includes('浏览器里看到的新段落。');").await;
 
-        // A stylesheet: swapped in place, no reload.
+        // The theme's stylesheet is named by its content: a change renames it, so the page
+        // reloads with the new name.
         client.execute("window.__marker = 2; return true;", vec![]).await.unwrap();
         site.write("static/style.css", "body { background-color: rgb(1, 2, 3); }\n");
         until(&client, "the new stylesheet",
-              "return getComputedStyle(document.body).backgroundColor === 'rgb(1, 2, 3)';").await;
-        let swapped = client
-            .execute("return [window.__marker, document.querySelector('link[href*=\"style.css\"]').getAttribute('href')];", vec![])
-            .await
-            .unwrap();
-        assert_eq!(swapped[0], 2, "a stylesheet change must not reload the page");
-        assert!(swapped[1].as_str().unwrap().contains("style.css?v="), "{swapped}");
+              "return window.__marker === undefined && getComputedStyle(document.body).backgroundColor === 'rgb(1, 2, 3)';").await;
+        // A new marker: the broken edit below must not reload the page.
+        client.execute("window.__marker = 2; return true;", vec![]).await.unwrap();
 
         // A broken edit: the overlay appears over the page (no reload), and goes with the fix.
         site.replace("content/2022/justice-bureau.zh.md", "department: justice-bureau", "department: justice-bureua");

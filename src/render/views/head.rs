@@ -28,7 +28,7 @@ pub(super) fn common<'a>(ctx: &'a Ctx<'a>, page: &Page, head: Head) -> Common<'a
         lang: ctx.lang,
         html_lang: html_lang(ctx.lang),
         root: urls::root_prefix(&ctx.from),
-        stylesheet: ctx.href("static/style.css"),
+        stylesheet: ctx.asset("style.css"),
         site_title,
         title: head.title.clone(),
         home: ctx.href(&urls::home(ctx.lang)),

@@ -13,18 +13,22 @@
   var PAGE = 10;
 
   // ---- loading data files -------------------------------------------------------------
+  // Files are named by their content (`t/12.0a1b2c3d.js`); they call __gk with the name
+  // without the tag (`t/12`). Only meta.js keeps its name: it lists the tags, 8 characters
+  // each (src/search/names.rs).
   var cache = {};
   window.__gk = function (name, data) {
     var entry = cache[name];
     if (entry) entry.resolve(data);
   };
-  function load(name) {
+  function tag(tags, i) { return tags.substr(i * 8, 8); }
+  function load(name, path) {
     if (cache[name]) return cache[name].promise;
     var entry = {};
     entry.promise = new Promise(function (resolve, reject) {
       entry.resolve = resolve;
       var s = document.createElement("script");
-      s.src = base + name + ".js";
+      s.src = base + (path || name) + ".js";
       s.onerror = function () { reject(new Error("cannot load " + name)); };
       document.head.appendChild(s);
     });
@@ -117,7 +121,8 @@
     return docs;
   }
   function postings(meta, term) {
-    return load("t/" + (fnv1a(term) % meta.k)).then(function (bucket) {
+    var i = fnv1a(term) % meta.k;
+    return load("t/" + i, "t/" + i + "." + tag(meta.t, i)).then(function (bucket) {
       return bucket[term] ? decode(bucket[term], term.charAt(0) === "h") : new Map();
     });
   }
@@ -222,9 +227,10 @@
   // A report's text, deflated, in base64, inflated by the browser (no library needed): a JSON
   // head with each pack's [id, heading] pairs, then each section's text after a U+001E.
   var docs = {};
-  function loadDoc(d) {
+  function loadDoc(meta, d) {
     if (!docs[d]) {
-      docs[d] = load("p/" + Math.floor(d / 64) + "/" + d).then(function (b64) {
+      var g = Math.floor(d / 64);
+      docs[d] = load("p/" + g + "/" + d, "p/" + g + "." + tag(meta.p, g) + "/" + d).then(function (b64) {
         var bin = atob(b64), bytes = new Uint8Array(bin.length);
         for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
         var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
@@ -241,7 +247,7 @@
   }
   function firstBit(mask) { for (var i = 0; i < 32; i++) if (hasTheme(mask, i)) return i; return 0; }
   function excerptOf(meta, hit, phrases) {
-    return loadDoc(hit.doc).then(function (doc) {
+    return loadDoc(meta, hit.doc).then(function (doc) {
       var pack = { t: doc.t, u: doc.u, y: doc.y, d: doc.d };
       var found = locate(doc.p[firstBit(hit.packs)] || doc.p[0], phrases);
       if (!found || !found.all) {
