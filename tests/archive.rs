@@ -474,9 +474,9 @@ fn site_with_cross_year_links() -> TempSite {
     site.replace(
         "content/2022/justice-bureau.zh.md",
         "## 一、",
-        "参见[2021年度报告](../2021/justice-bureau.zh.md#一加强党的领导)、\
+        "参见[2021年度报告](../2021/justice-bureau.zh.md#一加强统筹部署法治建设责任进一步压实)、\
          [2023年度报告](../2023/justice-bureau.zh.md)和[市场监管局报告](market-regulation.zh.md)。\
-         另见[英文版2021年页面](../../../en/2021/justice-bureau/?from=zh#top)。\n\n## 一、",
+         另见[英文版2021年页面](../../../en/2021/justice-bureau/?from=zh#main)。\n\n## 一、",
     );
     site
 }
@@ -678,7 +678,7 @@ fn bundle_links_name_index_html_and_leave_only_for_the_live_site() {
     // … so do links written to another year's page rather than its file …
     assert!(
         zh.contains(&format!(
-            r#"<a href="{BASE_URL}en/2021/justice-bureau/?from=zh#top">英文版2021年页面"#
+            r#"<a href="{BASE_URL}en/2021/justice-bureau/?from=zh#main">英文版2021年页面"#
         )),
         "{zh}"
     );

@@ -80,3 +80,31 @@ fn an_open_page_reloads_itself_after_an_edit() {
     });
     preview.shutdown();
 }
+
+/// An open search page refreshes its index after an edit (the preview's `index` event): the
+/// page reloads as soon as the pages are rebuilt, before the index is, so without the refresh
+/// it kept showing the old index's results.
+#[test]
+fn an_open_search_page_refreshes_its_index_after_an_edit() {
+    let site = TempSite::sample();
+    let mut opts = ServeOptions::new(site.root());
+    opts.port = 0;
+    let preview = serve::start(opts).expect("server starts");
+    // 核电站 is in no report of the sample site.
+    let url = format!("{}zh/search/?q=%E6%A0%B8%E7%94%B5%E7%AB%99", preview.url());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let (client, _driver, _profile) = support::browser().await;
+        client.goto(&url).await.unwrap();
+        until(&client, "no results yet",
+              "return document.getElementById('search-status').textContent === '共0条结果';").await;
+        site.replace("content/2022/justice-bureau.zh.md", "## ", "新增核电站安全检查一段。\n\n## ");
+        until(&client, "the edit found by the open page",
+              "return document.getElementById('search-status').textContent === '共1条结果' && document.querySelector('.search-results mark') !== null;").await;
+        client.close().await.unwrap();
+    });
+    preview.shutdown();
+}
