@@ -74,7 +74,10 @@
     if (n >= 6 && w.endsWith("ed") && !w.endsWith("eed")) return w.slice(0, -2);
     return w;
   }
-  function queryTerms(toks) {
+  // `cover`: for a phrase the page confirms against the report's text anyway, a run of Han
+  // characters needs only bigrams that cover it (公共 法律 服务, not all five of 公共法律服务):
+  // one bucket per two characters instead of one per character.
+  function queryTerms(toks, cover) {
     var out = [];
     for (var i = 0; i < toks.length;) {
       var t = toks[i];
@@ -82,7 +85,9 @@
         var run = [t.h];
         while (toks[i + run.length] && toks[i + run.length].h) run.push(toks[i + run.length].h);
         if (run.length === 1) out.push("h:" + run[0]);
-        else for (var j = 0; j + 1 < run.length; j++) out.push("b:" + run[j] + run[j + 1]);
+        else for (var j = 0; j + 1 < run.length; j++) {
+          if (!cover || j % 2 === 0 || j + 2 === run.length) out.push("b:" + run[j] + run[j + 1]);
+        }
         i += run.length;
       } else if (t.w) { out.push("w:" + stem(t.w)); i++; } else i++;
     }
@@ -94,8 +99,8 @@
     while ((m = re.exec(q))) {
       var text = fold(m[1] !== undefined ? m[1] : m[2]);
       var toks = tokens(text).filter(function (t) { return !t.br || m[1] !== undefined; });
-      var terms = queryTerms(toks);
-      if (terms.length) phrases.push({ toks: toks, terms: terms, exact: needsCheck(toks) });
+      var exact = needsCheck(toks), terms = queryTerms(toks, exact);
+      if (terms.length) phrases.push({ toks: toks, terms: terms, exact: exact });
     }
     return phrases;
   }
