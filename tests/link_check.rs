@@ -110,3 +110,32 @@ fn build_publishes_nothing_and_check_reports_the_same_link() {
     // Found once, by the one checker, not again in the rendered page.
     assert!(stderr.contains("1 problem found"), "{stderr}");
 }
+
+/// Links in raw HTML (`unsafe_html`) are not Markdown links: `check` finds them in the
+/// rendered page and points at each in the source, reading the file once for all of them.
+#[test]
+fn check_locates_each_raw_html_link_at_its_line() {
+    let (site, first) = with_links(&[
+        "<a href=\"gone-1/\">a</a>",
+        "<a href=\"gone-2/\">b</a>",
+        "<img src=\"gone-3.png\">",
+    ]);
+    let config = site.read("site.yaml");
+    site.write(
+        "site.yaml",
+        format!("{config}markdown: {{ unsafe_html: true }}\n"),
+    );
+    let root = site.root().to_str().unwrap();
+    let (code, _, stderr) = run_cmd(gongkai().args(["check", "--root", root]));
+    assert_eq!(code, 1, "{stderr}");
+    for (i, (href, col)) in [("gone-1/", 10), ("gone-2/", 10), ("gone-3.png", 11)]
+        .iter()
+        .enumerate()
+    {
+        let place = format!(
+            "justice-bureau.zh.md:{}:{col}: error: broken link to `{href}`",
+            first + 2 * i
+        );
+        assert!(stderr.contains(&place), "{place} in {stderr}");
+    }
+}
