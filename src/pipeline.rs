@@ -41,6 +41,9 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, Diagnostics> {
         }
     };
     let site = Site::new(config.clone(), store.reports())?;
+    // One link checker for `build` and `check`: a broken link in a report stops the build
+    // before anything is written (`links/body.rs`).
+    crate::links::check_bodies(&site, &theme, &store).into_result(())?;
     Ok(Loaded { site, theme, store })
 }
 

@@ -320,7 +320,7 @@ fn reading_script_runs_before_the_body_and_buttons_wait_for_it() {
         let head = &html[..html.find("</head>").unwrap()];
         let tag = head
             .lines()
-            .find(|l| l.contains("reading.js"))
+            .find(|l| l.contains("static/reading."))
             .unwrap_or_else(|| panic!("{page}: no reading.js in <head>"));
         assert!(
             !tag.contains("defer") && !tag.contains("async"),

@@ -212,14 +212,15 @@ fn check_fails_on_a_broken_markdown_link_naming_file_and_line() {
     let text = site.read(file);
     let line = text.lines().count() + 2;
     site.write(file, format!("{text}\n另见[x](../../zh/nowhere/)。\n"));
-    // `build` does not follow links that are not report files...
-    let (code, _, stderr) = run(&["build", "--root", &root_arg(&site)]);
-    assert_eq!(code, 0, "{stderr}");
-    // ...`check` does, and points at the link in the Markdown source.
-    let (code, _, stderr) = run(&["check", "--root", &root_arg(&site)]);
-    assert_eq!(code, 1, "{stderr}");
     // Column 7 is the link's target, counted in characters (`另见` are two, not six bytes).
     let want = format!("{file}:{line}:7: error: broken link to `../../zh/nowhere/`");
+    // `build` checks links as `check` does (one checker), and publishes nothing...
+    let (code, _, stderr) = run(&["build", "--root", &root_arg(&site)]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.starts_with(&want), "expected {want:?} in:\n{stderr}");
+    // ...and `check` points at the link in the Markdown source.
+    let (code, _, stderr) = run(&["check", "--root", &root_arg(&site)]);
+    assert_eq!(code, 1, "{stderr}");
     assert!(stderr.starts_with(&want), "expected {want:?} in:\n{stderr}");
     assert!(
         stderr.contains(&format!("{line} │ 另见[x](../../zh/nowhere/)。")),

@@ -236,6 +236,34 @@ async fn browser_tokenizer_matches_the_index_tokenizer() {
         ));
         assert_eq!(js, serde_json::json!(rust), "{s}");
     }
+    // A phrase the page confirms against the text is looked up by bigrams that cover it: one
+    // bucket per two characters, not one per character.
+    for (s, cover) in [
+        ("公共法律服务", vec!["b:公共", "b:法律", "b:服务"]),
+        ("法治政府建", vec!["b:法治", "b:政府", "b:府建"]),
+        ("调机制", vec!["b:调机", "b:机制"]),
+    ] {
+        let js = c
+            .execute(
+                "const g = window.__gkSearch; return g.queryTerms(g.tokens(g.fold(arguments[0])), true);",
+                vec![serde_json::json!(s)],
+            )
+            .await
+            .unwrap();
+        assert_eq!(js, serde_json::json!(cover), "{s}");
+    }
+    c.goto(&format!(
+        "{base}zh/search/index.html?q=%E6%B3%95%E6%B2%BB%E6%94%BF%E5%BA%9C%E5%BB%BA%E8%AE%BE"
+    ))
+    .await
+    .unwrap();
+    assert_ne!(wait_for_status(&c).await, "共0条结果");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let m = marks(&c).await;
+    assert!(
+        !m.is_empty() && m.iter().all(|t| t == "法治政府建设"),
+        "{m:?}"
+    );
     // A mixed query: a number and a Chinese phrase, found in different sections of a report.
     c.goto(&format!(
         "{base}zh/search/index.html?q=2022%20%E6%B3%95%E5%BE%8B%E6%8F%B4%E5%8A%A9"

@@ -32,7 +32,7 @@ const THEME_IDS: &[&str] = &[
 /// and the preview's overlay (`gongkai-overlay`).
 const RESERVED_PREFIXES: &[&str] = &["fn-", "fnref-", "figure-", "chart-", "gongkai-"];
 
-fn reserved(id: &str) -> bool {
+pub fn reserved(id: &str) -> bool {
     THEME_IDS.contains(&id) || RESERVED_PREFIXES.iter().any(|p| id.starts_with(p))
 }
 

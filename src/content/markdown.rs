@@ -24,6 +24,22 @@ pub struct Rendered {
     pub first_paragraph: String,
     /// Every link to another report, so the build can refuse links to a draft it leaves out.
     pub report_links: Vec<ReportLink>,
+    /// Every link and image within the site, as written, with its place: the link checker
+    /// (`links/body.rs`) checks them against the pages and their headings.
+    pub body_links: Vec<BodyLink>,
+}
+
+/// A link or image in the body to an address of this site (not `scheme:` or `//host`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BodyLink {
+    /// As written, before links to report files are rewritten (`../2021/x.zh.md#一、`).
+    pub written: String,
+    /// The report a link to a report file leads to (resolved when the file was loaded).
+    pub report: Option<ReportId>,
+    /// Byte offset in the file's text, and its line and column (one table of line starts
+    /// finds every link of a file).
+    pub offset: usize,
+    pub line_col: (usize, usize),
 }
 
 /// A link in the body to another report's file. It keeps the link's place, not the file's
@@ -104,7 +120,7 @@ pub fn render(
 ) -> Result<Rendered, Vec<Diagnostic>> {
     let arena = Arena::new();
     let root = parse_document(&arena, src.body, options);
-    let (report_links, problems) = rewrite_report_links(root, src, targets);
+    let (report_links, body_links, problems) = rewrite_report_links(root, src, targets);
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -128,26 +144,45 @@ pub fn render(
         sections,
         first_paragraph,
         report_links,
+        body_links,
     })
 }
 
 /// Links to `*.md` report files become links to their pages; a link to a missing report is an
-/// error at the link's position. Returns the links rewritten and the problems.
+/// error at the link's position. Returns the links rewritten, every link within the site, and
+/// the problems.
 fn rewrite_report_links<'a>(
     root: &'a AstNode<'a>,
     src: &BodySource<'_>,
     targets: &LinkTargets,
-) -> (Vec<ReportLink>, Vec<Diagnostic>) {
+) -> (Vec<ReportLink>, Vec<BodyLink>, Vec<Diagnostic>) {
     let mut links = Vec::new();
+    let mut body_links = Vec::new();
     let mut problems = Vec::new();
     // One table of line starts finds every link, however many (ARCHITECTURE "Decisions").
     let locator = Locator::new(src.file_text);
     for node in root.descendants() {
         let mut data = node.data_mut();
         let pos = data.sourcepos.start;
-        let NodeValue::Link(link) = &mut data.value else {
-            continue;
+        let (link, is_image) = match &mut data.value {
+            NodeValue::Link(link) => (link, false),
+            NodeValue::Image(link) => (link, true),
+            _ => continue,
         };
+        let line = src.body_line + pos.line - 1;
+        let offset = locator.line_start(line) + pos.column.saturating_sub(1);
+        if within_site(&link.url) {
+            let at = target_offset(src.file_text, offset, &link.url);
+            body_links.push(BodyLink {
+                written: link.url.clone(),
+                report: None,
+                offset: at,
+                line_col: locator.line_col(at),
+            });
+        }
+        if is_image {
+            continue;
+        }
         let (path, fragment) = match link.url.split_once('#') {
             Some((p, f)) => (p.to_string(), format!("#{f}")),
             None => (link.url.clone(), String::new()),
@@ -163,10 +198,11 @@ fn rewrite_report_links<'a>(
             }
             continue;
         }
-        let line = src.body_line + pos.line - 1;
-        let offset = locator.line_start(line) + pos.column.saturating_sub(1);
         match resolve(&path, src.year, targets) {
             Some(target) => {
+                if let Some(last) = body_links.last_mut() {
+                    last.report = Some(target.clone());
+                }
                 let to = urls::report(&target.lang, target.key.year, &target.key.stem);
                 let href = urls::link(&from, &to, targets.style, &targets.base_url);
                 link.url = format!("{href}{fragment}");
@@ -177,24 +213,42 @@ fn rewrite_report_links<'a>(
                     line_col: locator.line_col(offset),
                 });
             }
-            None => {
-                problems.push(
-                    Diagnostic::at_located(
-                        src.shown,
-                        src.file_text,
-                        offset,
-                        locator.line_col(offset),
-                        1,
-                        format!("link to `{path}`, which is not a report of this site"),
-                    )
-                    .with_hint(
-                        "link to another report's file, e.g. `../2021/justice-bureau.zh.md`",
-                    ),
-                );
-            }
+            None => problems.push(
+                Diagnostic::at_located(
+                    src.shown,
+                    src.file_text,
+                    offset,
+                    locator.line_col(offset),
+                    1,
+                    format!("link to `{path}`, which is not a report of this site"),
+                )
+                .with_hint("link to another report's file, e.g. `../2021/justice-bureau.zh.md`"),
+            ),
         }
     }
-    (links, problems)
+    (links, body_links, problems)
+}
+
+/// Where the target of the link starting at `offset` is written (`[x](target)`), so an error
+/// points at the address; the link's start when it is written another way (a reference).
+fn target_offset(text: &str, offset: usize, url: &str) -> usize {
+    let mut end = (offset + 1024 + url.len()).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let Some(window) = text.get(offset..end) else {
+        return offset;
+    };
+    match window.find(&format!("]({url}")) {
+        Some(i) => offset + i + 2,
+        None => offset,
+    }
+}
+
+/// A link to an address of this site: neither `scheme:` nor `//host`.
+fn within_site(url: &str) -> bool {
+    let path = url.split(['#', '?']).next().unwrap_or("");
+    !url.is_empty() && !path.contains(':') && !url.starts_with("//")
 }
 
 /// `../2021/x.en.md` seen from `content/<year>/` → (2021, x, en), when that report exists.

@@ -12,7 +12,8 @@ mod store;
 mod table_scroll;
 
 pub use discover::{SourceFile, discover, duplicates, is_report_path, place, report_files_under};
-pub use store::{ContentStore, LoadedBodies, Reloaded, Stale, Stamp, stamp};
+pub use heading_ids::reserved as theme_id;
+pub use store::{ContentStore, LinkProblem, LoadedBodies, Reloaded, Stale, Stamp, stamp};
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
@@ -26,6 +27,7 @@ pub struct LoadedFile {
     pub report: Report,
     pub html: String,
     pub links: Vec<ReportLink>,
+    pub body_links: Vec<markdown::BodyLink>,
 }
 
 /// Reads one report file and loads it ([`load_bytes`]); every problem in it, or the report.
@@ -97,6 +99,7 @@ pub fn load_bytes(
         report,
         html: body.html,
         links: body.report_links,
+        body_links: body.body_links,
     })
 }
 

@@ -1,6 +1,8 @@
-//! Check stage: the internal links of a rendered site. Every `href`, `src` and `srcset` URL of
-//! every HTML page (read by [`html`] with an HTML tokenizer) must lead to a file of the output;
-//! `gongkai check` (`src/cmd/check.rs`) turns the broken ones into diagnostics.
+//! Check stage: internal links. [`check_bodies`] checks the links reports write in Markdown
+//! before anything is rendered (`build`, `check` and `archive`, through `pipeline::load`);
+//! [`broken_links`] checks every `href`, `src` and `srcset` URL of every rendered HTML page
+//! (read by [`html`] with an HTML tokenizer), templates' links included, for `gongkai check`
+//! (`src/cmd/check.rs`), which turns the broken ones into diagnostics.
 //!
 //! Guarantees: pure (the files are given in memory), deterministic (files in path order, links
 //! in document order).
@@ -9,7 +11,10 @@ use std::collections::BTreeMap;
 
 use crate::urls::resolve;
 
+mod body;
 mod html;
+
+pub use body::check_bodies;
 
 /// A link in a rendered file that leads to no file of the site.
 #[derive(Debug, Clone, PartialEq, Eq)]

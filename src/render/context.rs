@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::shown::item_facts;
-use super::theme::Strings;
+use super::theme::{Strings, Theme};
 use crate::config::label;
 use crate::model::{Entry, Report, Site};
 use crate::urls::{self, LinkStyle};
@@ -97,6 +97,8 @@ pub struct Link {
 pub struct Ctx<'a> {
     pub site: &'a Site,
     pub strings: &'a std::collections::BTreeMap<String, Strings>,
+    /// The theme, for the names of the files pages load ([`Theme::asset`]).
+    pub theme: &'a Theme,
     pub lang: &'a str,
     pub from: String,
     pub style: LinkStyle,
@@ -109,6 +111,11 @@ impl<'a> Ctx<'a> {
             .and_then(|s| s.get(key))
             .cloned()
             .unwrap_or_else(|| key.to_string())
+    }
+
+    /// The link to the theme's static file `name` under its cache-safe name.
+    pub fn asset(&self, name: &str) -> String {
+        self.href(&self.theme.asset(name))
     }
 
     pub fn href(&self, to: &str) -> String {

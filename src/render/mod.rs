@@ -13,7 +13,7 @@ use minijinja::Environment;
 use rayon::prelude::*;
 
 pub use pages::{Page, all_pages};
-pub use theme::Theme;
+pub use theme::{LOADED, Theme};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Bodies, Site};
@@ -66,13 +66,7 @@ impl<'s> Renderer<'s> {
 
     /// Renders one page to bytes.
     pub fn render(&self, page: &Page) -> Result<Vec<u8>, RenderError> {
-        let (template, ctx) = views::view(
-            self.site,
-            self.bodies,
-            &self.theme.strings,
-            self.style,
-            page,
-        );
+        let (template, ctx) = views::view(self.site, self.bodies, self.theme, self.style, page);
         let tmpl = self
             .env
             .get_template(template)
@@ -90,8 +84,8 @@ impl<'s> Renderer<'s> {
         on_page: &(dyn Fn() + Sync),
     ) -> Result<usize, RenderError> {
         let pages = all_pages(self.site);
-        for (name, bytes) in &self.theme.statics {
-            sink.put(&format!("static/{name}"), bytes.clone())?;
+        for (path, bytes) in self.theme.static_files() {
+            sink.put(&path, bytes.clone())?;
         }
         pages.par_iter().try_for_each(|page| {
             let bytes = self.render(page)?;

@@ -21,7 +21,16 @@ pub struct Theme {
     /// Output path under `static/` → bytes.
     pub statics: BTreeMap<String, Vec<u8>>,
     pub strings: BTreeMap<String, Strings>,
+    /// The files pages load by name (see [`LOADED`]) → the name they are written under, with
+    /// their content's tag (`style.3f9a1c2b.css`); made by [`Theme::seal`].
+    assets: BTreeMap<String, String>,
 }
+
+/// The static files the theme's pages load through `page.stylesheet` and the search page's
+/// `script`: named by their content (README "Deploying `public/`"), so a browser or CDN that
+/// keeps them for a year never pairs an old one with a new page. Other static files (a
+/// department's PDF, a logo) keep their names: reports and templates link them by name.
+pub const LOADED: [&str; 3] = ["style.css", "search.js", "reading.js"];
 
 macro_rules! embed {
     ($map:expr, $dir:literal, [$($name:literal),* $(,)?], $read:ident) => {
@@ -68,7 +77,34 @@ impl Theme {
             t.strings
                 .insert(file.trim_end_matches(".yaml").to_string(), strings);
         }
+        t.seal();
         t
+    }
+
+    /// Names the files of [`LOADED`] by their content; called once the files are final.
+    fn seal(&mut self) {
+        self.assets = LOADED
+            .iter()
+            .filter_map(|name| {
+                let bytes = self.statics.get(*name)?;
+                let (stem, ext) = name.rsplit_once('.')?;
+                let tag = crate::hash::content_tag(bytes);
+                Some((name.to_string(), format!("{stem}.{tag}.{ext}")))
+            })
+            .collect();
+    }
+
+    /// The output path of the static file `name` (`static/style.3f9a1c2b.css`).
+    pub fn asset(&self, name: &str) -> String {
+        let file = self.assets.get(name).map_or(name, String::as_str);
+        format!("static/{file}")
+    }
+
+    /// Every static file: (output path, bytes).
+    pub fn static_files(&self) -> impl Iterator<Item = (String, &Vec<u8>)> {
+        self.statics
+            .iter()
+            .map(|(name, bytes)| (self.asset(name), bytes))
     }
 
     /// The theme for the site at `root`, with the site's own overrides applied.
@@ -100,6 +136,7 @@ impl Theme {
                 ));
             }
         }
+        theme.seal();
         problems.into_result(theme)
     }
 

@@ -11,10 +11,11 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::index::{build, index_report};
+use super::names::{self, PACKS_PER_FOLDER};
 use super::postings::{Occurrence, Postings, Term};
 use super::{
-    Compressor, bucket_count, bucket_file, doc_file, fnv1a, postings_base64, term_weight,
-    write_lang,
+    Compressor, Tags, bucket_count, bucket_file, doc_file, fnv1a, meta, meta_file, postings_base64,
+    term_weight, write_lang_tagged,
 };
 use crate::model::{Report, Site};
 use crate::output::Output;
@@ -35,10 +36,23 @@ pub struct LiveIndex {
     doc_of: HashMap<PathBuf, u32>,
     terms: FxHashMap<Term, TermState>,
     bucket_terms: Vec<BTreeSet<Term>>,
+    /// `meta.js` without the tags, and the tags the files are named with now.
+    meta_base: serde_json::Value,
+    tags: Tags,
 }
 
 /// Files of the index: path → bytes.
 pub type Files = Vec<(String, Vec<u8>)>;
+
+/// What an edit did to the index's files: written, renamed with their bytes kept (the other
+/// report texts of a renamed folder), and gone (the old names of the files written).
+#[derive(Debug, Default)]
+pub struct Changes {
+    pub put: Files,
+    /// (old path, new path)
+    pub moved: Vec<(String, String)>,
+    pub removed: Vec<String>,
+}
 
 impl LiveIndex {
     /// Builds the language's index; returns it with every file a full build writes.
@@ -46,8 +60,16 @@ impl LiveIndex {
         let index = build(site, lang);
         let out = Output::default();
         // Writing to memory cannot fail.
-        let _ = write_lang(site, lang, &index, &out);
+        let tags = write_lang_tagged(site, lang, &index, &out)
+            .map(|(_, tags)| tags)
+            .unwrap_or_default();
         let files: Files = out.into_files().into_iter().collect();
+        let total: usize = index
+            .postings
+            .iter()
+            .map(|(t, p)| term_weight(&t.name(), p))
+            .sum();
+        let meta_base = meta(site, lang, &index, bucket_count(total));
         let mut live = LiveIndex {
             dir: format!("{lang}/search"),
             buckets: 1,
@@ -60,6 +82,8 @@ impl LiveIndex {
                 .collect(),
             terms: FxHashMap::default(),
             bucket_terms: Vec::new(),
+            meta_base,
+            tags,
         };
         for (term, postings) in index.postings {
             let name = term.name();
@@ -85,9 +109,9 @@ impl LiveIndex {
     }
 
     /// Replaces `old` by `new` (the same report file, in the same place in the site: same
-    /// key, language, date, department and themes). Returns the files that changed, or `None`
-    /// when the language must be rebuilt.
-    pub fn replace(&mut self, site: &Site, old: &Report, new: &Report) -> Option<Files> {
+    /// key, language, date, department and themes). Returns what changed in the files, or
+    /// `None` when the language must be rebuilt.
+    pub fn replace(&mut self, site: &Site, old: &Report, new: &Report) -> Option<Changes> {
         let d = *self.doc_of.get(&new.source_path)?;
         let (_, old_terms) = index_report(site, old);
         let (doc, new_terms) = index_report(site, new);
@@ -136,8 +160,20 @@ impl LiveIndex {
         if bucket_count(self.total) != self.buckets {
             return None;
         }
-        let touched: Vec<usize> = buckets_touched.into_iter().collect();
-        let mut files: Files = touched
+        let mut changes = self.rewrite_buckets(buckets_touched);
+        let text = doc_file(d as usize, &doc, &mut Compressor::default());
+        self.rename_text(d as usize, text, &mut changes);
+        if !changes.put.is_empty() {
+            let meta = meta_file(&self.meta_base, &self.tags);
+            changes.put.push((format!("{}/meta.js", self.dir), meta));
+        }
+        Some(changes)
+    }
+
+    /// The touched buckets whose bytes changed, under their new names.
+    fn rewrite_buckets(&mut self, touched: BTreeSet<usize>) -> Changes {
+        let touched: Vec<usize> = touched.into_iter().collect();
+        let files: Vec<(usize, Vec<u8>)> = touched
             .par_iter()
             .map(|&i| {
                 let terms = self.bucket_terms[i]
@@ -147,15 +183,42 @@ impl LiveIndex {
                         (s.name.as_str(), s.base64.as_str())
                     })
                     .collect();
-                bucket_file(&self.dir, i, terms)
+                (i, bucket_file(i, terms))
             })
             .collect();
-        files.push(doc_file(
-            &self.dir,
-            d as usize,
-            &doc,
-            &mut Compressor::default(),
-        ));
-        Some(files)
+        let mut changes = Changes::default();
+        for (i, data) in files {
+            let tag = names::tag(&data);
+            if tag != self.tags.buckets[i] {
+                let old = std::mem::replace(&mut self.tags.buckets[i], tag);
+                changes.removed.push(names::bucket_path(&self.dir, i, &old));
+                let path = names::bucket_path(&self.dir, i, &self.tags.buckets[i]);
+                changes.put.push((path, data));
+            }
+        }
+        changes
+    }
+
+    /// Puts report `d`'s new text file; when its bytes changed its folder gets a new tag, and
+    /// the folder's other files move there with their bytes.
+    fn rename_text(&mut self, d: usize, text: Vec<u8>, changes: &mut Changes) {
+        let digest = crate::hash::sha256(&text);
+        if digest == self.tags.docs[d] {
+            return;
+        }
+        self.tags.docs[d] = digest;
+        let g = d / PACKS_PER_FOLDER;
+        let range = g * PACKS_PER_FOLDER..((g + 1) * PACKS_PER_FOLDER).min(self.tags.docs.len());
+        let tag = names::folder_tag(self.tags.docs[range.clone()].iter());
+        let old = std::mem::replace(&mut self.tags.folders[g], tag);
+        let new = &self.tags.folders[g];
+        for other in range.filter(|&o| o != d) {
+            let from = names::doc_path(&self.dir, other, &old);
+            changes
+                .moved
+                .push((from, names::doc_path(&self.dir, other, new)));
+        }
+        changes.removed.push(names::doc_path(&self.dir, d, &old));
+        changes.put.push((names::doc_path(&self.dir, d, new), text));
     }
 }

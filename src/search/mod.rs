@@ -2,19 +2,22 @@
 //! theme's own script (`static/search.js`) with plain `<script>` loads, so it works under a
 //! strict content security policy and from `file://`.
 //!
-//! Layout under `<lang>/search/`:
-//! - `meta.js`: bucket count, year ranges of document numbers, department and theme labels;
-//! - `t/<bucket>.js`: postings of the terms that hash (FNV-1a) into that bucket;
-//! - `p/<doc / 64>/<doc>.js`: a report's title, address and text in packs of sections, deflated,
-//!   for excerpts.
+//! Layout under `<lang>/search/` (names: `names.rs`):
+//! - `meta.js`: bucket count, year ranges of document numbers, department and theme labels,
+//!   and the content tags of the other files' names;
+//! - `t/<bucket>.<tag>.js`: postings of the terms that hash (FNV-1a) into that bucket;
+//! - `p/<doc / 64>.<tag>/<doc>.js`: a report's title, address and text in packs of sections,
+//!   deflated, for excerpts.
 //!
-//! Every file calls `__gk(name, data)`; a query loads `meta.js`, one bucket per term and the
-//! packs of the results it shows, never the whole index.
+//! Every file calls `__gk(name, data)` with its name without the tag (`t/12`, `p/1/65`); a
+//! query loads `meta.js`, one bucket per term and the packs of the results it shows, never the
+//! whole index.
 
 mod collect;
 mod doc;
 mod index;
 mod live;
+mod names;
 mod postings;
 pub mod tokenize;
 
@@ -27,15 +30,14 @@ use serde::Serialize;
 use serde_json::json;
 
 pub use index::{LangIndex, build, query_terms};
-pub use live::LiveIndex;
+pub use live::{Changes, LiveIndex};
 pub use postings::Term;
 
 use crate::config::label;
 use crate::model::Site;
 use crate::output::{OutputError, Sink};
 
-/// Documents per folder (`p/<doc / 64>/<doc>.js`).
-const PACKS_PER_FOLDER: usize = 64;
+use names::PACKS_PER_FOLDER;
 /// Aim for buckets of about this size, so one term costs one small download.
 const BUCKET_BYTES: usize = 16_000;
 
@@ -62,13 +64,33 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<SearchStats, OutputError> {
         }))
 }
 
-/// Writes one language's index, file by file in parallel (nothing is gathered in memory).
+/// The tags a language's index files are named with (see `names.rs`).
+#[derive(Debug, Default, Clone)]
+pub struct Tags {
+    pub buckets: Vec<String>,
+    /// Each report text file's SHA-256, in document order.
+    pub docs: Vec<[u8; 32]>,
+    pub folders: Vec<String>,
+}
+
+/// Writes one language's index, file by file in parallel (nothing is gathered in memory but
+/// one folder of report texts at a time), the entry file `meta.js` last.
 pub fn write_lang(
     site: &Site,
     lang: &str,
     index: &LangIndex<'_>,
     sink: &dyn Sink,
 ) -> Result<SearchStats, OutputError> {
+    write_lang_tagged(site, lang, index, sink).map(|(stats, _)| stats)
+}
+
+/// [`write_lang`], also returning the tags the files were named with.
+pub fn write_lang_tagged(
+    site: &Site,
+    lang: &str,
+    index: &LangIndex<'_>,
+    sink: &dyn Sink,
+) -> Result<(SearchStats, Tags), OutputError> {
     let dir = format!("{lang}/search");
     let files = AtomicUsize::new(0);
     let bytes = AtomicUsize::new(0);
@@ -85,10 +107,10 @@ pub fn write_lang(
     for (term, postings) in &named {
         grouped[(fnv1a(term) % buckets) as usize].push((term.as_str(), postings));
     }
-    grouped
+    let bucket_tags: Vec<String> = grouped
         .par_iter_mut()
         .enumerate()
-        .try_for_each(|(i, terms)| {
+        .map(|(i, terms)| {
             // One buffer for the bucket's base64, not a string per term.
             let mut base64 = String::new();
             let spans: Vec<(&str, std::ops::Range<usize>)> = terms
@@ -103,25 +125,53 @@ pub fn write_lang(
                 .iter()
                 .map(|(term, span)| (*term, &base64[span.clone()]))
                 .collect();
-            let (path, data) = bucket_file(&dir, i, encoded);
-            put(path, data)
-        })?;
+            let data = bucket_file(i, encoded);
+            let tag = names::tag(&data);
+            put(names::bucket_path(&dir, i, &tag), data)?;
+            Ok(tag)
+        })
+        .collect::<Result<_, OutputError>>()?;
+    let folders: Vec<(String, Vec<[u8; 32]>)> = index
+        .docs
+        .par_chunks(PACKS_PER_FOLDER)
+        .enumerate()
+        .map_init(Compressor::default, |z, (g, docs)| {
+            let first = g * PACKS_PER_FOLDER;
+            let texts: Vec<Vec<u8>> = (first..)
+                .zip(docs)
+                .map(|(d, doc)| doc_file(d, doc, z))
+                .collect();
+            let digests: Vec<[u8; 32]> = texts.iter().map(|t| crate::hash::sha256(t)).collect();
+            let tag = names::folder_tag(digests.iter());
+            for (d, data) in (first..).zip(texts) {
+                put(names::doc_path(&dir, d, &tag), data)?;
+            }
+            Ok((tag, digests))
+        })
+        .collect::<Result<_, OutputError>>()?;
+    let (folder_tags, digests): (Vec<String>, Vec<Vec<[u8; 32]>>) = folders.into_iter().unzip();
+    let tags = Tags {
+        buckets: bucket_tags,
+        docs: digests.concat(),
+        folders: folder_tags,
+    };
     put(
         format!("{dir}/meta.js"),
-        script("meta", &meta(site, lang, index, buckets)),
+        meta_file(&meta(site, lang, index, buckets), &tags),
     )?;
-    index
-        .docs
-        .par_iter()
-        .enumerate()
-        .try_for_each_init(Compressor::default, |z, (d, doc)| {
-            let (path, data) = doc_file(&dir, d, doc, z);
-            put(path, data)
-        })?;
-    Ok(SearchStats {
+    let stats = SearchStats {
         files: files.into_inner(),
         bytes: bytes.into_inner(),
-    })
+    };
+    Ok((stats, tags))
+}
+
+/// `meta.js`: `base` with the tags of the files it names.
+fn meta_file(base: &serde_json::Value, tags: &Tags) -> Vec<u8> {
+    script(
+        "meta",
+        &names::with_tags(base, &tags.buckets, &tags.folders),
+    )
 }
 
 fn meta(site: &Site, lang: &str, index: &LangIndex<'_>, buckets: u32) -> serde_json::Value {
@@ -174,9 +224,9 @@ const SCRIPT_END: &str = ");\n";
 const URL_SAFE_NO_PAD: base64::engine::GeneralPurpose =
     base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-/// The bucket file `t/<i>.js` holding these terms' postings (name, base64): a JSON object
-/// ordered by name.
-fn bucket_file(dir: &str, i: usize, mut terms: Vec<(&str, &str)>) -> (String, Vec<u8>) {
+/// The bucket file `t/<i>.<tag>.js` holding these terms' postings (name, base64): a JSON
+/// object ordered by name.
+fn bucket_file(i: usize, mut terms: Vec<(&str, &str)>) -> Vec<u8> {
     terms.sort_unstable_by_key(|&(name, _)| name);
     let size: usize = terms.iter().map(|(t, b)| t.len() + b.len() + 6).sum();
     let mut out = script_start(&format!("t/{i}"), size);
@@ -192,7 +242,7 @@ fn bucket_file(dir: &str, i: usize, mut terms: Vec<(&str, &str)>) -> (String, Ve
     }
     out.push('}');
     out.push_str(SCRIPT_END);
-    (format!("{dir}/t/{i}.js"), out.into_bytes())
+    out.into_bytes()
 }
 
 /// Postings as they stand in a bucket file.
@@ -209,7 +259,7 @@ const RS: u8 = 0x1e;
 /// escape check per byte (a U+001E in a text, an invisible control character, becomes a space).
 /// Files live in folders of 64 documents: a folder of tens of thousands of files makes every
 /// file creation wait on the one directory lock.
-fn doc_file(dir: &str, d: usize, doc: &doc::Doc<'_>, z: &mut Compressor) -> (String, Vec<u8>) {
+fn doc_file(d: usize, doc: &doc::Doc<'_>, z: &mut Compressor) -> Vec<u8> {
     let name = format!("p/{}/{d}", d / PACKS_PER_FOLDER);
     let sections = || doc.packs.iter().flatten();
     let mut text = serde_json::to_vec(&DocHead {
@@ -239,7 +289,7 @@ fn doc_file(dir: &str, d: usize, doc: &doc::Doc<'_>, z: &mut Compressor) -> (Str
     z.deflate_base64(&text, &mut out);
     out.push('"');
     out.push_str(SCRIPT_END);
-    (format!("{dir}/{name}.js"), out.into_bytes())
+    out.into_bytes()
 }
 
 /// The number of buckets for postings of about `total` bytes (see [`BUCKET_BYTES`]).
@@ -333,8 +383,7 @@ mod tests {
                 }],
             ],
         };
-        let (path, file) = doc_file("zh/search", 65, &doc, &mut Compressor::default());
-        assert_eq!(path, "zh/search/p/1/65.js");
+        let file = doc_file(65, &doc, &mut Compressor::default());
         let file = String::from_utf8(file).unwrap();
         let b64 = file
             .strip_prefix("__gk(\"p/1/65\",\"")

@@ -21,7 +21,7 @@ use crate::archive::manifest;
 use crate::config::{Config, Lang};
 use crate::hash::sha256_hex;
 use crate::model::{Report, Site};
-use crate::search::LiveIndex;
+use crate::search::{Changes, LiveIndex};
 
 /// What an edit changed, as the derived outputs need it.
 #[derive(Debug, Default)]
@@ -69,8 +69,9 @@ pub fn is_report_page(path: &str) -> bool {
 pub enum LangFiles {
     /// Every file of the language's index (it was built from scratch).
     All(Vec<(String, Vec<u8>)>),
-    /// Only the files an edit changed; the others stay as they are.
-    Changed(Vec<(String, Vec<u8>)>),
+    /// Only the files an edit changed (files are named by their content, so some change
+    /// name); the others stay as they are.
+    Changed(Changes),
 }
 
 /// A report edited in place: (before, after).
@@ -168,23 +169,59 @@ impl Mirror {
         };
         let pending = self.pending.remove(lang).unwrap_or_default();
         if let Some(live) = self.live.get_mut(lang) {
-            let mut changed = Vec::new();
+            let mut all = Vec::new();
             let applied = pending
                 .iter()
                 .all(|(old, new)| match live.replace(site, old, new) {
-                    Some(files) => {
-                        changed.extend(files);
+                    Some(changes) => {
+                        all.push(changes);
                         true
                     }
                     None => false,
                 });
             if applied {
-                return LangFiles::Changed(changed);
+                return LangFiles::Changed(merge(all));
             }
         }
         let (live, files) = LiveIndex::new(site, lang);
         self.live.insert(lang.to_string(), live);
         LangFiles::All(files)
+    }
+}
+
+/// Several edits' changes as one, applied in order: a file moved or removed by a later edit
+/// may be one an earlier edit put, so each edit's changes are applied to the earlier ones.
+fn merge(all: Vec<Changes>) -> Changes {
+    let mut files: BTreeMap<String, Option<Vec<u8>>> = BTreeMap::new();
+    let mut moved: Vec<(String, String)> = Vec::new();
+    let mut removed: BTreeSet<String> = BTreeSet::new();
+    for c in all {
+        for (from, to) in c.moved {
+            match files.remove(&from) {
+                // Put by an earlier edit: it is put under the new name instead.
+                Some(bytes) => {
+                    files.insert(to, bytes);
+                }
+                None => moved.push((from, to)),
+            }
+        }
+        for path in c.removed {
+            if files.remove(&path).is_none() {
+                removed.insert(path);
+            }
+        }
+        for (path, bytes) in c.put {
+            removed.remove(&path);
+            files.insert(path, Some(bytes));
+        }
+    }
+    Changes {
+        put: files
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v?)))
+            .collect(),
+        moved,
+        removed: removed.into_iter().collect(),
     }
 }
 

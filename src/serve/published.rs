@@ -108,10 +108,18 @@ fn publish_search(shared: &Shared, lang: &str, files: LangFiles) {
                 .collect();
             write(shared).search.insert(lang.to_string(), files);
         }
-        LangFiles::Changed(files) => {
+        LangFiles::Changed(changes) => {
             let mut p = write(shared);
             let map = p.search.entry(lang.to_string()).or_default();
-            for (k, v) in files {
+            for (from, to) in changes.moved {
+                if let Some(bytes) = map.remove(&from) {
+                    map.insert(to, bytes);
+                }
+            }
+            for path in changes.removed {
+                map.remove(&path);
+            }
+            for (k, v) in changes.put {
                 map.insert(k, Bytes::from(v));
             }
         }

@@ -57,4 +57,9 @@
     swapStyles(d.paths || [], d.version);
   });
   source.addEventListener('broken', function (e) { overlay(data(e).message); });
+  // The search index was brought up to date: an open search page (static/search.js) reloads
+  // its index files and runs its query again.
+  source.addEventListener('index', function () {
+    window.dispatchEvent(new CustomEvent('gongkai:index'));
+  });
 })();

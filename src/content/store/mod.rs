@@ -15,9 +15,11 @@ use std::time::SystemTime;
 
 use rayon::prelude::*;
 
+mod links;
+pub use links::LinkProblem;
 mod reload;
 
-use super::markdown::{self, LinkTargets, ReportLink};
+use super::markdown::{self, BodyLink, LinkTargets, ReportLink};
 use super::source;
 use super::{SourceFile, discover, duplicates, load_file};
 use crate::archive::lock::Lock;
@@ -77,6 +79,8 @@ enum Load {
         html: String,
         /// Its body's links to other reports.
         links: Vec<ReportLink>,
+        /// Its body's links within the site, for the link checker.
+        body_links: Vec<BodyLink>,
     },
     Failed(Vec<Diagnostic>),
 }
@@ -294,6 +298,7 @@ impl ContentStore {
                         report: Arc::new(loaded.report),
                         html: loaded.html,
                         links: loaded.links,
+                        body_links: loaded.body_links,
                     },
                     Err(ds) => Load::Failed(ds),
                 };

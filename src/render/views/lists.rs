@@ -59,8 +59,8 @@ pub(super) fn not_found(ctx: &Ctx<'_>) -> Value {
         .collect();
     context! {
         lang => ctx.lang, html_lang => html_lang(ctx.lang),
-        stylesheet => format!("{base_path}static/style.css"),
-        reading_script => format!("{base_path}static/reading.js"), homes,
+        stylesheet => format!("{base_path}{}", ctx.theme.asset("style.css")),
+        reading_script => format!("{base_path}{}", ctx.theme.asset("reading.js")), homes,
         site_title => label(&ctx.site.config.title, ctx.lang),
     }
 }
@@ -189,7 +189,7 @@ pub(super) fn search(ctx: &Ctx<'_>, page: &Page) -> Value {
     .map(|(k, key)| (k, ctx.t(key)))
     .collect();
     context! { page => v(common(ctx, page, head)),
-    script => ctx.href("static/search.js"),
+    script => ctx.asset("search.js"),
     strings => serde_json::to_string(&strings).unwrap_or_default(),
     years_href => ctx.href(&urls::home(ctx.lang)),
     departments_href => ctx.href(&urls::departments(ctx.lang)),

@@ -8,14 +8,12 @@ mod head;
 mod lists;
 mod report;
 
-use std::collections::BTreeMap;
-
 use minijinja::{Value, context};
 use serde::Serialize;
 
 use super::context::Ctx;
 use super::pages::Page;
-use super::theme::Strings;
+use super::theme::Theme;
 use crate::model::{Bodies, Site};
 use crate::urls::LinkStyle;
 use feeds::{feed, sitemap};
@@ -31,14 +29,15 @@ pub(super) fn v<T: Serialize>(value: T) -> Value {
 pub fn view(
     site: &Site,
     bodies: &dyn Bodies,
-    strings: &BTreeMap<String, Strings>,
+    files: &Theme,
     style: LinkStyle,
     page: &Page,
 ) -> (&'static str, Value) {
     let lang = page.lang().unwrap_or(site.config.default_lang());
     let ctx = Ctx {
         site,
-        strings,
+        strings: &files.strings,
+        theme: files,
         lang,
         from: page.path(),
         style,

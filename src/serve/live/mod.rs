@@ -20,7 +20,7 @@ use crate::content::ContentStore;
 use crate::diagnostics::Diagnostics;
 use crate::model::{ReportKey, Site};
 use crate::options::BuildOptions;
-use crate::render::{Page, Theme};
+use crate::render::{LOADED, Page, Theme};
 
 /// Where updates of the derived outputs (search index, manifest) go.
 pub enum DerivedMode {
@@ -179,7 +179,14 @@ impl LiveSite {
         };
         match Theme::load(self.store.root(), config) {
             Ok(theme) => {
-                if theme.templates != self.theme.templates || theme.strings != self.theme.strings {
+                // A file pages load by name renamed with its content: every page links it.
+                let renamed = LOADED
+                    .iter()
+                    .any(|name| theme.asset(name) != self.theme.asset(name));
+                if theme.templates != self.theme.templates
+                    || theme.strings != self.theme.strings
+                    || renamed
+                {
                     self.pending.render_all = true;
                 }
                 if theme.statics != self.theme.statics {

@@ -40,9 +40,9 @@ impl LiveSite {
         let rendered = updates.len();
         if full || self.pending.statics {
             updates.extend(
-                self.theme.statics.iter().map(|(name, bytes)| {
-                    (format!("static/{name}"), Some(Bytes::from(bytes.clone())))
-                }),
+                self.theme
+                    .static_files()
+                    .map(|(path, bytes)| (path, Some(Bytes::from(bytes.clone())))),
             );
         }
         let changed = self.publish(full, updates);
@@ -114,10 +114,9 @@ impl LiveSite {
         } else {
             let mut p = published::write(&self.published);
             let statics: Vec<String> = if self.pending.statics {
-                let keep = |k: &str| {
-                    k.strip_prefix("static/")
-                        .is_none_or(|n| self.theme.statics.contains_key(n))
-                };
+                let kept: std::collections::HashSet<String> =
+                    self.theme.static_files().map(|(path, _)| path).collect();
+                let keep = |k: &str| !k.starts_with("static/") || kept.contains(k);
                 p.files.keys().filter(|k| !keep(k)).cloned().collect()
             } else {
                 Vec::new()

@@ -13,24 +13,36 @@
   var PAGE = 10;
 
   // ---- loading data files -------------------------------------------------------------
+  // Files are named by their content (`t/12.0a1b2c3d.js`); they call __gk with the name
+  // without the tag (`t/12`). Only meta.js keeps its name: it lists the tags, 8 characters
+  // each (src/search/names.rs).
   var cache = {};
   window.__gk = function (name, data) {
     var entry = cache[name];
     if (entry) entry.resolve(data);
   };
-  function load(name) {
+  function tag(tags, i) { return tags.substr(i * 8, 8); }
+  // Bumped when the preview says the index changed: meta.js is then asked for anew.
+  var fresh = 0;
+  // A file that fails to load is forgotten, so the next query asks for it again.
+  function load(name, file) {
     if (cache[name]) return cache[name].promise;
     var entry = {};
     entry.promise = new Promise(function (resolve, reject) {
       entry.resolve = resolve;
       var s = document.createElement("script");
-      s.src = base + name + ".js";
-      s.onerror = function () { reject(new Error("cannot load " + name)); };
+      s.src = base + (file || name + ".js");
+      s.onerror = function () {
+        if (cache[name] === entry) delete cache[name];
+        s.remove();
+        reject(new Error("cannot load " + name));
+      };
       document.head.appendChild(s);
     });
     cache[name] = entry;
     return entry.promise;
   }
+  function loadMeta() { return load("meta", "meta.js" + (fresh ? "?r=" + fresh : "")); }
 
   // ---- tokenizer: the same rules as src/search/tokenize.rs ----------------------------
   function fold(s) { return s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase(); }
@@ -62,7 +74,10 @@
     if (n >= 6 && w.endsWith("ed") && !w.endsWith("eed")) return w.slice(0, -2);
     return w;
   }
-  function queryTerms(toks) {
+  // `cover`: for a phrase the page confirms against the report's text anyway, a run of Han
+  // characters needs only bigrams that cover it (公共 法律 服务, not all five of 公共法律服务):
+  // one bucket per two characters instead of one per character.
+  function queryTerms(toks, cover) {
     var out = [];
     for (var i = 0; i < toks.length;) {
       var t = toks[i];
@@ -70,7 +85,9 @@
         var run = [t.h];
         while (toks[i + run.length] && toks[i + run.length].h) run.push(toks[i + run.length].h);
         if (run.length === 1) out.push("h:" + run[0]);
-        else for (var j = 0; j + 1 < run.length; j++) out.push("b:" + run[j] + run[j + 1]);
+        else for (var j = 0; j + 1 < run.length; j++) {
+          if (!cover || j % 2 === 0 || j + 2 === run.length) out.push("b:" + run[j] + run[j + 1]);
+        }
         i += run.length;
       } else if (t.w) { out.push("w:" + stem(t.w)); i++; } else i++;
     }
@@ -82,8 +99,8 @@
     while ((m = re.exec(q))) {
       var text = fold(m[1] !== undefined ? m[1] : m[2]);
       var toks = tokens(text).filter(function (t) { return !t.br || m[1] !== undefined; });
-      var terms = queryTerms(toks);
-      if (terms.length) phrases.push({ toks: toks, terms: terms, exact: needsCheck(toks) });
+      var exact = needsCheck(toks), terms = queryTerms(toks, exact);
+      if (terms.length) phrases.push({ toks: toks, terms: terms, exact: exact });
     }
     return phrases;
   }
@@ -117,7 +134,8 @@
     return docs;
   }
   function postings(meta, term) {
-    return load("t/" + (fnv1a(term) % meta.k)).then(function (bucket) {
+    var i = fnv1a(term) % meta.k;
+    return load("t/" + i, "t/" + i + "." + tag(meta.t, i) + ".js").then(function (bucket) {
       return bucket[term] ? decode(bucket[term], term.charAt(0) === "h") : new Map();
     });
   }
@@ -226,29 +244,149 @@
       all: totals.every(function (n) { return n > 0; })
     };
   }
-  // A report's text, deflated, in base64, inflated by the browser (no library needed): a JSON
-  // head with each pack's [id, heading] pairs, then each section's text after a U+001E.
+  // ---- raw DEFLATE (RFC 1951), for browsers without DecompressionStream("deflate-raw") ----
+  // Canonical Huffman codes decoded bit by bit from per-length counts, as zlib's puff.c does:
+  // slower than the browser's own, but a report's text is a few tens of kilobytes.
+  var LBASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
+  var LEXT = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
+  var DBASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
+  var DEXT = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
+  var ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+  function inflate(src) {
+    var out = new Uint8Array(src.length * 4 + 1024), n = 0, pos = 0, bit = 0, hold = 0;
+    function fail(why) { throw new Error("inflate: " + why); }
+    function room(k) {
+      if (n + k <= out.length) return;
+      var bigger = new Uint8Array(Math.max(out.length * 2, n + k));
+      bigger.set(out);
+      out = bigger;
+    }
+    function bits(k) {
+      while (bit < k) {
+        if (pos >= src.length) fail("truncated");
+        hold |= src[pos++] << bit;
+        bit += 8;
+      }
+      var v = hold & ((1 << k) - 1);
+      hold >>>= k;
+      bit -= k;
+      return v;
+    }
+    function table(lengths, start, count) {
+      var counts = new Uint16Array(16), offs = new Uint16Array(16), symbols = new Uint16Array(count), i;
+      for (i = 0; i < count; i++) counts[lengths[start + i]]++;
+      counts[0] = 0;
+      for (i = 1; i < 16; i++) offs[i] = offs[i - 1] + counts[i - 1];
+      for (i = 0; i < count; i++) if (lengths[start + i]) symbols[offs[lengths[start + i]]++] = i;
+      return { counts: counts, symbols: symbols };
+    }
+    function decode(t) {
+      var code = 0, first = 0, index = 0;
+      for (var len = 1; len < 16; len++) {
+        code |= bits(1);
+        var count = t.counts[len];
+        if (code - first < count) return t.symbols[index + code - first];
+        index += count;
+        first = (first + count) << 1;
+        code <<= 1;
+      }
+      return fail("bad code");
+    }
+    function codes() {
+      var nlen = bits(5) + 257, ndist = bits(5) + 1, ncode = bits(4) + 4, i;
+      var lengths = new Uint8Array(19);
+      for (i = 0; i < ncode; i++) lengths[ORDER[i]] = bits(3);
+      var clen = table(lengths, 0, 19);
+      lengths = new Uint8Array(nlen + ndist);
+      for (i = 0; i < nlen + ndist;) {
+        var sym = decode(clen), prev = 0, rep;
+        if (sym < 16) { lengths[i++] = sym; continue; }
+        if (sym === 16) { if (!i) fail("repeat first"); prev = lengths[i - 1]; rep = 3 + bits(2); }
+        else rep = sym === 17 ? 3 + bits(3) : 11 + bits(7);
+        if (i + rep > nlen + ndist) fail("too many lengths");
+        while (rep--) lengths[i++] = prev;
+      }
+      return [table(lengths, 0, nlen), table(lengths, nlen, ndist)];
+    }
+    function fixed() {
+      var l = new Uint8Array(320), i;
+      for (i = 0; i < 144; i++) l[i] = 8;
+      for (; i < 256; i++) l[i] = 9;
+      for (; i < 280; i++) l[i] = 7;
+      for (; i < 288; i++) l[i] = 8;
+      for (; i < 320; i++) l[i] = 5;
+      return [table(l, 0, 288), table(l, 288, 32)];
+    }
+    var last;
+    do {
+      last = bits(1);
+      var type = bits(2);
+      if (type === 0) {
+        // Stored: the rest of the current byte is padding.
+        hold = 0; bit = 0;
+        if (pos + 4 > src.length) fail("truncated");
+        var len = src[pos] | (src[pos + 1] << 8);
+        pos += 4;
+        if (pos + len > src.length) fail("truncated");
+        room(len);
+        out.set(src.subarray(pos, pos + len), n);
+        n += len; pos += len;
+        continue;
+      }
+      if (type === 3) fail("bad block");
+      var t = type === 1 ? fixed() : codes();
+      for (;;) {
+        var s = decode(t[0]);
+        if (s < 256) { room(1); out[n++] = s; continue; }
+        if (s === 256) break;
+        s -= 257;
+        if (s >= 29) fail("bad length");
+        var size = LBASE[s] + bits(LEXT[s]), ds = decode(t[1]);
+        if (ds >= 30) fail("bad distance");
+        var dist = DBASE[ds] + bits(DEXT[ds]);
+        if (dist > n) fail("distance too far");
+        room(size);
+        for (var k = 0; k < size; k++, n++) out[n] = out[n - dist];
+      }
+    } while (!last);
+    return out.subarray(0, n);
+  }
+  // The browser's own decompressor where it has one for raw DEFLATE, else the one above.
+  function inflateText(bytes) {
+    try {
+      var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+      return new Response(stream).text();
+    } catch (e) {
+      return Promise.resolve().then(function () { return new TextDecoder().decode(inflate(bytes)); });
+    }
+  }
+
+  // A report's text, deflated, in base64: a JSON head with each pack's [id, heading] pairs,
+  // then each section's text after a U+001E.
   var docs = {};
-  function loadDoc(d) {
+  function loadDoc(meta, d) {
     if (!docs[d]) {
-      docs[d] = load("p/" + Math.floor(d / 64) + "/" + d).then(function (b64) {
+      var g = Math.floor(d / 64);
+      var entry = docs[d] = load("p/" + g + "/" + d, "p/" + g + "." + tag(meta.p, g) + "/" + d + ".js").then(function (b64) {
         var bin = atob(b64), bytes = new Uint8Array(bin.length);
         for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-        var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-        return new Response(stream).text().then(function (text) {
+        return inflateText(bytes).then(function (text) {
           var parts = text.split("\u001e"), doc = JSON.parse(parts[0]), k = 1;
           doc.p = doc.p.map(function (pack) {
             return pack.map(function (s) { return { id: s[0], heading: s[1], text: parts[k++] }; });
           });
           return doc;
         });
+      }).catch(function (e) {
+        if (docs[d] === entry) delete docs[d];
+        throw e;
       });
     }
     return docs[d];
   }
   function firstBit(mask) { for (var i = 0; i < 32; i++) if (hasTheme(mask, i)) return i; return 0; }
   function excerptOf(meta, hit, phrases) {
-    return loadDoc(hit.doc).then(function (doc) {
+    return loadDoc(meta, hit.doc).then(function (doc) {
       var pack = { t: doc.t, u: doc.u, y: doc.y, d: doc.d };
       var found = locate(doc.p[firstBit(hit.packs)] || doc.p[0], phrases);
       if (!found || !found.all) {
@@ -397,20 +535,24 @@
     var pending = cur.filtered.slice(shown, shown + PAGE);
     var stale = function () { return current !== cur || cur.view !== view; };
     shown += pending.length;
-    var excerpts = pending.map(function (h) { return excerptOf(meta, h, phrases).catch(function () { return null; }); });
+    // A text that fails to load is not a result that fails to match: the page says so.
+    var excerpts = pending.map(function (h) {
+      return excerptOf(meta, h, phrases).catch(function () { cur.failed = true; h.unknown = true; return null; });
+    });
     var chain = cur.chain || Promise.resolve();
     pending.forEach(function (h, i) {
       chain = chain.then(function () { return excerpts[i]; }).then(function (ex) {
         if (stale()) return;
-        if (!ex) { h.rejected = true; return; }
+        if (!ex) { if (!h.unknown) h.rejected = true; return; }
         list.appendChild(resultItem(meta, ex));
       });
     });
     cur.chain = chain.then(function () {
       if (stale()) return;
       var total = cur.filtered.filter(function (h) { return !h.rejected; }).length;
-      status.textContent = input.value.trim() ? (T.results || "{n} results").replace("{n}", total) : "";
-      showAdvice(total === 0 && input.value.trim() !== "");
+      status.textContent = !input.value.trim() ? "" : cur.failed ? (T.error || "Search is unavailable.") :
+        (T.results || "{n} results").replace("{n}", total);
+      showAdvice(!cur.failed && total === 0 && input.value.trim() !== "");
       if (shown < cur.filtered.length) more.removeAttribute("hidden"); else more.setAttribute("hidden", "");
     });
   }
@@ -443,16 +585,26 @@
     var gen = ++generation, q = input.value;
     keep();
     if (!q.trim()) { current = null; list.textContent = ""; filters.textContent = ""; status.textContent = ""; showAdvice(false); more.setAttribute("hidden", ""); return; }
-    load("meta").then(function (meta) {
+    loadMeta().then(function (meta) {
       return search(meta, q).then(function (result) {
         if (gen !== generation) return;
         current = { meta: meta, result: result };
         render();
       });
-    }).catch(function () { status.textContent = T.error || "Search is unavailable."; });
+    }).catch(function () {
+      if (gen !== generation) return;
+      current = null; list.textContent = ""; filters.textContent = ""; more.setAttribute("hidden", "");
+      status.textContent = T.error || "Search is unavailable.";
+    });
   }
+  // The preview (`gongkai serve`) says when an edit changed the index: what was loaded is
+  // forgotten and the query runs again on the new files.
+  window.addEventListener("gongkai:index", function () {
+    cache = {}; docs = {}; fresh++;
+    if (input.value.trim()) run();
+  });
   input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 10); });
   // The tokenizer, for the test that checks it against the Rust one.
-  window.__gkSearch = { fold: fold, tokens: tokens, stem: stem, queryTerms: queryTerms };
+  window.__gkSearch = { fold: fold, tokens: tokens, stem: stem, queryTerms: queryTerms, inflate: inflate };
   if (input.value) run();
 })();

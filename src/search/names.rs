@@ -1,0 +1,76 @@
+//! Search: the names of the index files. Every file a query loads is named by its content
+//! (README "Deploying `public/`"), so a browser or CDN holding a file of yesterday's build
+//! never hands it to today's script; only `meta.js`, the entry file, keeps its name and lists
+//! the others' tags:
+//! - a bucket is `t/<bucket>.<tag>.js`, its tag from its own bytes, so an edit renames only
+//!   the buckets whose postings it changed;
+//! - report texts live in folders of 64 (`p/<doc / 64>.<tag>/<doc>.js`), the folder's tag made
+//!   from its files' hashes: `meta.js` then carries one tag per 64 reports instead of one per
+//!   report, and an edit renames one folder.
+//!
+//! Tags are 8 hex digits, concatenated in `meta.js` (`t` for buckets, `p` for folders), so the
+//! script finds bucket `i`'s at `8 * i`.
+
+use crate::hash::{content_tag, content_tag_of, sha256};
+
+/// Documents per folder (`p/<doc / 64>.<tag>/<doc>.js`).
+pub const PACKS_PER_FOLDER: usize = 64;
+
+/// The tag of a file's bytes.
+pub fn tag(bytes: &[u8]) -> String {
+    content_tag(bytes)
+}
+
+/// The tag of a folder of report texts, from its files' SHA-256 in document order.
+pub fn folder_tag<'a>(digests: impl Iterator<Item = &'a [u8; 32]>) -> String {
+    let all: Vec<u8> = digests.flatten().copied().collect();
+    content_tag_of(&sha256(&all))
+}
+
+/// `<dir>/t/<bucket>.<tag>.js`
+pub fn bucket_path(dir: &str, bucket: usize, tag: &str) -> String {
+    format!("{dir}/t/{bucket}.{tag}.js")
+}
+
+/// `<dir>/p/<doc / 64>.<tag>/<doc>.js`
+pub fn doc_path(dir: &str, doc: usize, folder_tag: &str) -> String {
+    format!("{dir}/p/{}.{folder_tag}/{doc}.js", doc / PACKS_PER_FOLDER)
+}
+
+/// The entry file's data: `base` (counts, runs, labels) with the buckets' and folders' tags.
+pub fn with_tags(
+    base: &serde_json::Value,
+    buckets: &[String],
+    folders: &[String],
+) -> serde_json::Value {
+    let mut meta = base.clone();
+    if let Some(m) = meta.as_object_mut() {
+        m.insert("t".into(), buckets.concat().into());
+        m.insert("p".into(), folders.concat().into());
+    }
+    meta
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_carry_the_tag_and_folders_group_64_documents() {
+        assert_eq!(
+            bucket_path("zh/search", 12, "0a1b2c3d"),
+            "zh/search/t/12.0a1b2c3d.js"
+        );
+        assert_eq!(
+            doc_path("zh/search", 65, "0a1b2c3d"),
+            "zh/search/p/1.0a1b2c3d/65.js"
+        );
+        assert_eq!(tag(b"x").len(), 8);
+        assert_ne!(tag(b"x"), tag(b"y"));
+        let (a, b) = (sha256(b"a"), sha256(b"b"));
+        assert_ne!(
+            folder_tag([&a, &b].into_iter()),
+            folder_tag([&b, &a].into_iter())
+        );
+    }
+}

@@ -1,0 +1,121 @@
+//! Cache-safe names (README "Deploying `public/`"): every file a page loads — the stylesheet,
+//! the search script, search buckets and report texts — is named by its content, so two
+//! builds never give one name different bytes, and only HTML pages and each language's
+//! `meta.js` need a short cache.
+
+mod common;
+
+use common::{Files, TempSite, html_pages};
+use gongkai::links::broken_links;
+
+/// Files a page loads and a cache may keep for a year.
+fn long_cached(path: &str) -> bool {
+    (path.starts_with("static/style.") || path.starts_with("static/search."))
+        || (path.contains("/search/") && !path.ends_with("/meta.js") && !path.ends_with(".html"))
+}
+
+/// The tags `meta.js` lists (`"t"` buckets, `"p"` folders), 8 characters each.
+fn meta_tags(files: &Files, lang: &str) -> (Vec<String>, Vec<String>) {
+    let meta = std::str::from_utf8(&files[&format!("{lang}/search/meta.js")]).unwrap();
+    let json = meta
+        .strip_prefix("__gk(\"meta\",")
+        .and_then(|m| m.strip_suffix(");\n"))
+        .unwrap();
+    let meta: serde_json::Value = serde_json::from_str(json).unwrap();
+    let split = |key: &str| -> Vec<String> {
+        let s = meta[key].as_str().unwrap();
+        assert_eq!(s.len() % 8, 0, "{key}: {s}");
+        (0..s.len() / 8)
+            .map(|i| s[i * 8..i * 8 + 8].to_string())
+            .collect()
+    };
+    let buckets = split("t");
+    assert_eq!(buckets.len() as u64, meta["k"].as_u64().unwrap());
+    (buckets, split("p"))
+}
+
+/// Every name a page or `meta.js` refers to is a file of the same build.
+fn assert_every_reference_resolves(files: &Files) {
+    let (checked, broken) = broken_links(files);
+    assert!(checked > 100, "{checked}");
+    assert!(broken.is_empty(), "{broken:?}");
+    for lang in ["zh", "en"] {
+        let (buckets, folders) = meta_tags(files, lang);
+        for (i, tag) in buckets.iter().enumerate() {
+            let path = format!("{lang}/search/t/{i}.{tag}.js");
+            assert!(files.contains_key(&path), "{path}");
+        }
+        let texts = files
+            .keys()
+            .filter(|p| p.starts_with(&format!("{lang}/search/p/")))
+            .count();
+        assert!(texts > 0);
+        for d in 0..texts {
+            let path = format!("{lang}/search/p/{}.{}/{d}.js", d / 64, folders[d / 64]);
+            assert!(files.contains_key(&path), "{path}");
+        }
+    }
+    // The search page loads the script under its content name.
+    let search = html_pages(files)
+        .find(|(f, _)| *f == "zh/search/index.html")
+        .unwrap()
+        .1;
+    let at = search.find("static/search.").unwrap();
+    let name = &search[at..at + search[at..].find('"').unwrap()];
+    assert!(files.contains_key(name), "{name}");
+}
+
+#[test]
+fn loaded_files_are_named_by_their_content_across_two_builds() {
+    let site = TempSite::sample();
+    let before = site.build();
+    assert_every_reference_resolves(&before);
+    assert_eq!(
+        site.build(),
+        before,
+        "the same input gives the same names and bytes"
+    );
+
+    site.replace(
+        "content/2022/justice-bureau.zh.md",
+        "## 一、",
+        "新增一段：核电站安全检查。\n\n## 一、",
+    );
+    site.write("static/style.css", "body { color: #123; }\n");
+    let after = site.build();
+    assert_every_reference_resolves(&after);
+
+    let mut renamed = 0;
+    for (path, bytes) in after.iter().filter(|(p, _)| long_cached(p)) {
+        match before.get(path) {
+            // A name kept must mean the same bytes: a cache may hand out either build's copy.
+            Some(old) => assert!(old == bytes, "{path} kept its name with other bytes"),
+            None => renamed += 1,
+        }
+    }
+    // Changed files have new names: the stylesheet, the edited report's text folder, and
+    // the buckets of the words added.
+    let new_names: Vec<&String> = after
+        .keys()
+        .filter(|p| long_cached(p) && !before.contains_key(*p))
+        .collect();
+    assert!(
+        new_names.iter().any(|p| p.starts_with("static/style.")),
+        "{new_names:?}"
+    );
+    assert!(
+        new_names.iter().any(|p| p.starts_with("zh/search/p/")),
+        "{new_names:?}"
+    );
+    assert!(
+        new_names.iter().any(|p| p.starts_with("zh/search/t/")),
+        "{new_names:?}"
+    );
+    // Unchanged files keep their names: the search script, and the English index.
+    assert!(renamed < after.keys().filter(|p| long_cached(p)).count());
+    assert!(new_names.iter().all(|p| !p.starts_with("static/search.")));
+    assert!(
+        new_names.iter().all(|p| !p.starts_with("en/search/")),
+        "{new_names:?}"
+    );
+}
