@@ -22,6 +22,7 @@ const THEME_IDS: &[&str] = &[
     "figures",
     "latest",
     "reports",
+    "report-disclosure",
     "report-figures",
     "report-revisions",
     "report-toc",

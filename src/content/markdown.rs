@@ -11,6 +11,7 @@ use comrak::options::Plugins;
 use comrak::{Arena, Options, parse_document};
 
 use super::heading_ids::{IdWriter, heading_ids};
+use super::valid_html;
 
 use crate::diagnostics::{Diagnostic, Locator};
 use crate::model::{ReportId, Section};
@@ -109,6 +110,7 @@ pub fn render(
         return Err(problems);
     }
     // Heading ids are ours (`heading_ids.rs`), written by the renderer and given to sections.
+    valid_html::drop_images_without_address(root, options.render.r#unsafe);
     let ids = heading_ids(root);
     let writer = IdWriter::new(&ids, src.lang);
     let mut plugins = Plugins::default();
@@ -116,7 +118,7 @@ pub fn render(
     let mut html = String::with_capacity(src.body.len() * 2);
     comrak::html::format_document_with_plugins(root, options, &mut html, &plugins)
         .expect("writing to a String cannot fail");
-    let mut html = alignment_classes(html);
+    let mut html = valid_html::finish(html, src.lang);
     // Every report's page body stays in memory until pages render: no slack capacity.
     html.shrink_to_fit();
     let top_level_ids = ids.into_iter().filter_map(|(top, id)| top.then_some(id));
@@ -129,27 +131,6 @@ pub fn render(
         first_paragraph,
         report_links,
     })
-}
-
-/// comrak marks a table column's alignment (`| ---: |`) with the `align` attribute, obsolete in
-/// HTML and an error for the Nu Html Checker; a class does the same through the stylesheet
-/// (`align-right` …), where a `style` attribute would be blocked by the pages'
-/// `Content-Security-Policy` (README "Previewing"). Only comrak writes these exact tags: text is
-/// escaped, and raw HTML written the same way (with `unsafe_html`) is made valid too.
-fn alignment_classes(html: String) -> String {
-    if !html.contains(" align=\"") {
-        return html;
-    }
-    let mut out = html;
-    for cell in ["th", "td"] {
-        for side in ["left", "right", "center"] {
-            out = out.replace(
-                &format!("<{cell} align=\"{side}\">"),
-                &format!("<{cell} class=\"align-{side}\">"),
-            );
-        }
-    }
-    out
 }
 
 /// Links to `*.md` report files become links to their pages; a link to a missing report is an
@@ -403,19 +384,6 @@ mod tests {
         .unwrap();
         assert!(r.html.contains("<table>"));
         assert!(r.sections[0].text.contains("甲 乙"), "{:?}", r.sections);
-    }
-
-    #[test]
-    fn aligned_table_columns_get_classes_not_the_obsolete_align_attribute() {
-        let r = render_body(
-            "| 项目 | 数量 | 说明 |\n| :--- | ---: | :---: |\n| 甲 | 12 | 乙 |\n",
-            &LinkTargets::default(),
-        )
-        .unwrap();
-        assert!(!r.html.contains("align="), "{}", r.html);
-        assert!(r.html.contains(r#"<th class="align-left">项目</th>"#), "{}", r.html);
-        assert!(r.html.contains(r#"<td class="align-right">12</td>"#), "{}", r.html);
-        assert!(r.html.contains(r#"<td class="align-center">乙</td>"#), "{}", r.html);
     }
 
     #[test]

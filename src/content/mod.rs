@@ -9,6 +9,7 @@ mod heading_ids;
 pub mod markdown;
 pub mod source;
 mod store;
+mod valid_html;
 
 pub use discover::{SourceFile, discover, duplicates, is_report_path, place, report_files_under};
 pub use store::{ContentStore, LoadedBodies, Reloaded, Stale, Stamp, stamp};
@@ -86,6 +87,7 @@ pub fn load_bytes(
         department: meta.department,
         themes: meta.themes,
         date: meta.date,
+        written_date: meta.written_date,
         summary,
         draft: meta.draft,
         figures: meta.figures,

@@ -27,6 +27,8 @@ pub struct Common<'a> {
     pub canonical: String,
     pub noindex: bool,
     pub meta: GovMeta,
+    /// The site's identity in the page's language (README "Site identity").
+    pub footer: Footer,
     pub t: &'a Strings,
 }
 
@@ -52,6 +54,26 @@ pub struct Alternate {
     pub href: String,
 }
 
+/// One line of the footer or of the disclosure block: a label, a value, maybe a link.
+#[derive(Serialize, Debug)]
+pub struct Row {
+    pub label: String,
+    pub value: String,
+    pub href: Option<String>,
+    /// The value is a date (`<time>`).
+    pub date: bool,
+}
+
+/// What the footer shows of the site's identity, in one language.
+#[derive(Serialize, Debug, Default)]
+pub struct Footer {
+    pub rows: Vec<Row>,
+    /// The error-report link (政府网站找错) for the page at `url`.
+    pub error_report: Option<String>,
+    /// Its text (the chooser and 404 pages show every language's footer).
+    pub error_report_label: String,
+}
+
 /// The page metadata Chinese government websites carry (`<meta name="SiteName">` …).
 #[derive(Serialize, Default)]
 pub struct GovMeta {
@@ -65,6 +87,10 @@ pub struct GovMeta {
     pub keywords: String,
     pub description: String,
     pub url: String,
+    /// 网站标识码, when `site.yaml` gives one; the template leaves out empty values.
+    pub site_id_code: String,
+    /// The report's department; elsewhere the sponsoring unit, or the site.
+    pub author: String,
 }
 
 /// A report in a list.

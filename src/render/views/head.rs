@@ -5,6 +5,7 @@ use super::super::context::{
     Alternate, Common, Ctx, GovMeta, LangLink, NavLink, domain, html_lang,
 };
 use super::super::pages::Page;
+use super::identity::footer;
 use crate::config::label;
 use crate::model::Entry;
 use crate::urls;
@@ -24,6 +25,14 @@ pub(super) fn common<'a>(ctx: &'a Ctx<'a>, page: &Page, head: Head) -> Common<'a
     let config = &ctx.site.config;
     let canonical = urls::absolute(&config.base_url, &page.path());
     let site_title = label(&config.title, ctx.lang);
+    let author = if head.source.is_empty() {
+        let sponsor = config.identity.sponsor.as_ref();
+        sponsor
+            .map_or(site_title, |s| label(s, ctx.lang))
+            .to_string()
+    } else {
+        head.source.clone()
+    };
     Common {
         lang: ctx.lang,
         html_lang: html_lang(ctx.lang),
@@ -53,7 +62,10 @@ pub(super) fn common<'a>(ctx: &'a Ctx<'a>, page: &Page, head: Head) -> Common<'a
             keywords: head.keywords.join(","),
             description: head.description,
             url: canonical.clone(),
+            site_id_code: config.identity.site_code.clone().unwrap_or_default(),
+            author,
         },
+        footer: footer(ctx, ctx.lang, &canonical),
         canonical,
         t: &ctx.strings[ctx.lang],
     }
@@ -135,7 +147,14 @@ pub(super) fn index_head(
     let pub_date = newest
         .map(|e| ctx.site.in_lang(e, ctx.lang).0.date.to_string())
         .unwrap_or_default();
+    // A list's keywords name what it lists, then the site, so none is empty.
+    let mut keywords = vec![title.clone()];
+    let site_title = label(&ctx.site.config.title, ctx.lang);
+    if title != site_title {
+        keywords.push(site_title.to_string());
+    }
     Head {
+        keywords,
         column: title.clone(),
         description: {
             let site_title = label(&ctx.site.config.title, ctx.lang);
@@ -150,6 +169,5 @@ pub(super) fn index_head(
         kind,
         pub_date,
         source: String::new(),
-        keywords: Vec::new(),
     }
 }

@@ -8,6 +8,7 @@ use minijinja::{Value, context};
 use super::super::context::{Ctx, html_lang};
 use super::super::pages::Page;
 use super::figures::department_figures;
+use super::identity::footer;
 use super::{common, index_head, v};
 use crate::config::label;
 use crate::model::Site;
@@ -24,6 +25,7 @@ pub(super) fn chooser(ctx: &Ctx<'_>) -> Value {
                 lang => l, html_lang => html_lang(l), name => ctx.lang_name(l),
                 title => label(&site.config.title, l), href => ctx.href(&urls::home(l)),
                 enter => ctx.strings[l].get("enter").cloned().unwrap_or_default(),
+                footer => v(footer(ctx, l, &site.config.base_url)),
             }
         })
         .collect();
@@ -31,7 +33,7 @@ pub(super) fn chooser(ctx: &Ctx<'_>) -> Value {
         ctx,
         label(&site.config.title, ctx.lang).to_string(),
         "kind_home",
-        None,
+        site.entries.first(),
     );
     context! { page => v(common(ctx, &Page::Chooser, head)), homes }
 }
@@ -54,6 +56,7 @@ pub(super) fn not_found(ctx: &Ctx<'_>) -> Value {
                 body => ctx.strings[l].get("not_found_body").cloned().unwrap_or_default(),
                 home_label => ctx.strings[l].get("nav_home").cloned().unwrap_or_default(),
                 href => format!("{base_path}{}", urls::home(l)),
+                footer => v(footer(ctx, l, &ctx.site.config.base_url)),
             }
         })
         .collect();
@@ -126,13 +129,16 @@ pub(super) fn taxonomy_links(
 }
 
 pub(super) fn departments(ctx: &Ctx<'_>, page: &Page) -> Value {
-    let head = index_head(ctx, ctx.t("departments_title"), "kind_index", None);
+    // An index counts every report: dated by the newest, like the home.
+    let newest = ctx.site.entries.first();
+    let head = index_head(ctx, ctx.t("departments_title"), "kind_index", newest);
     context! { page => v(common(ctx, page, head)),
     terms => taxonomy_links(ctx, &ctx.site.config.departments, &ctx.site.by_department, urls::department) }
 }
 
 pub(super) fn themes(ctx: &Ctx<'_>, page: &Page) -> Value {
-    let head = index_head(ctx, ctx.t("themes_title"), "kind_index", None);
+    let newest = ctx.site.entries.first();
+    let head = index_head(ctx, ctx.t("themes_title"), "kind_index", newest);
     context! { page => v(common(ctx, page, head)),
     terms => taxonomy_links(ctx, &ctx.site.config.themes, &ctx.site.by_theme, urls::theme) }
 }

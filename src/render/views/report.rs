@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::super::context::{Ctx, Link, format_number, html_lang};
 use super::super::pages::Page;
 use super::super::shown;
+use super::identity::disclosure;
 use super::{Head, common, v};
 use crate::config::label;
 use crate::model::{Bodies, Entry};
@@ -80,6 +81,7 @@ pub(super) fn report_or_missing(
                 themes => v(ctx.theme_links(&entry.themes)),
                 last_revised => report.last_revised().map(|d| d.to_string()),
                 revisions => v(revisions), figures => v(figures), toc,
+                disclosure => v(disclosure(ctx, entry, report)),
                 body => Value::from_safe_string(
                     bodies.html(&report.source_path).unwrap_or_default().to_string()
                 ),
