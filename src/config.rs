@@ -10,7 +10,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
 use crate::yaml;
 
 mod identity;
-pub use identity::{INDEX_PLACEHOLDERS, Identity, IndexFields};
+pub use identity::{Identity, IndexFields};
 
 /// A language code from `site.yaml` (`zh`, `en`).
 pub type Lang = String;
@@ -156,11 +156,7 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
     let raw: RawConfig = yaml::parse(text).map_err(|e| {
         let mut d = Diagnostic::at_offset(shown, &source, e.offset, 1, e.message);
         if let Some(field) = &e.unknown_field {
-            let known = KNOWN_KEYS
-                .iter()
-                .chain(&["identity"])
-                .chain(&identity::KEYS);
-            d = d.with_hint(suggest(field, known.copied()));
+            d = d.with_hint(suggest(field, identity::and_keys(&KNOWN_KEYS)));
         }
         d
     })?;

@@ -30,8 +30,13 @@ pub(super) struct RawIdentity {
     index_number: Option<String>,
 }
 
+/// `keys`, then `identity` and its keys: what a mistyped key may have meant.
+pub(super) fn and_keys<'a>(keys: &'a [&'a str]) -> impl Iterator<Item = &'a str> + Clone {
+    keys.iter().chain(&["identity"]).chain(&KEYS).copied()
+}
+
 /// The keys of `identity:`, for "did you mean" hints.
-pub(super) const KEYS: [&str; 10] = [
+const KEYS: [&str; 10] = [
     "sponsor",
     "operator",
     "address",
@@ -46,7 +51,7 @@ pub(super) const KEYS: [&str; 10] = [
 
 /// The placeholders of `index_number` (README "Site identity"); each depends on the report
 /// alone, so a number never changes when another report is added.
-pub const INDEX_PLACEHOLDERS: [&str; 5] = ["site_code", "year", "department", "stem", "date"];
+const INDEX_PLACEHOLDERS: [&str; 5] = ["site_code", "year", "department", "stem", "date"];
 
 /// The identity, checked. Texts are per language of the site.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -131,8 +136,9 @@ pub(super) fn check(raw: RawIdentity, languages: &[Lang]) -> (Identity, Vec<Prob
         } else {
             continue;
         };
+        // At the pattern: a placeholder alone is glued to the text around it.
         problems.push(Problem {
-            needle: format!("{{{name}}}"),
+            needle: index_number.clone(),
             message,
         });
     }
@@ -237,7 +243,8 @@ mod tests {
             ..Default::default()
         };
         let (_, problems) = check(raw, &["zh".into()]);
-        let needles: Vec<_> = problems.iter().map(|p| p.needle.as_str()).collect();
-        assert_eq!(needles, ["{site_code}", "{seq}"]);
+        let messages: Vec<_> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert!(messages[0].contains("no site_code"), "{messages:?}");
+        assert!(messages[1].contains("`{seq}`"), "{messages:?}");
     }
 }

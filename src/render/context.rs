@@ -36,7 +36,9 @@ pub struct Common<'a> {
 pub struct NavLink {
     pub label: String,
     pub href: String,
-    pub current: bool,
+    /// `aria-current`: `page` on the page itself, `true` on a page of its section (a theme
+    /// page under "Themes"), none elsewhere.
+    pub current: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -133,6 +135,18 @@ impl<'a> Ctx<'a> {
             .and_then(|s| s.get(key))
             .cloned()
             .unwrap_or_else(|| key.to_string())
+    }
+
+    /// A count in words: the string `key` with `{n}` filled, or `key_one` for a count of one
+    /// when the language has that form ("1 report", "2 reports"; Chinese has one form).
+    pub fn count(&self, key: &str, n: usize) -> String {
+        let one = format!("{key}_one");
+        let strings = self.strings.get(self.lang);
+        let form = match strings.and_then(|s| s.get(&one)) {
+            Some(singular) if n == 1 => singular.clone(),
+            _ => self.t(key),
+        };
+        form.replace("{n}", &n.to_string())
     }
 
     pub fn href(&self, to: &str) -> String {

@@ -7,7 +7,7 @@ use super::super::context::{
 use super::super::pages::Page;
 use super::identity::footer;
 use crate::config::label;
-use crate::model::Entry;
+use crate::model::{Entry, Site};
 use crate::urls;
 
 /// Page title, column, and the article fields of the metadata.
@@ -45,7 +45,7 @@ pub(super) fn common<'a>(ctx: &'a Ctx<'a>, page: &Page, head: Head) -> Common<'a
         feed: ctx.href(&urls::feed(ctx.lang)),
         nav: nav(ctx, page),
         switcher: switcher(ctx, page),
-        alternates: alternates(ctx, page),
+        alternates: alternates(ctx.site, page),
         noindex: !page.exists_in(ctx.site, ctx.lang),
         meta: GovMeta {
             site_name: site_title.to_string(),
@@ -71,9 +71,15 @@ pub(super) fn common<'a>(ctx: &'a Ctx<'a>, page: &Page, head: Head) -> Common<'a
     }
 }
 
-/// The main navigation, the current section marked.
+/// The main navigation, the current page or section marked.
 fn nav(ctx: &Ctx<'_>, page: &Page) -> Vec<NavLink> {
-    let current = |p: &Page| std::mem::discriminant(p) == std::mem::discriminant(page);
+    let current = |p: &Page| match (p, page) {
+        (a, b) if std::mem::discriminant(a) == std::mem::discriminant(b) => Some("page"),
+        (Page::Departments(_), Page::Department(..)) | (Page::Themes(_), Page::Theme(..)) => {
+            Some("true")
+        }
+        _ => None,
+    };
     let nav_pages = [
         (Page::Home(ctx.lang.into()), "nav_home"),
         (Page::Departments(ctx.lang.into()), "nav_departments"),
@@ -106,9 +112,10 @@ fn switcher(ctx: &Ctx<'_>, page: &Page) -> Vec<LangLink> {
         .collect()
 }
 
-/// hreflang alternates: the languages the page exists in, and `x-default`.
-fn alternates(ctx: &Ctx<'_>, page: &Page) -> Vec<Alternate> {
-    let (site, config) = (ctx.site, &ctx.site.config);
+/// hreflang alternates: the languages the page exists in, and `x-default`. The page's
+/// `<link rel="alternate">` tags and its sitemap entry both come from here, so they agree.
+pub(super) fn alternates(site: &Site, page: &Page) -> Vec<Alternate> {
+    let config = &site.config;
     // The chooser is the one language-neutral page: its alternates are the homes, and it is
     // the `x-default` of the homes (the page for readers of neither language).
     let alternate_in = |l: &str| match page {

@@ -6,6 +6,7 @@
 use super::super::context::{Ctx, Footer, Row};
 use crate::config::{IndexFields, label};
 use crate::model::{Entry, Report};
+use crate::urls::LinkStyle;
 
 /// The MIIT's ICP filing system, which an ICP number links to.
 const ICP_SYSTEM: &str = "https://beian.miit.gov.cn/";
@@ -20,8 +21,19 @@ fn row(ctx: &Ctx<'_>, lang: &str, key: &str, value: &str, href: Option<String>) 
     }
 }
 
-/// The footer's identity lines in `lang`, for the page whose address is `url`.
+/// The footer's identity lines in `lang`, for the page whose address is `url`. An offline
+/// bundle shows them as text: its links lead only to its own pages or the live site (README,
+/// Archiving), and errors are reported on the live site.
 pub(super) fn footer(ctx: &Ctx<'_>, lang: &str, url: &str) -> Footer {
+    let mut footer = online_footer(ctx, lang, url);
+    if matches!(ctx.style, LinkStyle::Bundle { .. }) {
+        footer.rows.iter_mut().for_each(|r| r.href = None);
+        footer.error_report = None;
+    }
+    footer
+}
+
+fn online_footer(ctx: &Ctx<'_>, lang: &str, url: &str) -> Footer {
     let id = &ctx.site.config.identity;
     let mut rows = Vec::new();
     let texts = [

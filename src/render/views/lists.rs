@@ -77,7 +77,8 @@ pub(super) fn home(ctx: &Ctx<'_>, page: &Page) -> Value {
         .years()
         .map(|y| {
             context! { year => y, href => ctx.href(&urls::year(ctx.lang, y)),
-            count => site.by_year[&y].len(), archived => year_archived(site, y) }
+            count => site.by_year[&y].len(), archived => year_archived(site, y),
+            count_label => ctx.count("report_count", site.by_year[&y].len()) }
         })
         .collect();
     let head = index_head(
@@ -122,7 +123,7 @@ pub(super) fn taxonomy_links(
         .map(|(key, l)| {
             let ids = groups.get(key).map_or(&[][..], Vec::as_slice);
             context! { key, label => label(l, ctx.lang), href => ctx.href(&url(ctx.lang, key)),
-            count => ids.len(),
+            count => ids.len(), count_label => ctx.count("report_count", ids.len()),
             newest_year => ids.first().map(|&i| ctx.site.entries[i].key.year) }
         })
         .collect()
