@@ -33,7 +33,7 @@ pub(super) fn chooser(ctx: &Ctx<'_>) -> Value {
         ctx,
         label(&site.config.title, ctx.lang).to_string(),
         "kind_home",
-        site.entries.first(),
+        None,
     );
     context! { page => v(common(ctx, &Page::Chooser, head)), homes }
 }
@@ -130,16 +130,13 @@ pub(super) fn taxonomy_links(
 }
 
 pub(super) fn departments(ctx: &Ctx<'_>, page: &Page) -> Value {
-    // An index counts every report: dated by the newest, like the home.
-    let newest = ctx.site.entries.first();
-    let head = index_head(ctx, ctx.t("departments_title"), "kind_index", newest);
+    let head = index_head(ctx, ctx.t("departments_title"), "kind_index", None);
     context! { page => v(common(ctx, page, head)),
     terms => taxonomy_links(ctx, &ctx.site.config.departments, &ctx.site.by_department, urls::department) }
 }
 
 pub(super) fn themes(ctx: &Ctx<'_>, page: &Page) -> Value {
-    let newest = ctx.site.entries.first();
-    let head = index_head(ctx, ctx.t("themes_title"), "kind_index", newest);
+    let head = index_head(ctx, ctx.t("themes_title"), "kind_index", None);
     context! { page => v(common(ctx, page, head)),
     terms => taxonomy_links(ctx, &ctx.site.config.themes, &ctx.site.by_theme, urls::theme) }
 }
