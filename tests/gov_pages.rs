@@ -84,6 +84,13 @@ fn identity_mistakes_are_errors_at_their_place() {
         "error_report: \"https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code={site_code}&url={url}\"",
         "error_report: javascript:alert(1)",
     );
+    let quoted = TempSite::copy_of("basic");
+    quoted.replace("site.yaml", "&url={url}", "&url={url}\\\" onclick=\\\"x");
+    let problems = quoted.build_err();
+    assert!(
+        problems[0].message.contains("must be an http(s) address"),
+        "{problems:?}"
+    );
     let problems = site.build_err();
     let found: Vec<_> = problems
         .iter()

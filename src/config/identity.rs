@@ -112,8 +112,11 @@ pub(super) fn check(raw: RawIdentity, languages: &[Lang]) -> (Identity, Vec<Prob
         });
     }
     let error_report = given(raw.error_report);
+    // Like base_url: a web address with nothing an address cannot hold.
     if let Some(u) = &error_report
-        && !(u.starts_with("https://") || u.starts_with("http://"))
+        && (!(u.starts_with("https://") || u.starts_with("http://"))
+            || u.contains(['"', '<', '>', '\\'])
+            || u.chars().any(|c| c.is_whitespace() || c.is_control()))
     {
         problems.push(Problem {
             needle: u.clone(),

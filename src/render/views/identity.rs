@@ -80,7 +80,10 @@ fn online_footer(ctx: &Ctx<'_>, lang: &str, url: &str) -> Footer {
     }
     let error_report = id.error_report.as_ref().map(|pattern| {
         pattern
-            .replace("{site_code}", id.site_code.as_deref().unwrap_or(""))
+            .replace(
+                "{site_code}",
+                &percent_encode(id.site_code.as_deref().unwrap_or("")),
+            )
             .replace("{url}", &percent_encode(url))
     });
     let error_report_label = ctx.strings[lang]
