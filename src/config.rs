@@ -9,6 +9,9 @@ use serde::Deserialize;
 use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
 use crate::yaml;
 
+mod identity;
+pub use identity::{Identity, IndexFields};
+
 /// A language code from `site.yaml` (`zh`, `en`).
 pub type Lang = String;
 /// A text in every language of the site, keyed by language.
@@ -30,6 +33,8 @@ pub struct Config {
     pub figures: BTreeMap<String, Labels>,
     pub unsafe_html: bool,
     pub limits: Limits,
+    /// Who runs the site, filing numbers, report index numbers (`identity.rs`).
+    pub identity: Identity,
 }
 
 /// What one report file may hold (README "Writing a report"): past these, a file is refused
@@ -85,6 +90,8 @@ struct RawConfig {
     markdown: RawMarkdown,
     #[serde(default)]
     limits: RawLimits,
+    #[serde(default)]
+    identity: identity::RawIdentity,
 }
 
 #[derive(Deserialize, Default)]
@@ -149,7 +156,7 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
     let raw: RawConfig = yaml::parse(text).map_err(|e| {
         let mut d = Diagnostic::at_offset(shown, &source, e.offset, 1, e.message);
         if let Some(field) = &e.unknown_field {
-            d = d.with_hint(suggest(field, KNOWN_KEYS.iter().copied()));
+            d = d.with_hint(suggest(field, identity::and_keys(&KNOWN_KEYS)));
         }
         d
     })?;
@@ -166,6 +173,10 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
     check.keys_are_slugs(&raw);
     check.theme_is_a_folder_name(&raw.theme);
     let limits = check.limits(&raw.limits);
+    let (identity, found) = identity::check(raw.identity, &raw.languages);
+    for p in found {
+        check.at("identity", Some(&p.needle), p.message);
+    }
     let problems = check.problems;
 
     let mut base_url = base.to_string();
@@ -182,6 +193,7 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
         figures: raw.figures,
         unsafe_html: raw.markdown.unsafe_html,
         limits,
+        identity,
     })
 }
 

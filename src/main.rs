@@ -241,6 +241,13 @@ fn build(args: BuildArgs) -> Result<(), Error> {
         s.files,
         built.elapsed.as_secs_f64()
     );
+    if s.robots_below_root {
+        eprintln!(
+            "note: base_url has a path, so {} is not at the host's root, where crawlers look \
+             for it: copy its lines into the root's robots.txt",
+            built.out.join("robots.txt").display()
+        );
+    }
     if args.timings {
         eprintln!(
             "timings: load {:.2}s, search index {:.2}s ({} files, {:.1} MB), render and write {:.2}s, publish {:.2}s",

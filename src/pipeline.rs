@@ -100,6 +100,9 @@ pub struct BuildSummary {
     pub render: Duration,
     pub search: Duration,
     pub publish: Duration,
+    /// `base_url` has a path (`https://host/fzzf/`), so `robots.txt` is not at the host's
+    /// root, the only place crawlers read it (README "Deploying").
+    pub robots_below_root: bool,
 }
 
 /// Builds into `out`: all or nothing (see [`output::publish`]). `on_start` gets the number of
@@ -131,6 +134,8 @@ pub fn build_into(
     let mut summary = BuildSummary {
         reports: site.reports.len(),
         load: clock.elapsed(),
+        robots_below_root: (site.config.base_url.splitn(4, '/').nth(3))
+            .is_some_and(|path| !path.is_empty()),
         ..Default::default()
     };
     on_start(render::all_pages(&site).len());

@@ -10,7 +10,7 @@ mod browser;
 use std::path::Path;
 use std::time::Duration;
 
-use browser::{browser, serve, wait_for_status};
+use browser::{browser, serve_under, wait_for_status};
 use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
@@ -170,8 +170,8 @@ async fn wait_for_results(c: &Client) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_kind_passes_axe_in_every_mode_and_width() {
     let site = build_sample();
-    let port = serve(site.path().join("public"));
-    let base = format!("http://127.0.0.1:{port}/");
+    let port = serve_under(site.path().join("public"), "/fzzf/");
+    let base = format!("http://127.0.0.1:{port}/fzzf/");
     let axe = axe_source();
     let (c, _driver, _profile) = browser().await;
     let mut problems = Vec::new();
@@ -202,8 +202,8 @@ async fn every_page_kind_passes_axe_in_every_mode_and_width() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn phone_at_double_text_size_keeps_its_layout() {
     let site = build_sample();
-    let port = serve(site.path().join("public"));
-    let base = format!("http://127.0.0.1:{port}/");
+    let port = serve_under(site.path().join("public"), "/fzzf/");
+    let base = format!("http://127.0.0.1:{port}/fzzf/");
     let (c, _driver, _profile) = browser().await;
     set_width(&c, 375).await;
     let mut problems = Vec::new();
@@ -247,8 +247,8 @@ async fn pressed(c: &Client, mode: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reading_modes_switch_by_keyboard_and_are_remembered() {
     let site = build_sample();
-    let port = serve(site.path().join("public"));
-    let base = format!("http://127.0.0.1:{port}/");
+    let port = serve_under(site.path().join("public"), "/fzzf/");
+    let base = format!("http://127.0.0.1:{port}/fzzf/");
     let (c, _driver, _profile) = browser().await;
     c.goto(&format!("{base}zh/")).await.unwrap();
     let size = "return getComputedStyle(document.documentElement).fontSize";

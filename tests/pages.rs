@@ -240,11 +240,12 @@ fn every_page_carries_government_metadata() {
         "ColumnName",
         "ColumnType",
         "ArticleTitle",
-        "PubDate",
         "ContentSource",
         "Keywords",
+        "Author",
         "Description",
         "Url",
+        "SiteIDCode",
     ];
     let files = build_fixture("basic");
     for (file, html) in html_pages(&files) {
@@ -252,11 +253,24 @@ fn every_page_carries_government_metadata() {
             continue;
         }
         for name in names {
+            let value = meta(html, name);
             assert!(
-                meta(html, name).is_some(),
-                "{file} lacks <meta name=\"{name}\">"
+                value.is_some_and(|v| !v.is_empty()),
+                "{file} lacks <meta name=\"{name}\"> or has it empty"
             );
         }
+        // Dated by the newest report a page lists, or not at all: never empty.
+        if let Some(date) = meta(html, "PubDate") {
+            assert_eq!(date.len(), "2023-03-28".len(), "{file}: PubDate {date:?}");
+        }
+        let descriptions = tags(html)
+            .into_iter()
+            .filter(|t| {
+                t.to_ascii_lowercase()
+                    .starts_with("<meta name=\"description\"")
+            })
+            .count();
+        assert_eq!(descriptions, 1, "{file}: one description meta");
         assert_eq!(meta(html, "Url").unwrap(), canonical(html), "{file}");
         assert_eq!(
             meta(html, "SiteDomain").unwrap(),
@@ -272,7 +286,34 @@ fn every_page_carries_government_metadata() {
         assert!(!meta(html, "ColumnName").unwrap().is_empty(), "{file}");
         assert!(!meta(html, "Description").unwrap().is_empty(), "{file}");
     }
+    assert_eq!(meta(text(&files, "zh/search/index.html"), "PubDate"), None);
+    // Only pages that list reports are dated: an index of departments changes with none of
+    // their dates, and the preview re-renders it only when its counts change.
+    for list in [
+        "zh/index.html",
+        "zh/themes/legal-aid/index.html",
+        "zh/2022/index.html",
+    ] {
+        assert!(meta(text(&files, list), "PubDate").is_some(), "{list}");
+    }
+    for index in [
+        "index.html",
+        "zh/themes/index.html",
+        "zh/departments/index.html",
+    ] {
+        assert_eq!(meta(text(&files, index), "PubDate"), None, "{index}");
+    }
+    assert_eq!(
+        meta(text(&files, "zh/2022/index.html"), "Keywords").unwrap(),
+        "2022年度报告,示例区法治政府建设年度报告"
+    );
+    assert_eq!(
+        meta(text(&files, "zh/index.html"), "Author").unwrap(),
+        "示例区人民政府办公室"
+    );
     let report = text(&files, "zh/2022/justice-bureau/index.html");
+    assert_eq!(meta(report, "Author").unwrap(), "示例区司法局");
+    assert_eq!(meta(report, "SiteIDCode").unwrap(), "1100000001");
     assert_eq!(
         meta(report, "ArticleTitle").unwrap(),
         "示例区司法局2022年度法治政府建设情况报告"

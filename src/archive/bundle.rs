@@ -8,7 +8,8 @@
 //! work from `file://`, and links to pages of other years (Markdown links between reports) are
 //! written as the page's address on the live site (`base_url`). It keeps what the live site
 //! knows about the years after: archived marks and notices are as on the live site, and the
-//! notices link the newest report there. `404.html`, `sitemap.xml` and `robots.txt` serve the
+//! notices link the newest report there. Departments and themes with no report that year are
+//! left out. `404.html`, `sitemap.xml` and `robots.txt` serve the
 //! live site only and are left out. Nothing is rewritten after rendering.
 //!
 //! Guarantees: the zip's bytes depend only on the input — entries sorted by path, every
@@ -69,13 +70,22 @@ pub fn year_only(site: Site, year: u16) -> Result<Site, Error> {
             years.join(", ")
         )));
     }
-    let reports = site
+    let reports: Vec<_> = site
         .reports
         .iter()
         .filter(|r| r.key.year == year)
         .cloned()
         .collect();
-    let mut part = Site::new(site.config.clone(), reports)?;
+    // Only the departments and themes the year has reports of: the bundle is a record of that
+    // year, where "0 reports" and "no reports yet" would say nothing (README, Archiving).
+    let mut config = site.config.clone();
+    config
+        .departments
+        .retain(|key, _| reports.iter().any(|r| &r.department == key));
+    config
+        .themes
+        .retain(|key, _| reports.iter().any(|r| r.themes.contains(key)));
+    let mut part = Site::new(config, reports)?;
     // Archived marks as on the live site: a later year supersedes, even outside the bundle.
     part.newest_year = site.newest_year.clone();
     part.whole = Some(Arc::new(site));

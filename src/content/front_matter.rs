@@ -70,6 +70,8 @@ struct RawMeta {
     themes: Vec<String>,
     date: String,
     #[serde(default)]
+    written_date: Option<String>,
+    #[serde(default)]
     summary: Option<String>,
     #[serde(default)]
     draft: bool,
@@ -86,12 +88,13 @@ struct RawRevision {
     note: String,
 }
 
-const KEYS: [&str; 11] = [
+const KEYS: [&str; 12] = [
     "title",
     "department",
     "year",
     "themes",
     "date",
+    "written_date",
     "summary",
     "draft",
     "figures",
@@ -108,6 +111,8 @@ pub struct Meta {
     pub department: String,
     pub themes: Vec<String>,
     pub date: NaiveDate,
+    /// 成文日期, when given (README "Writing a report").
+    pub written_date: Option<NaiveDate>,
     pub summary: Option<String>,
     pub draft: bool,
     pub figures: BTreeMap<String, f64>,
@@ -144,7 +149,11 @@ pub fn parse_meta(
     check.department_is_known(&raw.department, config);
     check.year_matches_folder(raw.year, year);
     check.themes_are_known_and_listed_once(&raw.themes, config);
-    let date = check.date(&raw.date);
+    let date = check.date("date", &raw.date);
+    let written_date = raw
+        .written_date
+        .as_deref()
+        .and_then(|d| check.date("written_date", d));
     check.figures_are_known_numbers(&raw.figures, config);
     // More revisions than the limit are refused: each is listed on the page, and a real report
     // is corrected a handful of times (README "Writing a report").
@@ -155,6 +164,7 @@ pub fn parse_meta(
             department: raw.department,
             themes: raw.themes,
             date,
+            written_date,
             summary: raw
                 .summary
                 .map(|s| s.trim().to_string())
@@ -260,12 +270,12 @@ impl Checks<'_> {
         }
     }
 
-    /// The report's date, when it is one.
-    fn date(&mut self, date: &str) -> Option<NaiveDate> {
+    /// The date under `key` (`date`, `written_date`), when it is one.
+    fn date(&mut self, key: &str, date: &str) -> Option<NaiveDate> {
         let parsed = parse_date(date);
         if parsed.is_none() {
             self.error_at(
-                self.locate("date", date, 0),
+                self.locate(key, date, 0),
                 format!("`{date}` is not a date"),
                 Some("write dates as YYYY-MM-DD, e.g. 2023-03-28".into()),
             );

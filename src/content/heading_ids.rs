@@ -22,6 +22,7 @@ const THEME_IDS: &[&str] = &[
     "figures",
     "latest",
     "reports",
+    "report-disclosure",
     "report-figures",
     "report-revisions",
     "report-toc",
@@ -105,19 +106,33 @@ pub(super) fn heading_ids<'a>(root: &'a AstNode<'a>) -> Vec<(bool, String)> {
         .collect()
 }
 
-/// Writes each heading with its id from [`heading_ids`], in the markup comrak writes with
-/// `header_id_prefix` (an anchor link at the end), so pages are unchanged where ids are.
+/// Writes each heading with its id from [`heading_ids`], and a permalink at its end: an anchor
+/// whose accessible name says, in the report's language, which section it links, and whose
+/// visible mark the stylesheet shows only on hover or focus (README "Writing a report"), so a
+/// reader sees no stray `#` after every heading.
 pub(super) struct IdWriter {
     /// Ids not yet written, in reverse order; and the id of the heading being written.
     ids: Mutex<(Vec<String>, String)>,
+    /// The permalink's name before the heading's text (`本节链接：`, `Link to section: `).
+    label: &'static str,
 }
 
 impl IdWriter {
-    pub(super) fn new(ids: &[(bool, String)]) -> Self {
+    pub(super) fn new(ids: &[(bool, String)], lang: &str) -> Self {
         let rev = ids.iter().rev().map(|(_, id)| id.clone()).collect();
         IdWriter {
             ids: Mutex::new((rev, String::new())),
+            label: permalink_label(lang),
         }
+    }
+}
+
+/// The permalink's name in a report's language; reports are Chinese or English (the site's
+/// languages), anything else reads the English one.
+fn permalink_label(lang: &str) -> &'static str {
+    match lang {
+        "zh" => "本节链接：",
+        _ => "Link to section: ",
     }
 }
 
@@ -136,15 +151,10 @@ impl HeadingAdapter for IdWriter {
 
     fn exit(&self, out: &mut dyn Write, heading: &HeadingMeta) -> fmt::Result {
         let ids = self.ids.lock().map_err(|_| fmt::Error)?;
-        write!(
-            out,
-            r##"<a href="#{}" aria-label="Link to heading '"##,
-            ids.1
-        )?;
+        write!(out, r##"<a href="#{}" class="anchor" aria-label=""##, ids.1)?;
+        comrak::html::escape(out, self.label)?;
         comrak::html::escape(out, &heading.content)?;
-        out.write_str(r#"'" data-heading-content=""#)?;
-        comrak::html::escape(out, &heading.content)?;
-        writeln!(out, "\" class=\"anchor\"></a></h{}>", heading.level)
+        writeln!(out, "\"></a></h{}>", heading.level)
     }
 }
 

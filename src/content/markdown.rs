@@ -11,6 +11,7 @@ use comrak::options::Plugins;
 use comrak::{Arena, Options, parse_document};
 
 use super::heading_ids::{IdWriter, heading_ids};
+use super::valid_html;
 
 use crate::diagnostics::{Diagnostic, Locator};
 use crate::model::{ReportId, Section};
@@ -125,13 +126,15 @@ pub fn render(
         return Err(problems);
     }
     // Heading ids are ours (`heading_ids.rs`), written by the renderer and given to sections.
+    valid_html::drop_images_without_address(root, options.render.r#unsafe);
     let ids = heading_ids(root);
-    let writer = IdWriter::new(&ids);
+    let writer = IdWriter::new(&ids, src.lang);
     let mut plugins = Plugins::default();
     plugins.render.heading_adapter = Some(&writer);
     let mut html = String::with_capacity(src.body.len() * 2);
     comrak::html::format_document_with_plugins(root, options, &mut html, &plugins)
         .expect("writing to a String cannot fail");
+    let html = valid_html::finish(html, src.lang);
     let mut html = super::table_scroll::wrap_tables(&html);
     // Every report's page body stays in memory until pages render: no slack capacity.
     html.shrink_to_fit();
@@ -378,6 +381,18 @@ mod tests {
         );
         assert_eq!(r.sections[1].text, "正文");
         assert_eq!(r.first_paragraph, "引言。");
+    }
+
+    #[test]
+    fn heading_permalink_is_named_in_the_reports_language_and_has_no_text() {
+        let r = render_body("## 一、法律援助\n", &LinkTargets::default()).unwrap();
+        assert!(
+            r.html.contains(
+                r##"<a href="#一法律援助" class="anchor" aria-label="本节链接：一、法律援助"></a></h2>"##
+            ),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

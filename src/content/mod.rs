@@ -10,6 +10,7 @@ pub mod markdown;
 pub mod source;
 mod store;
 mod table_scroll;
+mod valid_html;
 
 pub use discover::{SourceFile, discover, duplicates, is_report_path, place, report_files_under};
 pub use heading_ids::reserved as theme_id;
@@ -89,6 +90,7 @@ pub fn load_bytes(
         department: meta.department,
         themes: meta.themes,
         date: meta.date,
+        written_date: meta.written_date,
         summary,
         draft: meta.draft,
         figures: meta.figures,

@@ -67,6 +67,9 @@ pub struct Report {
     pub department: String,
     pub themes: Vec<String>,
     pub date: NaiveDate,
+    /// 成文日期: when the report was written or signed, if the front matter says
+    /// (`written_date`); shown in the disclosure block.
+    pub written_date: Option<NaiveDate>,
     /// From front matter, or the start of the body.
     pub summary: String,
     pub draft: bool,

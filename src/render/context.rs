@@ -29,6 +29,8 @@ pub struct Common<'a> {
     pub canonical: String,
     pub noindex: bool,
     pub meta: GovMeta,
+    /// The site's identity in the page's language (README "Site identity").
+    pub footer: Footer,
     pub t: &'a Strings,
 }
 
@@ -36,7 +38,9 @@ pub struct Common<'a> {
 pub struct NavLink {
     pub label: String,
     pub href: String,
-    pub current: bool,
+    /// `aria-current`: `page` on the page itself, `true` on a page of its section (a theme
+    /// page under "Themes"), none elsewhere.
+    pub current: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -54,6 +58,26 @@ pub struct Alternate {
     pub href: String,
 }
 
+/// One line of the footer or of the disclosure block: a label, a value, maybe a link.
+#[derive(Serialize, Debug)]
+pub struct Row {
+    pub label: String,
+    pub value: String,
+    pub href: Option<String>,
+    /// The value is a date (`<time>`).
+    pub date: bool,
+}
+
+/// What the footer shows of the site's identity, in one language.
+#[derive(Serialize, Debug, Default)]
+pub struct Footer {
+    pub rows: Vec<Row>,
+    /// The error-report link (政府网站找错) for the page at `url`.
+    pub error_report: Option<String>,
+    /// Its text (the chooser and 404 pages show every language's footer).
+    pub error_report_label: String,
+}
+
 /// The page metadata Chinese government websites carry (`<meta name="SiteName">` …).
 #[derive(Serialize, Default)]
 pub struct GovMeta {
@@ -67,6 +91,10 @@ pub struct GovMeta {
     pub keywords: String,
     pub description: String,
     pub url: String,
+    /// 网站标识码, when `site.yaml` gives one; the template leaves out empty values.
+    pub site_id_code: String,
+    /// The report's department; elsewhere the sponsoring unit, or the site.
+    pub author: String,
 }
 
 /// A report in a list.
@@ -116,6 +144,18 @@ impl<'a> Ctx<'a> {
     /// The link to the theme's static file `name` under its cache-safe name.
     pub fn asset(&self, name: &str) -> String {
         self.href(&self.theme.asset(name))
+    }
+
+    /// A count in words: the string `key` with `{n}` filled, or `key_one` for a count of one
+    /// when the language has that form ("1 report", "2 reports"; Chinese has one form).
+    pub fn count(&self, key: &str, n: usize) -> String {
+        let one = format!("{key}_one");
+        let strings = self.strings.get(self.lang);
+        let form = match strings.and_then(|s| s.get(&one)) {
+            Some(singular) if n == 1 => singular.clone(),
+            _ => self.t(key),
+        };
+        form.replace("{n}", &n.to_string())
     }
 
     pub fn href(&self, to: &str) -> String {

@@ -244,6 +244,15 @@ pub fn text<'a>(files: &'a Files, path: &str) -> &'a str {
 }
 
 /// The `<main …>…</main>` element of a page, tags included.
+/// The theme's stylesheet in a build, under its content-tagged name (`static/style.<tag>.css`).
+pub fn stylesheet(files: &Files) -> &str {
+    let name = files
+        .keys()
+        .find(|f| f.starts_with("static/style.") && f.ends_with(".css"))
+        .expect("a stylesheet");
+    text(files, name)
+}
+
 pub fn main_of(html: &str) -> &str {
     let start = html.find("<main").expect("page has <main>");
     let end = html[start..].find("</main>").expect("page has </main>") + start + "</main>".len();

@@ -62,6 +62,12 @@ pub async fn browser() -> (Client, Driver, tempfile::TempDir) {
 
 /// A tiny static file server on loopback for the built site.
 pub fn serve(dir: PathBuf) -> u16 {
+    serve_under(dir, "/")
+}
+
+/// [`serve`], with the site at `prefix` (a `base_url` path such as `/fzzf/`), so pages that
+/// link by absolute path (the 404 page) find their stylesheet.
+pub fn serve_under(dir: PathBuf, prefix: &'static str) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
@@ -81,6 +87,10 @@ pub fn serve(dir: PathBuf) -> u16 {
                     .next()
                     .unwrap_or("/")
                     .to_string();
+                let path = match path.strip_prefix(prefix) {
+                    Some(rest) => format!("/{rest}"),
+                    None => path,
+                };
                 let mut file = dir.join(path.trim_start_matches('/'));
                 if path.ends_with('/') {
                     file = file.join("index.html");

@@ -8,6 +8,8 @@ use super::super::context::{Ctx, html_lang};
 use super::super::escape::{escape, xml_text};
 use super::super::pages::{Page, all_pages};
 use super::super::shown::{self, FeedEntry};
+use super::head::alternates;
+use super::v;
 use crate::config::label;
 use crate::model::Site;
 use crate::urls;
@@ -36,7 +38,7 @@ pub(super) fn feed(ctx: &Ctx<'_>) -> Value {
         })
         .collect();
     context! {
-        lang => ctx.lang, title => xml_text(label(&site.config.title, ctx.lang)),
+        lang => html_lang(ctx.lang), title => xml_text(label(&site.config.title, ctx.lang)),
         self_url => urls::absolute(base, &urls::feed(ctx.lang)),
         home_url => urls::absolute(base, &urls::home(ctx.lang)),
         updated => feed_updated, entries,
@@ -74,9 +76,7 @@ pub(super) fn sitemap(site: &Site) -> Value {
         if matches!(page, Page::Feed(_)) || !page.exists_in(site, lang) {
             continue;
         }
-        let alternates: Vec<_> = site.config.languages.iter().filter(|l| page.exists_in(site, l))
-            .map(|l| context! { hreflang => html_lang(l), href => urls::absolute(base, &page.in_lang(l).path()) })
-            .collect();
+        let alternates = alternates(site, &page);
         let lastmod = match &page {
             Page::Report(l, key) => site
                 .entry(key)
@@ -85,12 +85,12 @@ pub(super) fn sitemap(site: &Site) -> Value {
         };
         urls_out.push((
             page.path(),
-            context! { loc => urls::absolute(base, &page.path()), alternates, lastmod },
+            context! { loc => urls::absolute(base, &page.path()), alternates => v(alternates), lastmod },
         ));
     }
     urls_out.sort_by(|a, b| a.0.cmp(&b.0));
-    let root =
-        context! { loc => base, alternates => Vec::<Value>::new(), lastmod => None::<String> };
+    let root = context! { loc => base, alternates => v(alternates(site, &Page::Chooser)),
+    lastmod => None::<String> };
     let mut all = vec![root];
     all.extend(urls_out.into_iter().map(|(_, v)| v));
     context! { urls => all }

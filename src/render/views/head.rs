@@ -5,8 +5,9 @@ use super::super::context::{
     Alternate, Common, Ctx, GovMeta, LangLink, NavLink, domain, html_lang,
 };
 use super::super::pages::Page;
+use super::identity::footer;
 use crate::config::label;
-use crate::model::Entry;
+use crate::model::{Entry, Site};
 use crate::urls;
 
 /// Page title, column, and the article fields of the metadata.
@@ -24,6 +25,14 @@ pub(super) fn common<'a>(ctx: &'a Ctx<'a>, page: &Page, head: Head) -> Common<'a
     let config = &ctx.site.config;
     let canonical = urls::absolute(&config.base_url, &page.path());
     let site_title = label(&config.title, ctx.lang);
+    let author = if head.source.is_empty() {
+        let sponsor = config.identity.sponsor.as_ref();
+        sponsor
+            .map_or(site_title, |s| label(s, ctx.lang))
+            .to_string()
+    } else {
+        head.source.clone()
+    };
     Common {
         lang: ctx.lang,
         html_lang: html_lang(ctx.lang),
@@ -37,7 +46,7 @@ pub(super) fn common<'a>(ctx: &'a Ctx<'a>, page: &Page, head: Head) -> Common<'a
         feed: ctx.href(&urls::feed(ctx.lang)),
         nav: nav(ctx, page),
         switcher: switcher(ctx, page),
-        alternates: alternates(ctx, page),
+        alternates: alternates(ctx.site, page),
         noindex: !page.exists_in(ctx.site, ctx.lang),
         meta: GovMeta {
             site_name: site_title.to_string(),
@@ -54,15 +63,24 @@ pub(super) fn common<'a>(ctx: &'a Ctx<'a>, page: &Page, head: Head) -> Common<'a
             keywords: head.keywords.join(","),
             description: head.description,
             url: canonical.clone(),
+            site_id_code: config.identity.site_code.clone().unwrap_or_default(),
+            author,
         },
+        footer: footer(ctx, ctx.lang, &canonical),
         canonical,
         t: &ctx.strings[ctx.lang],
     }
 }
 
-/// The main navigation, the current section marked.
+/// The main navigation, the current page or section marked.
 fn nav(ctx: &Ctx<'_>, page: &Page) -> Vec<NavLink> {
-    let current = |p: &Page| std::mem::discriminant(p) == std::mem::discriminant(page);
+    let current = |p: &Page| match (p, page) {
+        (a, b) if std::mem::discriminant(a) == std::mem::discriminant(b) => Some("page"),
+        (Page::Departments(_), Page::Department(..)) | (Page::Themes(_), Page::Theme(..)) => {
+            Some("true")
+        }
+        _ => None,
+    };
     let nav_pages = [
         (Page::Home(ctx.lang.into()), "nav_home"),
         (Page::Departments(ctx.lang.into()), "nav_departments"),
@@ -95,9 +113,10 @@ fn switcher(ctx: &Ctx<'_>, page: &Page) -> Vec<LangLink> {
         .collect()
 }
 
-/// hreflang alternates: the languages the page exists in, and `x-default`.
-fn alternates(ctx: &Ctx<'_>, page: &Page) -> Vec<Alternate> {
-    let (site, config) = (ctx.site, &ctx.site.config);
+/// hreflang alternates: the languages the page exists in, and `x-default`. The page's
+/// `<link rel="alternate">` tags and its sitemap entry both come from here, so they agree.
+pub(super) fn alternates(site: &Site, page: &Page) -> Vec<Alternate> {
+    let config = &site.config;
     // The chooser is the one language-neutral page: its alternates are the homes, and it is
     // the `x-default` of the homes (the page for readers of neither language).
     let alternate_in = |l: &str| match page {
@@ -136,7 +155,14 @@ pub(super) fn index_head(
     let pub_date = newest
         .map(|e| ctx.site.in_lang(e, ctx.lang).0.date.to_string())
         .unwrap_or_default();
+    // A list's keywords name what it lists, then the site, so none is empty.
+    let mut keywords = vec![title.clone()];
+    let site_title = label(&ctx.site.config.title, ctx.lang);
+    if title != site_title {
+        keywords.push(site_title.to_string());
+    }
     Head {
+        keywords,
         column: title.clone(),
         description: {
             let site_title = label(&ctx.site.config.title, ctx.lang);
@@ -151,6 +177,5 @@ pub(super) fn index_head(
         kind,
         pub_date,
         source: String::new(),
-        keywords: Vec::new(),
     }
 }

@@ -8,6 +8,7 @@ use minijinja::{Value, context};
 use super::super::context::{Ctx, html_lang};
 use super::super::pages::Page;
 use super::figures::department_figures;
+use super::identity::footer;
 use super::{common, index_head, v};
 use crate::config::label;
 use crate::model::Site;
@@ -24,6 +25,7 @@ pub(super) fn chooser(ctx: &Ctx<'_>) -> Value {
                 lang => l, html_lang => html_lang(l), name => ctx.lang_name(l),
                 title => label(&site.config.title, l), href => ctx.href(&urls::home(l)),
                 enter => ctx.strings[l].get("enter").cloned().unwrap_or_default(),
+                footer => v(footer(ctx, l, &site.config.base_url)),
             }
         })
         .collect();
@@ -54,6 +56,7 @@ pub(super) fn not_found(ctx: &Ctx<'_>) -> Value {
                 body => ctx.strings[l].get("not_found_body").cloned().unwrap_or_default(),
                 home_label => ctx.strings[l].get("nav_home").cloned().unwrap_or_default(),
                 href => format!("{base_path}{}", urls::home(l)),
+                footer => v(footer(ctx, l, &ctx.site.config.base_url)),
             }
         })
         .collect();
@@ -75,7 +78,8 @@ pub(super) fn home(ctx: &Ctx<'_>, page: &Page) -> Value {
         .years()
         .map(|y| {
             context! { year => y, href => ctx.href(&urls::year(ctx.lang, y)),
-            count => site.by_year[&y].len(), archived => year_archived(site, y) }
+            count => site.by_year[&y].len(), archived => year_archived(site, y),
+            count_label => ctx.count("report_count", site.by_year[&y].len()) }
         })
         .collect();
     let head = index_head(
@@ -120,7 +124,7 @@ pub(super) fn taxonomy_links(
         .map(|(key, l)| {
             let ids = groups.get(key).map_or(&[][..], Vec::as_slice);
             context! { key, label => label(l, ctx.lang), href => ctx.href(&url(ctx.lang, key)),
-            count => ids.len(),
+            count => ids.len(), count_label => ctx.count("report_count", ids.len()),
             newest_year => ids.first().map(|&i| ctx.site.entries[i].key.year) }
         })
         .collect()

@@ -5,6 +5,7 @@
 mod feeds;
 mod figures;
 mod head;
+mod identity;
 mod lists;
 mod report;
 

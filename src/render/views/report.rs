@@ -7,9 +7,10 @@ use serde::Serialize;
 use super::super::context::{Ctx, Link, format_number, html_lang};
 use super::super::pages::Page;
 use super::super::shown;
+use super::identity::disclosure;
 use super::{Head, common, v};
 use crate::config::label;
-use crate::model::{Bodies, Entry};
+use crate::model::{Bodies, Entry, Report};
 use crate::urls;
 
 #[derive(Serialize)]
@@ -79,7 +80,9 @@ pub(super) fn report_or_missing(
                 department_href => ctx.href(&urls::department(ctx.lang, &entry.department)),
                 themes => v(ctx.theme_links(&entry.themes)),
                 last_revised => report.last_revised().map(|d| d.to_string()),
+                toc_numbered => !toc_headings_numbered(report),
                 revisions => v(revisions), figures => v(figures), toc,
+                disclosure => v(disclosure(ctx, entry, report)),
                 body => Value::from_safe_string(
                     bodies.html(&report.source_path).unwrap_or_default().to_string()
                 ),
@@ -87,6 +90,39 @@ pub(super) fn report_or_missing(
             archived => v(newest),
         },
     )
+}
+
+/// Whether the report's sections carry their own numbers (`一、`, `1.`, `（一）`, `第一章`): then
+/// the table of contents shows no list numbers of its own, or a reader would see two
+/// (`1. 一、加强党的领导…`). One numbered heading is enough: a closing "附件" after "一、…"
+/// "二、…" would otherwise get a list number the others lack.
+fn toc_headings_numbered(report: &Report) -> bool {
+    report
+        .sections
+        .iter()
+        .filter(|s| !s.id.is_empty())
+        .any(|s| carries_number(&s.heading))
+}
+
+fn carries_number(heading: &str) -> bool {
+    const HAN_DIGITS: &str = "一二三四五六七八九十百零〇";
+    let h = heading.trim_start();
+    let (open, rest) = match h.strip_prefix(['（', '(']) {
+        Some(rest) => (true, rest),
+        None => (false, h.strip_prefix('第').unwrap_or(h)),
+    };
+    let digits = rest
+        .find(|c: char| !(c.is_ascii_digit() || HAN_DIGITS.contains(c)))
+        .unwrap_or(rest.len());
+    if digits == 0 {
+        return false;
+    }
+    let after = rest[digits..].chars().next();
+    match after {
+        Some('）' | ')') => open,
+        Some('、' | '.' | '．' | '章' | '节' | '部' | '条' | '篇') => !open,
+        _ => false,
+    }
 }
 
 /// The department's newest report, for the "archived" notice on older ones. In a site cut out
@@ -100,4 +136,35 @@ pub(super) fn newest_link(ctx: &Ctx<'_>, entry: &Entry) -> Option<Link> {
         label: report.title.clone(),
         href: ctx.report_href(report),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::carries_number;
+
+    #[test]
+    fn headings_with_their_own_numbers_are_recognised() {
+        for h in [
+            "一、加强党的领导",
+            "十二、其他",
+            "1. Main work",
+            "12．数据",
+            "（三）法律援助",
+            "(4) Aid",
+            "第一章 总则",
+            "第二部分",
+        ] {
+            assert!(carries_number(h), "{h}");
+        }
+        for h in [
+            "Main work",
+            "2022 in review",
+            "附件",
+            "一流营商环境",
+            "(note)",
+            "一）",
+        ] {
+            assert!(!carries_number(h), "{h}");
+        }
+    }
 }
