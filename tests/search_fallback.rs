@@ -109,7 +109,7 @@ async fn a_failed_index_load_shows_a_message_and_the_next_query_retries() {
     assert_eq!(wait_for_status(&c).await, "搜索暂不可用。");
     // The files come back (an upload finished): the next query loads them.
     std::fs::rename(&away, &buckets).unwrap();
-    let input = c.find(Locator::Id("search-q")).await.unwrap();
+    let input = c.find(Locator::Id("site-search")).await.unwrap();
     input.clear().await.unwrap();
     input.send_keys("复议").await.unwrap();
     let mut status = String::new();
