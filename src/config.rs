@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
+use crate::trust::keys::SiteKeys;
 use crate::yaml;
 
 /// A language code from `site.yaml` (`zh`, `en`).
@@ -30,6 +31,8 @@ pub struct Config {
     pub figures: BTreeMap<String, Labels>,
     pub unsafe_html: bool,
     pub limits: Limits,
+    /// `public_key` and `signing_key` (README, "Signed manifests").
+    pub keys: SiteKeys,
 }
 
 /// What one report file may hold (README "Writing a report"): past these, a file is refused
@@ -85,6 +88,8 @@ struct RawConfig {
     markdown: RawMarkdown,
     #[serde(default)]
     limits: RawLimits,
+    public_key: Option<String>,
+    signing_key: Option<PathBuf>,
 }
 
 #[derive(Deserialize, Default)]
@@ -115,7 +120,7 @@ fn default_theme() -> String {
     "default".to_string()
 }
 
-const TOP_KEYS: [&str; 8] = [
+const TOP_KEYS: [&str; 10] = [
     "title",
     "base_url",
     "languages",
@@ -124,6 +129,8 @@ const TOP_KEYS: [&str; 8] = [
     "figures",
     "markdown",
     "limits",
+    "public_key",
+    "signing_key",
 ];
 
 /// Reads and validates `root/site.yaml`; `base_url` replaces the configured one when given.
@@ -166,6 +173,10 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
     check.keys_are_slugs(&raw);
     check.theme_is_a_folder_name(&raw.theme);
     let limits = check.limits(&raw.limits);
+    let keys = SiteKeys::new(raw.public_key.as_deref(), raw.signing_key).unwrap_or_else(|why| {
+        check.at("public_key", None, format!("public_key: {why}"));
+        SiteKeys::default()
+    });
     let problems = check.problems;
 
     let mut base_url = base.to_string();
@@ -182,6 +193,7 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
         figures: raw.figures,
         unsafe_html: raw.markdown.unsafe_html,
         limits,
+        keys,
     })
 }
 
