@@ -278,12 +278,13 @@ fn build(args: BuildArgs) -> Result<(), Error> {
         s.files,
         built.elapsed.as_secs_f64()
     );
-    match &s.signed {
-        Some(fingerprint) => eprintln!("signed manifest.json with key {fingerprint}"),
-        None => eprintln!(
-            "note: manifest.json is not signed (no signing key: `signing_key:` in site.yaml or {})",
+    if let Some(fingerprint) = &s.signed {
+        eprintln!("signed manifest.json with key {fingerprint}");
+    } else if s.unsigned {
+        eprintln!(
+            "note: manifest.json is not signed: site.yaml has a public_key but no signing key was given (`signing_key:` in site.yaml or {})",
             gongkai::trust::sign::KEY_ENV
-        ),
+        );
     }
     if args.timings {
         eprintln!(

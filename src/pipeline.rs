@@ -98,6 +98,8 @@ pub struct BuildSummary {
     pub publish: Duration,
     /// The fingerprint of the key that signed the manifest.
     pub signed: Option<String>,
+    /// `site.yaml` has a `public_key` but no signing key was given: published unsigned.
+    pub unsigned: bool,
 }
 
 /// Builds into `out`: all or nothing (see [`output::publish`]). `on_start` gets the number of
@@ -132,6 +134,7 @@ pub fn build_into(
         reports: site.reports.len(),
         load: clock.elapsed(),
         signed: signer.as_ref().map(|s| s.public().fingerprint()),
+        unsigned: signer.is_none() && site.config.keys.public.is_some(),
         ..Default::default()
     };
     on_start(render::all_pages(&site).len());
