@@ -147,12 +147,21 @@ fn verify_names_a_changed_record() {
     let at = plain.windows(uri.len()).position(|w| w == uri).unwrap();
     let body = at + plain[at..].windows(5).position(|w| w == b"<html").unwrap();
     plain[body + 1] = b'H';
+    // And only the HTTP head of the feed's record: its payload is intact, its block digest
+    // no longer matches.
+    let uri = b"WARC-Target-URI: https://www.example.gov.cn/fzzf/zh/feed.xml\r\n";
+    let at = plain.windows(uri.len()).position(|w| w == uri).unwrap();
+    let ok = at + plain[at..].windows(6).position(|w| w == b"200 OK").unwrap();
+    plain[ok + 5] = b'k';
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     gz.write_all(&plain).unwrap();
     std::fs::write(&path, gz.finish().unwrap()).unwrap();
     let (code, stdout, stderr) = run(&["verify", path.to_str().unwrap()]);
     assert_eq!(code, 1, "{stdout}{stderr}");
-    assert_eq!(stdout.trim(), "changed: zh/index.html");
+    assert_eq!(
+        stdout.trim(),
+        "changed: zh/feed.xml\nchanged: zh/index.html"
+    );
     // A WARC cut short: an error, not a panic.
     let bytes = std::fs::read(&path).unwrap();
     std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
