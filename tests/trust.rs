@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 
 use common::{TempSite, copy_dir, gongkai, run, run_cmd};
 
+/// A change made to a copy of the output.
+type Tamper = Box<dyn Fn(&Path)>;
+
 /// A copy of the sample site with a key pair outside it, its `public_key` and `signing_key`
 /// in `site.yaml`, built into `<tmp>/out`.
 struct Signed {
@@ -169,7 +172,6 @@ fn verify_names_each_changed_added_or_missing_file() {
         .find(|n| n != "meta.js" && !n.starts_with('.'))
         .map(|n| format!("zh/search/{n}"))
         .unwrap();
-    type Tamper = Box<dyn Fn(&Path)>;
     let flip = |rel: String| -> Tamper {
         Box::new(move |dir: &Path| {
             let p = dir.join(&rel);
@@ -225,7 +227,7 @@ fn a_changed_manifest_or_signature_is_a_bad_signature() {
     // truncated signature.
     let manifest = std::fs::read_to_string(s.out.join("manifest.json")).unwrap();
     let in_hash = manifest.find("\"sha256\": \"").unwrap() + 12;
-    let cases: Vec<(&str, Box<dyn Fn(&Path)>, &str)> = vec![
+    let cases: Vec<(&str, Tamper, &str)> = vec![
         (
             "manifest",
             Box::new(move |d: &Path| flip_at(d, "manifest.json", in_hash)),
