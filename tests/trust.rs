@@ -410,3 +410,51 @@ fn build_refuses_keys_it_must_not_use() {
     let line = yaml.lines().count();
     assert!(stderr.contains(&format!("site.yaml:{line}:")), "{stderr}");
 }
+
+/// The preview serves the public key and an unsigned manifest of every served file, equal to a
+/// full in-memory build, after edits of a report and of a static file.
+#[test]
+fn preview_serves_the_key_and_a_manifest_of_every_file() {
+    use gongkai::serve::{DerivedMode, LiveSite, Plan, Shared};
+    let s = signed();
+    let site = s.site.dir();
+    let published = Shared::default();
+    let mut live = LiveSite::new(
+        gongkai::BuildOptions::new(site.root()),
+        DerivedMode::Inline(Box::default()),
+        published.clone(),
+    );
+    let same_as_build = |what: &str| {
+        let (_, out) = gongkai::build_in_memory(&gongkai::BuildOptions::new(site.root())).unwrap();
+        let served = published.read().unwrap().snapshot();
+        let full = out.into_files();
+        assert!(served.contains_key("keys/public-key.pem"), "{what}");
+        assert!(!served.contains_key("manifest.json.sig"), "{what}");
+        let differ: Vec<&String> = full
+            .keys()
+            .filter(|k| served.get(*k) != full.get(*k))
+            .collect();
+        assert!(differ.is_empty(), "{what}: {differ:?}");
+        assert_eq!(served.len(), full.len(), "{what}");
+    };
+    live.apply(&Plan::full());
+    same_as_build("first build");
+    for (path, from, to) in [
+        (
+            "content/2022/justice-bureau.zh.md",
+            "## ",
+            "新增一段。\n\n## ",
+        ),
+        ("static/style.css", "", "body { margin: 0 }\n"),
+    ] {
+        if from.is_empty() {
+            site.write(path, to);
+        } else {
+            site.replace(path, from, to);
+        }
+        let mut plan = Plan::default();
+        plan.add(Path::new(path), "default");
+        live.apply(&plan);
+        same_as_build(path);
+    }
+}
