@@ -33,7 +33,8 @@ pub struct DerivedUpdate {
     pub config: Option<Config>,
     /// Source path → the report now (`None`: gone, or a draft left out).
     pub reports: BTreeMap<PathBuf, Option<Arc<Report>>>,
-    /// Report page files as now served (`None`: removed), for their SHA-256.
+    /// Files as now served (`None`: removed): any change renews the manifest, which lists them
+    /// all (their hashes are taken from what is served when the manifest is made).
     pub pages: BTreeMap<String, Option<Bytes>>,
 }
 

@@ -221,7 +221,7 @@ impl LiveSite {
 type Updates = Vec<(String, Option<axum::body::Bytes>)>;
 
 /// Every file among `updates`: the manifest lists them all, so any change renews it.
-fn report_pages(updates: &Updates) -> HashMap<String, Option<axum::body::Bytes>> {
+fn changed_files(updates: &Updates) -> HashMap<String, Option<axum::body::Bytes>> {
     updates
         .iter()
         .map(|(p, b)| (p.clone(), b.clone()))
