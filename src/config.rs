@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
+use crate::trust::keys::SiteKeys;
 use crate::yaml;
 
 mod identity;
@@ -35,6 +36,8 @@ pub struct Config {
     pub limits: Limits,
     /// Who runs the site, filing numbers, report index numbers (`identity.rs`).
     pub identity: Identity,
+    /// `public_key` and `signing_key` (README, "Signed manifests").
+    pub keys: SiteKeys,
 }
 
 /// What one report file may hold (README "Writing a report"): past these, a file is refused
@@ -92,6 +95,8 @@ struct RawConfig {
     limits: RawLimits,
     #[serde(default)]
     identity: identity::RawIdentity,
+    public_key: Option<String>,
+    signing_key: Option<PathBuf>,
 }
 
 #[derive(Deserialize, Default)]
@@ -122,7 +127,7 @@ fn default_theme() -> String {
     "default".to_string()
 }
 
-const TOP_KEYS: [&str; 8] = [
+const TOP_KEYS: [&str; 10] = [
     "title",
     "base_url",
     "languages",
@@ -131,6 +136,8 @@ const TOP_KEYS: [&str; 8] = [
     "figures",
     "markdown",
     "limits",
+    "public_key",
+    "signing_key",
 ];
 
 /// Reads and validates `root/site.yaml`; `base_url` replaces the configured one when given.
@@ -177,6 +184,10 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
     for p in found {
         check.at("identity", Some(&p.needle), p.message);
     }
+    let keys = SiteKeys::new(raw.public_key.as_deref(), raw.signing_key).unwrap_or_else(|why| {
+        check.at("public_key", None, format!("public_key: {why}"));
+        SiteKeys::default()
+    });
     let problems = check.problems;
 
     let mut base_url = base.to_string();
@@ -194,6 +205,7 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
         unsafe_html: raw.markdown.unsafe_html,
         limits,
         identity,
+        keys,
     })
 }
 

@@ -4,6 +4,7 @@
 use crate::diagnostics::Diagnostics;
 use crate::output::OutputError;
 use crate::render::RenderError;
+use crate::trust::TrustError;
 
 /// Why a run failed.
 #[derive(Debug, thiserror::Error)]
@@ -13,6 +14,9 @@ pub enum Error {
     Site(Diagnostics),
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// A signing key that cannot be used, or a copy that cannot be verified at all.
+    #[error(transparent)]
+    Trust(#[from] TrustError),
     /// A request that cannot be met as asked (a year without reports): exit status 2.
     #[error("{0}")]
     Usage(String),

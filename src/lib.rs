@@ -21,6 +21,7 @@ pub mod pipeline;
 pub mod render;
 pub mod search;
 pub mod serve;
+pub mod trust;
 pub mod urls;
 pub mod yaml;
 

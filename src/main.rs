@@ -16,6 +16,9 @@ use gongkai::diagnostics::for_terminal;
 use gongkai::serve::Outcome;
 use gongkai::{BuildOptions, Error};
 
+mod trust_cli;
+use trust_cli::{keygen, signing_key_env, verify};
+
 // Building allocates many small strings on every core; mimalloc is markedly faster at that than
 // the system allocator (see the benchmark notes in bench/README.md).
 #[global_allocator]
@@ -83,8 +86,28 @@ enum Command {
         /// Replace an existing --out file that is not a zip gongkai wrote.
         #[arg(long)]
         force: bool,
+        /// Write a WARC 1.1 web archive (default: gongkai-<year>.warc.gz) instead of a zip.
+        #[arg(long)]
+        warc: bool,
         #[command(flatten)]
         root: RootArg,
+    },
+    /// Make an Ed25519 key pair for signing manifest.json (see README, "Signed manifests").
+    Keygen {
+        /// The private key file (default: ~/.config/gongkai/signing-key.pem); the public key
+        /// goes beside it as FILE.pub.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        root: RootArg,
+    },
+    /// Check an output folder, a bundle zip or a WARC file against its signed manifest.
+    Verify {
+        /// The copy to check.
+        target: PathBuf,
+        /// The public key to trust (a .pem/.pub file or the base64 line of site.yaml).
+        #[arg(long)]
+        key: Option<String>,
     },
     /// Write a new report file with its front matter filled in.
     New(NewArgs),
@@ -180,9 +203,22 @@ fn main() -> ExitCode {
             year,
             out,
             force,
+            warc,
             root,
-        } => cmd::archive::run(&BuildOptions::new(root.root), year, out.as_deref(), force)
-            .map(archived),
+        } => {
+            let opts = BuildOptions {
+                signing_key: signing_key_env(),
+                ..BuildOptions::new(root.root)
+            };
+            let run = if warc {
+                cmd::archive::run_warc
+            } else {
+                cmd::archive::run
+            };
+            run(&opts, year, out.as_deref(), force).map(archived)
+        }
+        Command::Keygen { out, root } => keygen(out, &root.root),
+        Command::Verify { target, key } => return verify(&target, key.as_deref()),
         Command::New(args) => new(args),
     };
     match done {
@@ -192,7 +228,7 @@ fn main() -> ExitCode {
 }
 
 /// Prints why a command failed; the exit status says what kind of failure it was.
-fn failed(e: Error, color: bool) -> ExitCode {
+pub(crate) fn failed(e: Error, color: bool) -> ExitCode {
     match e {
         Error::Site(d) => {
             eprint!("{}", d.render(color));
@@ -214,6 +250,7 @@ fn build(args: BuildArgs) -> Result<(), Error> {
     let opts = BuildOptions {
         drafts: args.drafts,
         base_url: args.base_url,
+        signing_key: signing_key_env(),
         ..BuildOptions::new(args.root.root)
     };
     let bar = OnceLock::new();
@@ -246,6 +283,14 @@ fn build(args: BuildArgs) -> Result<(), Error> {
             "note: base_url has a path, so {} is not at the host's root, where crawlers look \
              for it: copy its lines into the root's robots.txt",
             built.out.join("robots.txt").display()
+        );
+    }
+    if let Some(fingerprint) = &s.signed {
+        eprintln!("signed manifest.json with key {fingerprint}");
+    } else if s.unsigned {
+        eprintln!(
+            "note: manifest.json is not signed: site.yaml has a public_key but no signing key was given (`signing_key:` in site.yaml or {})",
+            gongkai::trust::sign::KEY_ENV
         );
     }
     if args.timings {

@@ -12,6 +12,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     pub base_url: Option<String>,
     pub link_style: LinkStyle,
+    /// The private key that signs the manifest, given outside `site.yaml`
+    /// (`GONGKAI_SIGNING_KEY`); it wins over `signing_key:` (README, "Signed manifests").
+    pub signing_key: Option<PathBuf>,
 }
 
 impl BuildOptions {

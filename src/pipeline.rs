@@ -14,6 +14,7 @@ use crate::options::BuildOptions;
 use crate::output::{self, Output, Publish, Sink};
 use crate::render::{self, Renderer, Theme};
 use crate::search;
+use crate::trust::sign::{Signer, signer};
 use crate::urls::LinkStyle;
 
 /// A site loaded and checked: its model, its theme, and the store that holds the reports'
@@ -47,8 +48,8 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, Diagnostics> {
     Ok(Loaded { site, theme, store })
 }
 
-/// Renders a loaded site into `sink`: pages, static files, search index and `manifest.json`;
-/// returns the number of files written.
+/// Renders a loaded site into `sink`: pages, static files, search index and `manifest.json`
+/// (unsigned: in-memory builds are not published); returns the number of files written.
 pub fn render_into(
     site: &Site,
     bodies: &dyn Bodies,
@@ -57,28 +58,26 @@ pub fn render_into(
     sink: &dyn Sink,
     on_page: &(dyn Fn() + Sync),
 ) -> Result<usize, Error> {
-    let pages = render_pages(
-        &Renderer::new(site, bodies, theme, style)?,
-        site,
-        sink,
-        on_page,
-    )?;
-    let search = search::write(site, sink)?;
-    Ok(pages + search.files)
+    let recorder = Recorder::new(site, sink);
+    let pages = Renderer::new(site, bodies, theme, style)?.render_all(&recorder, on_page)?;
+    let search = search::write(site, &recorder)?;
+    Ok(pages + search.files + recorder.finish(None)?)
 }
 
-/// Every page and static file, then `manifest.json`, which needs the bytes of every report
-/// page: a recording sink hashes them on the way. Returns the number of files written.
-fn render_pages(
-    renderer: &Renderer<'_>,
-    site: &Site,
-    sink: &dyn Sink,
-    on_page: &(dyn Fn() + Sync),
-) -> Result<usize, Error> {
-    let recorder = Recorder::new(site, sink);
-    let files = renderer.render_all(&recorder, on_page)?;
-    recorder.finish()?;
-    Ok(files + 1)
+/// The key that signs a build into `out` (`None` without one): `opts.signing_key`
+/// (`GONGKAI_SIGNING_KEY`) or `signing_key:` of `site.yaml`, checked against `public_key:`.
+pub fn signing_key(opts: &BuildOptions, site: &Site, out: &Path) -> Result<Option<Signer>, Error> {
+    let keys = &site.config.keys;
+    let path = opts
+        .signing_key
+        .clone()
+        .or_else(|| keys.signing_key.as_ref().map(|p| opts.root.join(p)));
+    Ok(signer(
+        path.as_deref(),
+        keys.public.as_ref(),
+        &opts.root,
+        Some(out),
+    )?)
 }
 
 /// The whole site in memory.
@@ -90,7 +89,7 @@ pub fn build_in_memory(opts: &BuildOptions) -> Result<(Site, Output), Error> {
 }
 
 /// What a finished build did, and how long each stage took.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct BuildSummary {
     pub reports: usize,
     pub files: usize,
@@ -103,6 +102,10 @@ pub struct BuildSummary {
     /// `base_url` has a path (`https://host/fzzf/`), so `robots.txt` is not at the host's
     /// root, the only place crawlers read it (README "Deploying").
     pub robots_below_root: bool,
+    /// The fingerprint of the key that signed the manifest.
+    pub signed: Option<String>,
+    /// `site.yaml` has a `public_key` but no signing key was given: published unsigned.
+    pub unsigned: bool,
 }
 
 /// Builds into `out`: all or nothing (see [`output::publish`]). `on_start` gets the number of
@@ -129,30 +132,36 @@ pub fn build_into(
     let Loaded { site, theme, store } = load(opts)?;
     // Only the bodies are needed from here on.
     let bodies = store.into_bodies();
-    // Compile the theme first: a template error must stop the build before anything is written.
+    // Compile the theme and read the key first: a template or key error must stop the build
+    // before anything is written.
     Renderer::new(&site, &bodies, &theme, opts.link_style)?;
+    let signer = signing_key(opts, &site, out)?;
     let mut summary = BuildSummary {
         reports: site.reports.len(),
         load: clock.elapsed(),
         robots_below_root: (site.config.base_url.splitn(4, '/').nth(3))
             .is_some_and(|path| !path.is_empty()),
+        signed: signer.as_ref().map(|s| s.public().fingerprint()),
+        unsigned: signer.is_none() && site.config.keys.public.is_some(),
         ..Default::default()
     };
     on_start(render::all_pages(&site).len());
     output::publish(out, how, |sink| {
         let clock = Instant::now();
         let renderer = Renderer::new(&site, &bodies, &theme, opts.link_style)?;
-        summary.files = render_pages(&renderer, &site, sink, on_page)?;
+        // Every file passes the recorder, for the manifest that is written last.
+        let recorder = Recorder::new(&site, sink);
+        summary.files = renderer.render_all(&recorder, on_page)?;
         summary.render = clock.elapsed();
         // The pages are written: their bodies go before the search index needs its memory.
         drop(renderer);
         drop(bodies);
         let clock = Instant::now();
-        let search = search::write(&site, sink)?;
+        let search = search::write(&site, &recorder)?;
         summary.search = clock.elapsed();
         summary.search_files = search.files;
         summary.search_bytes = search.bytes;
-        summary.files += search.files;
+        summary.files += search.files + recorder.finish(signer.as_ref())?;
         Ok::<_, Error>(())
     })?;
     summary.publish = clock.elapsed() - summary.load - summary.search - summary.render;

@@ -103,12 +103,14 @@ fn readme(site: &Site, year: u16) -> String {
          本文件包是{year}年度全部报告（中文、英文）的离线副本，由 gongkai 生成。\n\
          解压到任意位置后，用浏览器打开 index.html 即可阅读和搜索，无需联网。\n\
          指向其他年度的链接通往网站 {base}\n\
-         manifest.json 列出每篇报告及其源文件和页面的 SHA-256 校验值。\n\
+         manifest.json 列出每篇报告及其源文件和页面的 SHA-256 校验值，以及本文件包中每个文件的校验值，\n\
+         可用 gongkai verify 逐一核对。\n\
          \n\
          This is an offline copy of every report of {year} (Chinese and English), made by gongkai.\n\
          Unpack it anywhere and open index.html in a web browser to read and search it; no\n\
          network is needed. Links to other years lead to the live site, {base}\n\
-         manifest.json lists every report with the SHA-256 of its source file and of its page.\n",
+         manifest.json lists every report with the SHA-256 of its source file and of its page, and\n\
+         every file of the bundle with its SHA-256; `gongkai verify` checks them all.\n",
         zh_title = title("zh"),
         en_title = title("en"),
     )

@@ -1,29 +1,65 @@
 //! Archive stage: `manifest.json` at the output root (README, "Archiving") — every published report
 //! of a build with the SHA-256 of its source file and of its rendered page, so a records office can
-//! check that a page is what the source said.
+//! check that a page is what the source said, and every published file with its SHA-256 and
+//! size, so `gongkai verify` can tell a changed, added or missing file. With a signing key the
+//! manifest is signed (`manifest.json.sig`, [`crate::trust::sign`]) and the public key published
+//! (`keys/public-key.pem`).
 //!
-//! Guarantees: sorted (year, report, language) and pretty-printed by serde_json, no timestamps,
-//! so two builds of the same input write the same bytes. The page hashes are of the bytes this
-//! very build wrote (directory-style links on the web, `index.html` links in a bundle).
+//! Guarantees: sorted (year, report, language; files by path) and pretty-printed by serde_json,
+//! no timestamps, so two builds of the same input write the same bytes. The hashes are of the
+//! bytes this very build wrote (directory-style links on the web, `index.html` links in a
+//! bundle). The manifest lists every file but itself and its signature.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::hash::sha256_hex;
 use crate::model::{Report, Site};
 use crate::output::{OutputError, Sink};
 use crate::render::Page;
+use crate::trust::PUBLIC_KEY_FILE;
+use crate::trust::sign::{SIGNATURE_FILE, Signer};
 use crate::urls;
 
 pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// A file's SHA-256 (lowercase hex) and size in bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileHash {
+    pub sha256: String,
+    pub size: u64,
+}
+
+impl FileHash {
+    pub fn of(bytes: &[u8]) -> FileHash {
+        FileHash {
+            sha256: sha256_hex(bytes),
+            size: bytes.len() as u64,
+        }
+    }
+}
 
 #[derive(Debug, Serialize)]
 pub struct Manifest<'a> {
     pub generator: &'static str,
     pub base_url: &'a str,
+    /// The public key that signs this manifest (`site.yaml` `public_key`), when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<String>,
     pub reports: Vec<ManifestReport<'a>>,
+    /// Every published file but the manifest and its signature, sorted by path.
+    pub files: Vec<ManifestFile<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ManifestFile<'a> {
+    /// From the output root, `/`-separated.
+    pub path: &'a str,
+    pub sha256: &'a str,
+    pub size: u64,
 }
 
 #[derive(Debug, Serialize)]
@@ -56,8 +92,9 @@ pub fn report_pages(site: &Site) -> HashMap<String, &Report> {
     pages
 }
 
-/// The manifest of `site`, given the SHA-256 of each report page as written.
-pub fn manifest<'a>(site: &'a Site, page_sha256: impl Fn(&str) -> Option<String>) -> Manifest<'a> {
+/// The manifest of `site`, given every file written but the manifest and its signature.
+pub fn manifest<'a>(site: &'a Site, files: &'a BTreeMap<String, FileHash>) -> Manifest<'a> {
+    let page_sha256 = |page: &str| files.get(page).map(|h| h.sha256.clone());
     let mut reports: Vec<ManifestReport<'a>> = report_pages(site)
         .into_iter()
         .map(|(page, r)| ManifestReport {
@@ -77,8 +114,56 @@ pub fn manifest<'a>(site: &'a Site, page_sha256: impl Fn(&str) -> Option<String>
     Manifest {
         generator: "gongkai",
         base_url: &site.config.base_url,
+        public_key: site.config.keys.public.map(|k| k.base64()),
         reports,
+        files: files
+            .iter()
+            .filter(|(path, _)| !is_trust_file(path))
+            .map(|(path, h)| ManifestFile {
+                path,
+                sha256: &h.sha256,
+                size: h.size,
+            })
+            .collect(),
     }
+}
+
+/// The manifest and its signature: the files a manifest cannot list.
+pub fn is_trust_file(path: &str) -> bool {
+    path == MANIFEST_FILE || path == SIGNATURE_FILE
+}
+
+/// The files that seal an output, given the hashes of everything else in it: the public key
+/// (when `site.yaml` has one), `manifest.json`, and with `signer` its signature. In this
+/// order, so the manifest lists the key file.
+pub fn trust_files(
+    site: &Site,
+    mut files: BTreeMap<String, FileHash>,
+    signer: Option<&Signer>,
+) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    if let Some(key) = site.config.keys.public {
+        let pem = key.pem().into_bytes();
+        files.insert(PUBLIC_KEY_FILE.to_string(), FileHash::of(&pem));
+        out.push((PUBLIC_KEY_FILE.to_string(), pem));
+    }
+    let json = to_json(&manifest(site, &files));
+    if let Some(signer) = signer {
+        out.push((SIGNATURE_FILE.to_string(), signer.sign(&json)));
+    }
+    out.push((MANIFEST_FILE.to_string(), json));
+    out
+}
+
+/// Replaces the trust files of `files` (a whole output in memory: a bundle) with ones made
+/// for exactly the other files it holds; hashes in parallel.
+pub fn seal(site: &Site, files: &mut BTreeMap<String, Vec<u8>>, signer: Option<&Signer>) {
+    files.retain(|path, _| !is_trust_file(path) && path != PUBLIC_KEY_FILE);
+    let hashes: BTreeMap<String, FileHash> = files
+        .par_iter()
+        .map(|(path, bytes)| (path.clone(), FileHash::of(bytes)))
+        .collect();
+    files.extend(trust_files(site, hashes, signer));
 }
 
 /// `manifest.json`'s bytes.
@@ -88,13 +173,13 @@ pub fn to_json(manifest: &Manifest<'_>) -> Vec<u8> {
     bytes
 }
 
-/// A sink that passes every file on and remembers the SHA-256 of the report pages, so the
-/// manifest needs no second look at the output (which may be a folder being staged).
+/// A sink that passes every file on and remembers its SHA-256, so the manifest needs no second
+/// look at the output (which may be a folder being staged). Files are hashed on the threads
+/// that write them, so hashing runs in parallel with rendering.
 pub struct Recorder<'a> {
     inner: &'a dyn Sink,
     site: &'a Site,
-    pages: HashMap<String, &'a Report>,
-    hashes: Mutex<HashMap<String, String>>,
+    hashes: Mutex<BTreeMap<String, FileHash>>,
 }
 
 impl<'a> Recorder<'a> {
@@ -102,28 +187,30 @@ impl<'a> Recorder<'a> {
         Recorder {
             inner,
             site,
-            pages: report_pages(site),
             hashes: Mutex::default(),
         }
     }
 
-    /// Writes `manifest.json` into the inner sink.
-    pub fn finish(self) -> Result<(), OutputError> {
+    /// Writes the public key, `manifest.json` and, with `signer`, its signature into the inner
+    /// sink; returns how many files that is.
+    pub fn finish(self, signer: Option<&Signer>) -> Result<usize, OutputError> {
         let hashes = self.hashes.into_inner().unwrap_or_else(|e| e.into_inner());
-        let json = to_json(&manifest(self.site, |page| hashes.get(page).cloned()));
-        self.inner.put(MANIFEST_FILE, json)
+        let files = trust_files(self.site, hashes, signer);
+        let n = files.len();
+        for (path, bytes) in files {
+            self.inner.put(&path, bytes)?;
+        }
+        Ok(n)
     }
 }
 
 impl Sink for Recorder<'_> {
     fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), OutputError> {
-        if self.pages.contains_key(path) {
-            let hash = sha256_hex(&bytes);
-            self.hashes
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(path.to_string(), hash);
-        }
+        let hash = FileHash::of(&bytes);
+        self.hashes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), hash);
         self.inner.put(path, bytes)
     }
 }

@@ -6,12 +6,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::archive::{Lock, bundle};
+use crate::archive::{Lock, bundle, manifest, warc};
 use crate::model::Site;
 use crate::options::BuildOptions;
 use crate::output::Output;
 use crate::output::{OutputError, check_archive_out};
-use crate::pipeline::{Error, Loaded, load, render_into};
+use crate::pipeline::{Error, Loaded, load, render_into, signing_key};
 use crate::urls::LinkStyle;
 
 /// What `gongkai archive` wrote.
@@ -32,14 +32,31 @@ pub fn default_out(root: &Path, year: u16) -> PathBuf {
     root.join(format!("gongkai-{year}.zip"))
 }
 
-/// The bundle of `year` in memory (path → bytes) and the one-year site it was rendered from.
+/// The bundle of `year` in memory (path → bytes) and the one-year site it was rendered from;
+/// unsigned.
 pub fn files(opts: &BuildOptions, year: u16) -> Result<(Site, BTreeMap<String, Vec<u8>>), Error> {
+    files_for(opts, year, None)
+}
+
+/// The bundle of `year`, signed when it is to be written to `out` and a signing key is
+/// configured: its manifest lists exactly the bundle's files (README.txt in, the live site's
+/// `404.html`, `sitemap.xml`, `robots.txt` out).
+fn files_for(
+    opts: &BuildOptions,
+    year: u16,
+    out: Option<&Path>,
+) -> Result<(Site, BTreeMap<String, Vec<u8>>), Error> {
     let Loaded { site, theme, store } = load(&bundle::load_options(opts, year))?;
     let part = bundle::year_only(site, year)?;
+    let signer = match out {
+        Some(out) => signing_key(opts, &part, out)?,
+        None => None,
+    };
     let out = Output::default();
     let style = LinkStyle::Bundle { year };
     render_into(&part, &store, &theme, style, &out, &|| {})?;
-    let files = bundle::offline_files(&part, year, out.into_files());
+    let mut files = bundle::offline_files(&part, year, out.into_files());
+    manifest::seal(&part, &mut files, signer.as_ref());
     Ok((part, files))
 }
 
@@ -53,7 +70,7 @@ pub fn run(
 ) -> Result<ArchiveSummary, Error> {
     let out = out.map_or_else(|| default_out(&opts.root, year), Path::to_path_buf);
     check_archive_out(&opts.root, &out, force)?;
-    let (part, files) = files(opts, year)?;
+    let (part, files) = files_for(opts, year, Some(&out))?;
     let zip = bundle::zip_files(&files)?;
     write_whole(&out, &zip)?;
     Ok(ArchiveSummary {
@@ -61,6 +78,40 @@ pub fn run(
         reports: part.reports.len(),
         files: files.len(),
         bytes: zip.len(),
+        frozen: Lock::read(&opts.root)?.is_frozen(year),
+        out,
+    })
+}
+
+/// Where `gongkai archive <year> --warc` writes without `--out`: `gongkai-<year>.warc.gz`.
+pub fn default_warc_out(root: &Path, year: u16) -> PathBuf {
+    root.join(format!("gongkai-{year}.warc.gz"))
+}
+
+/// Writes the files of the bundle of `year` as a WARC file ([`warc`]) to `out` (default:
+/// [`default_warc_out`]); an existing WARC that gongkai wrote is replaced without `force`.
+pub fn run_warc(
+    opts: &BuildOptions,
+    year: u16,
+    out: Option<&Path>,
+    force: bool,
+) -> Result<ArchiveSummary, Error> {
+    let out = out.map_or_else(|| default_warc_out(&opts.root, year), Path::to_path_buf);
+    let ours = std::fs::read(&out).is_ok_and(|b| warc::is_gongkai_warc(&b));
+    check_archive_out(&opts.root, &out, force || ours)?;
+    let (part, files) = files_for(opts, year, Some(&out))?;
+    let info = warc::WarcInfo {
+        base_url: &part.config.base_url,
+        year,
+        date: warc::year_date(&part),
+    };
+    let bytes = warc::write(&info, &files);
+    write_whole(&out, &bytes)?;
+    Ok(ArchiveSummary {
+        year,
+        reports: part.reports.len(),
+        files: files.len(),
+        bytes: bytes.len(),
         frozen: Lock::read(&opts.root)?.is_frozen(year),
         out,
     })

@@ -9,5 +9,7 @@ pub mod archive;
 pub mod build;
 pub mod check;
 pub mod freeze;
+pub mod keygen;
 pub mod new;
 pub mod serve;
+pub mod verify;

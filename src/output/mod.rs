@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 pub use archive_target::{check_archive_out, is_gongkai_zip};
-pub use folder::{KEPT, MARKER};
+pub use folder::{KEPT, MARKER, resolve};
 pub use publish::{Publish, check_out_dir, publish};
 
 #[derive(Debug, thiserror::Error)]

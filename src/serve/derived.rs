@@ -3,8 +3,9 @@
 //! - The search index ([`crate::search`]) numbers documents in site order. While an edit keeps
 //!   every report in its place, a [`LiveIndex`] per language replaces the edited report's
 //!   postings and text file in place; otherwise the language is indexed from scratch.
-//! - `manifest.json` ([`crate::archive::manifest`]) lists every report with the SHA-256 of
-//!   its page as served.
+//! - `manifest.json` ([`crate::archive::manifest`]) lists every report and every served file
+//!   with its SHA-256 (never signed: the preview is not published); files served as the same
+//!   bytes as at the last update are not hashed again.
 //!
 //! So the preview never waits for them: pages are rendered and browsers told to reload first,
 //! then a [`Mirror`] (its own copy of the reports, without their HTML, brought up to date with
@@ -17,9 +18,10 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 
-use crate::archive::manifest;
+use rayon::prelude::*;
+
+use crate::archive::manifest::{self, FileHash};
 use crate::config::{Config, Lang};
-use crate::hash::sha256_hex;
 use crate::model::{Report, Site};
 use crate::search::{Changes, LiveIndex};
 
@@ -31,7 +33,8 @@ pub struct DerivedUpdate {
     pub config: Option<Config>,
     /// Source path → the report now (`None`: gone, or a draft left out).
     pub reports: BTreeMap<PathBuf, Option<Arc<Report>>>,
-    /// Report page files as now served (`None`: removed), for their SHA-256.
+    /// Files as now served (`None`: removed): any change renews the manifest, which lists them
+    /// all (their hashes are taken from what is served when the manifest is made).
     pub pages: BTreeMap<String, Option<Bytes>>,
 }
 
@@ -59,12 +62,6 @@ impl DerivedUpdate {
     }
 }
 
-/// True for the file of a report page (`zh/2022/justice-bureau/index.html`).
-pub fn is_report_page(path: &str) -> bool {
-    let parts: Vec<&str> = path.split('/').collect();
-    matches!(parts[..], [_, year, _, "index.html"] if year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()))
-}
-
 /// One language's search index files: path → bytes.
 pub enum LangFiles {
     /// Every file of the language's index (it was built from scratch).
@@ -85,8 +82,8 @@ pub struct Mirror {
     live: HashMap<Lang, LiveIndex>,
     /// Replaced reports (before, after) not yet applied to `live`, by language.
     pending: HashMap<Lang, Vec<Replaced>>,
-    /// Report page file → SHA-256 of its bytes as served.
-    page_sha256: HashMap<String, String>,
+    /// Served file → its bytes as last hashed, and their hash.
+    hashes: HashMap<String, (Bytes, FileHash)>,
 }
 
 impl Mirror {
@@ -111,15 +108,6 @@ impl Mirror {
                 .collect(),
             _ => BTreeMap::new(),
         };
-        if full {
-            self.page_sha256.clear();
-        }
-        for (path, bytes) in update.pages {
-            match bytes {
-                Some(b) => self.page_sha256.insert(path, sha256_hex(&b)),
-                None => self.page_sha256.remove(&path),
-            };
-        }
         let mut langs: BTreeSet<Lang> = BTreeSet::new();
         let mut all_langs = full;
         for (path, new) in update.reports {
@@ -154,11 +142,34 @@ impl Mirror {
         Some(langs)
     }
 
-    /// `manifest.json` as a full build writes it.
-    pub fn manifest(&self) -> Option<Vec<u8>> {
+    /// The public key and `manifest.json` as a full build without a signing key writes them,
+    /// for the `served` files (every file but these). A file whose bytes are the very `Bytes`
+    /// hashed last time keeps its hash: the mirror holds that `Bytes`, so its memory cannot
+    /// have been reused for other bytes meanwhile.
+    pub fn trust_files(
+        &mut self,
+        served: &BTreeMap<String, Bytes>,
+    ) -> Option<Vec<(String, Vec<u8>)>> {
         let site = self.site.as_ref()?;
-        let m = manifest::manifest(site, |page| self.page_sha256.get(page).cloned());
-        Some(manifest::to_json(&m))
+        let old = std::mem::take(&mut self.hashes);
+        self.hashes = served
+            .par_iter()
+            .map(|(path, bytes)| {
+                let hash = match old.get(path) {
+                    Some((b, h)) if b.as_ptr() == bytes.as_ptr() && b.len() == bytes.len() => {
+                        h.clone()
+                    }
+                    _ => FileHash::of(bytes),
+                };
+                (path.clone(), (bytes.clone(), hash))
+            })
+            .collect();
+        let hashes = self
+            .hashes
+            .iter()
+            .map(|(p, (_, h))| (p.clone(), h.clone()))
+            .collect();
+        Some(manifest::trust_files(site, hashes, None))
     }
 
     /// One language's search index files: only those the pending edits changed when its

@@ -8,7 +8,6 @@ use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use axum::body::Bytes;
 
 use super::derived::{DerivedUpdate, LangFiles, Mirror};
-use crate::archive::manifest::MANIFEST_FILE;
 use crate::config::Lang;
 
 /// What the HTTP side serves.
@@ -18,8 +17,8 @@ pub struct Published {
     pub files: HashMap<String, Bytes>,
     /// Search index files by language, each language replaced as a whole.
     pub search: BTreeMap<Lang, HashMap<String, Bytes>>,
-    /// `manifest.json`.
-    pub manifest: Option<Bytes>,
+    /// `manifest.json` and the public key, made from every other file.
+    pub trust: BTreeMap<String, Bytes>,
     /// Goes up with every change to the pages or static files (and when an error clears).
     pub version: u64,
     /// Why the latest edit could not be built (`Diagnostics::render(false)`); the files are
@@ -41,11 +40,9 @@ pub fn write(shared: &Shared) -> RwLockWriteGuard<'_, Published> {
 
 impl Published {
     pub fn get(&self, path: &str) -> Option<&Bytes> {
-        if path == MANIFEST_FILE {
-            return self.manifest.as_ref();
-        }
-        self.files
+        self.trust
             .get(path)
+            .or_else(|| self.files.get(path))
             .or_else(|| self.search.values().find_map(|files| files.get(path)))
     }
 
@@ -56,15 +53,13 @@ impl Published {
 
     /// Every served file (search index included), sorted: what a full build would write.
     pub fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
-        let mut all: BTreeMap<String, Vec<u8>> = self
+        let all: BTreeMap<String, Vec<u8>> = self
             .files
             .iter()
             .chain(self.search.values().flatten())
+            .chain(&self.trust)
             .map(|(k, v)| (k.clone(), v.to_vec()))
             .collect();
-        if let Some(m) = &self.manifest {
-            all.insert(MANIFEST_FILE.to_string(), m.to_vec());
-        }
         all
     }
 
@@ -77,24 +72,33 @@ impl Published {
     }
 }
 
-/// Applies `update` to `mirror` and publishes the derived outputs: the manifest first (fast),
-/// then the search index of each language that changed. Returns how many languages were
-/// indexed.
+/// Applies `update` to `mirror` and publishes the derived outputs: the search index of each
+/// language that changed, then the manifest, which lists every file. Returns how many
+/// languages were indexed.
 pub fn derive(shared: &Shared, mirror: &mut Mirror, update: DerivedUpdate) -> usize {
     let full = update.full;
     let Some(langs) = mirror.update(update) else {
         return 0;
     };
-    let manifest = mirror.manifest().map(Bytes::from);
-    let mut p = write(shared);
-    p.manifest = manifest;
     if full {
-        p.search.retain(|lang, _| langs.contains(lang));
+        write(shared).search.retain(|lang, _| langs.contains(lang));
     }
-    drop(p);
     for lang in &langs {
         publish_search(shared, lang, mirror.search(lang));
     }
+    let served: BTreeMap<String, Bytes> = {
+        let p = read(shared);
+        p.files
+            .iter()
+            .chain(p.search.values().flatten())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
+    let trust = mirror.trust_files(&served).unwrap_or_default();
+    write(shared).trust = trust
+        .into_iter()
+        .map(|(k, v)| (k, Bytes::from(v)))
+        .collect();
     langs.len()
 }
 

@@ -88,7 +88,11 @@ pub(super) fn home(ctx: &Ctx<'_>, page: &Page) -> Value {
         "kind_home",
         site.entries.first(),
     );
-    context! { page => v(common(ctx, page, head)), latest, latest_items => v(latest_items), years,
+    // README, "Signed manifests": readers compare this with the key they were given.
+    let signing_key = site.config.keys.public.map(|k| {
+        context! { fingerprint => k.fingerprint(), href => ctx.href(crate::trust::PUBLIC_KEY_FILE) }
+    });
+    context! { page => v(common(ctx, page, head)), latest, latest_items => v(latest_items), years, signing_key,
     departments => taxonomy_links(ctx, &site.config.departments, &site.by_department, urls::department),
     themes => taxonomy_links(ctx, &site.config.themes, &site.by_theme, urls::theme) }
 }

@@ -227,11 +227,10 @@ impl LiveSite {
 /// Pages and static files as rendered: output path → bytes (`None`: the file goes).
 type Updates = Vec<(String, Option<axum::body::Bytes>)>;
 
-/// Report pages among `updates`, for the manifest's page hashes.
-fn report_pages(updates: &Updates) -> HashMap<String, Option<axum::body::Bytes>> {
+/// Every file among `updates`: the manifest lists them all, so any change renews it.
+fn changed_files(updates: &Updates) -> HashMap<String, Option<axum::body::Bytes>> {
     updates
         .iter()
-        .filter(|(p, _)| super::derived::is_report_page(p))
         .map(|(p, b)| (p.clone(), b.clone()))
         .collect()
 }

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use axum::body::Bytes;
 use rayon::prelude::*;
 
-use super::{LiveSite, Updates, report_pages};
+use super::{LiveSite, Updates, changed_files};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Bodies, Site};
 use crate::render::{Page, RenderError, Renderer, Theme, all_pages};
@@ -91,7 +91,7 @@ impl LiveSite {
 
     /// Puts `updates` into the served output; returns the paths whose bytes changed.
     fn publish(&mut self, full: bool, updates: Updates) -> Vec<String> {
-        self.pending.derived.pages.extend(report_pages(&updates));
+        self.pending.derived.pages.extend(changed_files(&updates));
         let mut changed = Vec::new();
         if full {
             let new: HashMap<String, Bytes> = updates
