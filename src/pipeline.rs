@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::archive::manifest::Recorder;
 use crate::content::ContentStore;
+use crate::data;
 use crate::diagnostics::Diagnostics;
 pub use crate::error::Error;
 use crate::model::{Bodies, Site};
@@ -64,7 +65,7 @@ pub fn render_into(
     Ok(pages + search.files)
 }
 
-/// Every page and static file, then `manifest.json`, which needs the bytes of every report
+/// Every page and static file, the figures' data files (`data/`), then `manifest.json`, which needs the bytes of every report
 /// page: a recording sink hashes them on the way. Returns the number of files written.
 fn render_pages(
     renderer: &Renderer<'_>,
@@ -74,8 +75,9 @@ fn render_pages(
 ) -> Result<usize, Error> {
     let recorder = Recorder::new(site, sink);
     let files = renderer.render_all(&recorder, on_page)?;
+    let data = data::write(site, &recorder)?;
     recorder.finish()?;
-    Ok(files + 1)
+    Ok(files + data + 1)
 }
 
 /// The whole site in memory.

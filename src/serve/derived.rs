@@ -4,7 +4,7 @@
 //!   every report in its place, a [`LiveIndex`] per language replaces the edited report's
 //!   postings and text file in place; otherwise the language is indexed from scratch.
 //! - `manifest.json` ([`crate::archive::manifest`]) lists every report with the SHA-256 of
-//!   its page as served.
+//!   its page as served; the figures' data files ([`crate::data`]) come from the same site.
 //!
 //! So the preview never waits for them: pages are rendered and browsers told to reload first,
 //! then a [`Mirror`] (its own copy of the reports, without their HTML, brought up to date with
@@ -19,6 +19,7 @@ use axum::body::Bytes;
 
 use crate::archive::manifest;
 use crate::config::{Config, Lang};
+use crate::data;
 use crate::hash::sha256_hex;
 use crate::model::{Report, Site};
 use crate::search::LiveIndex;
@@ -158,6 +159,11 @@ impl Mirror {
         let site = self.site.as_ref()?;
         let m = manifest::manifest(site, |page| self.page_sha256.get(page).cloned());
         Some(manifest::to_json(&m))
+    }
+
+    /// The figures' data files as a full build writes them (`crate::data`).
+    pub fn data(&self) -> Vec<(String, Vec<u8>)> {
+        self.site.as_ref().map(data::files).unwrap_or_default()
     }
 
     /// One language's search index files: only those the pending edits changed when its

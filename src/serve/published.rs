@@ -20,6 +20,8 @@ pub struct Published {
     pub search: BTreeMap<Lang, HashMap<String, Bytes>>,
     /// `manifest.json`.
     pub manifest: Option<Bytes>,
+    /// The figures' data files (`data/`), replaced as a whole with the manifest.
+    pub data: HashMap<String, Bytes>,
     /// Goes up with every change to the pages or static files (and when an error clears).
     pub version: u64,
     /// Why the latest edit could not be built (`Diagnostics::render(false)`); the files are
@@ -46,6 +48,7 @@ impl Published {
         }
         self.files
             .get(path)
+            .or_else(|| self.data.get(path))
             .or_else(|| self.search.values().find_map(|files| files.get(path)))
     }
 
@@ -59,6 +62,7 @@ impl Published {
         let mut all: BTreeMap<String, Vec<u8>> = self
             .files
             .iter()
+            .chain(&self.data)
             .chain(self.search.values().flatten())
             .map(|(k, v)| (k.clone(), v.to_vec()))
             .collect();
@@ -77,7 +81,8 @@ impl Published {
     }
 }
 
-/// Applies `update` to `mirror` and publishes the derived outputs: the manifest first (fast),
+/// Applies `update` to `mirror` and publishes the derived outputs: the manifest and the data
+/// files first (fast),
 /// then the search index of each language that changed. Returns how many languages were
 /// indexed.
 pub fn derive(shared: &Shared, mirror: &mut Mirror, update: DerivedUpdate) -> usize {
@@ -86,8 +91,14 @@ pub fn derive(shared: &Shared, mirror: &mut Mirror, update: DerivedUpdate) -> us
         return 0;
     };
     let manifest = mirror.manifest().map(Bytes::from);
+    let data: HashMap<String, Bytes> = mirror
+        .data()
+        .into_iter()
+        .map(|(k, v)| (k, Bytes::from(v)))
+        .collect();
     let mut p = write(shared);
     p.manifest = manifest;
+    p.data = data;
     if full {
         p.search.retain(|lang, _| langs.contains(lang));
     }
