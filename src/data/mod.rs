@@ -7,7 +7,7 @@
 //! default language's file, else in the first translation that has it (the department page's
 //! rule); rows sorted by year, department, report and `site.yaml`'s figure order; the columns,
 //! their order and their types are defined once ([`columns`]) for the CSV, the JSON and the
-//! package's schema; only published reports (the site given) are in it, so drafts never are.
+//! package's schema; drafts are never in it, not even in a `--drafts` build.
 //! Same input, same bytes.
 
 use crate::config::Figure;
@@ -131,10 +131,13 @@ pub fn rows(site: &Site) -> Vec<(String, Vec<Cell>)> {
         (a.key.year, &a.department, &a.key.stem).cmp(&(b.key.year, &b.department, &b.key.stem))
     });
     for entry in entries {
-        // Default language first, then the others in the site's order.
+        // Default language first, then the others in the site's order. Drafts are left out
+        // even when a preview shows them (`--drafts`): data files are copied and kept, and an
+        // unpublished number must not travel in them.
         let reports: Vec<&crate::model::Report> = langs
             .iter()
             .filter_map(|l| entry.translations.get(l).map(|&i| &*site.reports[i]))
+            .filter(|r| !r.draft)
             .collect();
         let dept = config.departments.get(&entry.department);
         for figure in &config.figures {
@@ -162,10 +165,13 @@ pub fn rows(site: &Site) -> Vec<(String, Vec<Cell>)> {
             let present: Vec<&str> = reports.iter().map(|r| r.lang.as_str()).collect();
             cells.push(Cell::Text(present.join(" ")));
             cells.extend(langs.iter().map(|l| {
-                Cell::Text(entry.translations.get(l).map_or_else(String::new, |_| {
+                let published = reports.iter().any(|r| &r.lang == l);
+                Cell::Text(if published {
                     let page = crate::urls::report(l, entry.key.year, &entry.key.stem);
                     format!("{}{page}", config.base_url)
-                }))
+                } else {
+                    String::new()
+                })
             }));
             rows.push((entry.department.clone(), cells));
         }
