@@ -38,11 +38,11 @@ pub struct BarChart<'a> {
 
 // The drawing is scaled to the width it is given (a `viewBox`, no fixed size): the default theme
 // sets charts in a grid of cells at least 22rem wide, so at 375 px one chart fills the column
-// (about 340 px: the 14-unit text shows at 12 px) and at 1280 px two share the 56rem column
-// (about 420 px each: 14.5 px text). The minimum width is chosen for those two cases.
+// (about 330 px: the 14-unit text shows at 12.8 px) and at 1280 px two share the 56rem column
+// (about 420 px each: 16 px text). The minimum width is chosen for those two cases.
 const SLOT: f64 = 52.0;
 const BAR: f64 = 34.0;
-const MIN_WIDTH: f64 = 400.0;
+const MIN_WIDTH: f64 = 360.0;
 const LEFT: f64 = 64.0;
 const RIGHT: f64 = 16.0;
 const TOP: f64 = 44.0;
@@ -433,8 +433,8 @@ mod tests {
     fn chart_scales_to_its_container() {
         let svg = chart(&bars(&[("2021", Some(188.0))]));
         let open = &svg[..svg.find('>').unwrap()];
-        assert!(open.contains(r#"viewBox="0 0 400 246""#), "{open}");
-        // A fixed size would keep it 400 px wide in a wider column.
+        assert!(open.contains(r#"viewBox="0 0 360 246""#), "{open}");
+        // A fixed size would keep it 360 px wide in a wider column.
         assert!(
             !open.contains(" width=") && !open.contains(" height="),
             "{open}"
