@@ -523,3 +523,31 @@ fn a_years_bundle_carries_that_years_rows() {
     assert!(rows.iter().all(|r| r["year"] == "2022"), "{rows:?}");
     assert!(zip.by_name("data/datapackage.json").is_ok());
 }
+
+#[test]
+fn the_package_names_a_licence_only_when_the_site_gives_one() {
+    let site = TempSite::copy_of("basic");
+    let licence = |files: &Files| {
+        let p: serde_json::Value = serde_json::from_slice(&files["data/datapackage.json"]).unwrap();
+        p.get("licenses").cloned()
+    };
+    assert_eq!(licence(&site.build()), None);
+    let yaml = site.read("site.yaml");
+    site.write(
+        "site.yaml",
+        format!("{yaml}data_license: {{ name: CC-BY-4.0, path: \"https://creativecommons.org/licenses/by/4.0/\" }}\n"),
+    );
+    assert_eq!(
+        licence(&site.build()),
+        Some(
+            serde_json::json!([{ "name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/" }])
+        )
+    );
+    site.replace("site.yaml", "path:", "paht:");
+    let problems = site.build_err();
+    assert!(
+        problems[0].message.contains("paht"),
+        "{}",
+        common::show(&problems)
+    );
+}
