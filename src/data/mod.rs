@@ -187,24 +187,22 @@ fn label_in(figure: &Figure, lang: &str) -> String {
 pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
     let columns = columns(&site.config.languages);
     let rows = rows(site);
-    let mut out = Vec::new();
     let all: Vec<&[Cell]> = rows.iter().map(|(_, c)| c.as_slice()).collect();
-    out.push((site_file(Format::Csv), table::csv(&columns, &all)));
-    out.push((site_file(Format::Json), table::json(&columns, &all)));
+    let csv = table::Encoded::csv(&columns, &all);
+    let json = table::Encoded::json(&columns, &all);
+    let mut out = vec![
+        (site_file(Format::Csv), csv.file(0..all.len())),
+        (site_file(Format::Json), json.file(0..all.len())),
+    ];
     for department in site.config.departments.keys() {
-        let mine: Vec<&[Cell]> = rows
-            .iter()
-            .filter(|(d, _)| d == department)
-            .map(|(_, c)| c.as_slice())
-            .collect();
-        out.push((
-            department_file(department, Format::Csv),
-            table::csv(&columns, &mine),
-        ));
-        out.push((
-            department_file(department, Format::Json),
-            table::json(&columns, &mine),
-        ));
+        let mine = || {
+            rows.iter()
+                .enumerate()
+                .filter(|(_, (d, _))| d == department)
+                .map(|(i, _)| i)
+        };
+        out.push((department_file(department, Format::Csv), csv.file(mine())));
+        out.push((department_file(department, Format::Json), json.file(mine())));
     }
     out.push((PACKAGE_FILE.to_string(), package::describe(site, &columns)));
     out.sort_by(|a, b| a.0.cmp(&b.0));
