@@ -12,6 +12,10 @@ use crate::yaml;
 
 mod identity;
 pub use identity::{Identity, IndexFields};
+mod figures;
+mod licence;
+pub use figures::{Figure, Figures, Unit};
+pub use licence::DataLicense;
 
 /// A language code from `site.yaml` (`zh`, `en`).
 pub type Lang = String;
@@ -31,7 +35,9 @@ pub struct Config {
     pub theme: String,
     pub departments: BTreeMap<String, Labels>,
     pub themes: BTreeMap<String, Labels>,
-    pub figures: BTreeMap<String, Labels>,
+    /// In `site.yaml`'s order, which tables, charts and data files follow.
+    pub figures: Figures,
+    pub data_license: Option<DataLicense>,
     pub unsafe_html: bool,
     pub limits: Limits,
     /// Who runs the site, filing numbers, report index numbers (`identity.rs`).
@@ -88,7 +94,8 @@ struct RawConfig {
     #[serde(default)]
     taxonomies: RawTaxonomies,
     #[serde(default)]
-    figures: BTreeMap<String, Labels>,
+    figures: Figures,
+    data_license: Option<DataLicense>,
     #[serde(default)]
     markdown: RawMarkdown,
     #[serde(default)]
@@ -127,7 +134,7 @@ fn default_theme() -> String {
     "default".to_string()
 }
 
-const TOP_KEYS: [&str; 10] = [
+const TOP_KEYS: [&str; 11] = [
     "title",
     "base_url",
     "languages",
@@ -138,6 +145,7 @@ const TOP_KEYS: [&str; 10] = [
     "limits",
     "public_key",
     "signing_key",
+    "data_license",
 ];
 
 /// Reads and validates `root/site.yaml`; `base_url` replaces the configured one when given.
@@ -163,7 +171,10 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
     let raw: RawConfig = yaml::parse(text).map_err(|e| {
         let mut d = Diagnostic::at_offset(shown, &source, e.offset, 1, e.message);
         if let Some(field) = &e.unknown_field {
-            d = d.with_hint(suggest(field, identity::and_keys(&KNOWN_KEYS)));
+            d = d.with_hint(suggest(
+                field,
+                identity::and_keys(&TOP_KEYS).chain(NESTED_KEYS),
+            ));
         }
         d
     })?;
@@ -202,6 +213,7 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
         departments: raw.taxonomies.departments,
         themes: raw.taxonomies.themes,
         figures: raw.figures,
+        data_license: raw.data_license,
         unsafe_html: raw.markdown.unsafe_html,
         limits,
         identity,
@@ -336,10 +348,22 @@ impl Checks<'_> {
         for (section, map) in [
             ("taxonomies", &raw.taxonomies.departments),
             ("taxonomies", &raw.taxonomies.themes),
-            ("figures", &raw.figures),
         ] {
             for (key, labels) in map {
                 self.labels_match_languages(section, key, labels, &languages);
+            }
+        }
+        for figure in &raw.figures {
+            self.labels_match_languages("figures", &figure.key, &figure.labels, &languages);
+            // A unit may be left out in a language (a measure word has no English form).
+            if let Some(Unit::PerLang(units)) = &figure.unit {
+                for lang in units.keys().filter(|l| !languages.set.contains(l.as_str())) {
+                    let message = format!(
+                        "`{}` has a unit in `{lang}`, which is not in `languages`",
+                        figure.key
+                    );
+                    self.at("figures", Some(lang), message);
+                }
             }
         }
     }
@@ -369,12 +393,15 @@ impl Checks<'_> {
 
     /// Department, theme and figure keys become parts of page addresses.
     fn keys_are_slugs(&mut self, raw: &RawConfig) {
-        for (section, map) in [
-            ("taxonomies", &raw.taxonomies.departments),
-            ("taxonomies", &raw.taxonomies.themes),
-            ("figures", &raw.figures),
+        for (section, keys) in [
+            (
+                "taxonomies",
+                raw.taxonomies.departments.keys().collect::<Vec<_>>(),
+            ),
+            ("taxonomies", raw.taxonomies.themes.keys().collect()),
+            ("figures", raw.figures.keys().collect()),
         ] {
-            for key in map.keys() {
+            for key in keys {
                 if !is_slug(key) {
                     self.at(
                         section,
@@ -400,18 +427,7 @@ impl Checks<'_> {
 }
 
 // Nested keys are listed too, so a typo inside `taxonomies` or `markdown` gets a suggestion.
-const KNOWN_KEYS: [&str; 10] = [
-    TOP_KEYS[0],
-    TOP_KEYS[1],
-    TOP_KEYS[2],
-    TOP_KEYS[3],
-    TOP_KEYS[4],
-    TOP_KEYS[5],
-    TOP_KEYS[6],
-    "departments",
-    "themes",
-    "unsafe_html",
-];
+const NESTED_KEYS: [&str; 3] = ["departments", "themes", "unsafe_html"];
 
 /// Keys that become path segments: lowercase ASCII letters, digits and inner hyphens.
 pub fn is_slug(s: &str) -> bool {

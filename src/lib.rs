@@ -9,6 +9,7 @@ pub mod archive;
 pub mod cmd;
 pub mod config;
 pub mod content;
+pub mod data;
 pub mod diagnostics;
 pub mod error;
 pub mod hash;

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::archive::manifest::Recorder;
 use crate::content::ContentStore;
+use crate::data;
 use crate::diagnostics::Diagnostics;
 pub use crate::error::Error;
 use crate::model::{Bodies, Site};
@@ -61,7 +62,8 @@ pub fn render_into(
     let recorder = Recorder::new(site, sink);
     let pages = Renderer::new(site, bodies, theme, style)?.render_all(&recorder, on_page)?;
     let search = search::write(site, &recorder)?;
-    Ok(pages + search.files + recorder.finish(None)?)
+    let data = data::write(site, &recorder)?;
+    Ok(pages + search.files + data + recorder.finish(None)?)
 }
 
 /// The key that signs a build into `out` (`None` without one): `opts.signing_key`
@@ -161,7 +163,8 @@ pub fn build_into(
         summary.search = clock.elapsed();
         summary.search_files = search.files;
         summary.search_bytes = search.bytes;
-        summary.files += search.files + recorder.finish(signer.as_ref())?;
+        let data = data::write(&site, &recorder)?;
+        summary.files += search.files + data + recorder.finish(signer.as_ref())?;
         Ok::<_, Error>(())
     })?;
     summary.publish = clock.elapsed() - summary.load - summary.search - summary.render;

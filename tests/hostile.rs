@@ -107,12 +107,12 @@ fn chart_labels_reach_the_svg_escaped() {
     let files = build_fixture("hostile");
     let en = text(&files, "en/departments/justice-bureau/index.html");
     assert!(
-        en.contains(r#"<title id="chart-legal-opinions-title">Opinions &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;</title>"#),
+        en.contains(r#"<title id="chart-legal-opinions-title">Opinions &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; (=cmd|&#39; /C calc&#39;!A0 &lt;/title&gt;)</title>"#),
         "{en}"
     );
     let zh = text(&files, "zh/departments/justice-bureau/index.html");
     assert!(
-        zh.contains(r#">意见&quot;&gt;&lt;img src=x onerror=alert(1)&gt;</text>"#),
+        zh.contains(r#">意见&quot;&gt;&lt;img src=x onerror=alert(1)&gt;（&lt;b&gt;件&lt;/b&gt;&quot;）</text>"#),
         "{zh}"
     );
 }
@@ -130,7 +130,7 @@ fn hostile_text_reaches_pages_escaped() {
     assert!(zh.contains("司法局&quot;&gt;&lt;img src=x onerror=alert(1)&gt;</a>"));
     assert!(zh.contains("法治&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;</a>"));
     assert!(
-        zh.contains(r#"<th scope="row">意见&quot;&gt;&lt;img src=x onerror=alert(1)&gt;</th>"#)
+        zh.contains(r#"<th scope="row">意见&quot;&gt;&lt;img src=x onerror=alert(1)&gt;（&lt;b&gt;件&lt;/b&gt;&quot;）</th>"#)
     );
     // Revision note.
     assert!(zh.contains("更正&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(1)&gt;]]&gt;</li>"));

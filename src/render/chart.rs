@@ -13,6 +13,9 @@ use super::escape::escape;
 use super::context::format_number;
 use crate::content::figures::LIMIT;
 
+mod axis;
+use axis::Step;
+
 /// One bar: its label under the axis (a year) and its value, if there is one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bar {
@@ -36,14 +39,19 @@ pub struct BarChart<'a> {
     pub bars: &'a [Bar],
 }
 
-const SLOT: f64 = 64.0;
-const BAR: f64 = 36.0;
-const MIN_WIDTH: f64 = 320.0;
-const LEFT: f64 = 56.0;
+// The drawing is scaled to the width it is given (a `viewBox`, no fixed size): the default theme
+// sets charts in a grid of cells at least 22rem wide, so at 375 px one chart fills the column
+// (about 330 px: the 14-unit text shows at 12.8 px) and at 1280 px two share the 56rem column
+// (about 420 px each: 16 px text). The minimum width is chosen for those two cases.
+const SLOT: f64 = 52.0;
+const BAR: f64 = 34.0;
+const MIN_WIDTH: f64 = 360.0;
+const LEFT: f64 = 64.0;
 const RIGHT: f64 = 16.0;
-const TOP: f64 = 40.0;
-const PLOT: f64 = 140.0;
-const BOTTOM: f64 = 48.0;
+const TOP: f64 = 44.0;
+const PLOT: f64 = 150.0;
+const BOTTOM: f64 = 52.0;
+const FONT: u32 = 14;
 const BAR_FILL: &str = "#0b4f8a";
 const GRID: &str = "#d0d0d0";
 
@@ -66,9 +74,11 @@ struct Scale {
     height: f64,
     /// Horizontal room for one bar.
     slot: f64,
-    /// The value axis runs from `lo` to `hi`, round numbers that include 0 and every value.
+    /// The value axis runs from `lo` to `hi` in steps of `step`: round numbers that include 0
+    /// and every value.
     lo: f64,
     hi: f64,
+    step: Step,
 }
 
 impl Scale {
@@ -77,18 +87,33 @@ impl Scale {
         let width = (LEFT + n * SLOT + RIGHT).max(MIN_WIDTH);
         // Few bars share the minimum width; many widen the chart.
         let slot = (width - LEFT - RIGHT) / n.max(1.0);
-        let values = bars.iter().filter_map(|b| b.value.map(drawn));
-        let (min, max) = values.fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
-        let hi = nice_ceil(max);
-        let lo = -nice_ceil(-min);
-        let (lo, hi) = if hi == lo { (0.0, 1.0) } else { (lo, hi) };
+        let values: Vec<f64> = bars.iter().filter_map(|b| b.value.map(drawn)).collect();
+        let (min, max) = values
+            .iter()
+            .fold((0.0f64, 0.0f64), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+        // Counts are whole: their axis never shows a fraction (`7.5` between 0 and 15).
+        let whole = values.iter().all(|v| v.fract() == 0.0);
+        let step = Step::for_span(max - min, whole);
+        let lo = step.multiple(min, f64::floor);
+        let hi = step.multiple(max, f64::ceil);
+        let (lo, hi) = if hi == lo { (0.0, step.size) } else { (lo, hi) };
         Scale {
             width,
             height: TOP + PLOT + BOTTOM,
             slot,
             lo,
             hi,
+            step,
         }
+    }
+
+    /// The values the axis marks: `lo`, `lo + step`, … `hi` (at most six).
+    fn ticks(&self) -> Vec<f64> {
+        let n = ((self.hi - self.lo) / self.step.size).round() as i64;
+        let first = (self.lo / self.step.size).round() as i64;
+        (0..=n)
+            .map(|i| (first + i) as f64 * self.step.size)
+            .collect()
     }
 
     /// The vertical position of value `v`.
@@ -107,31 +132,23 @@ fn open_svg(s: &mut String, c: &BarChart<'_>, scale: &Scale) {
     let id = escape(c.id);
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-labelledby="{id}-title" aria-describedby="{id}-desc">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-title" aria-describedby="{id}-desc">"#,
         w = num(scale.width),
         h = num(scale.height),
     );
     let _ = write!(s, r#"<title id="{id}-title">{}</title>"#, escape(c.title));
     let _ = write!(s, r#"<desc id="{id}-desc">{}</desc>"#, escape(&describe(c)));
-    s.push_str(r#"<g font-size="12" fill="currentColor">"#);
+    let _ = write!(s, r#"<g font-size="{FONT}" fill="currentColor">"#);
     let _ = write!(
         s,
-        r#"<text x="8" y="16" font-weight="bold">{}</text>"#,
+        r#"<text x="8" y="18" font-weight="bold">{}</text>"#,
         escape(c.y_label)
     );
 }
 
-/// Value axis: three grid lines, at 0 and at the ends, each with its value.
+/// Value axis: a grid line at every mark, each with its value.
 fn value_axis(s: &mut String, scale: &Scale) {
-    let (lo, hi) = (scale.lo, scale.hi);
-    let ticks = if lo == 0.0 {
-        [0.0, hi / 2.0, hi]
-    } else if hi == 0.0 {
-        [lo, lo / 2.0, 0.0]
-    } else {
-        [lo, 0.0, hi]
-    };
-    for t in ticks {
+    for t in scale.ticks() {
         let ty = scale.y(t);
         let _ = write!(
             s,
@@ -140,8 +157,8 @@ fn value_axis(s: &mut String, scale: &Scale) {
             x2 = num(scale.width - RIGHT),
             ty = num(ty),
             tx = num(LEFT - 6.0),
-            ly = num(ty + 4.0),
-            label = escape(&format_number(t)),
+            ly = num(ty + 5.0),
+            label = escape(&scale.step.label(t)),
         );
     }
 }
@@ -186,7 +203,7 @@ fn draw_bar(s: &mut String, scale: &Scale, i: usize, bar: &Bar) {
         s,
         r#"<text x="{x}" y="{ly}" text-anchor="middle">{label}</text>"#,
         x = num(cx),
-        ly = num(TOP + PLOT + 18.0),
+        ly = num(TOP + PLOT + 20.0),
         label = escape(&bar.label),
     );
 }
@@ -222,20 +239,6 @@ fn describe(c: &BarChart<'_>) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-/// The smallest round number (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10ⁿ) that is at least `x`, so
-/// the tallest bar fills most of the chart (0 for `x <= 0`).
-fn nice_ceil(x: f64) -> f64 {
-    if x <= 0.0 || !x.is_finite() {
-        return 0.0;
-    }
-    let step = 10f64.powf(x.log10().floor());
-    [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
-        .into_iter()
-        .map(|m| m * step)
-        .find(|&v| v >= x)
-        .unwrap_or(10.0 * step)
 }
 
 /// The height `v` is drawn at: loading refuses figures past [`LIMIT`] (`content/figures.rs`),
@@ -306,7 +309,7 @@ mod tests {
         assert!(svg.contains(">188</text>") && svg.contains(">231</text>"));
         assert!(svg.contains(">2021</text>") && svg.contains(">年度</text>"));
         assert!(!svg.contains("<script"));
-        assert_eq!(svg.matches(">0</text>").count(), 1, "one tick per value");
+        assert_eq!(svg.matches(">0</text>").count(), 1, "one mark at 0");
         assert_eq!(svg, chart(&b), "deterministic");
     }
 
@@ -327,16 +330,56 @@ mod tests {
         assert!(svg.contains("R&amp;D &lt;spend&gt;"));
     }
 
+    /// The value axis' marks as written.
+    fn ticks(values: &[f64]) -> Vec<String> {
+        let b: Vec<Bar> = values
+            .iter()
+            .map(|v| Bar {
+                label: "2021".into(),
+                value: Some(*v),
+            })
+            .collect();
+        let scale = Scale::of(&b);
+        scale.ticks().iter().map(|&t| scale.step.label(t)).collect()
+    }
+
     #[test]
     fn value_axis_ends_at_a_round_number() {
-        assert_eq!(nice_ceil(231.0), 250.0);
-        assert_eq!(nice_ceil(253.0), 300.0);
-        assert_eq!(nice_ceil(188.0), 200.0);
-        assert_eq!(nice_ceil(10.0), 10.0);
-        assert_eq!(nice_ceil(0.35), 0.4);
-        assert_eq!(nice_ceil(0.0), 0.0);
+        assert_eq!(ticks(&[231.0, 188.0]), ["0", "100", "200", "300"]);
+        assert_eq!(ticks(&[0.35]), ["0", "0.1", "0.2", "0.3", "0.4"]);
+        assert_eq!(ticks(&[0.0]), ["0", "1"]);
+        assert_eq!(ticks(&[-5.0, 3.0]), ["-6", "-4", "-2", "0", "2", "4"]);
+        assert_eq!(ticks(&[1e15, 1.0])[4], "1000000000000000");
         assert_eq!(num(12.0), "12");
         assert_eq!(num(12.25), "12.2");
+    }
+
+    #[test]
+    fn whole_counts_get_whole_ticks() {
+        // A 15 once gave the marks 0, 7.5, 15.
+        for max in [
+            1.0, 3.0, 5.0, 7.0, 9.0, 10.0, 15.0, 25.0, 35.0, 150.0, 250.0,
+        ] {
+            for t in ticks(&[max, 2.0]) {
+                assert!(!t.contains('.'), "{max}: tick {t}");
+            }
+        }
+        assert_eq!(ticks(&[15.0, 10.0]), ["0", "5", "10", "15"]);
+        assert_eq!(ticks(&[1.0]), ["0", "1"]);
+        // Fractions keep fractional marks, all with the same decimals.
+        assert_eq!(ticks(&[1.5, 0.5]), ["0", "0.5", "1.0", "1.5"]);
+    }
+
+    #[test]
+    fn chart_scales_to_its_container() {
+        let svg = chart(&bars(&[("2021", Some(188.0))]));
+        let open = &svg[..svg.find('>').unwrap()];
+        assert!(open.contains(r#"viewBox="0 0 360 246""#), "{open}");
+        // A fixed size would keep it 360 px wide in a wider column.
+        assert!(
+            !open.contains(" width=") && !open.contains(" height="),
+            "{open}"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! - `manifest.json` ([`crate::archive::manifest`]) lists every report and every served file
 //!   with its SHA-256 (never signed: the preview is not published); files served as the same
 //!   bytes as at the last update are not hashed again.
+//!   The figures' data files ([`crate::data`]) come from the same site.
 //!
 //! So the preview never waits for them: pages are rendered and browsers told to reload first,
 //! then a [`Mirror`] (its own copy of the reports, without their HTML, brought up to date with
@@ -22,6 +23,7 @@ use rayon::prelude::*;
 
 use crate::archive::manifest::{self, FileHash};
 use crate::config::{Config, Lang};
+use crate::data;
 use crate::model::{Report, Site};
 use crate::search::{Changes, LiveIndex};
 
@@ -170,6 +172,11 @@ impl Mirror {
             .map(|(p, (_, h))| (p.clone(), h.clone()))
             .collect();
         Some(manifest::trust_files(site, hashes, None))
+    }
+
+    /// The figures' data files as a full build writes them (`crate::data`).
+    pub fn data(&self) -> Vec<(String, Vec<u8>)> {
+        self.site.as_ref().map(data::files).unwrap_or_default()
     }
 
     /// One language's search index files: only those the pending edits changed when its

@@ -19,6 +19,8 @@ pub struct Published {
     pub search: BTreeMap<Lang, HashMap<String, Bytes>>,
     /// `manifest.json` and the public key, made from every other file.
     pub trust: BTreeMap<String, Bytes>,
+    /// The figures' data files (`data/`), replaced as a whole before the manifest is made.
+    pub data: HashMap<String, Bytes>,
     /// Goes up with every change to the pages or static files (and when an error clears).
     pub version: u64,
     /// Why the latest edit could not be built (`Diagnostics::render(false)`); the files are
@@ -43,6 +45,7 @@ impl Published {
         self.trust
             .get(path)
             .or_else(|| self.files.get(path))
+            .or_else(|| self.data.get(path))
             .or_else(|| self.search.values().find_map(|files| files.get(path)))
     }
 
@@ -56,6 +59,7 @@ impl Published {
         let all: BTreeMap<String, Vec<u8>> = self
             .files
             .iter()
+            .chain(&self.data)
             .chain(self.search.values().flatten())
             .chain(&self.trust)
             .map(|(k, v)| (k.clone(), v.to_vec()))
@@ -72,14 +76,20 @@ impl Published {
     }
 }
 
-/// Applies `update` to `mirror` and publishes the derived outputs: the search index of each
-/// language that changed, then the manifest, which lists every file. Returns how many
-/// languages were indexed.
+/// Applies `update` to `mirror` and publishes the derived outputs: the data files, the search
+/// index of each language that changed, then the manifest, which lists every file. Returns how
+/// many languages were indexed.
 pub fn derive(shared: &Shared, mirror: &mut Mirror, update: DerivedUpdate) -> usize {
     let full = update.full;
     let Some(langs) = mirror.update(update) else {
         return 0;
     };
+    let data: HashMap<String, Bytes> = mirror
+        .data()
+        .into_iter()
+        .map(|(k, v)| (k, Bytes::from(v)))
+        .collect();
+    write(shared).data = data;
     if full {
         write(shared).search.retain(|lang, _| langs.contains(lang));
     }
@@ -90,6 +100,7 @@ pub fn derive(shared: &Shared, mirror: &mut Mirror, update: DerivedUpdate) -> us
         let p = read(shared);
         p.files
             .iter()
+            .chain(&p.data)
             .chain(p.search.values().flatten())
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect()

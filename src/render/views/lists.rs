@@ -161,7 +161,7 @@ pub(super) fn department(ctx: &Ctx<'_>, page: &Page, key: &str) -> Value {
     );
     head.source = name.clone();
     context! { page => v(common(ctx, page, head)), name, items => v(ctx.items(ids)),
-    figures => v(department_figures(ctx, ids)) }
+    figures => v(department_figures(ctx, key, ids)) }
 }
 
 pub(super) fn theme(ctx: &Ctx<'_>, page: &Page, key: &str) -> Value {

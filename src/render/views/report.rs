@@ -7,9 +7,9 @@ use serde::Serialize;
 use super::super::context::{Ctx, Link, format_number, html_lang};
 use super::super::pages::Page;
 use super::super::shown;
+use super::figures::figure_label;
 use super::identity::disclosure;
 use super::{Head, common, v};
-use crate::config::label;
 use crate::model::{Bodies, Entry, Report};
 use crate::urls;
 
@@ -47,16 +47,18 @@ pub(super) fn report_or_missing(
         );
     }
     head.keywords.insert(0, ctx.department(&entry.department));
-    let figures: Vec<FigureRow> = report
-        .figures
-        .iter()
+    // In `site.yaml`'s order, like the department page's table.
+    let mut figures: Vec<(&String, &f64)> = report.figures.iter().collect();
+    figures.sort_by_key(|(k, _)| ctx.site.config.figures.position(k));
+    let figures: Vec<FigureRow> = figures
+        .into_iter()
         .map(|(k, v)| FigureRow {
             label: ctx
                 .site
                 .config
                 .figures
                 .get(k)
-                .map_or_else(|| k.clone(), |l| label(l, ctx.lang).to_string()),
+                .map_or_else(|| k.clone(), |f| figure_label(ctx, f)),
             value: format_number(*v),
         })
         .collect();
