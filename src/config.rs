@@ -30,6 +30,7 @@ pub struct Config {
     pub figures: BTreeMap<String, Labels>,
     pub unsafe_html: bool,
     pub limits: Limits,
+    pub style: crate::style::StyleConfig,
 }
 
 /// What one report file may hold (README "Writing a report"): past these, a file is refused
@@ -85,6 +86,8 @@ struct RawConfig {
     markdown: RawMarkdown,
     #[serde(default)]
     limits: RawLimits,
+    #[serde(default)]
+    style: crate::style::config::RawStyle,
 }
 
 #[derive(Deserialize, Default)]
@@ -115,7 +118,7 @@ fn default_theme() -> String {
     "default".to_string()
 }
 
-const TOP_KEYS: [&str; 8] = [
+const TOP_KEYS: [&str; 9] = [
     "title",
     "base_url",
     "languages",
@@ -124,6 +127,7 @@ const TOP_KEYS: [&str; 8] = [
     "figures",
     "markdown",
     "limits",
+    "style",
 ];
 
 /// Reads and validates `root/site.yaml`; `base_url` replaces the configured one when given.
@@ -149,7 +153,8 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
     let raw: RawConfig = yaml::parse(text).map_err(|e| {
         let mut d = Diagnostic::at_offset(shown, &source, e.offset, 1, e.message);
         if let Some(field) = &e.unknown_field {
-            d = d.with_hint(suggest(field, KNOWN_KEYS.iter().copied()));
+            let style_keys = crate::style::config::KEYS.iter();
+            d = d.with_hint(suggest(field, KNOWN_KEYS.iter().chain(style_keys).copied()));
         }
         d
     })?;
@@ -166,6 +171,10 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
     check.keys_are_slugs(&raw);
     check.theme_is_a_folder_name(&raw.theme);
     let limits = check.limits(&raw.limits);
+    let (style, style_problems) = crate::style::config::resolve(raw.style);
+    for (word, message) in style_problems {
+        check.at("style", Some(&word), message);
+    }
     let problems = check.problems;
 
     let mut base_url = base.to_string();
@@ -182,6 +191,7 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
         figures: raw.figures,
         unsafe_html: raw.markdown.unsafe_html,
         limits,
+        style,
     })
 }
 

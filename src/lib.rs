@@ -21,6 +21,7 @@ pub mod pipeline;
 pub mod render;
 pub mod search;
 pub mod serve;
+pub mod style;
 pub mod urls;
 pub mod yaml;
 
