@@ -12,6 +12,7 @@ pub mod messages;
 mod numbering;
 mod prose;
 mod punct;
+pub mod site;
 
 use std::ops::Range;
 
