@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use super::file::{Warning, applies_to, check_file, report};
 use super::messages::Messages;
 use crate::config::Config;
-use crate::content::{discover, source};
+use crate::content::{SourceFile, discover, is_report_path, place, source};
 use crate::diagnostics::Diagnostic;
 
 /// The findings of every Chinese report under `root/content/`: `error`-level ones as
@@ -22,12 +22,7 @@ pub fn check_site(
     let (files, _) = discover(root, config);
     let per_file: Vec<(Vec<Diagnostic>, Vec<Warning>)> = files
         .par_iter()
-        .filter(|f| applies_to(&f.lang))
-        .filter_map(|f| {
-            let text = source::read_text(&f.path, &f.shown, &config.limits).ok()?;
-            let found = check_file(&text, &f.shown, &config.style);
-            Some(report(&f.shown, &text, found, &config.style, messages))
-        })
+        .filter_map(|f| check_source(f, config, messages))
         .collect();
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
@@ -37,4 +32,32 @@ pub fn check_site(
     }
     warnings.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
     (errors, warnings)
+}
+
+/// The findings of the report file at `rel` (relative to `root`), or `None` when it is gone,
+/// is not a Chinese report, or cannot be read (loading reports that).
+pub fn check_one(
+    root: &Path,
+    rel: &Path,
+    config: &Config,
+    messages: &Messages,
+) -> Option<(Vec<Diagnostic>, Vec<Warning>)> {
+    let full = root.join(rel);
+    if !is_report_path(&full) {
+        return None;
+    }
+    check_source(&place(root, &full, config).ok()?, config, messages)
+}
+
+fn check_source(
+    f: &SourceFile,
+    config: &Config,
+    messages: &Messages,
+) -> Option<(Vec<Diagnostic>, Vec<Warning>)> {
+    if !applies_to(&f.lang) {
+        return None;
+    }
+    let text = source::read_text(&f.path, &f.shown, &config.limits).ok()?;
+    let found = check_file(&text, &f.shown, &config.style);
+    Some(report(&f.shown, &text, found, &config.style, messages))
 }
