@@ -241,29 +241,9 @@ fn fix(root: &std::path::Path, paths: &[PathBuf], check_only: bool) -> ExitCode 
         Err(e) => return failed(e, false),
     };
     let verb = if check_only { "would fix" } else { "fixed" };
-    for file in &summary.changed {
-        let mut counts = std::collections::BTreeMap::new();
-        for c in &file.changes {
-            *counts.entry(c.rule.name()).or_insert(0usize) += 1;
-        }
-        let counts: Vec<String> = counts.iter().map(|(r, n)| format!("{r} {n}")).collect();
-        let shown = for_terminal(&file.shown.display().to_string()).into_owned();
-        println!(
-            "{shown}: {verb} {} ({})",
-            file.changes.len(),
-            counts.join(", ")
-        );
-        for c in &file.changes {
-            println!(
-                "  {}:{}: {}: `{}` → `{}`",
-                c.line,
-                c.col,
-                c.rule.name(),
-                for_terminal(&c.from),
-                for_terminal(&c.to)
-            );
-        }
-    }
+    // A closed pipe (`gongkai fix | head`) ends the listing, never the process with a panic:
+    // the files are written by then.
+    let _ = print_fixes(&summary, verb);
     eprintln!(
         "{} Chinese report files checked, {} {verb}",
         summary.checked,
@@ -273,6 +253,15 @@ fn fix(root: &std::path::Path, paths: &[PathBuf], check_only: bool) -> ExitCode 
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
+}
+
+fn print_fixes(summary: &cmd::fix::FixSummary, verb: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    for line in summary.listing(verb) {
+        writeln!(out, "{}", for_terminal(&line))?;
+    }
+    out.flush()
 }
 
 /// Prints why a command failed; the exit status says what kind of failure it was.

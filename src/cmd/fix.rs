@@ -27,6 +27,32 @@ pub struct FixSummary {
     pub changed: Vec<FileFixed>,
 }
 
+impl FixSummary {
+    /// Per file changed, a line with the count per rule, then one line per fix (`line:col:
+    /// rule: `from` → `to``). `verb` says whether it was done ("fixed") or not ("would fix").
+    pub fn listing(&self, verb: &str) -> Vec<String> {
+        let mut lines = Vec::new();
+        for file in &self.changed {
+            let mut counts = std::collections::BTreeMap::new();
+            for c in &file.changes {
+                *counts.entry(c.rule.name()).or_insert(0usize) += 1;
+            }
+            let counts: Vec<String> = counts.iter().map(|(r, n)| format!("{r} {n}")).collect();
+            lines.push(format!(
+                "{}: {verb} {} ({})",
+                file.shown.display(),
+                file.changes.len(),
+                counts.join(", ")
+            ));
+            for c in &file.changes {
+                let (rule, from, to) = (c.rule.name(), &c.from, &c.to);
+                lines.push(format!("  {}:{}: {rule}: `{from}` → `{to}`", c.line, c.col));
+            }
+        }
+        lines
+    }
+}
+
 /// Fixes the report files at `paths` (files or folders under `content/`; every report when
 /// empty). A path outside `content/`, or a file that is not a report, is a usage error
 /// (nothing is written then).
