@@ -244,6 +244,9 @@ fn fix(root: &std::path::Path, paths: &[PathBuf], check_only: bool) -> ExitCode 
     // A closed pipe (`gongkai fix | head`) ends the listing, never the process with a panic:
     // the files are written by then.
     let _ = print_fixes(&summary, verb);
+    for note in summary.notes() {
+        eprintln!("{}", for_terminal(&note));
+    }
     eprintln!(
         "{} Chinese report files checked, {} {verb}",
         summary.checked,

@@ -199,3 +199,27 @@ fn fix_refuses_paths_outside_content_and_non_reports() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("style-test.zh.md: fixed"), "{stdout}");
 }
+
+#[test]
+fn fix_leaves_frozen_reports_alone_unless_named() {
+    let site = site_with(REPORT, "");
+    let (code, _, stderr) = run(&["freeze", "2022", "--root", &root(&site)]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stdout, stderr) = run(&["fix", "--root", &root(&site)]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stdout.contains("style-test"), "{stdout}");
+    assert!(
+        stderr.contains("frozen report files left as they are"),
+        "{stderr}"
+    );
+    assert_eq!(site.read("content/2022/style-test.zh.md"), REPORT);
+    let named = site.path("content/2022/style-test.zh.md");
+    let (code, stdout, stderr) =
+        run_cmd(gongkai().args(["fix", "--root", &root(&site)]).arg(&named));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("style-test.zh.md: fixed"), "{stdout}");
+    assert!(
+        stderr.contains("is frozen in archive.lock: add a `revisions:` entry"),
+        "{stderr}"
+    );
+}

@@ -1,11 +1,14 @@
 //! `gongkai fix`: applies the safe fixes of the style rules (README "Style rules") to Chinese
 //! report files in place, each with one atomic write (a temporary file beside it, renamed over
 //! it, with the file's permissions); the front matter is never touched. With `check_only`
-//! nothing is written. Returns what changed; prints nothing.
+//! nothing is written. A report frozen in `archive.lock` is fixed only when named as a file:
+//! fixing it changes its bytes, which `build` then refuses until a revision is added (README
+//! "Archiving"). Returns what changed; prints nothing.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::archive::lock::Lock;
 use crate::content::{SourceFile, place, report_files_under, source};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::error::Error;
@@ -25,6 +28,10 @@ pub struct FixSummary {
     /// Chinese report files read.
     pub checked: usize,
     pub changed: Vec<FileFixed>,
+    /// Frozen reports left alone (reached through a folder or by default, not named).
+    pub frozen: Vec<PathBuf>,
+    /// Frozen reports named and changed: each needs a `revisions:` entry before `build`.
+    pub frozen_changed: Vec<PathBuf>,
 }
 
 impl FixSummary {
@@ -51,6 +58,22 @@ impl FixSummary {
         }
         lines
     }
+
+    /// What the editor must know about frozen reports.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes: Vec<String> = self
+            .frozen_changed
+            .iter()
+            .map(|f| format!("note: {} is frozen in archive.lock: add a `revisions:` entry saying what changed before building", f.display()))
+            .collect();
+        if !self.frozen.is_empty() {
+            notes.push(format!(
+                "{} frozen report files left as they are (name one as a path to fix it)",
+                self.frozen.len()
+            ));
+        }
+        notes
+    }
 }
 
 /// Fixes the report files at `paths` (files or folders under `content/`; every report when
@@ -58,16 +81,29 @@ impl FixSummary {
 /// (nothing is written then).
 pub fn run(root: &Path, paths: &[PathBuf], check_only: bool) -> Result<FixSummary, Error> {
     let config = crate::config::load(root, None)?;
+    let lock = Lock::read(root)?;
     let files = targets(root, paths, &config)?;
     let mut summary = FixSummary::default();
     let mut problems = Diagnostics::default();
-    for file in files.iter().filter(|f| applies_to(&f.lang)) {
+    for (file, named) in files.iter().filter(|f| applies_to(&f.0.lang)) {
+        let frozen = lock
+            .entries
+            .contains_key(&file.shown.to_string_lossy().replace('\\', "/"));
+        if frozen && !named {
+            summary.frozen.push(file.shown.clone());
+            continue;
+        }
         summary.checked += 1;
         match fix_file(file, &config, check_only) {
-            Ok(Some(changes)) => summary.changed.push(FileFixed {
-                shown: file.shown.clone(),
-                changes,
-            }),
+            Ok(Some(changes)) => {
+                if frozen {
+                    summary.frozen_changed.push(file.shown.clone());
+                }
+                summary.changed.push(FileFixed {
+                    shown: file.shown.clone(),
+                    changes,
+                })
+            }
             Ok(None) => {}
             Err(d) => problems.push(d),
         }
@@ -75,13 +111,13 @@ pub fn run(root: &Path, paths: &[PathBuf], check_only: bool) -> Result<FixSummar
     problems.into_result(summary).map_err(Error::Site)
 }
 
-/// The report files named: each path resolved (symbolic links too) and required to be inside
-/// the site's `content/` folder.
+/// The report files named, each with whether it was named as a file: each path resolved
+/// (symbolic links too) and required to be inside the site's `content/` folder.
 fn targets(
     root: &Path,
     paths: &[PathBuf],
     config: &crate::config::Config,
-) -> Result<Vec<SourceFile>, Error> {
+) -> Result<Vec<(SourceFile, bool)>, Error> {
     let usage = |p: &Path, why: &str| Error::Usage(format!("`{}` {why}", p.display()));
     let root = root
         .canonicalize()
@@ -91,7 +127,7 @@ fn targets(
     if paths.is_empty() {
         found = report_files_under(&root, &content)
             .into_iter()
-            .map(|p| root.join(p))
+            .map(|p| (root.join(p), false))
             .collect();
     }
     for p in paths {
@@ -105,21 +141,22 @@ fn targets(
             found.extend(
                 report_files_under(&root, &real)
                     .into_iter()
-                    .map(|f| root.join(f)),
+                    .map(|f| (root.join(f), false)),
             );
         } else if crate::content::is_report_path(&real) {
-            found.push(real);
+            found.push((real, true));
         } else {
             return Err(usage(p, "is not a report file (content/<year>/<name>.md)"));
         }
     }
-    found.sort();
-    found.dedup();
+    // Named as a file wins over reached through a folder.
+    found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    found.dedup_by(|a, b| a.0 == b.0);
     let mut problems = Diagnostics::default();
     let mut files = Vec::new();
-    for path in found {
+    for (path, named) in found {
         match place(&root, &path, config) {
-            Ok(f) => files.push(f),
+            Ok(f) => files.push((f, named)),
             Err(d) => problems.push(d),
         }
     }
