@@ -223,3 +223,44 @@ fn fix_leaves_frozen_reports_alone_unless_named() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_preview_lists_warnings_beside_the_page_and_keeps_them_current() {
+    use gongkai::serve::{DerivedMode, LiveSite, Outcome, Plan, Shared};
+    let site = TempSite::sample();
+    let published = Shared::default();
+    let mut live = LiveSite::new(
+        site.options(),
+        DerivedMode::Inline(Box::default()),
+        published.clone(),
+    );
+    live.apply(&Plan::full());
+    assert_eq!(
+        published.read().unwrap().warnings,
+        None,
+        "the sample site is clean"
+    );
+    let rel = "content/2022/justice-bureau.zh.md";
+    site.replace(rel, "2022年，我局", "2022年,我局");
+    let mut plan = Plan::default();
+    plan.add(Path::new(rel), "default");
+    let applied = live.apply(&plan);
+    assert!(
+        matches!(applied.outcome, Outcome::Changed(_)),
+        "a warning never stops the preview"
+    );
+    let shown = published
+        .read()
+        .unwrap()
+        .warnings
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        shown.starts_with(&format!("{rel}:19:6: warning[half-width-punctuation]")),
+        "{shown}"
+    );
+    assert_eq!(shown.lines().count(), 1, "{shown}");
+    site.replace(rel, "2022年,我局", "2022年，我局");
+    live.apply(&plan);
+    assert_eq!(published.read().unwrap().warnings, None);
+}

@@ -431,4 +431,19 @@ mod tests {
                 .starts_with("no body<link")
         );
     }
+
+    #[test]
+    fn style_warnings_are_a_closed_escaped_panel() {
+        let text = "a.zh.md:1:2: warning[straight-quotes]: <b>\"x\"</b>";
+        let out = String::from_utf8(inject_with(b"<body></body>", 1, None, Some(text))).unwrap();
+        assert!(out.contains("<details id=\"gongkai-warnings\""), "{out}");
+        assert!(out.contains("gongkai: 1 style warnings"), "{out}");
+        assert!(out.contains("&lt;b&gt;") && !out.contains("<b>"), "{out}");
+        assert!(
+            !out.contains("gongkai-overlay\""),
+            "warnings never cover the page"
+        );
+        let plain = String::from_utf8(inject(b"<body></body>", 1, None)).unwrap();
+        assert!(!plain.contains("gongkai-warnings"));
+    }
 }
