@@ -9,7 +9,7 @@ default) and with every rule off (`style: rules: { ...: off }` added to its site
 alternating so that both see the same machine load. Prints the median and the fastest run of
 each and the overhead of the rules. Python 3 standard library only.
 """
-import argparse, os, shutil, statistics, subprocess, sys, time
+import argparse, os, resource, shutil, statistics, subprocess, sys, time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -36,30 +36,37 @@ def main():
     base = original.read_text(encoding="utf-8")
     off = base + "\nstyle:\n  rules: {" + ", ".join(f"{r}: off" for r in RULES) + "}\n"
     times = {"on": [], "off": []}
+    cpu = {"on": [], "off": []}
     warnings = 0
     try:
         for run in range(a.runs + 1):
             for mode in ("on", "off") if run % 2 == 0 else ("off", "on"):
                 site.write_text(base if mode == "on" else off, encoding="utf-8")
                 t = time.perf_counter()
+                r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
                 p = subprocess.run([a.bin, "check", "--root", str(corpus)], capture_output=True, text=True)
                 dt = time.perf_counter() - t
+                r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+                dcpu = (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)
                 if p.returncode != 0:
                     sys.exit(f"check failed ({mode}):\n{p.stderr[-2000:]}")
                 if mode == "on":
                     warnings = p.stderr.count(": warning[")
                 if run > 0:  # the first round warms the page cache
                     times[mode].append(dt)
+                    cpu[mode].append(dcpu)
     finally:
         site.write_text(base, encoding="utf-8")
     on, off_t = statistics.median(times["on"]), statistics.median(times["off"])
-    print(f"corpus: {corpus} ({a.n} report pairs), {a.runs} runs each, {os.cpu_count()} cores")
-    print(f"| rules | median s | fastest s |\n| --- | --- | --- |")
-    print(f"| all off | {off_t:.2f} | {min(times['off']):.2f} |")
-    print(f"| all on  | {on:.2f} | {min(times['on']):.2f} |")
-    print(f"overhead: {100 * (on / off_t - 1):+.1f} % (median), "
-          f"{100 * (min(times['on']) / min(times['off']) - 1):+.1f} % (fastest); {warnings} warnings")
-
+    con, coff = statistics.median(cpu["on"]), statistics.median(cpu["off"])
+    print(f"corpus: {corpus} ({a.n} report pairs), {a.runs} runs each, {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print("| rules | wall median s | wall fastest s | CPU median s |\n| --- | --- | --- | --- |")
+    print(f"| all off | {off_t:.2f} | {min(times['off']):.2f} | {coff:.2f} |")
+    print(f"| all on  | {on:.2f} | {min(times['on']):.2f} | {con:.2f} |")
+    print(f"overhead: wall {100 * (on / off_t - 1):+.1f} % (median), "
+          f"{100 * (min(times['on']) / min(times['off']) - 1):+.1f} % (fastest); "
+          f"CPU {100 * (con / coff - 1):+.1f} % (median); {warnings} warnings")
 
 if __name__ == "__main__":
     main()

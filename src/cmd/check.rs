@@ -34,12 +34,17 @@ pub struct Checked {
 /// [`site`], then the style rules; a style rule set to `error` in `site.yaml` fails the check
 /// like any other error, at its place. Messages are in `lang`.
 pub fn run(opts: &BuildOptions, lang: &str) -> Checked {
-    let (style_errors, warnings) = match crate::config::load(&opts.root, None) {
-        Ok(config) => crate::style::site::check_site(&opts.root, &config, &Messages::new(lang)),
-        // Loading reports the configuration's problems.
-        Err(_) => Default::default(),
-    };
-    let result = match (site(opts), style_errors.is_empty()) {
+    // Side by side: the style rules fill the cores the site's serial steps (discovery, the
+    // model, the link check) leave idle.
+    let ((style_errors, warnings), checked) = rayon::join(
+        || match crate::config::load(&opts.root, None) {
+            Ok(config) => crate::style::site::check_site(&opts.root, &config, &Messages::new(lang)),
+            // Loading reports the configuration's problems.
+            Err(_) => Default::default(),
+        },
+        || site(opts),
+    );
+    let result = match (checked, style_errors.is_empty()) {
         (result, true) => result,
         (Ok(_), false) => Err(Error::Site(Diagnostics(style_errors))),
         (Err(Error::Site(mut d)), false) => {

@@ -1,6 +1,8 @@
 //! The labelled paragraphs of `tests/fixtures/style/labelled.yaml` (written by
 //! `make_labelled.py`) and how the style rules' findings compare with their labels; shared by
 //! `tests/style_labelled.rs` and `examples/style_eval.rs`.
+// Each of the two uses part of it.
+#![allow(dead_code)]
 
 use std::collections::{BTreeMap, BTreeSet};
 
