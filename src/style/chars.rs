@@ -56,6 +56,46 @@ pub fn full_width_alnum(c: char) -> Option<char> {
     }
 }
 
+/// Which rules a unit of text can possibly trip, found in one pass so that clean text (most of
+/// it) costs one scan rather than one per rule.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Triggers {
+    pub han: bool,
+    pub half_width: bool,
+    pub quotes: bool,
+    pub space: bool,
+    pub full_width: bool,
+    pub pairs: bool,
+    pub repeated: bool,
+}
+
+pub fn triggers(text: &str) -> Triggers {
+    let mut t = Triggers::default();
+    let mut prev_mark = false;
+    for c in text.chars() {
+        if c.is_ascii() {
+            match c {
+                ',' | '.' | ':' | ';' | '!' | '?' | '(' | ')' => t.half_width = true,
+                '"' | '\'' => t.quotes = true,
+                ' ' | '\t' => t.space = true,
+                _ => {}
+            }
+            prev_mark = false;
+            continue;
+        }
+        let mark = matches!(c, '，' | '。' | '、' | '；' | '：' | '！' | '？');
+        t.repeated |= mark && prev_mark;
+        prev_mark = mark;
+        match c {
+            '（' | '）' | '《' | '》' | '“' | '”' | '‘' | '’' | '【' | '】' | '〔' | '〕'
+            | '「' | '」' => t.pairs = true,
+            '\u{FF10}'..='\u{FF5A}' => t.full_width = true,
+            _ => t.han |= is_han(c),
+        }
+    }
+    t
+}
+
 /// Chinese numerals from 一 to 九十九 (`一`, `十二`, `二十`), as written in section numbers.
 pub fn chinese_number(s: &str) -> Option<u32> {
     let digit = |c: char| "一二三四五六七八九".find(c).map(|i| i as u32 / 3 + 1);

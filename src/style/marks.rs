@@ -79,30 +79,35 @@ const PAIRS: [(char, char); 7] = [
 /// with nothing open, or an opening one still open at the end of the unit, is reported.
 pub fn unbalanced(text: &str) -> Vec<Finding> {
     let mut out = Vec::new();
-    for (open, close) in PAIRS {
-        if !text.contains(open) && !text.contains(close) {
+    let mut open: [Vec<usize>; PAIRS.len()] = Default::default();
+    let mut prev: Option<char> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|x| x.1);
+        let before = prev.replace(c);
+        if c.is_ascii() {
             continue;
         }
-        let mut stack: Vec<usize> = Vec::new();
-        let mut prev: Option<char> = None;
-        let mut chars = text.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            let next = chars.peek().map(|x| x.1);
-            // `’` between Latin letters is an apostrophe (`People’s`).
-            let apostrophe = c == '’'
-                && prev.is_some_and(|p| p.is_ascii_alphabetic())
-                && next.is_some_and(|n| n.is_ascii_alphabetic());
-            prev = Some(c);
-            if c == open {
-                stack.push(i);
-            } else if c == close && !apostrophe && stack.pop().is_none() {
-                out.push(unmatched(i, c, "unbalanced-close", open));
+        for (k, (o, cl)) in PAIRS.iter().enumerate() {
+            if c == *o {
+                open[k].push(i);
+            } else if c == *cl {
+                // `’` between Latin letters is an apostrophe (`People’s`).
+                let apostrophe = c == '’'
+                    && before.is_some_and(|p| p.is_ascii_alphabetic())
+                    && next.is_some_and(|n| n.is_ascii_alphabetic());
+                if !apostrophe && open[k].pop().is_none() {
+                    out.push(unmatched(i, c, "unbalanced-close", *o));
+                }
             }
         }
-        for i in stack {
-            out.push(unmatched(i, open, "unbalanced-open", close));
+    }
+    for (k, stack) in open.iter().enumerate() {
+        for &i in stack {
+            out.push(unmatched(i, PAIRS[k].0, "unbalanced-open", PAIRS[k].1));
         }
     }
+    out.sort_by_key(|f| f.range.start);
     out
 }
 
@@ -156,6 +161,6 @@ mod tests {
         assert!(unbalanced("《关于（试行）的通知》和“双统筹”，People’s").is_empty());
         let t = "学习《条例和”双统筹”）";
         let found: Vec<&str> = unbalanced(t).iter().map(|f| &t[f.range.clone()]).collect();
-        assert_eq!(found, ["）", "《", "”", "”"]);
+        assert_eq!(found, ["《", "”", "”", "）"]);
     }
 }

@@ -103,31 +103,33 @@ pub fn check_body(body: &str, config: &StyleConfig) -> Vec<Finding> {
 /// The findings in one unit of prose, mapped back to the body; a finding whose text is not
 /// plainly in the source (an escape, an entity) is dropped rather than guessed at.
 pub fn check_text(unit: &Unit, config: &StyleConfig) -> Vec<Finding> {
-    if !chars::has_han(&unit.text) {
+    let t = chars::triggers(&unit.text);
+    if !t.han {
         return Vec::new();
     }
-    let mut found = Vec::new();
+    let text = unit.text.as_str();
     let on = |r: Rule| config.level(r) != Level::Off;
-    if on(Rule::HalfWidthPunctuation) {
-        found.extend(punct::half_width(&unit.text));
+    let mut found = Vec::new();
+    if t.half_width && on(Rule::HalfWidthPunctuation) {
+        found.extend(punct::half_width(text));
     }
-    if on(Rule::RepeatedPunctuation) {
-        found.extend(punct::repeated(&unit.text));
+    if t.repeated && on(Rule::RepeatedPunctuation) {
+        found.extend(punct::repeated(text));
     }
-    if on(Rule::SpaceBetweenHan) {
-        found.extend(punct::space_between_han(&unit.text));
+    if t.space && on(Rule::SpaceBetweenHan) {
+        found.extend(punct::space_between_han(text));
     }
-    if on(Rule::FullWidthAlphanumeric) {
-        found.extend(punct::full_width_alnum(&unit.text));
+    if t.full_width && on(Rule::FullWidthAlphanumeric) {
+        found.extend(punct::full_width_alnum(text));
     }
-    if on(Rule::StraightQuotes) {
-        found.extend(marks::straight_quotes(&unit.text));
+    if t.quotes && on(Rule::StraightQuotes) {
+        found.extend(marks::straight_quotes(text));
     }
-    if on(Rule::UnbalancedMarks) {
-        found.extend(marks::unbalanced(&unit.text));
+    if t.pairs && on(Rule::UnbalancedMarks) {
+        found.extend(marks::unbalanced(text));
     }
-    if on(Rule::PreferredWording) {
-        found.extend(punct::preferred(&unit.text, &config.prefer));
+    if !config.prefer.is_empty() && on(Rule::PreferredWording) {
+        found.extend(punct::preferred(text, &config.prefer));
     }
     found
         .into_iter()

@@ -168,6 +168,18 @@ fn push(unit: &mut Unit, c: char, at: Option<usize>) {
 /// where the source has it as written; a backslash escape or an entity maps nowhere; anything
 /// else unexpected stops the mapping for the rest of the literal.
 fn push_text(unit: &mut Unit, lit: &str, body: &str, start: Option<usize>) {
+    // Most text is in the source as written: map it in one go.
+    if let Some(s) = start
+        && body.get(s..s + lit.len()) == Some(lit)
+    {
+        let base = unit.text.len();
+        unit.text.push_str(lit);
+        unit.src.resize(base + lit.len(), NOWHERE);
+        for (i, _) in lit.char_indices() {
+            unit.src[base + i] = (s + i) as u32;
+        }
+        return;
+    }
     let mut src = start
         .and_then(|s| body.get(s..))
         .map(|s| (s, start.unwrap_or(0)));

@@ -151,13 +151,12 @@ fn is_chinese_pair(inside: &str, before: Option<char>, after: Option<char>) -> b
 /// suggested fix keeps the first; it is not made by `fix`, since which one was meant is a
 /// choice.
 pub fn repeated(text: &str) -> Vec<Finding> {
-    const MARKS: &str = "，。、；：";
+    let mark = |c: char| matches!(c, '，' | '。' | '、' | '；' | '：');
     let mut out = Vec::new();
     let mut prev: Option<(usize, char)> = None;
     for (i, c) in text.char_indices() {
         if let Some((p, pc)) = prev {
-            let twice =
-                (MARKS.contains(pc) && MARKS.contains(c)) || (pc == c && "！？".contains(c));
+            let twice = (mark(pc) && mark(c)) || (pc == c && matches!(c, '！' | '？'));
             if twice {
                 let end = i + c.len_utf8();
                 out.push(finding(
