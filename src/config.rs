@@ -44,6 +44,7 @@ pub struct Config {
     pub identity: Identity,
     /// `public_key` and `signing_key` (README, "Signed manifests").
     pub keys: SiteKeys,
+    pub style: crate::style::StyleConfig,
 }
 
 /// What one report file may hold (README "Writing a report"): past these, a file is refused
@@ -104,6 +105,8 @@ struct RawConfig {
     identity: identity::RawIdentity,
     public_key: Option<String>,
     signing_key: Option<PathBuf>,
+    #[serde(default)]
+    style: crate::style::config::RawStyle,
 }
 
 #[derive(Deserialize, Default)]
@@ -134,7 +137,7 @@ fn default_theme() -> String {
     "default".to_string()
 }
 
-const TOP_KEYS: [&str; 11] = [
+const TOP_KEYS: [&str; 12] = [
     "title",
     "base_url",
     "languages",
@@ -146,6 +149,7 @@ const TOP_KEYS: [&str; 11] = [
     "public_key",
     "signing_key",
     "data_license",
+    "style",
 ];
 
 /// Reads and validates `root/site.yaml`; `base_url` replaces the configured one when given.
@@ -171,10 +175,8 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
     let raw: RawConfig = yaml::parse(text).map_err(|e| {
         let mut d = Diagnostic::at_offset(shown, &source, e.offset, 1, e.message);
         if let Some(field) = &e.unknown_field {
-            d = d.with_hint(suggest(
-                field,
-                identity::and_keys(&TOP_KEYS).chain(NESTED_KEYS),
-            ));
+            let keys = identity::and_keys(&TOP_KEYS).chain(NESTED_KEYS);
+            d = d.with_hint(suggest(field, keys.chain(crate::style::config::KEYS)));
         }
         d
     })?;
@@ -199,6 +201,10 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
         check.at("public_key", None, format!("public_key: {why}"));
         SiteKeys::default()
     });
+    let (style, style_problems) = crate::style::config::resolve(raw.style);
+    for (word, message) in style_problems {
+        check.at("style", Some(&word), message);
+    }
     let problems = check.problems;
 
     let mut base_url = base.to_string();
@@ -218,6 +224,7 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
         limits,
         identity,
         keys,
+        style,
     })
 }
 

@@ -22,6 +22,7 @@ pub mod pipeline;
 pub mod render;
 pub mod search;
 pub mod serve;
+pub mod style;
 pub mod trust;
 pub mod urls;
 pub mod yaml;

@@ -53,6 +53,19 @@ enum Command {
         /// Check drafts too, as if building with --drafts.
         #[arg(long)]
         drafts: bool,
+        /// Fail (exit 1) on style warnings too, not only on errors (for CI).
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Apply the safe style fixes to Chinese reports in place (see README "Style rules").
+    Fix {
+        #[command(flatten)]
+        root: RootArg,
+        /// Write nothing; exit 1 if any file would change (for CI).
+        #[arg(long)]
+        check: bool,
+        /// Report files or folders under content/ (default: every report).
+        paths: Vec<PathBuf>,
     },
     /// Preview: build in memory, serve, watch the files and reload open pages on every save.
     Serve {
@@ -162,18 +175,18 @@ fn main() -> ExitCode {
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let done = match cli.command {
         Command::Build(args) => build(args),
-        Command::Check { root, drafts } => {
+        Command::Check {
+            root,
+            drafts,
+            strict,
+        } => {
             let opts = BuildOptions {
                 drafts,
                 ..BuildOptions::new(root.root)
             };
-            cmd::check::run(&opts).map(|s| {
-                eprintln!(
-                    "ok: {} reports, {} files, {} internal links checked",
-                    s.reports, s.files, s.links
-                );
-            })
+            return check(&opts, strict, color);
         }
+        Command::Fix { root, check, paths } => return fix(&root.root, &paths, check),
         Command::Serve {
             root,
             bind,
@@ -225,6 +238,69 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => failed(e, color),
     }
+}
+
+/// The language of style messages: `GONGKAI_LANG`, else the locale, else English.
+fn message_lang() -> String {
+    gongkai::style::messages::Messages::language_from(|k| std::env::var(k).ok())
+}
+
+/// `gongkai check`: errors first, then style warnings; `--strict` makes a warning fail too.
+fn check(opts: &BuildOptions, strict: bool, color: bool) -> ExitCode {
+    let checked = cmd::check::run(opts, &message_lang());
+    let status = match checked.result {
+        Ok(s) => {
+            eprintln!(
+                "ok: {} reports, {} files, {} internal links checked",
+                s.reports, s.files, s.links
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => failed(e, color),
+    };
+    for w in &checked.warnings {
+        eprintln!("{w}");
+    }
+    if !checked.warnings.is_empty() {
+        eprintln!("{} style warnings", checked.warnings.len());
+        if strict {
+            return ExitCode::from(1);
+        }
+    }
+    status
+}
+
+/// `gongkai fix`: per file, what changed (rule and count, then each place).
+fn fix(root: &std::path::Path, paths: &[PathBuf], check_only: bool) -> ExitCode {
+    let summary = match cmd::fix::run(root, paths, check_only) {
+        Ok(s) => s,
+        Err(e) => return failed(e, false),
+    };
+    let verb = if check_only { "would fix" } else { "fixed" };
+    // A closed pipe (`gongkai fix | head`) ends the listing, never the process with a panic:
+    // the files are written by then.
+    let _ = print_fixes(&summary, verb);
+    for note in summary.notes() {
+        eprintln!("{}", for_terminal(&note));
+    }
+    eprintln!(
+        "{} Chinese report files checked, {} {verb}",
+        summary.checked,
+        summary.changed.len()
+    );
+    if check_only && !summary.changed.is_empty() {
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
+fn print_fixes(summary: &cmd::fix::FixSummary, verb: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    for line in summary.listing(verb) {
+        writeln!(out, "{}", for_terminal(&line))?;
+    }
+    out.flush()
 }
 
 /// Prints why a command failed; the exit status says what kind of failure it was.

@@ -1,5 +1,6 @@
 //! `gongkai check`: everything `build` validates, plus every internal link of the rendered site
-//! (links written in Markdown included), without writing anything.
+//! (links written in Markdown included) and the style rules of Chinese reports (README "Style
+//! rules"), without writing anything.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -11,6 +12,8 @@ use crate::links::{BrokenLink, broken_links};
 use crate::options::BuildOptions;
 use crate::output::Output;
 use crate::pipeline::{Error, Loaded, load, render_into};
+use crate::style::file::Warning;
+use crate::style::messages::Messages;
 
 /// What `gongkai check` looked at.
 #[derive(Debug, Clone, Copy)]
@@ -20,9 +23,42 @@ pub struct CheckSummary {
     pub links: usize,
 }
 
+/// What `check` found: the outcome of every rule that can fail it, and the style warnings,
+/// which are reported whether or not the site has errors.
+#[derive(Debug)]
+pub struct Checked {
+    pub result: Result<CheckSummary, Error>,
+    pub warnings: Vec<Warning>,
+}
+
+/// [`site`], then the style rules; a style rule set to `error` in `site.yaml` fails the check
+/// like any other error, at its place. Messages are in `lang`.
+pub fn run(opts: &BuildOptions, lang: &str) -> Checked {
+    // Side by side: the style rules fill the cores the site's serial steps (discovery, the
+    // model, the link check) leave idle.
+    let ((style_errors, warnings), checked) = rayon::join(
+        || match crate::config::load(&opts.root, None) {
+            Ok(config) => crate::style::site::check_site(&opts.root, &config, &Messages::new(lang)),
+            // Loading reports the configuration's problems.
+            Err(_) => Default::default(),
+        },
+        || site(opts),
+    );
+    let result = match (checked, style_errors.is_empty()) {
+        (result, true) => result,
+        (Ok(_), false) => Err(Error::Site(Diagnostics(style_errors))),
+        (Err(Error::Site(mut d)), false) => {
+            d.extend(style_errors);
+            Err(Error::Site(d))
+        }
+        (Err(e), false) => Err(e),
+    };
+    Checked { result, warnings }
+}
+
 /// Loads and renders the site in memory and checks its links; every broken link is a
 /// diagnostic, at the Markdown link when the page is a report.
-pub fn run(opts: &BuildOptions) -> Result<CheckSummary, Error> {
+pub fn site(opts: &BuildOptions) -> Result<CheckSummary, Error> {
     let Loaded { site, theme, store } = load(opts)?;
     let out = Output::default();
     render_into(&site, &store, &theme, opts.link_style, &out, &|| {})?;

@@ -8,6 +8,7 @@
 pub mod archive;
 pub mod build;
 pub mod check;
+pub mod fix;
 pub mod freeze;
 pub mod keygen;
 pub mod new;

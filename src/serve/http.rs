@@ -118,7 +118,12 @@ fn foreign_host(hosts: &Hosts, uri: &Uri, headers: &HeaderMap) -> Option<Respons
 fn file(p: &Published, raw_path: &str, query: Option<&str>) -> Response {
     if !p.is_ready() {
         // No good build yet: every address shows the error, and reloads once it is fixed.
-        let page = inject(FALLBACK_PAGE.as_bytes(), p.version, p.error.as_deref());
+        let page = inject_with(
+            FALLBACK_PAGE.as_bytes(),
+            p.version,
+            p.error.as_deref(),
+            p.warnings.as_deref(),
+        );
         return respond(
             StatusCode::SERVICE_UNAVAILABLE,
             "index.html",
@@ -130,7 +135,12 @@ fn file(p: &Published, raw_path: &str, query: Option<&str>) -> Response {
     };
     if let Some(bytes) = p.get(&key) {
         let body = if key.ends_with(".html") {
-            Bytes::from(inject(bytes, p.version, p.error.as_deref()))
+            Bytes::from(inject_with(
+                bytes,
+                p.version,
+                p.error.as_deref(),
+                p.warnings.as_deref(),
+            ))
         } else {
             bytes.clone()
         };
@@ -217,9 +227,22 @@ fn percent_decode(s: &str) -> Option<String> {
 
 /// The page with the reload script (and the error overlay) added before `</body>`.
 pub fn inject(html: &[u8], version: u64, error: Option<&str>) -> Vec<u8> {
+    inject_with(html, version, error, None)
+}
+
+/// [`inject`], with the style warnings (README "Style rules") in a panel beside the page.
+pub fn inject_with(
+    html: &[u8],
+    version: u64,
+    error: Option<&str>,
+    warnings: Option<&str>,
+) -> Vec<u8> {
     let mut snippet = format!("<link rel=\"stylesheet\" href=\"{OVERLAY_CSS_PATH}\">\n");
     if let Some(message) = error {
         snippet.push_str(&overlay(message));
+    }
+    if let Some(text) = warnings {
+        snippet.push_str(&warnings_panel(text));
     }
     snippet.push_str(&format!(
         "<script src=\"{SCRIPT_PATH}\" data-version=\"{version}\"></script>\n"
@@ -239,6 +262,16 @@ fn overlay(message: &str) -> String {
          <p class=\"gongkai-overlay-title\">gongkai: this edit broke the build; the page shows the last good build</p>\
          <pre>{}</pre></div></div>\n",
         crate::render::escape::escape(message)
+    )
+}
+
+/// Style warnings: a closed panel in a corner, opened by the editor; it never covers the page.
+fn warnings_panel(text: &str) -> String {
+    let n = text.lines().filter(|l| l.contains(": warning[")).count();
+    format!(
+        "<details id=\"gongkai-warnings\" role=\"status\"><summary>gongkai: {n} style warnings</summary>\
+         <pre>{}</pre></details>\n",
+        crate::render::escape::escape(text)
     )
 }
 
@@ -397,5 +430,20 @@ mod tests {
                 .unwrap()
                 .starts_with("no body<link")
         );
+    }
+
+    #[test]
+    fn style_warnings_are_a_closed_escaped_panel() {
+        let text = "a.zh.md:1:2: warning[straight-quotes]: <b>\"x\"</b>";
+        let out = String::from_utf8(inject_with(b"<body></body>", 1, None, Some(text))).unwrap();
+        assert!(out.contains("<details id=\"gongkai-warnings\""), "{out}");
+        assert!(out.contains("gongkai: 1 style warnings"), "{out}");
+        assert!(out.contains("&lt;b&gt;") && !out.contains("<b>"), "{out}");
+        assert!(
+            !out.contains("gongkai-overlay\""),
+            "warnings never cover the page"
+        );
+        let plain = String::from_utf8(inject(b"<body></body>", 1, None)).unwrap();
+        assert!(!plain.contains("gongkai-warnings"));
     }
 }

@@ -26,6 +26,9 @@ pub struct Published {
     /// Why the latest edit could not be built (`Diagnostics::render(false)`); the files are
     /// then the last good build.
     pub error: Option<String>,
+    /// The style warnings of the site's files as they are now (README "Style rules"), shown
+    /// in a panel beside each page; they never stop the preview.
+    pub warnings: Option<String>,
 }
 
 pub type Shared = Arc<RwLock<Published>>;

@@ -8,6 +8,7 @@
 //! so the fix brings the output to exactly what a full build of the same files gives.
 
 mod model;
+mod style;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -76,6 +77,7 @@ pub struct LiveSite {
     pending: Pending,
     derived: DerivedMode,
     published: Shared,
+    style: style::StyleWarnings,
 }
 
 impl LiveSite {
@@ -92,6 +94,7 @@ impl LiveSite {
             },
             derived,
             published,
+            style: style::StyleWarnings::new(),
         }
     }
 
@@ -128,6 +131,7 @@ impl LiveSite {
     /// Loads what `plan` names and publishes the result (or the error).
     pub fn apply(&mut self, plan: &Plan) -> Applied {
         let was_broken = published::read(&self.published).error.is_some();
+        let mut restyle = None;
         if plan.full || self.pending.reload || self.store.config().is_none() {
             self.reload_all();
         } else {
@@ -140,9 +144,11 @@ impl LiveSite {
             if !plan.content.is_empty() {
                 let reloaded = self.store.reload_paths(&plan.content);
                 self.pending.keys.extend(reloaded.keys);
+                restyle = Some(reloaded.paths.clone());
                 self.pending.paths.extend(reloaded.paths);
             }
         }
+        self.restyle(restyle);
         let (outcome, rendered) = match self.commit() {
             Ok((changed, rendered)) if changed.is_empty() => (Outcome::Unchanged, rendered),
             Ok((changed, rendered)) => (Outcome::Changed(changed), rendered),
@@ -157,6 +163,21 @@ impl LiveSite {
             recovered,
             rendered,
         }
+    }
+
+    /// Style warnings of the files reloaded (`None`: of every file, after a full load), shown
+    /// beside the page from the next response on.
+    fn restyle(&mut self, files: Option<BTreeSet<PathBuf>>) {
+        let Some(config) = self.store.config() else {
+            return;
+        };
+        let root = self.store.root().to_path_buf();
+        match (&files, self.site.is_none() || self.pending.render_all) {
+            (_, true) => self.style.all(&root, config),
+            (Some(files), false) => self.style.files(&root, config, files.iter()),
+            (None, false) => {}
+        }
+        published::write(&self.published).warnings = self.style.text();
     }
 
     fn reload_all(&mut self) {
