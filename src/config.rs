@@ -6,8 +6,10 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
+use crate::diagnostics::{Diagnostic, Diagnostics, YamlSource, yaml_error};
 use crate::yaml;
+
+pub mod labels;
 
 /// A language code from `site.yaml` (`zh`, `en`).
 pub type Lang = String;
@@ -147,11 +149,15 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Diagnostics> 
 pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config, Diagnostics> {
     let source: Arc<str> = Arc::from(text);
     let raw: RawConfig = yaml::parse(text).map_err(|e| {
-        let mut d = Diagnostic::at_offset(shown, &source, e.offset, 1, e.message);
-        if let Some(field) = &e.unknown_field {
-            d = d.with_hint(suggest(field, KNOWN_KEYS.iter().copied()));
-        }
-        d
+        let at = YamlSource {
+            shown,
+            source: &source,
+            yaml: text,
+            yaml_offset: 0,
+            keys: &KNOWN_KEYS,
+            numbers: None,
+        };
+        yaml_error(&e, &at)
     })?;
     let base = base_url.unwrap_or(&raw.base_url);
     let mut check = Checks {

@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use gongkai::cmd::{self, serve::Notice, serve::ServeArgs};
 use gongkai::diagnostics::for_terminal;
+use gongkai::messages::{Messages, Msg, UiLang};
 use gongkai::serve::Outcome;
 use gongkai::{BuildOptions, Error};
 
@@ -28,8 +29,21 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
     about = "Static site generator for government transparency reports"
 )]
 struct Cli {
+    /// Language of gongkai's messages, `zh` or `en`, written before the command
+    /// (`gongkai --lang zh check`); default: GONGKAI_LANG, then the locale (LC_ALL,
+    /// LC_MESSAGES, LANG), then English.
+    #[arg(long = "lang", value_parser = ui_lang)]
+    lang: Option<UiLang>,
     #[command(subcommand)]
     command: Command,
+}
+
+fn ui_lang(code: &str) -> Result<UiLang, String> {
+    match code {
+        "zh" => Ok(UiLang::Zh),
+        "en" => Ok(UiLang::En),
+        _ => Err("expected `zh` or `en`".to_string()),
+    }
 }
 
 #[derive(clap::Args, Clone)]
@@ -135,6 +149,9 @@ fn main() -> ExitCode {
     #[cfg(target_os = "linux")]
     let _ = rustix::thread::disable_transparent_huge_pages(true);
     let cli = Cli::parse();
+    let ui = Messages::new(gongkai::messages::choose(cli.lang, &|name| {
+        std::env::var(name).ok()
+    }));
     let color = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let done = match cli.command {
@@ -164,7 +181,7 @@ fn main() -> ExitCode {
                 port,
                 drafts,
             };
-            return serve(&args, open, color);
+            return serve(&args, open, color, ui);
         }
         Command::Freeze { year, root } => cmd::freeze::run(&BuildOptions::new(root.root), year)
             .map(|s| {
@@ -183,23 +200,38 @@ fn main() -> ExitCode {
             root,
         } => cmd::archive::run(&BuildOptions::new(root.root), year, out.as_deref(), force)
             .map(archived),
-        Command::New(args) => new(args),
+        Command::New(args) => new(args, &ui),
     };
     match done {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => failed(e, color),
+        Err(e) => failed(e, color, &ui),
     }
 }
 
 /// Prints why a command failed; the exit status says what kind of failure it was.
-fn failed(e: Error, color: bool) -> ExitCode {
+fn failed(e: Error, color: bool, ui: &Messages) -> ExitCode {
     match e {
         Error::Site(d) => {
-            eprint!("{}", d.render(color));
+            eprint!("{}", d.render_in(color, ui));
             ExitCode::from(1)
         }
         Error::Usage(message) => {
             eprintln!("error: {}", for_terminal(&message));
+            ExitCode::from(2)
+        }
+        Error::BadArgument { message, hint } => {
+            eprintln!(
+                "{}{}",
+                ui.text("diag.error"),
+                for_terminal(&ui.render(&message))
+            );
+            if let Some(hint) = hint {
+                eprintln!(
+                    "  {}{}",
+                    ui.text("diag.hint"),
+                    for_terminal(&ui.render(&hint))
+                );
+            }
             ExitCode::from(2)
         }
         e => {
@@ -272,7 +304,7 @@ fn archived(s: cmd::archive::ArchiveSummary) {
     }
 }
 
-fn new(args: NewArgs) -> Result<(), Error> {
+fn new(args: NewArgs, ui: &Messages) -> Result<(), Error> {
     let path = cmd::new::run(
         &args.root.root,
         &cmd::new::NewReport {
@@ -284,29 +316,29 @@ fn new(args: NewArgs) -> Result<(), Error> {
             date: &cmd::new::today(),
         },
     )?;
-    eprintln!(
-        "wrote {} (draft: set `draft: false` when it is ready)",
-        path.display()
-    );
+    let wrote = Msg::new("new.wrote").arg("path", path.display());
+    eprintln!("{}", for_terminal(&ui.render(&wrote)));
+    eprintln!("{}", ui.text("new.draft_note"));
     Ok(())
 }
 
 /// `gongkai serve`: runs until Ctrl-C. Content and template errors are shown in the browser and
 /// here, and never stop the server; a port in use does (exit 1).
-fn serve(args: &ServeArgs, open: bool, color: bool) -> ExitCode {
+fn serve(args: &ServeArgs, open: bool, color: bool, ui: Messages) -> ExitCode {
     if cmd::serve::exposed(args) {
         eprintln!(
             "warning: listening on {}, not loopback: anyone who can reach this machine can read the preview, drafts included",
             args.bind
         );
     }
-    let preview = match cmd::serve::start(args, Arc::new(move |n: &Notice<'_>| notice(n, color))) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {}", for_terminal(&e.to_string()));
-            return ExitCode::from(1);
-        }
-    };
+    let preview =
+        match cmd::serve::start(args, Arc::new(move |n: &Notice<'_>| notice(n, color, &ui))) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("error: {}", for_terminal(&e.to_string()));
+                return ExitCode::from(1);
+            }
+        };
     let url = preview.url();
     println!("serving at {url} (Ctrl-C to stop)");
     if open && let Err(e) = opener::open_browser(&url) {
@@ -321,7 +353,7 @@ fn serve(args: &ServeArgs, open: bool, color: bool) -> ExitCode {
 }
 
 /// What the preview tells the terminal after each rebuild and index update.
-fn notice(n: &Notice<'_>, color: bool) {
+fn notice(n: &Notice<'_>, color: bool, ui: &Messages) {
     match n {
         Notice::Built {
             applied,
@@ -330,7 +362,7 @@ fn notice(n: &Notice<'_>, color: bool) {
         } => {
             let ms = elapsed.as_secs_f64() * 1000.0;
             match &applied.outcome {
-                Outcome::Broken(d) => eprint!("{}", d.render(color)),
+                Outcome::Broken(d) => eprint!("{}", d.render_in(color, ui)),
                 Outcome::Changed(files) if *initial => {
                     eprintln!("built {} files in {ms:.0} ms", files.len())
                 }

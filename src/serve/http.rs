@@ -20,6 +20,7 @@ use tokio::sync::{Semaphore, broadcast, watch};
 
 use super::events::{self, Event, MAX_EVENT_STREAMS};
 use super::host::Hosts;
+use super::overlay::BrokenText;
 use super::published::{self, Published, Shared};
 
 pub const EVENTS_PATH: &str = "/__gongkai/events";
@@ -118,7 +119,7 @@ fn foreign_host(hosts: &Hosts, uri: &Uri, headers: &HeaderMap) -> Option<Respons
 fn file(p: &Published, raw_path: &str, query: Option<&str>) -> Response {
     if !p.is_ready() {
         // No good build yet: every address shows the error, and reloads once it is fixed.
-        let page = inject(FALLBACK_PAGE.as_bytes(), p.version, p.error.as_deref());
+        let page = inject(FALLBACK_PAGE.as_bytes(), p.version, p.error.as_ref());
         return respond(
             StatusCode::SERVICE_UNAVAILABLE,
             "index.html",
@@ -130,7 +131,7 @@ fn file(p: &Published, raw_path: &str, query: Option<&str>) -> Response {
     };
     if let Some(bytes) = p.get(&key) {
         let body = if key.ends_with(".html") {
-            Bytes::from(inject(bytes, p.version, p.error.as_deref()))
+            Bytes::from(inject(bytes, p.version, p.error.as_ref()))
         } else {
             bytes.clone()
         };
@@ -156,7 +157,7 @@ fn not_found(p: &Published) -> Response {
         Some(page) => respond(
             StatusCode::NOT_FOUND,
             "404.html",
-            Bytes::from(inject(page, p.version, p.error.as_deref())),
+            Bytes::from(inject(page, p.version, p.error.as_ref())),
         ),
         None => plain(StatusCode::NOT_FOUND, "not found\n"),
     }
@@ -216,10 +217,10 @@ fn percent_decode(s: &str) -> Option<String> {
 }
 
 /// The page with the reload script (and the error overlay) added before `</body>`.
-pub fn inject(html: &[u8], version: u64, error: Option<&str>) -> Vec<u8> {
+pub fn inject(html: &[u8], version: u64, error: Option<&BrokenText>) -> Vec<u8> {
     let mut snippet = format!("<link rel=\"stylesheet\" href=\"{OVERLAY_CSS_PATH}\">\n");
     if let Some(message) = error {
-        snippet.push_str(&overlay(message));
+        snippet.push_str(&message.html(html));
     }
     snippet.push_str(&format!(
         "<script src=\"{SCRIPT_PATH}\" data-version=\"{version}\"></script>\n"
@@ -230,16 +231,6 @@ pub fn inject(html: &[u8], version: u64, error: Option<&str>) -> Vec<u8> {
     out.extend_from_slice(snippet.as_bytes());
     out.extend_from_slice(&html[at..]);
     out
-}
-
-/// The error shown over the page (the script builds the same one from a `broken` event).
-fn overlay(message: &str) -> String {
-    format!(
-        "<div id=\"gongkai-overlay\" role=\"alert\"><div class=\"gongkai-overlay-box\">\
-         <p class=\"gongkai-overlay-title\">gongkai: this edit broke the build; the page shows the last good build</p>\
-         <pre>{}</pre></div></div>\n",
-        crate::render::escape::escape(message)
-    )
 }
 
 fn rfind_ascii_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -386,10 +377,11 @@ mod tests {
             "{out}"
         );
         assert!(!out.contains("gongkai-overlay\""));
-        let broken =
-            String::from_utf8(inject(b"<body></body>", 1, Some("a.md:1:1: <b>&"))).unwrap();
+        let d = crate::diagnostics::Diagnostic::at_file("a.md", "<b>&");
+        let text = BrokenText::new(&d.into());
+        let broken = String::from_utf8(inject(b"<body></body>", 1, Some(&text))).unwrap();
         assert!(
-            broken.contains("<pre>a.md:1:1: &lt;b&gt;&amp;</pre>"),
+            broken.contains("<pre>a.md:1:1: error: &lt;b&gt;&amp;\n"),
             "{broken}"
         );
         assert!(

@@ -8,6 +8,7 @@ use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use axum::body::Bytes;
 
 use super::derived::{DerivedUpdate, LangFiles, Mirror};
+use super::overlay::BrokenText;
 use crate::archive::manifest::MANIFEST_FILE;
 use crate::config::Lang;
 
@@ -22,9 +23,9 @@ pub struct Published {
     pub manifest: Option<Bytes>,
     /// Goes up with every change to the pages or static files (and when an error clears).
     pub version: u64,
-    /// Why the latest edit could not be built (`Diagnostics::render(false)`); the files are
-    /// then the last good build.
-    pub error: Option<String>,
+    /// Why the latest edit could not be built, in each message language; the files are then
+    /// the last good build.
+    pub error: Option<BrokenText>,
 }
 
 pub type Shared = Arc<RwLock<Published>>;
