@@ -11,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use gongkai::cmd::{self, serve::Notice, serve::ServeArgs};
+use gongkai::cmd::{self, serve::Notice, serve::ServeArgs, summary};
 use gongkai::diagnostics::for_terminal;
 use gongkai::messages::{Messages, Msg, UiLang};
 use gongkai::serve::Outcome;
@@ -155,17 +155,20 @@ fn main() -> ExitCode {
     let color = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let done = match cli.command {
-        Command::Build(args) => build(args),
+        Command::Build(args) => build(args, &ui),
         Command::Check { root, drafts } => {
             let opts = BuildOptions {
                 drafts,
                 ..BuildOptions::new(root.root)
             };
             cmd::check::run(&opts).map(|s| {
-                eprintln!(
-                    "ok: {} reports, {} files, {} internal links checked",
-                    s.reports, s.files, s.links
-                );
+                let outcome = summary::Outcome {
+                    by_lang: &s.by_lang,
+                    drafts_left_out: &s.drafts_left_out,
+                    warnings: s.warnings,
+                };
+                let line = summary::checked(s.reports, s.files, s.links, &outcome, &ui);
+                eprintln!("{}", for_terminal(&line));
             })
         }
         Command::Serve {
@@ -242,7 +245,7 @@ fn failed(e: Error, color: bool, ui: &Messages) -> ExitCode {
 }
 
 /// `gongkai build`, with a progress bar on a terminal.
-fn build(args: BuildArgs) -> Result<(), Error> {
+fn build(args: BuildArgs, ui: &Messages) -> Result<(), Error> {
     let opts = BuildOptions {
         drafts: args.drafts,
         base_url: args.base_url,
@@ -266,13 +269,14 @@ fn build(args: BuildArgs) -> Result<(), Error> {
         b.finish_and_clear();
     }
     let s = &built.summary;
-    eprintln!(
-        "built {} reports into {} ({} files) in {:.2}s",
-        s.reports,
-        built.out.display(),
-        s.files,
-        built.elapsed.as_secs_f64()
-    );
+    let outcome = summary::Outcome {
+        by_lang: &s.by_lang,
+        drafts_left_out: &s.drafts_left_out,
+        warnings: s.warnings,
+    };
+    let secs = built.elapsed.as_secs_f64();
+    let line = summary::built(s.reports, &built.out, s.files, secs, &outcome, ui);
+    eprintln!("{}", for_terminal(&line));
     if args.timings {
         eprintln!(
             "timings: load {:.2}s, search index {:.2}s ({} files, {:.1} MB), render and write {:.2}s, publish {:.2}s",

@@ -11,3 +11,4 @@ pub mod check;
 pub mod freeze;
 pub mod new;
 pub mod serve;
+pub mod summary;
