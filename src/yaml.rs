@@ -12,7 +12,7 @@ mod guard;
 pub mod mistakes;
 pub mod numbers;
 
-use guard::{MAX_BLOCK_DEPTH, MAX_FLOW_DEPTH, Refused};
+pub use guard::{MAX_BLOCK_DEPTH, MAX_FLOW_DEPTH, Refused};
 
 /// A YAML syntax or shape error at a byte offset of the parsed text.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +24,8 @@ pub struct YamlError {
     /// A typical editor mistake found in the refused text: a better explanation than the
     /// library's message, at its own place.
     pub mistake: Option<Box<mistakes::Found>>,
+    /// What the guard refused before the library saw the text, if it did.
+    pub refused: Option<Refused>,
 }
 
 /// Parses `text` into `T`, reporting the first problem with its position.
@@ -49,6 +51,7 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
             unknown_field: None,
             // The guard's refusals are about hostile shapes, and say what to do themselves.
             mistake: None,
+            refused: Some(refused),
         });
     }
     serde_yaml::from_str(text).map_err(|err| {
@@ -63,6 +66,7 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
             offset: err.location().map_or(0, |l| l.index()),
             unknown_field,
             mistake: mistakes::find(text).map(Box::new),
+            refused: None,
         }
     })
 }

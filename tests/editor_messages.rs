@@ -54,6 +54,7 @@ fn cases() -> Vec<Case> {
         case("  legal-opinions: 231", "\tlegal-opinions: 231", (9, 1), "缩进里有制表符", "两个空格"),
         case("summary: 2022年度", "summary: 注意: 2022年度", (7, 12), "`summary` 的内容里有 `: `", "英文双引号"),
         case("summary: 2022年度", "summary: @2022年度", (7, 10), "`summary` 的内容以 `@` 开头", "\"@2022年度"),
+        case("summary: 2022年度", "summary: #2022年度", (7, 10), "`summary` 的内容以 `#` 开头", "英文双引号"),
         case("legal-opinions: 231", "legal-opinions: 231件", (9, 19), "`231件` 不是数字", "`legal-opinions: 231`"),
         case("legal-opinions: 231", "legal-opinions: 1,231", (9, 19), "千位分隔符", "`legal-opinions: 1231`"),
         case("legal-opinions: 231", "legal-opinions: ２３１", (9, 19), "全角数字", "`legal-opinions: 231`"),

@@ -143,6 +143,7 @@ pub fn parse_meta(
         shown,
         problems: Vec::new(),
     };
+    check.no_value_is_a_comment();
     check.title_is_not_empty(&raw.title);
     check.department_is_known(&raw.department, config);
     check.year_matches_folder(raw.year, year);
@@ -202,6 +203,21 @@ impl Checks<'_> {
             d = d.with_hint(h);
         }
         self.problems.push(d);
+    }
+
+    /// `summary: #1 …` is valid YAML whose value is empty (`#` starts a comment): the text
+    /// would vanish without a word, so it is an error like any other misread value.
+    fn no_value_is_a_comment(&mut self) {
+        let found = yaml::mistakes::find(self.split.yaml).filter(|f| {
+            matches!(
+                f.mistake,
+                yaml::mistakes::Mistake::SpecialStart { ch: '#', .. }
+            )
+        });
+        if let Some(found) = found {
+            let (message, hint) = crate::messages::mistakes::describe(&found, 0);
+            self.error_at((found.offset, found.len), message, Some(hint));
+        }
     }
 
     fn title_is_not_empty(&mut self, title: &str) {

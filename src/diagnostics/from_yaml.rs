@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::{Diagnostic, line_col, suggest_msg};
 use crate::messages::Msg;
 use crate::messages::mistakes::{describe, describe_number};
-use crate::yaml::{YamlError, numbers};
+use crate::yaml::{MAX_BLOCK_DEPTH, MAX_FLOW_DEPTH, Refused, YamlError, numbers};
 
 /// Where the refused YAML sits in its file, and what the file may hold.
 pub struct YamlSource<'a> {
@@ -61,9 +61,16 @@ pub fn yaml_error(e: &YamlError, at: &YamlSource<'_>) -> Diagnostic {
         let hint = suggest_msg(field, at.keys.iter().copied());
         return locate(e.offset, field.len(), message).with_hint(hint);
     }
-    locate(
-        e.offset,
-        1,
-        Msg::new("yaml.syntax").arg("detail", &e.message),
-    )
+    let message = match e.refused {
+        Some(Refused::Alias(_)) => {
+            return locate(e.offset, 1, Msg::new("yaml.alias"))
+                .with_hint(Msg::new("yaml.alias_hint"));
+        }
+        Some(Refused::FlowTooDeep(_)) => Msg::new("yaml.flow_too_deep").arg("max", MAX_FLOW_DEPTH),
+        Some(Refused::BlockTooDeep(_)) => {
+            Msg::new("yaml.block_too_deep").arg("max", MAX_BLOCK_DEPTH)
+        }
+        None => Msg::new("yaml.syntax").arg("detail", &e.message),
+    };
+    locate(e.offset, 1, message)
 }
