@@ -6,13 +6,14 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
+use crate::diagnostics::{Diagnostic, Diagnostics, YamlSource, yaml_error};
 use crate::trust::keys::SiteKeys;
 use crate::yaml;
 
 mod identity;
 pub use identity::{Identity, IndexFields};
 mod figures;
+pub mod labels;
 mod licence;
 pub use figures::{Figure, Figures, Unit};
 pub use licence::DataLicense;
@@ -173,12 +174,19 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Diagnostics> 
 pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config, Diagnostics> {
     let source: Arc<str> = Arc::from(text);
     let raw: RawConfig = yaml::parse(text).map_err(|e| {
-        let mut d = Diagnostic::at_offset(shown, &source, e.offset, 1, e.message);
-        if let Some(field) = &e.unknown_field {
-            let keys = identity::and_keys(&TOP_KEYS).chain(NESTED_KEYS);
-            d = d.with_hint(suggest(field, keys.chain(crate::style::config::KEYS)));
-        }
-        d
+        let keys: Vec<&str> = identity::and_keys(&TOP_KEYS)
+            .chain(NESTED_KEYS)
+            .chain(crate::style::config::KEYS)
+            .collect();
+        let at = YamlSource {
+            shown,
+            source: &source,
+            yaml: text,
+            yaml_offset: 0,
+            keys: &keys,
+            numbers: None,
+        };
+        yaml_error(&e, &at)
     })?;
     let base = base_url.unwrap_or(&raw.base_url);
     let mut check = Checks {

@@ -1,7 +1,10 @@
 //! Diagnostics: every problem found in a site, with the file, line and column it points at.
 //!
 //! Loading keeps going after a bad file so one run reports every problem; the caller decides the
-//! exit status. Rendering goes through miette so excerpts look the same as other Rust tools.
+//! exit status. A diagnostic keeps its message as a key and arguments ([`Msg`]) where it can, and
+//! is rendered at the edge (the command line, the preview overlay) in the reader's language; its
+//! `message` and `hint` fields hold the English text for code and logs. Each problem is printed
+//! once: one line with the position and the message, then the excerpt and the hint.
 //! Everything rendered is safe to print to a terminal: control characters from file names,
 //! keys and file text are shown escaped (`\u{1b}`), never sent raw.
 
@@ -11,11 +14,66 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic};
+use crate::messages::{Messages, Msg};
 
 mod excerpt;
+mod from_yaml;
+mod position;
 
-use excerpt::Window;
+pub use from_yaml::{YamlSource, yaml_error};
+use position::floor_char_boundary;
+pub use position::{Locator, line_col, offset_of};
+
+/// A message as given: a catalogue key with arguments, or (for messages not yet in the
+/// catalogues) plain English text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Text {
+    Plain(String),
+    Keyed(Msg),
+}
+
+impl Text {
+    fn english(&self) -> String {
+        match self {
+            Text::Plain(s) => s.clone(),
+            Text::Keyed(m) => m.english(),
+        }
+    }
+    fn msg(self) -> Option<Msg> {
+        match self {
+            Text::Plain(_) => None,
+            Text::Keyed(m) => Some(m),
+        }
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Text::Plain(s)
+    }
+}
+impl From<&str> for Text {
+    fn from(s: &str) -> Self {
+        Text::Plain(s.to_string())
+    }
+}
+impl From<&String> for Text {
+    fn from(s: &String) -> Self {
+        Text::Plain(s.clone())
+    }
+}
+impl From<Msg> for Text {
+    fn from(m: Msg) -> Self {
+        Text::Keyed(m)
+    }
+}
+
+/// The keys of a diagnostic's message and hint.
+#[derive(Debug, Clone, PartialEq)]
+struct Keyed {
+    message: Option<Msg>,
+    hint: Option<Msg>,
+}
 
 /// One problem in one file, located by 1-based line and column (in characters).
 #[derive(Debug, Clone, PartialEq)]
@@ -23,21 +81,33 @@ pub struct Diagnostic {
     pub path: PathBuf,
     pub line: usize,
     pub col: usize,
+    /// The message in English.
     pub message: String,
+    /// The hint in English.
     pub hint: Option<String>,
+    /// The message and hint as keys, rendered in the reader's language when given (boxed, as
+    /// the excerpt: a diagnostic travels in every `Result` of the load stage).
+    keyed: Option<Box<Keyed>>,
     /// The whole file text and the byte span to underline, when the file could be read as text.
-    excerpt: Option<(Arc<str>, Range<usize>)>,
+    excerpt: Option<Box<(Arc<str>, Range<usize>)>>,
 }
 
 impl Diagnostic {
     /// A problem with no useful position inside the file (unreadable, wrong place, …).
-    pub fn at_file(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    pub fn at_file(path: impl Into<PathBuf>, message: impl Into<Text>) -> Self {
+        let text = message.into();
         Diagnostic {
             path: path.into(),
             line: 1,
             col: 1,
-            message: message.into(),
+            message: text.english(),
             hint: None,
+            keyed: text.msg().map(|m| {
+                Box::new(Keyed {
+                    message: Some(m),
+                    hint: None,
+                })
+            }),
             excerpt: None,
         }
     }
@@ -48,7 +118,7 @@ impl Diagnostic {
         source: &Arc<str>,
         offset: usize,
         len: usize,
-        message: impl Into<String>,
+        message: impl Into<Text>,
     ) -> Self {
         let offset = floor_char_boundary(source, offset.min(source.len()));
         let (line, col) = line_col(source, offset);
@@ -63,18 +133,15 @@ impl Diagnostic {
         offset: usize,
         (line, col): (usize, usize),
         len: usize,
-        message: impl Into<String>,
+        message: impl Into<Text>,
     ) -> Self {
         let offset = floor_char_boundary(source, offset.min(source.len()));
         let end = floor_char_boundary(source, (offset + len).min(source.len()));
-        Diagnostic {
-            path: path.into(),
-            line,
-            col,
-            message: message.into(),
-            hint: None,
-            excerpt: Some((source.clone(), offset..end)),
-        }
+        let mut d = Self::at_file(path, message);
+        d.line = line;
+        d.col = col;
+        d.excerpt = Some(Box::new((source.clone(), offset..end)));
+        d
     }
 
     /// A problem at a 1-based line and column (in characters) of `source`.
@@ -84,46 +151,77 @@ impl Diagnostic {
         line: usize,
         col: usize,
         len: usize,
-        message: impl Into<String>,
+        message: impl Into<Text>,
     ) -> Self {
         let offset = offset_of(source, line, col);
         Self::at_offset(path, source, offset, len, message)
     }
 
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+    pub fn with_hint(mut self, hint: impl Into<Text>) -> Self {
+        let text = hint.into();
+        self.hint = Some(text.english());
+        let hint = text.msg();
+        match &mut self.keyed {
+            Some(k) => k.hint = hint,
+            None if hint.is_some() => {
+                self.keyed = Some(Box::new(Keyed {
+                    message: None,
+                    hint,
+                }))
+            }
+            None => {}
+        }
         self
     }
 
-    /// `path:line:col: error: message`, then an excerpt of the source and the hint.
+    /// The message in the language of `m`.
+    pub fn message_in(&self, m: &Messages) -> String {
+        match self.keyed.as_ref().and_then(|k| k.message.as_ref()) {
+            Some(k) => m.render(k),
+            None => self.message.clone(),
+        }
+    }
+
+    /// The hint in the language of `m`.
+    pub fn hint_in(&self, m: &Messages) -> Option<String> {
+        match self.keyed.as_ref().and_then(|k| k.hint.as_ref()) {
+            Some(k) => Some(m.render(k)),
+            None => self.hint.clone(),
+        }
+    }
+
+    /// [`Diagnostic::render_in`] English.
     pub fn render(&self, color: bool) -> String {
-        // The first line carries the hint too, so one line says everything (logs, grep); the
-        // excerpt below ends with it as `help:` where it sits beside the source.
-        let mut out = format!("{self}\n");
-        if let Some((source, span)) = &self.excerpt {
-            let name = for_terminal(&self.path.display().to_string()).into_owned();
-            let (window, span) = Window::new(name, source, span, self.line);
-            let mut diag = MietteDiagnostic::new(for_terminal(&self.message))
-                .with_label(LabeledSpan::at(span, "here"));
-            if let Some(hint) = &self.hint {
-                diag = diag.with_help(for_terminal(hint));
-            }
-            let report = miette::Report::new(diag).with_source_code(window);
-            let theme = if color {
-                GraphicalTheme::unicode()
-            } else {
-                GraphicalTheme::unicode_nocolor()
-            };
-            // The excerpt's own `[path:line:col]` header counts columns in bytes, which
-            // disagrees with ours (characters) on any line with Chinese text before the error:
-            // name the file only, and leave the position to the first line.
-            let handler = GraphicalReportHandler::new_themed(theme)
-                .with_context_lines(1)
-                .without_primary_span_start();
-            let mut excerpt = String::new();
-            if handler.render_report(&mut excerpt, report.as_ref()).is_ok() {
-                out.push_str(&excerpt);
-            }
+        self.render_in(color, crate::messages::english())
+    }
+
+    /// `path:line:col: error: message`, then an excerpt of the source with the place marked,
+    /// then the hint: each said once.
+    pub fn render_in(&self, color: bool, m: &Messages) -> String {
+        let paint = |code: &str, text: &str| match color {
+            true => format!("\u{1b}[{code}m{text}\u{1b}[0m"),
+            false => text.to_string(),
+        };
+        let mut out = format!(
+            "{}:{}:{}: {}{}\n",
+            for_terminal(&self.path.display().to_string()),
+            self.line,
+            self.col,
+            paint("1;31", &m.text("diag.error")),
+            for_terminal(&self.message_in(m))
+        );
+        if let Some((source, span)) = self.excerpt.as_deref() {
+            out.push_str(&excerpt::draw(
+                source,
+                span,
+                self.line,
+                &m.text("diag.here"),
+                &paint,
+            ));
+        }
+        if let Some(hint) = self.hint_in(m) {
+            let label = paint("36", &m.text("diag.hint"));
+            out.push_str(&format!("  {label}{}\n", for_terminal(&hint)));
         }
         out
     }
@@ -200,17 +298,24 @@ impl Diagnostics {
             Err(self.sorted())
         }
     }
+    /// [`Diagnostics::render_in`] English.
     pub fn render(&self, color: bool) -> String {
+        self.render_in(color, crate::messages::english())
+    }
+    /// Every problem, a blank line after each, then how many there were.
+    pub fn render_in(&self, color: bool, m: &Messages) -> String {
         let mut out = String::new();
         for d in &self.0 {
-            out.push_str(&d.render(color));
+            out.push_str(&d.render_in(color, m));
             out.push('\n');
         }
         let n = self.0.len();
-        out.push_str(&format!(
-            "error: {n} problem{} found\n",
-            if n == 1 { "" } else { "s" }
-        ));
+        let count = match n {
+            1 => Msg::new("diag.problems_one"),
+            _ => Msg::new("diag.problems"),
+        };
+        out.push_str(&m.render(&count.arg("n", n)));
+        out.push('\n');
         out
     }
 }
@@ -239,86 +344,24 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
-/// "did you mean `x`?" for the nearest candidate, or the list of valid ones.
+/// "did you mean `x`?" for the nearest candidate, or the list of valid ones (in English).
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str> + Clone) -> String {
+    suggest_msg(word, candidates).english()
+}
+
+/// [`suggest`] as a message, to be rendered in the reader's language.
+pub fn suggest_msg<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str> + Clone) -> Msg {
     match nearest(word, candidates.clone()) {
-        Some(c) => format!("did you mean `{c}`?"),
+        Some(c) => Msg::new("suggest.did_you_mean").arg("key", c),
         None => {
             let all: Vec<String> = candidates.into_iter().map(|c| format!("`{c}`")).collect();
             if all.is_empty() {
-                "none are defined".to_string()
+                Msg::new("suggest.none")
             } else {
-                format!("expected one of {}", all.join(", "))
+                Msg::new("suggest.one_of").arg("keys", all.join(", "))
             }
         }
     }
-}
-
-/// 1-based line and character column of byte `offset` in `text`.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = text[line_start..offset].chars().count() + 1;
-    (line, col)
-}
-
-/// Byte offset of 1-based `line` and character `col` in `text` (clamped to the text).
-pub fn offset_of(text: &str, line: usize, col: usize) -> usize {
-    let mut start = 0;
-    for _ in 1..line.max(1) {
-        match text[start..].find('\n') {
-            Some(i) => start += i + 1,
-            None => return text.len(),
-        }
-    }
-    let line_text = &text[start..text[start..].find('\n').map_or(text.len(), |i| start + i)];
-    start
-        + line_text
-            .char_indices()
-            .nth(col.saturating_sub(1))
-            .map_or(line_text.len(), |(i, _)| i)
-}
-
-/// Line and column lookups in one text through a table of where each line starts, built once:
-/// every position costs a binary search and a count along its own line, where [`line_col`]
-/// and [`offset_of`] start from the top each time (quadratic in the number of positions, which
-/// a hostile file makes large: 100,000 revisions, each with a problem).
-pub struct Locator<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-}
-
-impl<'a> Locator<'a> {
-    pub fn new(text: &'a str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        Locator { text, starts }
-    }
-
-    /// 1-based line and character column of byte `offset`.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
-        let line = self.starts.partition_point(|&s| s <= offset);
-        let col = self.text[self.starts[line - 1]..offset].chars().count() + 1;
-        (line, col)
-    }
-
-    /// Byte offset where 1-based `line` starts (the text's end when it has fewer lines).
-    pub fn line_start(&self, line: usize) -> usize {
-        self.starts
-            .get(line.max(1) - 1)
-            .copied()
-            .unwrap_or(self.text.len())
-    }
-}
-
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// A path shown relative to the site root when it is inside it.
@@ -331,28 +374,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn line_col_counts_characters_not_bytes() {
-        let text = "第一行\n标题：值\n";
-        let offset = text.find('值').unwrap();
-        assert_eq!(line_col(text, offset), (2, 4));
-        assert_eq!(offset_of(text, 2, 4), offset);
-    }
-
-    #[test]
-    fn locator_agrees_with_line_col_forwards_and_backwards() {
-        let text = "第一行\n标题：值\n\nabc\n末";
-        let loc = Locator::new(text);
-        let offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
-        for &o in offsets.iter().chain(offsets.iter().rev()) {
-            assert_eq!(loc.line_col(o), line_col(text, o), "offset {o}");
-        }
-        for line in [1, 3, 2, 5, 4, 9] {
-            assert_eq!(
-                loc.line_start(line),
-                offset_of(text, line, 1),
-                "line {line}"
-            );
-        }
+    fn rendered_in_chinese_when_asked() {
+        use crate::messages::UiLang;
+        let src: Arc<str> = Arc::from("---\ntitel: x\n---\n");
+        let d = Diagnostic::at_line_col("a.md", &src, 2, 1, 5, "x")
+            .with_hint(suggest_msg("titel", ["title"]));
+        let zh = d.render_in(false, &Messages::new(UiLang::Zh));
+        assert!(zh.contains("a.md:2:1: 错误：x"), "{zh}");
+        assert!(zh.contains("是不是要写 `title`？"), "{zh}");
+        assert!(zh.contains("^^^^^ 这里"), "{zh}");
+        // The English text stays in the fields that code and logs read.
+        assert_eq!(d.hint.as_deref(), Some("did you mean `title`?"));
     }
 
     #[test]
@@ -373,7 +405,7 @@ mod tests {
         assert!(text.starts_with("a.md:1:3: error: broken link"), "{text}");
         // `另见` is 6 bytes: a byte count would say column 7.
         assert!(!text.contains("a.md:1:7"), "{text}");
-        assert!(text.contains("╭─[a.md]"), "{text}");
+        assert!(text.contains(" 1 │ 另见[x](../nowhere/)。\n"), "{text}");
     }
 
     #[test]
@@ -406,7 +438,11 @@ mod tests {
         let d = Diagnostic::at_line_col("content/2022/a.md", &src, 2, 1, 5, "unknown key `titel`")
             .with_hint("did you mean `title`?");
         let text = d.render(false);
-        assert!(text.starts_with("content/2022/a.md:2:1: error: unknown key `titel`"));
-        assert!(text.contains("titel: x"), "{text}");
+        assert!(text.starts_with("content/2022/a.md:2:1: error: unknown key `titel`\n"));
+        assert!(text.contains(" 2 │ titel: x\n   │ ^^^^^ here\n"), "{text}");
+        // Said once: the message and the hint each appear a single time.
+        assert_eq!(text.matches("unknown key").count(), 1, "{text}");
+        assert_eq!(text.matches("did you mean").count(), 1, "{text}");
+        assert!(text.ends_with("  help: did you mean `title`?\n"), "{text}");
     }
 }

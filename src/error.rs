@@ -2,6 +2,7 @@
 //! request that cannot be met as asked (2). Every stage's failure converts into it.
 
 use crate::diagnostics::Diagnostics;
+use crate::messages::Msg;
 use crate::output::OutputError;
 use crate::render::RenderError;
 use crate::trust::TrustError;
@@ -20,6 +21,10 @@ pub enum Error {
     /// A request that cannot be met as asked (a year without reports): exit status 2.
     #[error("{0}")]
     Usage(String),
+    /// A command-line value that is not valid (`new --department` with no such key): exit
+    /// status 2, with what to type instead, in the reader's language.
+    #[error("{}", message.english())]
+    BadArgument { message: Msg, hint: Option<Msg> },
 }
 
 impl From<Diagnostics> for Error {

@@ -15,6 +15,7 @@ pub mod error;
 pub mod hash;
 pub mod layout;
 pub mod links;
+pub mod messages;
 pub mod model;
 pub mod options;
 pub mod output;

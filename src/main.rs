@@ -11,8 +11,9 @@ use std::sync::{Arc, OnceLock};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use gongkai::cmd::{self, serve::Notice, serve::ServeArgs};
+use gongkai::cmd::{self, serve::Notice, serve::ServeArgs, summary};
 use gongkai::diagnostics::for_terminal;
+use gongkai::messages::{Messages, Msg, UiLang};
 use gongkai::serve::Outcome;
 use gongkai::{BuildOptions, Error};
 
@@ -31,8 +32,21 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
     about = "Static site generator for government transparency reports"
 )]
 struct Cli {
+    /// Language of gongkai's messages, `zh` or `en`, written before the command
+    /// (`gongkai --lang zh check`); default: GONGKAI_LANG, then the locale (LC_ALL,
+    /// LC_MESSAGES, LANG), then English.
+    #[arg(long = "lang", value_parser = ui_lang)]
+    lang: Option<UiLang>,
     #[command(subcommand)]
     command: Command,
+}
+
+fn ui_lang(code: &str) -> Result<UiLang, String> {
+    match code {
+        "zh" => Ok(UiLang::Zh),
+        "en" => Ok(UiLang::En),
+        _ => Err("expected `zh` or `en`".to_string()),
+    }
 }
 
 #[derive(clap::Args, Clone)]
@@ -171,10 +185,13 @@ fn main() -> ExitCode {
     #[cfg(target_os = "linux")]
     let _ = rustix::thread::disable_transparent_huge_pages(true);
     let cli = Cli::parse();
+    let ui = Messages::new(gongkai::messages::choose(cli.lang, &|name| {
+        std::env::var(name).ok()
+    }));
     let color = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let done = match cli.command {
-        Command::Build(args) => build(args),
+        Command::Build(args) => build(args, &ui),
         Command::Check {
             root,
             drafts,
@@ -184,9 +201,9 @@ fn main() -> ExitCode {
                 drafts,
                 ..BuildOptions::new(root.root)
             };
-            return check(&opts, strict, color);
+            return check(&opts, strict, color, &ui);
         }
-        Command::Fix { root, check, paths } => return fix(&root.root, &paths, check),
+        Command::Fix { root, check, paths } => return fix(&root.root, &paths, check, &ui),
         Command::Serve {
             root,
             bind,
@@ -200,7 +217,7 @@ fn main() -> ExitCode {
                 port,
                 drafts,
             };
-            return serve(&args, open, color);
+            return serve(&args, open, color, ui);
         }
         Command::Freeze { year, root } => cmd::freeze::run(&BuildOptions::new(root.root), year)
             .map(|s| {
@@ -231,50 +248,46 @@ fn main() -> ExitCode {
             run(&opts, year, out.as_deref(), force).map(archived)
         }
         Command::Keygen { out, root } => keygen(out, &root.root),
-        Command::Verify { target, key } => return verify(&target, key.as_deref()),
-        Command::New(args) => new(args),
+        Command::Verify { target, key } => return verify(&target, key.as_deref(), &ui),
+        Command::New(args) => new(args, &ui),
     };
     match done {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => failed(e, color),
+        Err(e) => failed(e, color, &ui),
     }
 }
 
-/// The language of style messages: `GONGKAI_LANG`, else the locale, else English.
-fn message_lang() -> String {
-    gongkai::style::messages::Messages::language_from(|k| std::env::var(k).ok())
-}
-
-/// `gongkai check`: errors first, then style warnings; `--strict` makes a warning fail too.
-fn check(opts: &BuildOptions, strict: bool, color: bool) -> ExitCode {
-    let checked = cmd::check::run(opts, &message_lang());
-    let status = match checked.result {
-        Ok(s) => {
-            eprintln!(
-                "ok: {} reports, {} files, {} internal links checked",
-                s.reports, s.files, s.links
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => failed(e, color),
+/// `gongkai check`: errors first, then style warnings, then the summary line; `--strict` makes
+/// a warning fail too.
+fn check(opts: &BuildOptions, strict: bool, color: bool, ui: &Messages) -> ExitCode {
+    let checked = cmd::check::run(opts, ui.lang.code());
+    let (checked_ok, status) = match checked.result {
+        Ok(s) => (Some(s), ExitCode::SUCCESS),
+        Err(e) => (None, failed(e, color, ui)),
     };
     for w in &checked.warnings {
         eprintln!("{w}");
     }
-    if !checked.warnings.is_empty() {
-        eprintln!("{} style warnings", checked.warnings.len());
-        if strict {
-            return ExitCode::from(1);
-        }
+    if let Some(s) = checked_ok {
+        let outcome = summary::Outcome {
+            by_lang: &s.by_lang,
+            drafts_left_out: &s.drafts_left_out,
+            warnings: checked.warnings.len(),
+        };
+        let line = summary::checked(s.reports, s.files, s.links, &outcome, ui);
+        eprintln!("{}", for_terminal(&line));
+    }
+    if strict && !checked.warnings.is_empty() {
+        return ExitCode::from(1);
     }
     status
 }
 
 /// `gongkai fix`: per file, what changed (rule and count, then each place).
-fn fix(root: &std::path::Path, paths: &[PathBuf], check_only: bool) -> ExitCode {
+fn fix(root: &std::path::Path, paths: &[PathBuf], check_only: bool, ui: &Messages) -> ExitCode {
     let summary = match cmd::fix::run(root, paths, check_only) {
         Ok(s) => s,
-        Err(e) => return failed(e, false),
+        Err(e) => return failed(e, false, ui),
     };
     let verb = if check_only { "would fix" } else { "fixed" };
     // A closed pipe (`gongkai fix | head`) ends the listing, never the process with a panic:
@@ -304,14 +317,29 @@ fn print_fixes(summary: &cmd::fix::FixSummary, verb: &str) -> std::io::Result<()
 }
 
 /// Prints why a command failed; the exit status says what kind of failure it was.
-pub(crate) fn failed(e: Error, color: bool) -> ExitCode {
+pub(crate) fn failed(e: Error, color: bool, ui: &Messages) -> ExitCode {
     match e {
         Error::Site(d) => {
-            eprint!("{}", d.render(color));
+            eprint!("{}", d.render_in(color, ui));
             ExitCode::from(1)
         }
         Error::Usage(message) => {
             eprintln!("error: {}", for_terminal(&message));
+            ExitCode::from(2)
+        }
+        Error::BadArgument { message, hint } => {
+            eprintln!(
+                "{}{}",
+                ui.text("diag.error"),
+                for_terminal(&ui.render(&message))
+            );
+            if let Some(hint) = hint {
+                eprintln!(
+                    "  {}{}",
+                    ui.text("diag.hint"),
+                    for_terminal(&ui.render(&hint))
+                );
+            }
             ExitCode::from(2)
         }
         e => {
@@ -322,7 +350,7 @@ pub(crate) fn failed(e: Error, color: bool) -> ExitCode {
 }
 
 /// `gongkai build`, with a progress bar on a terminal.
-fn build(args: BuildArgs) -> Result<(), Error> {
+fn build(args: BuildArgs, ui: &Messages) -> Result<(), Error> {
     let opts = BuildOptions {
         drafts: args.drafts,
         base_url: args.base_url,
@@ -347,28 +375,27 @@ fn build(args: BuildArgs) -> Result<(), Error> {
         b.finish_and_clear();
     }
     let s = &built.summary;
-    eprintln!(
-        "built {} reports into {} ({} files) in {:.2}s",
-        s.reports,
-        built.out.display(),
-        s.files,
-        built.elapsed.as_secs_f64()
-    );
+    let mut notes = Vec::new();
     if s.robots_below_root {
-        eprintln!(
-            "note: base_url has a path, so {} is not at the host's root, where crawlers look \
-             for it: copy its lines into the root's robots.txt",
-            built.out.join("robots.txt").display()
-        );
+        let robots = built.out.join("robots.txt");
+        notes.push(Msg::new("note.robots_below_root").arg("path", robots.display()));
     }
     if let Some(fingerprint) = &s.signed {
-        eprintln!("signed manifest.json with key {fingerprint}");
+        notes.push(Msg::new("note.signed").arg("fingerprint", fingerprint));
     } else if s.unsigned {
-        eprintln!(
-            "note: manifest.json is not signed: site.yaml has a public_key but no signing key was given (`signing_key:` in site.yaml or {})",
-            gongkai::trust::sign::KEY_ENV
-        );
+        notes.push(Msg::new("note.unsigned").arg("env", gongkai::trust::sign::KEY_ENV));
     }
+    for note in &notes {
+        eprintln!("{}", for_terminal(&ui.render(note)));
+    }
+    let outcome = summary::Outcome {
+        by_lang: &s.by_lang,
+        drafts_left_out: &s.drafts_left_out,
+        warnings: s.warnings,
+    };
+    let secs = built.elapsed.as_secs_f64();
+    let line = summary::built(s.reports, &built.out, s.files, secs, &outcome, ui);
+    eprintln!("{}", for_terminal(&line));
     if args.timings {
         eprintln!(
             "timings: load {:.2}s, search index {:.2}s ({} files, {:.1} MB), render and write {:.2}s, publish {:.2}s",
@@ -400,7 +427,7 @@ fn archived(s: cmd::archive::ArchiveSummary) {
     }
 }
 
-fn new(args: NewArgs) -> Result<(), Error> {
+fn new(args: NewArgs, ui: &Messages) -> Result<(), Error> {
     let path = cmd::new::run(
         &args.root.root,
         &cmd::new::NewReport {
@@ -412,29 +439,29 @@ fn new(args: NewArgs) -> Result<(), Error> {
             date: &cmd::new::today(),
         },
     )?;
-    eprintln!(
-        "wrote {} (draft: set `draft: false` when it is ready)",
-        path.display()
-    );
+    let wrote = Msg::new("new.wrote").arg("path", path.display());
+    eprintln!("{}", for_terminal(&ui.render(&wrote)));
+    eprintln!("{}", ui.text("new.draft_note"));
     Ok(())
 }
 
 /// `gongkai serve`: runs until Ctrl-C. Content and template errors are shown in the browser and
 /// here, and never stop the server; a port in use does (exit 1).
-fn serve(args: &ServeArgs, open: bool, color: bool) -> ExitCode {
+fn serve(args: &ServeArgs, open: bool, color: bool, ui: Messages) -> ExitCode {
     if cmd::serve::exposed(args) {
         eprintln!(
             "warning: listening on {}, not loopback: anyone who can reach this machine can read the preview, drafts included",
             args.bind
         );
     }
-    let preview = match cmd::serve::start(args, Arc::new(move |n: &Notice<'_>| notice(n, color))) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {}", for_terminal(&e.to_string()));
-            return ExitCode::from(1);
-        }
-    };
+    let preview =
+        match cmd::serve::start(args, Arc::new(move |n: &Notice<'_>| notice(n, color, &ui))) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("error: {}", for_terminal(&e.to_string()));
+                return ExitCode::from(1);
+            }
+        };
     let url = preview.url();
     println!("serving at {url} (Ctrl-C to stop)");
     if open && let Err(e) = opener::open_browser(&url) {
@@ -449,7 +476,7 @@ fn serve(args: &ServeArgs, open: bool, color: bool) -> ExitCode {
 }
 
 /// What the preview tells the terminal after each rebuild and index update.
-fn notice(n: &Notice<'_>, color: bool) {
+fn notice(n: &Notice<'_>, color: bool, ui: &Messages) {
     match n {
         Notice::Built {
             applied,
@@ -458,7 +485,7 @@ fn notice(n: &Notice<'_>, color: bool) {
         } => {
             let ms = elapsed.as_secs_f64() * 1000.0;
             match &applied.outcome {
-                Outcome::Broken(d) => eprint!("{}", d.render(color)),
+                Outcome::Broken(d) => eprint!("{}", d.render_in(color, ui)),
                 Outcome::Changed(files) if *initial => {
                     eprintln!("built {} files in {ms:.0} ms", files.len())
                 }

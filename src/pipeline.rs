@@ -2,7 +2,7 @@
 //! ([`output`](crate::output)). [`build`] runs it into a folder, [`build_in_memory`] into an
 //! [`Output`]; the commands and the preview call these stages, never each other.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::archive::manifest::Recorder;
@@ -94,6 +94,13 @@ pub fn build_in_memory(opts: &BuildOptions) -> Result<(Site, Output), Error> {
 #[derive(Debug, Clone, Default)]
 pub struct BuildSummary {
     pub reports: usize,
+    /// Reports published in each language.
+    pub by_lang: std::collections::BTreeMap<String, usize>,
+    /// Drafts left out, by source path.
+    pub drafts_left_out: Vec<PathBuf>,
+    /// Problems that did not stop the build (none are counted yet: a stage that finds such a
+    /// problem adds to it).
+    pub warnings: usize,
     pub files: usize,
     pub search_files: usize,
     pub search_bytes: usize,
@@ -108,6 +115,15 @@ pub struct BuildSummary {
     pub signed: Option<String>,
     /// `site.yaml` has a `public_key` but no signing key was given: published unsigned.
     pub unsigned: bool,
+}
+
+/// How many reports `site` publishes in each language.
+pub fn reports_by_lang(site: &Site) -> std::collections::BTreeMap<String, usize> {
+    let mut by_lang = std::collections::BTreeMap::new();
+    for report in &site.reports {
+        *by_lang.entry(report.lang.clone()).or_default() += 1;
+    }
+    by_lang
 }
 
 /// Builds into `out`: all or nothing (see [`output::publish`]). `on_start` gets the number of
@@ -132,6 +148,7 @@ pub fn build_into(
     output::check_out_dir(&opts.root, out, how.force)?;
     let clock = Instant::now();
     let Loaded { site, theme, store } = load(opts)?;
+    let drafts_left_out = store.drafts_left_out();
     // Only the bodies are needed from here on.
     let bodies = store.into_bodies();
     // Compile the theme and read the key first: a template or key error must stop the build
@@ -140,6 +157,8 @@ pub fn build_into(
     let signer = signing_key(opts, &site, out)?;
     let mut summary = BuildSummary {
         reports: site.reports.len(),
+        by_lang: reports_by_lang(&site),
+        drafts_left_out,
         load: clock.elapsed(),
         robots_below_root: (site.config.base_url.splitn(4, '/').nth(3))
             .is_some_and(|path| !path.is_empty()),

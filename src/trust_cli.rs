@@ -43,11 +43,15 @@ pub(crate) fn keygen(out: Option<PathBuf>, root: &Path) -> Result<(), Error> {
 
 /// `gongkai verify`: every difference on stdout, the verdict on stderr; exit 1 unless the
 /// copy is what was published.
-pub(crate) fn verify(target: &Path, key: Option<&str>) -> ExitCode {
+pub(crate) fn verify(
+    target: &Path,
+    key: Option<&str>,
+    ui: &gongkai::messages::Messages,
+) -> ExitCode {
     use gongkai::trust::check::Seal;
     let v = match cmd::verify::run(target, key) {
         Ok(v) => v,
-        Err(e) => return super::failed(e, false),
+        Err(e) => return super::failed(e, false, ui),
     };
     let d = &v.verdict;
     for (what, paths) in [

@@ -9,8 +9,10 @@ use std::collections::HashMap;
 use serde::de::DeserializeOwned;
 
 mod guard;
+pub mod mistakes;
+pub mod numbers;
 
-use guard::{MAX_BLOCK_DEPTH, MAX_FLOW_DEPTH, Refused};
+pub use guard::{MAX_BLOCK_DEPTH, MAX_FLOW_DEPTH, Refused};
 
 /// A YAML syntax or shape error at a byte offset of the parsed text.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +21,11 @@ pub struct YamlError {
     pub offset: usize,
     /// The key the library complained about, when it names one (`unknown field `x``).
     pub unknown_field: Option<String>,
+    /// A typical editor mistake found in the refused text: a better explanation than the
+    /// library's message, at its own place.
+    pub mistake: Option<Box<mistakes::Found>>,
+    /// What the guard refused before the library saw the text, if it did.
+    pub refused: Option<Refused>,
 }
 
 /// Parses `text` into `T`, reporting the first problem with its position.
@@ -42,6 +49,9 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
             message,
             offset,
             unknown_field: None,
+            // The guard's refusals are about hostile shapes, and say what to do themselves.
+            mistake: None,
+            refused: Some(refused),
         });
     }
     serde_yaml::from_str(text).map_err(|err| {
@@ -55,6 +65,8 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
             message: without_positions(&full),
             offset: err.location().map_or(0, |l| l.index()),
             unknown_field,
+            mistake: mistakes::find(text).map(Box::new),
+            refused: None,
         }
     })
 }

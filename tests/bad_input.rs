@@ -132,8 +132,8 @@ fn cases() -> Vec<Case> {
             path: CASE,
             line: 8,
             col: 19,
-            message: "invalid type: string \"many\"",
-            hint: None,
+            message: "`many` is not a number",
+            hint: Some("e.g. `legal-opinions: 512`"),
         },
         Case {
             name: "figure too large for a chart, at its value",
@@ -199,8 +199,8 @@ fn cases() -> Vec<Case> {
             path: CASE,
             line: 6,
             col: 7,
-            message: "`2023-02-30` is not a date",
-            hint: Some("YYYY-MM-DD"),
+            message: "`2023-02-30` is not a date: month 2 of 2023 has 28 days",
+            hint: Some("the last day of that month is 2023-02-28"),
         },
         Case {
             name: "revision date that is not a date",
@@ -392,8 +392,8 @@ fn cases() -> Vec<Case> {
             path: CASE,
             line: 3,
             col: 27,
-            message: "mapping values are not allowed",
-            hint: None,
+            message: "the value of `department` holds `: `",
+            hint: Some("put the value in double quotes"),
         },
         Case {
             name: "translations disagree on the department",

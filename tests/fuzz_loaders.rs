@@ -236,7 +236,8 @@ fn deep_markdown_nesting_does_not_overflow_the_stack() {
     run_hostile(hostile::deep_nesting(hostile::N));
 }
 
-/// miette formats the excerpt's underline with a width of the label's column, and Rust refuses
+/// The excerpt renderer (miette, before gongkai drew its own) formatted the underline with a
+/// width of the label's column, and Rust refuses
 /// widths over 65,535 ("Formatting argument out of range"): the excerpt is cut to a window
 /// around the position (`diagnostics/excerpt.rs`) so a problem far along a long line renders.
 #[test]

@@ -496,7 +496,7 @@ fn a_unit_in_an_unlisted_language_and_a_repeated_figure_are_errors() {
     assert!(
         problems[0]
             .message
-            .contains("`legal-opinions` is listed twice"),
+            .contains("`legal-opinions` is written twice"),
         "{}",
         common::show(&problems)
     );

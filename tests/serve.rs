@@ -704,7 +704,23 @@ fn a_broken_edit_shows_the_error_over_every_page_until_fixed() {
             body.contains("id=\"gongkai-overlay\""),
             "{page}: no overlay"
         );
-        assert!(body.contains("content/2023/market-regulation.zh.md:3:13: error: unknown department `market-regulaton`"), "{body}");
+        assert!(
+            body.contains("content/2023/market-regulation.zh.md:3:13: "),
+            "{body}"
+        );
+        // The overlay speaks the page's language.
+        if page.starts_with("/en/") {
+            assert!(
+                body.contains(":3:13: error: unknown department `market-regulaton`"),
+                "{body}"
+            );
+        } else {
+            assert!(
+                body.contains(":3:13: 错误：没有名为 `market-regulaton` 的部门"),
+                "{body}"
+            );
+            assert!(body.contains("是不是要写 `market-regulation`？"), "{body}");
+        }
         assert!(
             body.contains("department: market-regulaton"),
             "the source excerpt"

@@ -69,10 +69,11 @@ fn an_open_page_reloads_itself_after_an_edit() {
         // A new marker: the broken edit below must not reload the page.
         client.execute("window.__marker = 2; return true;", vec![]).await.unwrap();
 
-        // A broken edit: the overlay appears over the page (no reload), and goes with the fix.
+        // A broken edit: the overlay appears over the page (no reload), in the page's language
+        // (this is a Chinese page), and goes with the fix.
         site.replace("content/2022/justice-bureau.zh.md", "department: justice-bureau", "department: justice-bureua");
         until(&client, "the error overlay",
-              "const o = document.getElementById('gongkai-overlay'); return window.__marker === 2 && !!o && o.innerText.includes('did you mean `justice-bureau`?') && o.innerText.includes('content/2022/justice-bureau.zh.md:');").await;
+              "const o = document.getElementById('gongkai-overlay'); return window.__marker === 2 && !!o && o.innerText.includes('是不是要写 `justice-bureau`？') && o.innerText.includes('content/2022/justice-bureau.zh.md:');").await;
         site.replace("content/2022/justice-bureau.zh.md", "justice-bureua", "justice-bureau");
         until(&client, "the overlay to go",
               "return window.__marker === undefined && document.readyState === 'complete' && !document.getElementById('gongkai-overlay');").await;

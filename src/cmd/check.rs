@@ -11,16 +11,22 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::{BrokenLink, broken_links};
 use crate::options::BuildOptions;
 use crate::output::Output;
-use crate::pipeline::{Error, Loaded, load, render_into};
+use crate::pipeline::{Error, Loaded, load, render_into, reports_by_lang};
 use crate::style::file::Warning;
 use crate::style::messages::Messages;
 
 /// What `gongkai check` looked at.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct CheckSummary {
     pub reports: usize,
     pub files: usize,
     pub links: usize,
+    /// Reports a build would publish in each language.
+    pub by_lang: BTreeMap<String, usize>,
+    /// Drafts a build would leave out, by source path.
+    pub drafts_left_out: Vec<PathBuf>,
+    /// Problems that do not stop a build (none are counted yet).
+    pub warnings: usize,
 }
 
 /// What `check` found: the outcome of every rule that can fail it, and the style warnings,
@@ -60,6 +66,7 @@ pub fn run(opts: &BuildOptions, lang: &str) -> Checked {
 /// diagnostic, at the Markdown link when the page is a report.
 pub fn site(opts: &BuildOptions) -> Result<CheckSummary, Error> {
     let Loaded { site, theme, store } = load(opts)?;
+    let drafts_left_out = store.drafts_left_out();
     let out = Output::default();
     render_into(&site, &store, &theme, opts.link_style, &out, &|| {})?;
     let files = out.into_files();
@@ -91,6 +98,9 @@ pub fn site(opts: &BuildOptions) -> Result<CheckSummary, Error> {
         reports: site.reports.len(),
         files: files.len(),
         links,
+        by_lang: reports_by_lang(&site),
+        drafts_left_out,
+        warnings: 0,
     })
 }
 

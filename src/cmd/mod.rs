@@ -13,4 +13,5 @@ pub mod freeze;
 pub mod keygen;
 pub mod new;
 pub mod serve;
+pub mod summary;
 pub mod verify;

@@ -67,6 +67,13 @@ impl Figures {
         self.list.iter()
     }
 
+    /// Key → labels, for looking a figure up by its label.
+    pub fn labels(&self) -> BTreeMap<String, BTreeMap<String, String>> {
+        self.iter()
+            .map(|f| (f.key.clone(), f.labels.clone()))
+            .collect()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
     }

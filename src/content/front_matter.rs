@@ -11,9 +11,13 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::dates;
 use super::figures;
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Locator, suggest};
+use crate::config::Labels;
+use crate::config::labels::key_by_label;
+use crate::diagnostics::{Diagnostic, Locator, YamlSource, suggest_msg, yaml_error};
+use crate::messages::Msg;
 use crate::model::Revision;
 use crate::yaml;
 
@@ -31,11 +35,8 @@ pub struct Split<'a> {
 pub fn split<'a>(text: &'a str, shown: &Path) -> Result<Split<'a>, Diagnostic> {
     let first_end = text.find('\n').unwrap_or(text.len());
     if text[..first_end].trim_end() != "---" {
-        return Err(
-            Diagnostic::at_file(shown, "missing front matter").with_hint(
-                "a report starts with a `---` line, then title, department and date, then `---`",
-            ),
-        );
+        return Err(Diagnostic::at_file(shown, Msg::new("fm.missing"))
+            .with_hint(Msg::new("fm.missing_hint")));
     }
     let yaml_offset = (first_end + 1).min(text.len());
     let mut pos = yaml_offset;
@@ -54,8 +55,8 @@ pub fn split<'a>(text: &'a str, shown: &Path) -> Result<Split<'a>, Diagnostic> {
         pos = end + 1;
         line_no += 1;
     }
-    Err(Diagnostic::at_file(shown, "front matter is not closed")
-        .with_hint("add a `---` line after the last front matter key"))
+    Err(Diagnostic::at_file(shown, Msg::new("fm.not_closed"))
+        .with_hint(Msg::new("fm.not_closed_hint")))
 }
 
 /// Front matter as written (README, "Writing a report").
@@ -129,13 +130,15 @@ pub fn parse_meta(
     config: &Config,
 ) -> Result<Meta, Vec<Diagnostic>> {
     let raw: RawMeta = yaml::parse(split.yaml).map_err(|e| {
-        let len = e.unknown_field.as_ref().map_or(1, String::len);
-        let mut d =
-            Diagnostic::at_offset(shown, source, split.yaml_offset + e.offset, len, e.message);
-        if let Some(field) = &e.unknown_field {
-            d = d.with_hint(suggest(field, KEYS.iter().copied()));
-        }
-        vec![d]
+        let at = YamlSource {
+            shown,
+            source,
+            yaml: split.yaml,
+            yaml_offset: split.yaml_offset,
+            keys: &KEYS,
+            numbers: Some("figures"),
+        };
+        vec![yaml_error(&e, &at)]
     })?;
     let mut check = Checks {
         split,
@@ -145,6 +148,7 @@ pub fn parse_meta(
         shown,
         problems: Vec::new(),
     };
+    check.no_value_is_a_comment();
     check.title_is_not_empty(&raw.title);
     check.department_is_known(&raw.department, config);
     check.year_matches_folder(raw.year, year);
@@ -201,7 +205,7 @@ impl Checks<'_> {
             .unwrap_or((0, 1))
     }
 
-    fn error_at(&mut self, (offset, len): (usize, usize), message: String, hint: Option<String>) {
+    fn error_at(&mut self, (offset, len): (usize, usize), message: Msg, hint: Option<Msg>) {
         let offset = self.split.yaml_offset + offset;
         let at = self.lines.line_col(offset);
         let mut d = Diagnostic::at_located(self.shown, self.source, offset, at, len, message);
@@ -211,11 +215,26 @@ impl Checks<'_> {
         self.problems.push(d);
     }
 
+    /// `summary: #1 …` is valid YAML whose value is empty (`#` starts a comment): the text
+    /// would vanish without a word, so it is an error like any other misread value.
+    fn no_value_is_a_comment(&mut self) {
+        let found = yaml::mistakes::find(self.split.yaml).filter(|f| {
+            matches!(
+                f.mistake,
+                yaml::mistakes::Mistake::SpecialStart { ch: '#', .. }
+            )
+        });
+        if let Some(found) = found {
+            let (message, hint) = crate::messages::mistakes::describe(&found, 0);
+            self.error_at((found.offset, found.len), message, Some(hint));
+        }
+    }
+
     fn title_is_not_empty(&mut self, title: &str) {
         if title.trim().is_empty() {
             self.error_at(
                 self.locate("title", "title", 0),
-                "title is empty".into(),
+                Msg::new("fm.title_empty"),
                 None,
             );
         }
@@ -225,11 +244,8 @@ impl Checks<'_> {
         if !config.departments.contains_key(department) {
             self.error_at(
                 self.locate("department", department, 0),
-                format!("unknown department `{department}`"),
-                Some(suggest(
-                    department,
-                    config.departments.keys().map(String::as_str),
-                )),
+                Msg::new("fm.unknown_department").arg("department", department),
+                Some(key_hint(department, &config.departments)),
             );
         }
     }
@@ -241,10 +257,14 @@ impl Checks<'_> {
         {
             self.error_at(
                 self.locate("year", &y.to_string(), 0),
-                format!("year {y} does not match the folder content/{year}/"),
-                Some(format!(
-                    "use `year: {year}` or move the file to content/{y}/"
-                )),
+                Msg::new("fm.year_mismatch")
+                    .arg("written", y)
+                    .arg("year", year),
+                Some(
+                    Msg::new("fm.year_mismatch_hint")
+                        .arg("written", y)
+                        .arg("year", year),
+                ),
             );
         }
     }
@@ -253,17 +273,27 @@ impl Checks<'_> {
         // How many times each known theme was listed before this one.
         let mut earlier: HashMap<&str, usize> = HashMap::new();
         for theme in themes {
-            if !config.themes.contains_key(theme) {
+            if let Some(i) = theme.find(['，', '、']) {
+                // `[a，b]` is one item to YAML: the full-width comma is the mistake.
+                let (at, _) = self.locate("themes", theme, 0);
+                let ch = theme[i..].chars().next().unwrap_or('，');
+                let fixed = theme.replace(['，', '、'], ", ");
+                self.error_at(
+                    (at + i, ch.len_utf8()),
+                    Msg::new("yaml.full_width_comma").arg("ch", ch),
+                    Some(Msg::new("yaml.full_width_comma_hint").arg("fixed", fixed)),
+                );
+            } else if !config.themes.contains_key(theme) {
                 self.error_at(
                     self.locate("themes", theme, 0),
-                    format!("unknown theme `{theme}`"),
-                    Some(suggest(theme, config.themes.keys().map(String::as_str))),
+                    Msg::new("fm.unknown_theme").arg("theme", theme),
+                    Some(key_hint(theme, &config.themes)),
                 );
             } else if let nth @ 1.. = next_count(&mut earlier, theme) {
                 // Point at this repetition, not at the first occurrence.
                 self.error_at(
                     self.locate("themes", theme, nth),
-                    format!("theme `{theme}` is listed twice"),
+                    Msg::new("fm.theme_twice").arg("theme", theme),
                     None,
                 );
             }
@@ -274,11 +304,9 @@ impl Checks<'_> {
     fn date(&mut self, key: &str, date: &str) -> Option<NaiveDate> {
         let parsed = parse_date(date);
         if parsed.is_none() {
-            self.error_at(
-                self.locate(key, date, 0),
-                format!("`{date}` is not a date"),
-                Some("write dates as YYYY-MM-DD, e.g. 2023-03-28".into()),
-            );
+            let (impossible, hint) = dates::explain(date);
+            let message = impossible.unwrap_or_else(|| Msg::new("fm.not_a_date").arg("date", date));
+            self.error_at(self.locate(key, date, 0), message, Some(hint));
         }
         parsed
     }
@@ -288,13 +316,18 @@ impl Checks<'_> {
             if !config.figures.contains_key(key) {
                 self.error_at(
                     self.locate("figures", key, 0),
-                    format!("unknown figure `{key}`"),
-                    Some(suggest(key, config.figures.keys().map(String::as_str))),
+                    Msg::new("fm.unknown_figure").arg("figure", key),
+                    Some(key_hint(key, &config.figures.labels())),
                 );
             } else if let Err(p) = figures::check(key, *value) {
                 let at = self.locate("figures", key, 0);
                 let at = figures::value_span(self.split.yaml, at.0, key).unwrap_or(at);
-                self.error_at(at, p.message, Some(p.hint));
+                let (offset, len) = at;
+                let offset = self.split.yaml_offset + offset;
+                let pos = self.lines.line_col(offset);
+                let d =
+                    Diagnostic::at_located(self.shown, self.source, offset, pos, len, p.message);
+                self.problems.push(d.with_hint(p.hint));
             }
         }
     }
@@ -304,8 +337,10 @@ impl Checks<'_> {
         if raw.len() > max {
             self.error_at(
                 self.locate("revisions", "revisions", 0),
-                format!("{} revisions, more than {max}", raw.len()),
-                Some("keep the revisions that changed what the report says".into()),
+                Msg::new("fm.too_many_revisions")
+                    .arg("n", raw.len())
+                    .arg("max", max),
+                Some(Msg::new("fm.too_many_revisions_hint")),
             );
             return Vec::new();
         }
@@ -319,21 +354,35 @@ impl Checks<'_> {
                     date: d,
                     note: rev.note.trim().to_string(),
                 }),
-                None => self.error_at(
-                    self.locate("revisions", &rev.date, nth),
-                    format!("revision date `{}` is not a date", rev.date),
-                    Some("write dates as YYYY-MM-DD".into()),
-                ),
+                None => {
+                    let (impossible, hint) = dates::explain(&rev.date);
+                    let message = impossible.unwrap_or_else(|| {
+                        Msg::new("fm.revision_not_a_date").arg("date", &rev.date)
+                    });
+                    let at = self.locate("revisions", &rev.date, nth);
+                    self.error_at(at, message, Some(hint));
+                }
             }
             if rev.note.trim().is_empty() {
                 self.error_at(
                     self.locate("revisions", &rev.date, nth),
-                    "revision note is empty".into(),
+                    Msg::new("fm.revision_note_empty"),
                     None,
                 );
             }
         }
         revisions
+    }
+}
+
+/// What to write instead of an unknown department, theme or figure: the key when `written`
+/// is one of its labels (in any language), else the nearest key or the list of keys.
+fn key_hint(written: &str, known: &BTreeMap<String, Labels>) -> Msg {
+    match key_by_label(known, written) {
+        Some(key) => Msg::new("label.use_key")
+            .arg("label", written)
+            .arg("key", key),
+        None => suggest_msg(written, known.keys().map(String::as_str)),
     }
 }
 

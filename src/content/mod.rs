@@ -2,6 +2,7 @@
 //! load and the rules between files (link targets, duplicates, links to drafts, frozen
 //! reports), for `build` (everything at once) and `serve` (the files an edit names).
 
+mod dates;
 mod discover;
 pub mod figures;
 pub mod front_matter;

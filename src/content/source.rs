@@ -1,5 +1,7 @@
 //! Load stage: read one report file as text. UTF-8 only (a BOM and CRLF are accepted and
-//! normalised); other encodings are refused with a hint, never guessed at silently.
+//! normalised); other encodings are refused with a hint, never guessed at silently: UTF-16 and
+//! UTF-32 (Notepad's "Unicode") by their BOM or their pattern of NUL bytes, GBK/GB18030 by
+//! decoding, each with a command and the editor setting that converts the file.
 
 use std::io::Read;
 use std::path::Path;
@@ -7,6 +9,7 @@ use std::sync::Arc;
 
 use crate::config::Limits;
 use crate::diagnostics::{Diagnostic, line_col};
+use crate::messages::Msg;
 
 // A report file larger than `Limits::report_bytes` is refused before it is parsed: the longest
 // real reports are a few hundred kB, and markup-dense text costs the Markdown parser about 200
@@ -22,7 +25,8 @@ pub fn read_text(path: &Path, shown: &Path, limits: &Limits) -> Result<Arc<str>,
 
 /// The bytes of `path`, at most one past the size limit ([`decode_within`] refuses more).
 pub fn read_bytes(path: &Path, shown: &Path, limits: &Limits) -> Result<Vec<u8>, Diagnostic> {
-    let cannot = |e: std::io::Error| Diagnostic::at_file(shown, format!("cannot read file: {e}"));
+    let cannot =
+        |e: std::io::Error| Diagnostic::at_file(shown, Msg::new("src.cannot_read").arg("error", e));
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| {
@@ -45,19 +49,25 @@ pub fn decode_within(
     limits: &Limits,
 ) -> Result<Arc<str>, Diagnostic> {
     if bytes.len() > limits.report_bytes {
-        return Err(Diagnostic::at_file(
-            shown,
-            format!("file is larger than {}", size(limits.report_bytes)),
-        )
-        .with_hint("split the report, or move tables and appendices into linked files"));
+        let message = Msg::new("src.too_large").arg("size", size(limits.report_bytes));
+        return Err(Diagnostic::at_file(shown, message).with_hint(Msg::new("src.too_large_hint")));
+    }
+    if let Some(encoding) = wide_encoding(&bytes) {
+        let path = shown.display().to_string();
+        let message = Msg::new("src.wide").arg("encoding", encoding);
+        let hint = Msg::new("src.wide_hint")
+            .arg("encoding", encoding)
+            .arg("path", path);
+        return Err(Diagnostic::at_file(shown, message).with_hint(hint));
     }
     let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => rest.to_vec(),
         None => bytes,
     };
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(Diagnostic::at_file(shown, "file is empty")
-            .with_hint("a report starts with front matter between `---` lines"));
+        return Err(
+            Diagnostic::at_file(shown, Msg::new("src.empty")).with_hint(Msg::new("src.empty_hint"))
+        );
     }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
@@ -65,7 +75,7 @@ pub fn decode_within(
     };
     if let Some(i) = text.find('\0') {
         let (line, col) = line_col(&text, i);
-        let mut d = Diagnostic::at_file(shown, "file contains a NUL byte: it is not a text file");
+        let mut d = Diagnostic::at_file(shown, Msg::new("src.nul"));
         d.line = line;
         d.col = col;
         return Err(d);
@@ -79,6 +89,38 @@ pub fn decode_within(
         text
     };
     Ok(Arc::from(text))
+}
+
+/// The name `iconv` knows for a UTF-16 or UTF-32 text (`UTF-16` when a BOM says the byte
+/// order, `UTF-16LE` when only the NUL bytes do), or `None` for any other bytes. A Markdown
+/// file starts with ASCII (`---`), which these encodings write with NUL bytes beside each
+/// character; UTF-8 text never holds a NUL.
+fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0xFF, 0xFE, 0, 0, ..] | [0, 0, 0xFE, 0xFF, ..] => return Some("UTF-32"),
+        [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..] => return Some("UTF-16"),
+        _ => {}
+    }
+    let head = &bytes[..bytes.len().min(256) & !3];
+    if head.len() < 4 {
+        return None;
+    }
+    // UTF-32: every character of Chinese and English text has two zero high bytes.
+    let quads = |hi: [usize; 2]| head.chunks(4).all(|c| c[hi[0]] == 0 && c[hi[1]] == 0);
+    if quads([2, 3]) {
+        return Some("UTF-32LE");
+    }
+    if quads([0, 1]) {
+        return Some("UTF-32BE");
+    }
+    // UTF-16: ASCII characters (`---`, keys) have a zero byte on one side of each pair.
+    let zeros = |side: usize| head.chunks(2).filter(|c| c[side] == 0).count();
+    let pairs = head.len() / 2;
+    match (zeros(1) * 2 >= pairs, zeros(0) * 2 >= pairs) {
+        (true, false) => Some("UTF-16LE"),
+        (false, true) => Some("UTF-16BE"),
+        _ => None,
+    }
 }
 
 /// `2 MB`, or `300 kB` for a limit that is not whole megabytes.
@@ -97,14 +139,10 @@ fn too_long_line(text: &str, shown: &Path, max: usize) -> Option<Diagnostic> {
         .enumerate()
         // A character is at least one byte: only a line of more bytes can be too long.
         .find(|(_, l)| l.len() > max && l.chars().nth(max).is_some())?;
-    let mut d = Diagnostic::at_file(
-        shown,
-        format!(
-            "line is longer than {max} characters ({})",
-            line.chars().count()
-        ),
-    )
-    .with_hint("break the line: a paragraph can span several lines");
+    let message = Msg::new("src.long_line")
+        .arg("max", max)
+        .arg("n", line.chars().count());
+    let mut d = Diagnostic::at_file(shown, message).with_hint(Msg::new("src.long_line_hint"));
     d.line = n + 1;
     d.col = max + 1;
     Some(d)
@@ -132,14 +170,11 @@ fn not_utf8(shown: &Path, err: std::string::FromUtf8Error) -> Diagnostic {
     let valid = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
     let (line, col) = line_col(valid, valid.len());
     let hint = if had_errors {
-        "save the file as UTF-8".to_string()
+        Msg::new("src.save_as_utf8")
     } else {
-        format!(
-            "it looks like GBK/GB18030; convert it with `iconv -f GB18030 -t UTF-8 {0} -o {0}.utf8` and replace the original",
-            shown.display()
-        )
+        Msg::new("src.gbk_hint").arg("path", shown.display())
     };
-    let mut d = Diagnostic::at_file(shown, "file is not UTF-8 text").with_hint(hint);
+    let mut d = Diagnostic::at_file(shown, Msg::new("src.not_utf8")).with_hint(hint);
     d.line = line;
     d.col = col;
     d
@@ -156,6 +191,40 @@ mod tests {
         // GBK bytes can happen to form valid UTF-8 for a while, so only the line is certain.
         assert_eq!(d.line, 2);
         assert!(d.hint.unwrap().contains("GBK"));
+    }
+
+    #[test]
+    fn utf16_and_utf32_are_named_with_the_command_that_converts_them() {
+        let text = "---\ntitle: 司法局\n---\n";
+        let utf16le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let utf16be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let utf32le: Vec<u8> = text
+            .chars()
+            .flat_map(|c| (c as u32).to_le_bytes())
+            .collect();
+        let utf32be: Vec<u8> = text
+            .chars()
+            .flat_map(|c| (c as u32).to_be_bytes())
+            .collect();
+        let with_bom = |bom: &[u8], b: &[u8]| [bom, b].concat();
+        for (bytes, name) in [
+            (with_bom(&[0xFF, 0xFE], &utf16le), "UTF-16"),
+            (with_bom(&[0xFE, 0xFF], &utf16be), "UTF-16"),
+            (utf16le, "UTF-16LE"),
+            (utf16be, "UTF-16BE"),
+            (with_bom(&[0xFF, 0xFE, 0, 0], &utf32le), "UTF-32"),
+            (utf32le, "UTF-32LE"),
+            (utf32be, "UTF-32BE"),
+        ] {
+            let d = decode(bytes, Path::new("a.md")).unwrap_err();
+            assert!(d.message.contains(&format!("saved as {name},")), "{d}");
+            let hint = d.hint.unwrap();
+            assert!(
+                hint.contains(&format!("iconv -f {name} -t UTF-8 a.md")),
+                "{hint}"
+            );
+            assert!(!hint.contains("GBK"), "{hint}");
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ use futures_util::Stream;
 use serde_json::json;
 use tokio::sync::{OwnedSemaphorePermit, broadcast, watch};
 
+use super::overlay::BrokenText;
 use super::published::{self, Shared};
 
 /// Event streams open at once, at most: one per open page, and far fewer than the server's
@@ -22,13 +23,16 @@ pub const MAX_EVENT_STREAMS: usize = 64;
 pub enum Event {
     /// Sent first on every connection: the version being served and the error, if any. A page
     /// of another version reloads (it missed an event while disconnected).
-    Hello { version: u64, error: Option<String> },
+    Hello {
+        version: u64,
+        error: Option<BrokenText>,
+    },
     /// Pages changed: reload.
     Reload { version: u64 },
     /// Only stylesheets changed: swap them without a reload.
     Css { version: u64, paths: Vec<String> },
     /// The latest edit broke the build: show this error over the page.
-    Broken { message: String },
+    Broken { message: BrokenText },
     /// The search index was brought up to date (pages need not reload).
     Index,
 }
@@ -46,10 +50,12 @@ impl Event {
 
     fn data(&self) -> serde_json::Value {
         match self {
-            Event::Hello { version, error } => json!({ "version": version, "error": error }),
+            Event::Hello { version, error } => {
+                json!({ "version": version, "error": error.as_ref().map(BrokenText::to_json) })
+            }
             Event::Reload { version } => json!({ "version": version }),
             Event::Css { version, paths } => json!({ "version": version, "paths": paths }),
-            Event::Broken { message } => json!({ "message": message }),
+            Event::Broken { message } => json!({ "message": message.to_json() }),
             Event::Index => json!({}),
         }
     }

@@ -20,6 +20,7 @@ use tokio::sync::{Semaphore, broadcast, watch};
 
 use super::events::{self, Event, MAX_EVENT_STREAMS};
 use super::host::Hosts;
+use super::overlay::BrokenText;
 use super::published::{self, Published, Shared};
 
 pub const EVENTS_PATH: &str = "/__gongkai/events";
@@ -121,7 +122,7 @@ fn file(p: &Published, raw_path: &str, query: Option<&str>) -> Response {
         let page = inject_with(
             FALLBACK_PAGE.as_bytes(),
             p.version,
-            p.error.as_deref(),
+            p.error.as_ref(),
             p.warnings.as_deref(),
         );
         return respond(
@@ -138,7 +139,7 @@ fn file(p: &Published, raw_path: &str, query: Option<&str>) -> Response {
             Bytes::from(inject_with(
                 bytes,
                 p.version,
-                p.error.as_deref(),
+                p.error.as_ref(),
                 p.warnings.as_deref(),
             ))
         } else {
@@ -166,7 +167,7 @@ fn not_found(p: &Published) -> Response {
         Some(page) => respond(
             StatusCode::NOT_FOUND,
             "404.html",
-            Bytes::from(inject(page, p.version, p.error.as_deref())),
+            Bytes::from(inject(page, p.version, p.error.as_ref())),
         ),
         None => plain(StatusCode::NOT_FOUND, "not found\n"),
     }
@@ -226,7 +227,7 @@ fn percent_decode(s: &str) -> Option<String> {
 }
 
 /// The page with the reload script (and the error overlay) added before `</body>`.
-pub fn inject(html: &[u8], version: u64, error: Option<&str>) -> Vec<u8> {
+pub fn inject(html: &[u8], version: u64, error: Option<&BrokenText>) -> Vec<u8> {
     inject_with(html, version, error, None)
 }
 
@@ -234,12 +235,12 @@ pub fn inject(html: &[u8], version: u64, error: Option<&str>) -> Vec<u8> {
 pub fn inject_with(
     html: &[u8],
     version: u64,
-    error: Option<&str>,
+    error: Option<&BrokenText>,
     warnings: Option<&str>,
 ) -> Vec<u8> {
     let mut snippet = format!("<link rel=\"stylesheet\" href=\"{OVERLAY_CSS_PATH}\">\n");
     if let Some(message) = error {
-        snippet.push_str(&overlay(message));
+        snippet.push_str(&message.html(html));
     }
     if let Some(text) = warnings {
         snippet.push_str(&warnings_panel(text));
@@ -253,16 +254,6 @@ pub fn inject_with(
     out.extend_from_slice(snippet.as_bytes());
     out.extend_from_slice(&html[at..]);
     out
-}
-
-/// The error shown over the page (the script builds the same one from a `broken` event).
-fn overlay(message: &str) -> String {
-    format!(
-        "<div id=\"gongkai-overlay\" role=\"alert\"><div class=\"gongkai-overlay-box\">\
-         <p class=\"gongkai-overlay-title\">gongkai: this edit broke the build; the page shows the last good build</p>\
-         <pre>{}</pre></div></div>\n",
-        crate::render::escape::escape(message)
-    )
 }
 
 /// Style warnings: a closed panel in a corner, opened by the editor; it never covers the page.
@@ -419,10 +410,11 @@ mod tests {
             "{out}"
         );
         assert!(!out.contains("gongkai-overlay\""));
-        let broken =
-            String::from_utf8(inject(b"<body></body>", 1, Some("a.md:1:1: <b>&"))).unwrap();
+        let d = crate::diagnostics::Diagnostic::at_file("a.md", "<b>&");
+        let text = BrokenText::new(&d.into());
+        let broken = String::from_utf8(inject(b"<body></body>", 1, Some(&text))).unwrap();
         assert!(
-            broken.contains("<pre>a.md:1:1: &lt;b&gt;&amp;</pre>"),
+            broken.contains("<pre>a.md:1:1: error: &lt;b&gt;&amp;\n"),
             "{broken}"
         );
         assert!(

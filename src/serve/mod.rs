@@ -17,6 +17,7 @@ mod host;
 mod http;
 mod listen;
 mod live;
+mod overlay;
 mod published;
 mod watch;
 
@@ -40,6 +41,7 @@ pub use live::{Applied, DerivedMode, LiveSite, Outcome};
 pub use published::{Published, Shared};
 
 use crate::options::BuildOptions;
+use overlay::BrokenText;
 use watch::{Msg, Watcher};
 
 /// Updates of the derived outputs that arrive within this long of each other are made once.
@@ -336,7 +338,7 @@ impl Worker {
         let version = published::read(&self.published).version;
         match &applied.outcome {
             Outcome::Broken(d) => Some(Event::Broken {
-                message: d.render(false),
+                message: BrokenText::new(d),
             }),
             _ if applied.recovered => Some(Event::Reload { version }),
             Outcome::Changed(files) if files.iter().all(|f| f.ends_with(".css")) => {
@@ -403,7 +405,7 @@ fn apply_guarded(live: &mut LiveSite, plan: &Plan) -> Applied {
             )
             .with_hint("the next save reloads everything; please report this");
             let d = crate::diagnostics::Diagnostics::from(d);
-            published::write(live.published()).error = Some(d.render(false));
+            published::write(live.published()).error = Some(BrokenText::new(&d));
             Applied {
                 outcome: Outcome::Broken(d),
                 recovered: false,

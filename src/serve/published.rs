@@ -8,6 +8,7 @@ use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use axum::body::Bytes;
 
 use super::derived::{DerivedUpdate, LangFiles, Mirror};
+use super::overlay::BrokenText;
 use crate::config::Lang;
 
 /// What the HTTP side serves.
@@ -23,9 +24,9 @@ pub struct Published {
     pub data: HashMap<String, Bytes>,
     /// Goes up with every change to the pages or static files (and when an error clears).
     pub version: u64,
-    /// Why the latest edit could not be built (`Diagnostics::render(false)`); the files are
-    /// then the last good build.
-    pub error: Option<String>,
+    /// Why the latest edit could not be built, in each message language; the files are then
+    /// the last good build.
+    pub error: Option<BrokenText>,
     /// The style warnings of the site's files as they are now (README "Style rules"), shown
     /// in a panel beside each page; they never stop the preview.
     pub warnings: Option<String>,

@@ -10,17 +10,24 @@
     try { return JSON.parse(e.data); } catch (_) { return {}; }
   }
 
+  // The error in the page's own language: `{en: {title, text}, zh: {…}}`.
+  function inPageLang(message) {
+    var lang = (document.documentElement.lang || '').toLowerCase();
+    return (lang.indexOf('zh') === 0 && message.zh) ? message.zh : message.en;
+  }
+
   function overlay(message) {
     var old = document.getElementById('gongkai-overlay');
     if (old) { old.remove(); }
     if (message === null || message === undefined) { return; }
+    var shown = inPageLang(message) || { title: '', text: '' };
     var box = document.createElement('div');
     box.className = 'gongkai-overlay-box';
     var title = document.createElement('p');
     title.className = 'gongkai-overlay-title';
-    title.textContent = 'gongkai: this edit broke the build; the page shows the last good build';
+    title.textContent = shown.title;
     var pre = document.createElement('pre');
-    pre.textContent = message;
+    pre.textContent = shown.text;
     box.appendChild(title);
     box.appendChild(pre);
     var div = document.createElement('div');

@@ -27,7 +27,7 @@ pub enum Refused {
 /// matters: comments, quoted and block (`|`, `>`) scalars are skipped, and a bracket counts
 /// anywhere inside a flow collection but outside one only where a value starts (`a[1]` is
 /// text); `&` and `*` count only where a value starts (`a&b`, `"*"` are text).
-pub fn check(text: &str) -> Option<Refused> {
+pub(super) fn check(text: &str) -> Option<Refused> {
     scan(text).err()
 }
 

@@ -211,6 +211,10 @@ pub fn entries(dir: &Path) -> Vec<String> {
 pub fn gongkai() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_gongkai"));
     cmd.env_remove("NO_COLOR");
+    // Messages in English whatever the machine's locale; tests of Chinese ask for it.
+    for var in ["GONGKAI_LANG", "LC_ALL", "LC_MESSAGES", "LANG"] {
+        cmd.env_remove(var);
+    }
     cmd
 }
 

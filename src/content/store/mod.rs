@@ -215,6 +215,19 @@ impl ContentStore {
         self.published().map(|(_, r)| Arc::clone(r)).collect()
     }
 
+    /// The drafts a build leaves out (none with `--drafts`), by source path in path order: the
+    /// summary line names them, so a new report does not go missing silently.
+    pub fn drafts_left_out(&self) -> Vec<std::path::PathBuf> {
+        self.placed()
+            .filter_map(|(_, load)| match load {
+                Load::Loaded { report, .. } if !self.shown(report) => {
+                    Some(report.source_path.clone())
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The published report loaded from `path` (relative to the root), if any.
     pub fn report_at(&self, path: &Path) -> Option<&Arc<Report>> {
         match &self.slots.get(path)?.state {

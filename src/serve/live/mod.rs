@@ -16,6 +16,7 @@ use std::sync::mpsc::Sender;
 
 use super::classify::Plan;
 use super::derived::{DerivedUpdate, Mirror};
+use super::overlay::BrokenText;
 use super::published::{self, Shared};
 use crate::content::ContentStore;
 use crate::diagnostics::Diagnostics;
@@ -153,7 +154,7 @@ impl LiveSite {
             Ok((changed, rendered)) if changed.is_empty() => (Outcome::Unchanged, rendered),
             Ok((changed, rendered)) => (Outcome::Changed(changed), rendered),
             Err(d) => {
-                published::write(&self.published).error = Some(d.render(false));
+                published::write(&self.published).error = Some(BrokenText::new(&d));
                 (Outcome::Broken(d), 0)
             }
         };
