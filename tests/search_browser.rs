@@ -185,7 +185,7 @@ async fn ranking_follows_fields_counts_and_years() {
     ))
     .await
     .unwrap();
-    assert_eq!(wait_for_status(&c).await, "1 results");
+    assert_eq!(wait_for_status(&c).await, "1 result");
     assert!(
         marks(&c).await.iter().any(|m| m == "people's mediation"),
         "{:?}",
@@ -553,7 +553,7 @@ async fn english_excerpts_keep_whole_words() {
     c.goto(&format!("{base}en/search/index.html?q=mediation"))
         .await
         .unwrap();
-    assert_eq!(wait_for_status(&c).await, "1 results");
+    assert_eq!(wait_for_status(&c).await, "1 result");
     let excerpt = texts(&c, ".search-results .excerpt").await.join("");
     let inner = excerpt.trim_start_matches('…').trim_end_matches('…');
     assert!(excerpt.starts_with('…'), "{excerpt}");
@@ -567,7 +567,7 @@ async fn english_excerpts_keep_whole_words() {
     c.goto(&format!("{base}en/search/index.html?q=%22law%22"))
         .await
         .unwrap();
-    assert_eq!(wait_for_status(&c).await, "1 results");
+    assert_eq!(wait_for_status(&c).await, "1 result");
     let m = marks(&c).await;
     assert!(!m.is_empty(), "nothing marked");
     assert!(m.iter().all(|t| t == "law" || t == "laws"), "{m:?}");

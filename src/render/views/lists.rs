@@ -185,6 +185,7 @@ pub(super) fn search(ctx: &Ctx<'_>, page: &Page) -> Value {
         ("department", "search_department"),
         ("theme", "search_theme"),
         ("results", "search_results"),
+        ("results_one", "search_results_one"),
         ("more", "search_more"),
         ("error", "search_error"),
         ("filters", "search_filters"),

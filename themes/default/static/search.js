@@ -551,7 +551,7 @@
       if (stale()) return;
       var total = cur.filtered.filter(function (h) { return !h.rejected; }).length;
       status.textContent = !input.value.trim() ? "" : cur.failed ? (T.error || "Search is unavailable.") :
-        (T.results || "{n} results").replace("{n}", total);
+        ((total === 1 && T.results_one) || T.results || "{n} results").replace("{n}", total);
       showAdvice(!cur.failed && total === 0 && input.value.trim() !== "");
       if (shown < cur.filtered.length) more.removeAttribute("hidden"); else more.setAttribute("hidden", "");
     });
