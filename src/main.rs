@@ -161,6 +161,10 @@ struct BuildArgs {
     /// Print how long each stage took and the size of the search index.
     #[arg(long)]
     timings: bool,
+    /// Write the output files added, changed and removed to FILE, one per line: `A path`,
+    /// `M path`, `D path`, sorted by path.
+    #[arg(long, value_name = "FILE")]
+    changes: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -358,10 +362,14 @@ fn build(args: BuildArgs, ui: &Messages) -> Result<(), Error> {
         ..BuildOptions::new(args.root.root)
     };
     let bar = OnceLock::new();
+    let target = cmd::build::Target {
+        out: args.out.as_deref(),
+        force: args.force,
+        changes: args.changes.as_deref(),
+    };
     let built = cmd::build::run(
         &opts,
-        args.out.as_deref(),
-        args.force,
+        &target,
         &|n| {
             let _ = bar.set(progress(n));
         },

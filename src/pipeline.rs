@@ -12,7 +12,7 @@ use crate::diagnostics::Diagnostics;
 pub use crate::error::Error;
 use crate::model::{Bodies, Site};
 use crate::options::BuildOptions;
-use crate::output::{self, Output, Publish, Sink};
+use crate::output::{self, Changes, Output, Publish, Sink};
 use crate::render::{self, Renderer, Theme};
 use crate::search;
 use crate::trust::sign::{Signer, signer};
@@ -134,17 +134,18 @@ pub fn build(
     on_start: &dyn Fn(usize),
     on_page: &(dyn Fn() + Sync),
 ) -> Result<BuildSummary, Error> {
-    build_into(opts, out, &Publish::default(), on_start, on_page)
+    build_into(opts, out, &Publish::default(), on_start, on_page).map(|(summary, _)| summary)
 }
 
-/// [`build`], replacing `out` as `how` allows (`--force`, a cancel flag set by signals).
+/// [`build`], replacing `out` as `how` allows (`--force`, a cancel flag set by signals); also
+/// returns the files added, changed and removed against the previous output.
 pub fn build_into(
     opts: &BuildOptions,
     out: &Path,
     how: &Publish,
     on_start: &dyn Fn(usize),
     on_page: &(dyn Fn() + Sync),
-) -> Result<BuildSummary, Error> {
+) -> Result<(BuildSummary, Changes), Error> {
     output::check_out_dir(&opts.root, out, how.force)?;
     let clock = Instant::now();
     let Loaded { site, theme, store } = load(opts)?;
@@ -167,7 +168,7 @@ pub fn build_into(
         ..Default::default()
     };
     on_start(render::all_pages(&site).len());
-    output::publish(out, how, |sink| {
+    let ((), changes) = output::publish(out, how, |sink| {
         let clock = Instant::now();
         let renderer = Renderer::new(&site, &bodies, &theme, opts.link_style)?;
         // Every file passes the recorder, for the manifest that is written last.
@@ -187,5 +188,5 @@ pub fn build_into(
         Ok::<_, Error>(())
     })?;
     summary.publish = clock.elapsed() - summary.load - summary.search - summary.render;
-    Ok(summary)
+    Ok((summary, changes))
 }

@@ -6,6 +6,7 @@
 mod archive_target;
 mod folder;
 mod publish;
+mod reuse;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use std::sync::{Arc, Mutex};
 pub use archive_target::{check_archive_out, is_gongkai_zip};
 pub use folder::{KEPT, MARKER, resolve};
 pub use publish::{Publish, check_out_dir, publish};
+pub use reuse::{Change, Changes};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -32,6 +34,10 @@ pub enum OutputError {
         "refusing to replace `{0}`: it is not empty and was not written by gongkai (it has no `.gongkai-output` file); choose another folder with `--out`, or pass `--force` to replace what it holds (`.git`, `.well-known/`, `.htaccess`, `.nojekyll` and `CNAME` are kept)"
     )]
     OutNotOurs(PathBuf),
+    #[error(
+        "refusing to write the list of changes to `{0}`: it is inside the output folder, which the build replaces; choose a path outside it"
+    )]
+    ChangesInOutput(PathBuf),
     #[error("interrupted: the build stopped and left `{0}` as it was")]
     Interrupted(PathBuf),
     #[error(
@@ -106,11 +112,13 @@ impl Sink for Output {
     }
 }
 
-/// Writes files under a folder; once `cancel` is set, refuses every file, so the build stops
-/// at its next file.
+/// Writes files under a folder, keeping the previous output's file where the bytes are the
+/// same (`reuse.rs`); once `cancel` is set, refuses every file, so the build stops at its next
+/// file.
 pub struct DirSink {
     dir: PathBuf,
     cancel: Option<Arc<AtomicBool>>,
+    reuse: reuse::Reuse,
 }
 
 impl DirSink {
@@ -118,6 +126,7 @@ impl DirSink {
         DirSink {
             dir: dir.into(),
             cancel: None,
+            reuse: reuse::Reuse::new(None),
         }
     }
 }
@@ -140,7 +149,7 @@ impl Sink for DirSink {
         if let Some(parent) = full.parent() {
             std::fs::create_dir_all(parent).map_err(io(parent))?;
         }
-        std::fs::write(&full, bytes).map_err(io(&full))
+        self.reuse.put(path, &full, &bytes)
     }
 }
 

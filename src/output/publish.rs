@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::folder::{self, MARKER, MARKER_TEXT};
-use super::{DirSink, OutputError, io};
+use super::folder::{self, KEPT, MARKER, MARKER_TEXT};
+use super::reuse::{Changes, Reuse};
+use super::{DirSink, OutputError, Sink, io};
 use crate::layout::SOURCE_DIRS;
 
 /// How [`publish`] may treat the output folder.
@@ -48,14 +49,16 @@ pub fn check_out_dir(root: &Path, out: &Path, force: bool) -> Result<(), OutputE
 }
 
 /// Builds into a fresh folder beside `out` with `build`, then swaps it in for `out`, carrying
-/// over the deploy metadata ([`folder::KEPT`]) and writing the marker. When `build` fails or
-/// the build is cancelled, the staging folder is removed and `out` is left exactly as it was.
+/// over the deploy metadata ([`folder::KEPT`]) and writing the marker. Files whose bytes are
+/// those of `out`'s file at the same path are hard links to it (`reuse.rs`), so they keep their
+/// inode and time; returns what was added, changed and removed. When `build` fails or the
+/// build is cancelled, the staging folder is removed and `out` is left exactly as it was.
 /// Staging folders of builds that were killed are removed first ([`folder::remove_stale`]).
 pub fn publish<T, E: From<OutputError>>(
     out: &Path,
     how: &Publish,
     build: impl FnOnce(&DirSink) -> Result<T, E>,
-) -> Result<T, E> {
+) -> Result<(T, Changes), E> {
     folder::check_replaceable(out, how.force)?;
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -72,16 +75,17 @@ pub fn publish<T, E: From<OutputError>>(
         return Err(OutputError::Interrupted(out.to_path_buf()).into());
     }
     std::fs::create_dir(&staging).map_err(io(&staging))?;
+    let previous = std::fs::symlink_metadata(out).is_ok_and(|m| m.is_dir());
     let sink = DirSink {
         dir: staging.clone(),
         cancel: how.cancel.clone(),
+        reuse: Reuse::new(previous.then(|| out.to_path_buf())),
     };
     let built = build(&sink).and_then(|value| {
         if how.cancelled() {
             return Err(OutputError::Interrupted(out.to_path_buf()).into());
         }
-        let marker = staging.join(MARKER);
-        std::fs::write(&marker, MARKER_TEXT).map_err(io(&marker))?;
+        sink.put(MARKER, MARKER_TEXT.as_bytes().to_vec())?;
         Ok(value)
     });
     let value = match built {
@@ -93,16 +97,27 @@ pub fn publish<T, E: From<OutputError>>(
     };
     if std::fs::symlink_metadata(out).is_ok() {
         let moved = folder::carry_over(out, &staging)?;
+        // After the carry-over, which moves entries into the staging folder's top.
+        let changes = match sink.reuse.finish(&staging, &KEPT) {
+            Ok(changes) => changes,
+            Err(e) => {
+                folder::carry_back(&staging, out, &moved);
+                let _ = std::fs::remove_dir_all(&staging);
+                return Err(e.into());
+            }
+        };
         if let Err(e) = swap(&staging, out, &old) {
             folder::carry_back(&staging, out, &moved);
             let _ = std::fs::remove_dir_all(&staging);
             return Err(e.into());
         }
         remove_dir_if_exists(&old)?;
+        Ok((value, changes))
     } else {
+        let changes = sink.reuse.finish(&staging, &KEPT)?;
         std::fs::rename(&staging, out).map_err(io(out))?;
+        Ok((value, changes))
     }
-    Ok(value)
 }
 
 /// Exchanges the new folder with the old one in a single step where the kernel can
