@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Rebuild benchmark: what a web team sees when it builds again and again (README, "Deploying
+`public/`", "The build cache").
+
+For one corpus folder (on the machine's disk by default; pass a tmpfs folder to compare):
+
+1. cold build: `public/` and `.gongkai/` removed first; wall time and peak RSS;
+2. five builds in a row without edits: each one's wall time, the slowest over the fastest, and
+   how many output files got a new inode or modification time (should be 0);
+3. one report's body edited (a paragraph appended), then `build`: wall time end to end, and the
+   files `--changes` lists;
+4. a department's label in `site.yaml` edited, then `build`: the HTML pages rewritten, and
+   whether they are exactly the pages that show the new label.
+
+The corpus is written once by the shared reference generator and reused; the edits are undone
+at the end (a corpus copy is edited, never the generator's output elsewhere).
+
+Usage:
+    python3 bench/rebuild.py [--dir target/benchsite/ref-10000] [--pairs 10000]
+                             [--bin target/release/gongkai] [--json FILE]
+
+Python 3 standard library only. Peak RSS comes from os.wait4 (that one child's rusage).
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+GENERATOR = REPO.parent / "shared" / "bench" / "gen_corpus.py"
+
+
+def run_build(binary, root, changes=None):
+    """One `gongkai build`; returns (wall seconds, peak RSS MiB, stderr)."""
+    cmd = [str(binary), "build", "--root", str(root), "--timings"]
+    if changes:
+        cmd += ["--changes", str(changes)]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = proc.stderr.read().decode("utf-8", "replace")
+    _, status, ru = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"build failed:\n{err}")
+    return wall, ru.ru_maxrss / 1024.0, err
+
+
+def stamps(public):
+    """Every output file → (inode, mtime in ns)."""
+    out = {}
+    for dirpath, _, files in os.walk(public):
+        for name in files:
+            p = os.path.join(dirpath, name)
+            st = os.lstat(p)
+            out[os.path.relpath(p, public)] = (st.st_ino, st.st_mtime_ns)
+    return out
+
+
+def rewritten(before, after):
+    return sorted(p for p, s in after.items() if before.get(p) != s)
+
+
+def read_changes(path):
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [(line[0], line[2:]) for line in lines]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--dir", default=str(REPO / "target" / "benchsite" / "ref-10000"))
+    ap.add_argument("--pairs", type=int, default=10000)
+    ap.add_argument("--bin", default=str(REPO / "target" / "release" / "gongkai"))
+    ap.add_argument("--json", help="also write the figures to this file")
+    args = ap.parse_args()
+    root, binary = Path(args.dir), Path(args.bin)
+    if not (root / "site.yaml").exists():
+        print(f"writing {args.pairs} pairs into {root} …", file=sys.stderr)
+        subprocess.run([sys.executable, str(GENERATOR), str(root), str(args.pairs)], check=True,
+                       stdout=subprocess.DEVNULL)
+    public, changes = root / "public", root.parent / (root.name + ".changes.txt")
+    shutil.rmtree(public, ignore_errors=True)
+    shutil.rmtree(root / ".gongkai", ignore_errors=True)
+    figures = {}
+
+    wall, rss, _ = run_build(binary, root)
+    figures["cold"] = {"wall_s": round(wall, 2), "peak_rss_mib": round(rss)}
+
+    first = stamps(public)
+    runs = []
+    for _ in range(5):
+        wall, rss, err = run_build(binary, root, changes)
+        now = stamps(public)
+        runs.append({"wall_s": round(wall, 2), "rss_mib": round(rss),
+                     "rewritten": len(rewritten(first, now)),
+                     "listed": len(read_changes(changes)), "timings": err.strip().splitlines()[-1]})
+    walls = [r["wall_s"] for r in runs]
+    figures["no_edit"] = {"runs": runs, "slowest_over_fastest": round(max(walls) / min(walls), 2)}
+
+    # One report's body.
+    report = sorted((root / "content").glob("*/*.zh.md"))[len(first) % 97]
+    original = report.read_bytes()
+    report.write_bytes(original + "\n新增的一段正文，用于重建测试。\n".encode())
+    before = stamps(public)
+    wall, rss, err = run_build(binary, root, changes)
+    listed = read_changes(changes)
+    figures["edit_body"] = {
+        "report": str(report.relative_to(root)), "wall_s": round(wall, 2),
+        "peak_rss_mib": round(rss), "rewritten": len(rewritten(before, stamps(public))),
+        "listed": len(listed), "pages": sorted(p for _, p in listed if p.endswith(".html")),
+        "timings": err.strip().splitlines()[-1],
+    }
+    report.write_bytes(original)
+    run_build(binary, root)
+
+    # One department's label.
+    config = root / "site.yaml"
+    yaml = config.read_text(encoding="utf-8")
+    old, new = "Audit Bureau", "Audit Office of the District"
+    config.write_text(yaml.replace(old, new, 1), encoding="utf-8")
+    before = stamps(public)
+    wall, rss, err = run_build(binary, root, changes)
+    after = stamps(public)
+    changed = set(rewritten(before, after))
+    showing = set()
+    for rel in after:
+        if rel.endswith(".html"):
+            if new.encode() in (public / rel).read_bytes():
+                showing.add(rel)
+    changed_pages = {p for p in changed if p.endswith(".html")}
+    figures["edit_label"] = {
+        "wall_s": round(wall, 2), "rewritten_files": len(changed),
+        "rewritten_pages": len(changed_pages), "pages_showing_label": len(showing),
+        "rewritten_pages_not_showing": sorted(changed_pages - showing)[:10],
+        "showing_not_rewritten": sorted(showing - changed_pages)[:10],
+        "timings": err.strip().splitlines()[-1],
+    }
+    config.write_text(yaml, encoding="utf-8")
+    run_build(binary, root)
+
+    print(json.dumps(figures, ensure_ascii=False, indent=2))
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
