@@ -10,6 +10,7 @@ mod heading_ids;
 pub mod markdown;
 pub mod source;
 mod store;
+mod sections;
 mod table_scroll;
 mod valid_html;
 
