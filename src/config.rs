@@ -31,6 +31,8 @@ pub struct Config {
     pub unsafe_html: bool,
     pub limits: Limits,
     pub style: crate::style::StyleConfig,
+    /// Report kinds, their rules, the time zone and the status page (README "Report kinds").
+    pub kinds: crate::kinds::Kinds,
 }
 
 /// What one report file may hold (README "Writing a report"): past these, a file is refused
@@ -88,6 +90,14 @@ struct RawConfig {
     limits: RawLimits,
     #[serde(default)]
     style: crate::style::config::RawStyle,
+    #[serde(default)]
+    kinds: BTreeMap<String, crate::kinds::config::RawKind>,
+    #[serde(default)]
+    kind_rules: crate::kinds::config::RawKindRules,
+    #[serde(default)]
+    timezone: Option<String>,
+    #[serde(default)]
+    status: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -154,7 +164,9 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
         let mut d = Diagnostic::at_offset(shown, &source, e.offset, 1, e.message);
         if let Some(field) = &e.unknown_field {
             let style_keys = crate::style::config::KEYS.iter();
-            d = d.with_hint(suggest(field, KNOWN_KEYS.iter().chain(style_keys).copied()));
+            let kind_keys = crate::kinds::config::KEYS.iter();
+            let known = KNOWN_KEYS.iter().chain(style_keys).chain(kind_keys);
+            d = d.with_hint(suggest(field, known.copied()));
         }
         d
     })?;
@@ -175,6 +187,18 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
     for (word, message) in style_problems {
         check.at("style", Some(&word), message);
     }
+    let (kinds, kind_problems) = crate::kinds::config::resolve(
+        crate::kinds::config::RawSettings {
+            kinds: raw.kinds,
+            rules: raw.kind_rules,
+            timezone: raw.timezone,
+            status: raw.status,
+        },
+        &raw.taxonomies.departments,
+    );
+    for (key, needle, message) in kind_problems {
+        check.at(key, Some(&needle), message);
+    }
     let problems = check.problems;
 
     let mut base_url = base.to_string();
@@ -192,6 +216,7 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
         unsafe_html: raw.markdown.unsafe_html,
         limits,
         style,
+        kinds,
     })
 }
 

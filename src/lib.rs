@@ -12,6 +12,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod error;
 pub mod hash;
+pub mod kinds;
 pub mod layout;
 pub mod links;
 pub mod model;

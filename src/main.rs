@@ -101,6 +101,15 @@ enum Command {
     },
     /// Write a new report file with its front matter filled in.
     New(NewArgs),
+    /// Who is late: each report kind's departments × years, as of today in the site's time
+    /// zone (GONGKAI_TODAY=YYYY-MM-DD sets today).
+    Status {
+        #[command(flatten)]
+        root: RootArg,
+        /// Only this reporting year.
+        #[arg(long)]
+        year: Option<u16>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -197,6 +206,7 @@ fn main() -> ExitCode {
         } => cmd::archive::run(&BuildOptions::new(root.root), year, out.as_deref(), force)
             .map(archived),
         Command::New(args) => new(args),
+        Command::Status { root, year } => status(root.root, year),
     };
     match done {
         Ok(()) => ExitCode::SUCCESS,
@@ -212,8 +222,13 @@ fn message_lang() -> String {
 /// `gongkai check`: errors first, then style warnings; `--strict` makes a warning fail too.
 fn check(opts: &BuildOptions, strict: bool, color: bool) -> ExitCode {
     let checked = cmd::check::run(opts, &message_lang());
+    let mut kind_warnings = 0;
     let status = match checked.result {
         Ok(s) => {
+            for w in &s.kind_warnings {
+                eprintln!("{w}");
+            }
+            kind_warnings = s.kind_warnings.len();
             eprintln!(
                 "ok: {} reports, {} files, {} internal links checked",
                 s.reports, s.files, s.links
@@ -222,16 +237,47 @@ fn check(opts: &BuildOptions, strict: bool, color: bool) -> ExitCode {
         }
         Err(e) => failed(e, color),
     };
+    if kind_warnings > 0 {
+        eprintln!("{kind_warnings} report kind warnings");
+    }
     for w in &checked.warnings {
         eprintln!("{w}");
     }
     if !checked.warnings.is_empty() {
         eprintln!("{} style warnings", checked.warnings.len());
-        if strict {
-            return ExitCode::from(1);
-        }
+    }
+    if strict && (kind_warnings > 0 || !checked.warnings.is_empty()) {
+        return ExitCode::from(1);
     }
     status
+}
+
+/// `GONGKAI_TODAY` (README "Report kinds"): the day the status table and page take as today.
+fn today_override() -> Result<Option<chrono::NaiveDate>, Error> {
+    match std::env::var("GONGKAI_TODAY") {
+        Ok(v) if !v.is_empty() => gongkai::kinds::due::parse_today(&v)
+            .map(Some)
+            .map_err(Error::Usage),
+        _ => Ok(None),
+    }
+}
+
+/// `gongkai status`: the tables on stdout.
+fn status(root: PathBuf, year: Option<u16>) -> Result<(), Error> {
+    let opts = BuildOptions {
+        today: today_override()?,
+        ..BuildOptions::new(root)
+    };
+    let status = cmd::status::run(&opts, year)?;
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    for line in status.lines(&message_lang()) {
+        // A closed pipe (`gongkai status | head`) ends the listing quietly.
+        if writeln!(out, "{}", for_terminal(&line)).is_err() {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// `gongkai fix`: per file, what changed (rule and count, then each place).
@@ -290,6 +336,7 @@ fn build(args: BuildArgs) -> Result<(), Error> {
     let opts = BuildOptions {
         drafts: args.drafts,
         base_url: args.base_url,
+        today: today_override()?,
         ..BuildOptions::new(args.root.root)
     };
     let bar = OnceLock::new();

@@ -12,6 +12,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     pub base_url: Option<String>,
     pub link_style: LinkStyle,
+    /// The day taken as today by the status page and `gongkai status` (README "Report kinds":
+    /// `GONGKAI_TODAY`); `None` is today in the site's time zone.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 impl BuildOptions {

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::archive::manifest::report_pages;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::kinds::check::{KindWarning, check_reports};
 use crate::links::{BrokenLink, broken_links};
 use crate::options::BuildOptions;
 use crate::output::Output;
@@ -16,11 +17,13 @@ use crate::style::file::Warning;
 use crate::style::messages::Messages;
 
 /// What `gongkai check` looked at.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct CheckSummary {
     pub reports: usize,
     pub files: usize,
     pub links: usize,
+    /// The warnings of the kind rules (required parts, deadlines).
+    pub kind_warnings: Vec<KindWarning>,
 }
 
 /// What `check` found: the outcome of every rule that can fail it, and the style warnings,
@@ -42,7 +45,7 @@ pub fn run(opts: &BuildOptions, lang: &str) -> Checked {
             // Loading reports the configuration's problems.
             Err(_) => Default::default(),
         },
-        || site(opts),
+        || site(opts, lang),
     );
     let result = match (checked, style_errors.is_empty()) {
         (result, true) => result,
@@ -57,9 +60,11 @@ pub fn run(opts: &BuildOptions, lang: &str) -> Checked {
 }
 
 /// Loads and renders the site in memory and checks its links; every broken link is a
-/// diagnostic, at the Markdown link when the page is a report.
-pub fn site(opts: &BuildOptions) -> Result<CheckSummary, Error> {
+/// diagnostic, at the Markdown link when the page is a report; then the kind rules over the
+/// reports loaded (drafts too with `--drafts`), messages in `lang`.
+pub fn site(opts: &BuildOptions, lang: &str) -> Result<CheckSummary, Error> {
     let Loaded { site, theme, store } = load(opts)?;
+    let (kind_errors, kind_warnings) = check_reports(&site.reports, &site.config.kinds, lang);
     let out = Output::default();
     render_into(&site, &store, &theme, opts.link_style, &out, &|| {})?;
     let files = out.into_files();
@@ -72,11 +77,13 @@ pub fn site(opts: &BuildOptions) -> Result<CheckSummary, Error> {
     for link in broken {
         problems.push(locate(&opts.root, &sources, &link));
     }
+    problems.extend(kind_errors);
     problems.into_result(()).map_err(Error::Site)?;
     Ok(CheckSummary {
         reports: site.reports.len(),
         files: files.len(),
         links,
+        kind_warnings,
     })
 }
 

@@ -12,3 +12,4 @@ pub mod fix;
 pub mod freeze;
 pub mod new;
 pub mod serve;
+pub mod status;

@@ -77,6 +77,8 @@ struct RawMeta {
     figures: BTreeMap<String, f64>,
     #[serde(default)]
     revisions: Vec<RawRevision>,
+    #[serde(default)]
+    kind: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -86,8 +88,9 @@ struct RawRevision {
     note: String,
 }
 
-const KEYS: [&str; 11] = [
+const KEYS: [&str; 12] = [
     "title",
+    "kind",
     "department",
     "year",
     "themes",
@@ -113,6 +116,10 @@ pub struct Meta {
     pub figures: BTreeMap<String, f64>,
     /// Oldest first, as written.
     pub revisions: Vec<Revision>,
+    /// The report's kind (README "Report kinds"), a key of `kinds:` in `site.yaml`.
+    pub kind: Option<String>,
+    /// The file line of `kind:`, or 1 without one: where the kind rules point.
+    pub kind_line: usize,
 }
 
 /// Parses and checks the front matter of the file `source` (placed in `year`).
@@ -146,6 +153,7 @@ pub fn parse_meta(
     check.themes_are_known_and_listed_once(&raw.themes, config);
     let date = check.date(&raw.date);
     check.figures_are_known_numbers(&raw.figures, config);
+    let kind_line = check.kind_is_known(raw.kind.as_deref(), config);
     // More revisions than the limit are refused: each is listed on the page, and a real report
     // is corrected a handful of times (README "Writing a report").
     let revisions = check.revisions(&raw.revisions, config.limits.revisions);
@@ -162,6 +170,8 @@ pub fn parse_meta(
             draft: raw.draft,
             figures: raw.figures,
             revisions,
+            kind: raw.kind,
+            kind_line,
         }),
         _ => Err(check.problems),
     }
@@ -222,6 +232,25 @@ impl Checks<'_> {
                 )),
             );
         }
+    }
+
+    /// `kind:` is optional; when given it names a kind of `site.yaml`. Returns the file line
+    /// the kind rules point at: the `kind:` line, or 1.
+    fn kind_is_known(&mut self, kind: Option<&str>, config: &Config) -> usize {
+        let Some(kind) = kind else {
+            return 1;
+        };
+        let at = self.locate("kind", kind, 0);
+        if !config.kinds.kinds.contains_key(kind) {
+            let names = config.kinds.kinds.keys().map(String::as_str);
+            let hint = if config.kinds.kinds.is_empty() {
+                "site.yaml declares no `kinds:`".to_string()
+            } else {
+                suggest(kind, names)
+            };
+            self.error_at(at, format!("unknown report kind `{kind}`"), Some(hint));
+        }
+        self.lines.line_col(self.split.yaml_offset + at.0).0
     }
 
     /// `year:` is optional; when given it must agree with the folder the file is in.

@@ -91,6 +91,8 @@ pub fn load_bytes(
         figures: meta.figures,
         revisions: meta.revisions,
         sections: body.sections,
+        kind: meta.kind,
+        kind_line: meta.kind_line,
     };
     Ok(LoadedFile {
         report,
