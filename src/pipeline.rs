@@ -40,7 +40,7 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, Diagnostics> {
             return Err(problems.sorted());
         }
     };
-    let site = Site::new(config.clone(), store.reports())?;
+    let site = Site::new(crate::kinds::as_of(config, opts.today), store.reports())?;
     Ok(Loaded { site, theme, store })
 }
 

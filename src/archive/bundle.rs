@@ -75,7 +75,11 @@ pub fn year_only(site: Site, year: u16) -> Result<Site, Error> {
         .filter(|r| r.key.year == year)
         .cloned()
         .collect();
-    let mut part = Site::new(site.config.clone(), reports)?;
+    // No status page: it is the live site's view of today, and a bundle must not depend on
+    // the day it was made (README "Report kinds").
+    let mut config = site.config.clone();
+    config.kinds.status_page = false;
+    let mut part = Site::new(config, reports)?;
     // Archived marks as on the live site: a later year supersedes, even outside the bundle.
     part.newest_year = site.newest_year.clone();
     part.whole = Some(Arc::new(site));

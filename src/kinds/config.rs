@@ -26,6 +26,9 @@ pub struct Kinds {
     pub timezone: Tz,
     /// Whether the site publishes the status page (`/zh/status/`, `/en/status/`).
     pub status_page: bool,
+    /// The day the status page is as of: set by the pipeline from `BuildOptions::today` or
+    /// the clock in `timezone` (`None` until then, and read as today).
+    pub today: Option<chrono::NaiveDate>,
 }
 
 impl Default for Kinds {
@@ -36,6 +39,7 @@ impl Default for Kinds {
             deadline: Level::Warn,
             timezone: chrono_tz::Asia::Shanghai,
             status_page: false,
+            today: None,
         }
     }
 }
@@ -188,6 +192,7 @@ pub fn resolve(raw: RawSettings, departments: &BTreeMap<String, Labels>) -> (Kin
         deadline: raw.rules.deadline.unwrap_or_default(),
         timezone,
         status_page: raw.status,
+        today: None,
     };
     (kinds, problems)
 }

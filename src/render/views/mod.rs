@@ -7,6 +7,7 @@ mod figures;
 mod head;
 mod lists;
 mod report;
+mod status;
 
 use std::collections::BTreeMap;
 
@@ -60,5 +61,6 @@ pub fn view(
         Page::Theme(_, k) => ("theme.html", theme(&ctx, page, k)),
         Page::Search(_) => ("search.html", search(&ctx, page)),
         Page::Feed(_) => ("feed.xml", feed(&ctx)),
+        Page::Status(_) => ("status.html", status::status(&ctx, page)),
     }
 }
