@@ -31,8 +31,7 @@ pub struct Config {
     pub unsafe_html: bool,
     pub limits: Limits,
     pub style: crate::style::StyleConfig,
-    /// Report kinds, their rules, the time zone and the status page (README "Report kinds").
-    pub kinds: crate::kinds::Kinds,
+    pub kinds: crate::kinds::config::Kinds,
 }
 
 /// What one report file may hold (README "Writing a report"): past these, a file is refused
@@ -90,14 +89,10 @@ struct RawConfig {
     limits: RawLimits,
     #[serde(default)]
     style: crate::style::config::RawStyle,
-    #[serde(default)]
-    kinds: BTreeMap<String, crate::kinds::config::RawKind>,
-    #[serde(default)]
-    kind_rules: crate::kinds::config::RawKindRules,
-    #[serde(default)]
+    kinds: Option<BTreeMap<String, crate::kinds::config::RawKind>>,
+    kind_rules: Option<crate::kinds::config::RawKindRules>,
     timezone: Option<String>,
-    #[serde(default)]
-    status: bool,
+    status: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]
@@ -164,7 +159,7 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
         let mut d = Diagnostic::at_offset(shown, &source, e.offset, 1, e.message);
         if let Some(field) = &e.unknown_field {
             let style_keys = crate::style::config::KEYS.iter();
-            let kind_keys = crate::kinds::config::KEYS.iter();
+            let kind_keys = &crate::kinds::config::KEYS;
             let known = KNOWN_KEYS.iter().chain(style_keys).chain(kind_keys);
             d = d.with_hint(suggest(field, known.copied()));
         }
@@ -184,19 +179,10 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
     check.theme_is_a_folder_name(&raw.theme);
     let limits = check.limits(&raw.limits);
     let (style, style_problems) = crate::style::config::resolve(raw.style);
-    for (word, message) in style_problems {
-        check.at("style", Some(&word), message);
-    }
-    let (kinds, kind_problems) = crate::kinds::config::resolve(
-        crate::kinds::config::RawSettings {
-            kinds: raw.kinds,
-            rules: raw.kind_rules,
-            timezone: raw.timezone,
-            status: raw.status,
-        },
-        &raw.taxonomies.departments,
-    );
-    for (key, needle, message) in kind_problems {
+    let kinds_raw = (raw.kinds, raw.kind_rules, raw.timezone, raw.status);
+    let (kinds, problems) = crate::kinds::config::resolve(kinds_raw, &raw.taxonomies.departments);
+    let style_problems = style_problems.into_iter().map(|(w, m)| ("style", w, m));
+    for (key, needle, message) in style_problems.chain(problems) {
         check.at(key, Some(&needle), message);
     }
     let problems = check.problems;
@@ -424,14 +410,7 @@ const KNOWN_KEYS: [&str; 10] = [
     "unsafe_html",
 ];
 
-/// Keys that become path segments: lowercase ASCII letters, digits and inner hyphens.
-pub fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
+pub use crate::layout::is_slug;
 
 fn is_lang_code(s: &str) -> bool {
     (2..=3).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase())

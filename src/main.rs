@@ -101,8 +101,7 @@ enum Command {
     },
     /// Write a new report file with its front matter filled in.
     New(NewArgs),
-    /// Who is late: each report kind's departments × years, as of today in the site's time
-    /// zone (GONGKAI_TODAY=YYYY-MM-DD sets today).
+    /// Who is late: each report kind's departments × years, as of today in the site's zone.
     Status {
         #[command(flatten)]
         root: RootArg,
@@ -204,7 +203,7 @@ fn main() -> ExitCode {
             force,
             root,
         } => cmd::archive::run(&BuildOptions::new(root.root), year, out.as_deref(), force)
-            .map(archived),
+            .map(|s| s.messages().iter().for_each(|m| eprintln!("{m}"))),
         Command::New(args) => new(args),
         Command::Status { root, year } => status(root.root, year),
     };
@@ -222,13 +221,8 @@ fn message_lang() -> String {
 /// `gongkai check`: errors first, then style warnings; `--strict` makes a warning fail too.
 fn check(opts: &BuildOptions, strict: bool, color: bool) -> ExitCode {
     let checked = cmd::check::run(opts, &message_lang());
-    let mut kind_warnings = 0;
     let status = match checked.result {
         Ok(s) => {
-            for w in &s.kind_warnings {
-                eprintln!("{w}");
-            }
-            kind_warnings = s.kind_warnings.len();
             eprintln!(
                 "ok: {} reports, {} files, {} internal links checked",
                 s.reports, s.files, s.links
@@ -237,46 +231,27 @@ fn check(opts: &BuildOptions, strict: bool, color: bool) -> ExitCode {
         }
         Err(e) => failed(e, color),
     };
-    if kind_warnings > 0 {
-        eprintln!("{kind_warnings} report kind warnings");
-    }
     for w in &checked.warnings {
         eprintln!("{w}");
     }
     if !checked.warnings.is_empty() {
         eprintln!("{} style warnings", checked.warnings.len());
     }
-    if strict && (kind_warnings > 0 || !checked.warnings.is_empty()) {
+    for w in &checked.kind_warnings {
+        eprintln!("{w}");
+    }
+    if strict && !(checked.warnings.is_empty() && checked.kind_warnings.is_empty()) {
         return ExitCode::from(1);
     }
     status
 }
 
-/// `GONGKAI_TODAY` (README "Report kinds"): the day the status table and page take as today.
-fn today_override() -> Result<Option<chrono::NaiveDate>, Error> {
-    match std::env::var("GONGKAI_TODAY") {
-        Ok(v) if !v.is_empty() => gongkai::kinds::due::parse_today(&v)
-            .map(Some)
-            .map_err(Error::Usage),
-        _ => Ok(None),
-    }
-}
-
-/// `gongkai status`: the tables on stdout.
+/// `gongkai status`: the tables on stdout; `GONGKAI_TODAY` sets today (README "Report kinds").
 fn status(root: PathBuf, year: Option<u16>) -> Result<(), Error> {
-    let opts = BuildOptions {
-        today: today_override()?,
-        ..BuildOptions::new(root)
-    };
-    let status = cmd::status::run(&opts, year)?;
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    for line in status.lines(&message_lang()) {
-        // A closed pipe (`gongkai status | head`) ends the listing quietly.
-        if writeln!(out, "{}", for_terminal(&line)).is_err() {
-            break;
-        }
-    }
+    let today = cmd::status::today_from(std::env::var("GONGKAI_TODAY").ok().as_deref())?;
+    let text = cmd::status::run(root, year, today)?.text(&message_lang());
+    // A closed pipe (`gongkai status | head`) ends the listing quietly.
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), for_terminal(&text).as_bytes());
     Ok(())
 }
 
@@ -336,7 +311,7 @@ fn build(args: BuildArgs) -> Result<(), Error> {
     let opts = BuildOptions {
         drafts: args.drafts,
         base_url: args.base_url,
-        today: today_override()?,
+        today: cmd::status::today_from(std::env::var("GONGKAI_TODAY").ok().as_deref())?,
         ..BuildOptions::new(args.root.root)
     };
     let bar = OnceLock::new();
@@ -376,23 +351,6 @@ fn build(args: BuildArgs) -> Result<(), Error> {
         );
     }
     Ok(())
-}
-
-fn archived(s: cmd::archive::ArchiveSummary) {
-    eprintln!(
-        "wrote {} ({} report files, {} files, {} bytes)",
-        s.out.display(),
-        s.reports,
-        s.files,
-        s.bytes
-    );
-    if !s.frozen {
-        eprintln!(
-            "note: {year} is not frozen; `gongkai freeze {year}` records it in {}",
-            gongkai::archive::LOCK_FILE,
-            year = s.year
-        );
-    }
 }
 
 fn new(args: NewArgs) -> Result<(), Error> {

@@ -40,7 +40,9 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, Diagnostics> {
             return Err(problems.sorted());
         }
     };
-    let site = Site::new(crate::kinds::as_of(config, opts.today), store.reports())?;
+    let mut config = config.clone();
+    config.kinds = config.kinds.as_of(opts.today);
+    let site = Site::new(config, store.reports())?;
     Ok(Loaded { site, theme, store })
 }
 

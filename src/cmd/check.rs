@@ -22,8 +22,6 @@ pub struct CheckSummary {
     pub reports: usize,
     pub files: usize,
     pub links: usize,
-    /// The warnings of the kind rules (required parts, deadlines).
-    pub kind_warnings: Vec<KindWarning>,
 }
 
 /// What `check` found: the outcome of every rule that can fail it, and the style warnings,
@@ -32,6 +30,8 @@ pub struct CheckSummary {
 pub struct Checked {
     pub result: Result<CheckSummary, Error>,
     pub warnings: Vec<Warning>,
+    /// The warnings of the kind rules (README "Report kinds"), once the site loads.
+    pub kind_warnings: Vec<KindWarning>,
 }
 
 /// [`site`], then the style rules; a style rule set to `error` in `site.yaml` fails the check
@@ -47,6 +47,10 @@ pub fn run(opts: &BuildOptions, lang: &str) -> Checked {
         },
         || site(opts, lang),
     );
+    let (checked, kind_warnings) = match checked {
+        Ok((summary, kind_warnings)) => (Ok(summary), kind_warnings),
+        Err(e) => (Err(e), Vec::new()),
+    };
     let result = match (checked, style_errors.is_empty()) {
         (result, true) => result,
         (Ok(_), false) => Err(Error::Site(Diagnostics(style_errors))),
@@ -56,13 +60,17 @@ pub fn run(opts: &BuildOptions, lang: &str) -> Checked {
         }
         (Err(e), false) => Err(e),
     };
-    Checked { result, warnings }
+    Checked {
+        result,
+        warnings,
+        kind_warnings,
+    }
 }
 
 /// Loads and renders the site in memory and checks its links; every broken link is a
 /// diagnostic, at the Markdown link when the page is a report; then the kind rules over the
 /// reports loaded (drafts too with `--drafts`), messages in `lang`.
-pub fn site(opts: &BuildOptions, lang: &str) -> Result<CheckSummary, Error> {
+pub fn site(opts: &BuildOptions, lang: &str) -> Result<(CheckSummary, Vec<KindWarning>), Error> {
     let Loaded { site, theme, store } = load(opts)?;
     let (kind_errors, kind_warnings) = check_reports(&site.reports, &site.config.kinds, lang);
     let out = Output::default();
@@ -79,12 +87,14 @@ pub fn site(opts: &BuildOptions, lang: &str) -> Result<CheckSummary, Error> {
     }
     problems.extend(kind_errors);
     problems.into_result(()).map_err(Error::Site)?;
-    Ok(CheckSummary {
-        reports: site.reports.len(),
-        files: files.len(),
-        links,
+    Ok((
+        CheckSummary {
+            reports: site.reports.len(),
+            files: files.len(),
+            links,
+        },
         kind_warnings,
-    })
+    ))
 }
 
 /// Points at the link in the Markdown source when the page is a report, else at the page.

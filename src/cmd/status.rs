@@ -3,10 +3,12 @@
 //! today in the site's time zone. Drafts count here (an editor's view); the status page shows
 //! only what is published.
 
+use std::path::PathBuf;
+
 use chrono::NaiveDate;
 
 use crate::config::{Config, label};
-use crate::kinds::due::today;
+use crate::kinds::due::{self, parse_today};
 use crate::kinds::status::{KindTable, tables};
 use crate::options::BuildOptions;
 use crate::pipeline::{Error, Loaded, load};
@@ -19,15 +21,25 @@ pub struct Status {
     pub tables: Vec<KindTable>,
 }
 
-/// Loads the site (drafts included) and computes the table of every kind, or of one year.
-pub fn run(opts: &BuildOptions, year: Option<u16>) -> Result<Status, Error> {
+/// The day `GONGKAI_TODAY` names (`YYYY-MM-DD`), if set: a bad one is a usage error.
+pub fn today_from(value: Option<&str>) -> Result<Option<NaiveDate>, Error> {
+    match value.filter(|v| !v.is_empty()) {
+        Some(v) => parse_today(v).map(Some).map_err(Error::Usage),
+        None => Ok(None),
+    }
+}
+
+/// Loads the site at `root` (drafts included) and computes the table of every kind, or of one
+/// year, as of `today` (else today in the site's time zone).
+pub fn run(root: PathBuf, year: Option<u16>, today: Option<NaiveDate>) -> Result<Status, Error> {
     let opts = BuildOptions {
         drafts: true,
-        ..opts.clone()
+        today,
+        ..BuildOptions::new(root)
     };
     let Loaded { site, .. } = load(&opts)?;
     let config = site.config.clone();
-    let today = today(config.kinds.timezone, opts.today);
+    let today = due::today(config.kinds.timezone, opts.today);
     let departments: Vec<String> = config.departments.keys().cloned().collect();
     let tables = tables(&site.reports, &departments, &config.kinds, today, year);
     Ok(Status {
@@ -38,9 +50,15 @@ pub fn run(opts: &BuildOptions, year: Option<u16>) -> Result<Status, Error> {
 }
 
 impl Status {
-    /// The tables as text lines in `lang`, columns aligned for a terminal (a Han character
-    /// takes two columns).
-    pub fn lines(&self, lang: &str) -> Vec<String> {
+    /// The tables as text in `lang`, columns aligned for a terminal (a Han character takes
+    /// two columns).
+    pub fn text(&self, lang: &str) -> String {
+        let mut text = self.lines(lang).join("\n");
+        text.push('\n');
+        text
+    }
+
+    fn lines(&self, lang: &str) -> Vec<String> {
         let zh = lang.starts_with("zh");
         let mut out = Vec::new();
         if self.tables.is_empty() {

@@ -8,8 +8,10 @@ use chrono_tz::Tz;
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 
-use crate::config::Labels;
-use crate::style::Level;
+use crate::style::config::Level;
+
+/// A text in every language of the site, keyed by language (as `crate::config::Labels`).
+pub type Labels = BTreeMap<String, String>;
 
 /// A pattern longer than this is refused: a heading pattern is a few words.
 const PATTERN_CHARS: usize = 500;
@@ -29,6 +31,18 @@ pub struct Kinds {
     /// The day the status page is as of: set by the pipeline from `BuildOptions::today` or
     /// the clock in `timezone` (`None` until then, and read as today).
     pub today: Option<chrono::NaiveDate>,
+}
+
+impl Kinds {
+    /// These settings with the day the status page is as of: `today` when given
+    /// (`GONGKAI_TODAY`), else today in the site's time zone (README "Report kinds").
+    pub fn as_of(&self, today: Option<chrono::NaiveDate>) -> Kinds {
+        let today = super::due::today(self.timezone, today);
+        Kinds {
+            today: Some(today),
+            ..self.clone()
+        }
+    }
 }
 
 impl Default for Kinds {
@@ -103,13 +117,14 @@ pub struct RawKindRules {
     deadline: Option<Level>,
 }
 
-/// The raw parts of `site.yaml` this module reads.
-pub struct RawSettings {
-    pub kinds: BTreeMap<String, RawKind>,
-    pub rules: RawKindRules,
-    pub timezone: Option<String>,
-    pub status: bool,
-}
+/// The raw parts of `site.yaml` this module reads: `kinds:`, `kind_rules:`, `timezone:`,
+/// `status:`.
+pub type RawSettings = (
+    Option<BTreeMap<String, RawKind>>,
+    Option<RawKindRules>,
+    Option<String>,
+    Option<bool>,
+);
 
 /// A problem: the top-level key, the text to point at inside it, and the message.
 pub type Problem = (&'static str, String, String);
@@ -132,8 +147,10 @@ pub const KEYS: [&str; 12] = [
 
 /// The validated settings, and every problem found (collected, not the first).
 pub fn resolve(raw: RawSettings, departments: &BTreeMap<String, Labels>) -> (Kinds, Vec<Problem>) {
+    let (raw_kinds, rules, zone, status) = raw;
+    let rules = rules.unwrap_or_default();
     let mut problems = Vec::new();
-    let timezone = match raw.timezone.as_deref() {
+    let timezone = match zone.as_deref() {
         None => chrono_tz::Asia::Shanghai,
         Some(name) => name.parse::<Tz>().unwrap_or_else(|_| {
             problems.push((
@@ -145,8 +162,8 @@ pub fn resolve(raw: RawSettings, departments: &BTreeMap<String, Labels>) -> (Kin
         }),
     };
     let mut kinds = BTreeMap::new();
-    for (key, kind) in raw.kinds {
-        if !crate::config::is_slug(&key) {
+    for (key, kind) in raw_kinds.unwrap_or_default() {
+        if !crate::layout::is_slug(&key) {
             problems.push((
                 "kinds",
                 key.clone(),
@@ -188,10 +205,10 @@ pub fn resolve(raw: RawSettings, departments: &BTreeMap<String, Labels>) -> (Kin
     }
     let kinds = Kinds {
         kinds,
-        required_parts: raw.rules.required_parts.unwrap_or_default(),
-        deadline: raw.rules.deadline.unwrap_or_default(),
+        required_parts: rules.required_parts.unwrap_or_default(),
+        deadline: rules.deadline.unwrap_or_default(),
         timezone,
-        status_page: raw.status,
+        status_page: status.unwrap_or(false),
         today: None,
     };
     (kinds, problems)
@@ -262,12 +279,7 @@ mod tests {
 
     fn settings(kinds: &str, timezone: Option<&str>) -> (Kinds, Vec<Problem>) {
         let kinds = crate::yaml::parse(kinds).unwrap();
-        let raw = RawSettings {
-            kinds,
-            rules: RawKindRules::default(),
-            timezone: timezone.map(String::from),
-            status: false,
-        };
+        let raw = (Some(kinds), None, timezone.map(String::from), None);
         let mut departments = BTreeMap::new();
         departments.insert("justice-bureau".to_string(), Labels::new());
         resolve(raw, &departments)

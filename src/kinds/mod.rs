@@ -9,14 +9,3 @@ pub mod status;
 
 pub use config::{Due, Kind, Kinds, Part};
 pub use due::Standing;
-
-/// `config` with the day its status page is as of: `today` when given (`GONGKAI_TODAY`),
-/// else today in the site's time zone (README "Report kinds").
-pub fn as_of(
-    config: &crate::config::Config,
-    today: Option<chrono::NaiveDate>,
-) -> crate::config::Config {
-    let mut config = config.clone();
-    config.kinds.today = Some(due::today(config.kinds.timezone, today));
-    config
-}
