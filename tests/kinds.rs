@@ -238,3 +238,67 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// The `<main>` of a built page.
+fn main_of(files: &common::Files, path: &str) -> String {
+    let html = common::text(files, path);
+    let start = html.find("<main").expect("main");
+    let end = html.find("</main>").expect("end of main");
+    html[start..end].to_string()
+}
+
+#[test]
+fn the_status_page_is_opt_in_a_real_table_in_both_languages() {
+    let site = site_with(&report("rule-of-law", "2023-04-05", false, &ALL_PARTS));
+    let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+    let opts = gongkai::BuildOptions {
+        today: Some(day("2024-04-01")),
+        ..site.options()
+    };
+    let files = common::build_ok(&opts);
+    assert!(
+        !files.contains_key("en/status/index.html"),
+        "off unless asked"
+    );
+    assert!(!common::text(&files, "en/index.html").contains("status/"));
+
+    let config = site.read("site.yaml");
+    site.write("site.yaml", format!("{config}status: true\n"));
+    let files = common::build_ok(&opts);
+    let en = main_of(&files, "en/status/index.html");
+    assert!(
+        en.contains("<caption>Rule-of-law report · As of 2024-04-01 (Asia/Shanghai)</caption>"),
+        "{en}"
+    );
+    assert!(en.contains(r#"<th scope="col">2023</th>"#), "{en}");
+    assert!(
+        en.contains(r#"<th scope="row"><a href="../../en/departments/justice-bureau/">Example District Justice Bureau</a></th>"#),
+        "{en}"
+    );
+    assert!(
+        en.contains(r#"<td class="status-late"><a href="../../en/2022/kinds-test/">late by 5 days</a></td><td class="status-missing">missing</td>"#),
+        "{en}"
+    );
+    let zh = main_of(&files, "zh/status/index.html");
+    assert!(zh.contains("截至2024-04-01（Asia/Shanghai）"), "{zh}");
+    assert!(
+        zh.contains(">逾期5天发布</a></td><td class=\"status-missing\">未发布</td>"),
+        "{zh}"
+    );
+    // Linked from every page's footer, in its language.
+    let home = common::text(&files, "zh/index.html");
+    assert!(
+        home.contains(r#"<a href="../zh/status/">报告发布情况</a>"#),
+        "{home}"
+    );
+    // The day before the 2023 deadline passes in Shanghai, 2023 is not yet due.
+    let opts = gongkai::BuildOptions {
+        today: Some(day("2024-03-31")),
+        ..opts
+    };
+    let en = main_of(&common::build_ok(&opts), "en/status/index.html");
+    assert!(
+        en.contains(r#"<td class="status-not-yet-due">not yet due</td>"#),
+        "{en}"
+    );
+}
