@@ -46,6 +46,7 @@ pub struct Config {
     /// `public_key` and `signing_key` (README, "Signed manifests").
     pub keys: SiteKeys,
     pub style: crate::style::StyleConfig,
+    pub kinds: crate::kinds::config::Kinds,
 }
 
 /// What one report file may hold (README "Writing a report"): past these, a file is refused
@@ -108,6 +109,10 @@ struct RawConfig {
     signing_key: Option<PathBuf>,
     #[serde(default)]
     style: crate::style::config::RawStyle,
+    kinds: Option<BTreeMap<String, crate::kinds::config::RawKind>>,
+    kind_rules: Option<crate::kinds::config::RawKindRules>,
+    timezone: Option<String>,
+    status: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]
@@ -177,6 +182,7 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
         let keys: Vec<&str> = identity::and_keys(&TOP_KEYS)
             .chain(NESTED_KEYS)
             .chain(crate::style::config::KEYS)
+            .chain(crate::kinds::config::KEYS)
             .collect();
         let at = YamlSource {
             shown,
@@ -210,8 +216,11 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
         SiteKeys::default()
     });
     let (style, style_problems) = crate::style::config::resolve(raw.style);
-    for (word, message) in style_problems {
-        check.at("style", Some(&word), message);
+    let kinds_raw = (raw.kinds, raw.kind_rules, raw.timezone, raw.status);
+    let (kinds, problems) = crate::kinds::config::resolve(kinds_raw, &raw.taxonomies.departments);
+    let style_problems = style_problems.into_iter().map(|(w, m)| ("style", w, m));
+    for (key, needle, message) in style_problems.chain(problems) {
+        check.at(key, Some(&needle), message);
     }
     let problems = check.problems;
 
@@ -233,6 +242,7 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
         identity,
         keys,
         style,
+        kinds,
     })
 }
 
@@ -444,14 +454,7 @@ impl Checks<'_> {
 // Nested keys are listed too, so a typo inside `taxonomies` or `markdown` gets a suggestion.
 const NESTED_KEYS: [&str; 3] = ["departments", "themes", "unsafe_html"];
 
-/// Keys that become path segments: lowercase ASCII letters, digits and inner hyphens.
-pub fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
+pub use crate::layout::is_slug;
 
 fn is_lang_code(s: &str) -> bool {
     (2..=3).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase())

@@ -11,6 +11,15 @@ pub const LOCK_FILE: &str = "archive.lock";
 /// Folders of a site that hold its sources, never build output.
 pub const SOURCE_DIRS: [&str; 5] = [CONTENT_DIR, "templates", "static", "i18n", "themes"];
 
+/// Keys that become path segments: lowercase ASCII letters, digits and inner hyphens.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
 /// Editors' swap, backup and hidden files are never content.
 pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')

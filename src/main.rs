@@ -138,6 +138,14 @@ enum Command {
     },
     /// Write a new report file with its front matter filled in.
     New(NewArgs),
+    /// Who is late: each report kind's departments × years, as of today in the site's zone.
+    Status {
+        #[command(flatten)]
+        root: RootArg,
+        /// Only this reporting year.
+        #[arg(long)]
+        year: Option<u16>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -249,11 +257,13 @@ fn main() -> ExitCode {
             } else {
                 cmd::archive::run
             };
-            run(&opts, year, out.as_deref(), force).map(archived)
+            run(&opts, year, out.as_deref(), force)
+                .map(|s| s.messages().iter().for_each(|m| eprintln!("{m}")))
         }
         Command::Keygen { out, root } => keygen(out, &root.root),
         Command::Verify { target, key } => return verify(&target, key.as_deref(), &ui),
         Command::New(args) => new(args, &ui),
+        Command::Status { root, year } => status(root.root, year, &ui),
     };
     match done {
         Ok(()) => ExitCode::SUCCESS,
@@ -272,19 +282,32 @@ fn check(opts: &BuildOptions, strict: bool, color: bool, ui: &Messages) -> ExitC
     for w in &checked.warnings {
         eprintln!("{w}");
     }
+    for w in &checked.kind_warnings {
+        eprintln!("{w}");
+    }
+    let warnings = checked.warnings.len() + checked.kind_warnings.len();
     if let Some(s) = checked_ok {
         let outcome = summary::Outcome {
             by_lang: &s.by_lang,
             drafts_left_out: &s.drafts_left_out,
-            warnings: checked.warnings.len(),
+            warnings,
         };
         let line = summary::checked(s.reports, s.files, s.links, &outcome, ui);
         eprintln!("{}", for_terminal(&line));
     }
-    if strict && !checked.warnings.is_empty() {
+    if strict && warnings > 0 {
         return ExitCode::from(1);
     }
     status
+}
+
+/// `gongkai status`: the tables on stdout; `GONGKAI_TODAY` sets today (README "Report kinds").
+fn status(root: PathBuf, year: Option<u16>, ui: &Messages) -> Result<(), Error> {
+    let today = cmd::status::today_from(std::env::var("GONGKAI_TODAY").ok().as_deref())?;
+    let text = cmd::status::run(root, year, today)?.text(ui.lang.code());
+    // A closed pipe (`gongkai status | head`) ends the listing quietly.
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), for_terminal(&text).as_bytes());
+    Ok(())
 }
 
 /// `gongkai fix`: per file, what changed (rule and count, then each place).
@@ -359,6 +382,7 @@ fn build(args: BuildArgs, ui: &Messages) -> Result<(), Error> {
         drafts: args.drafts,
         base_url: args.base_url,
         signing_key: signing_key_env(),
+        today: cmd::status::today_from(std::env::var("GONGKAI_TODAY").ok().as_deref())?,
         ..BuildOptions::new(args.root.root)
     };
     let bar = OnceLock::new();
@@ -416,23 +440,6 @@ fn build(args: BuildArgs, ui: &Messages) -> Result<(), Error> {
         );
     }
     Ok(())
-}
-
-fn archived(s: cmd::archive::ArchiveSummary) {
-    eprintln!(
-        "wrote {} ({} report files, {} files, {} bytes)",
-        s.out.display(),
-        s.reports,
-        s.files,
-        s.bytes
-    );
-    if !s.frozen {
-        eprintln!(
-            "note: {year} is not frozen; `gongkai freeze {year}` records it in {}",
-            gongkai::archive::LOCK_FILE,
-            year = s.year
-        );
-    }
 }
 
 fn new(args: NewArgs, ui: &Messages) -> Result<(), Error> {

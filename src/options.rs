@@ -15,6 +15,9 @@ pub struct BuildOptions {
     /// The private key that signs the manifest, given outside `site.yaml`
     /// (`GONGKAI_SIGNING_KEY`); it wins over `signing_key:` (README, "Signed manifests").
     pub signing_key: Option<PathBuf>,
+    /// The day taken as today by the status page and `gongkai status` (README "Report kinds":
+    /// `GONGKAI_TODAY`); `None` is today in the site's time zone.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 impl BuildOptions {

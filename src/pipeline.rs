@@ -42,7 +42,9 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, Diagnostics> {
             return Err(problems.sorted());
         }
     };
-    let site = Site::new(config.clone(), store.reports())?;
+    let mut config = config.clone();
+    config.kinds = config.kinds.as_of(opts.today);
+    let site = Site::new(config, store.reports())?;
     // One link checker for `build` and `check`: a broken link in a report stops the build
     // before anything is written (`links/body.rs`).
     crate::links::check_bodies(&site, &theme, &store).into_result(())?;

@@ -40,6 +40,10 @@ pub fn themes(lang: &str) -> String {
 pub fn theme(lang: &str, key: &str) -> String {
     format!("{lang}/themes/{key}/")
 }
+/// The status page (README "Report kinds"), when `status: true`.
+pub fn status(lang: &str) -> String {
+    format!("{lang}/status/")
+}
 pub fn search(lang: &str) -> String {
     format!("{lang}/search/")
 }

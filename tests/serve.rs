@@ -31,6 +31,13 @@ struct Fixture {
     drafts: bool,
 }
 
+/// The day the sample site's status page is as of, in the preview and the full builds it is
+/// compared with (README "Report kinds": `GONGKAI_TODAY`), so a test running over midnight in
+/// Shanghai compares like with like.
+fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2025, 4, 1).expect("a day")
+}
+
 impl Fixture {
     fn new() -> Fixture {
         Fixture::with_drafts(false)
@@ -41,6 +48,7 @@ impl Fixture {
         let published = Shared::default();
         let mut opts = site.options();
         opts.drafts = drafts;
+        opts.today = Some(today());
         let mut live = LiveSite::new(opts, DerivedMode::Inline(Box::default()), published.clone());
         let applied = live.apply(&Plan::full());
         assert!(
@@ -105,6 +113,7 @@ impl Fixture {
     fn opts(&self) -> BuildOptions {
         let mut opts = BuildOptions::new(self.root());
         opts.drafts = self.drafts;
+        opts.today = Some(today());
         opts
     }
 
@@ -429,6 +438,7 @@ impl Server {
         let site = TempSite::sample();
         let mut opts = ServeOptions::new(site.root());
         opts.port = 0;
+        opts.build.today = Some(today());
         let preview = serve::start(opts).expect("server starts");
         Server { site, preview }
     }
@@ -451,10 +461,13 @@ impl Server {
 
     /// Waits until the search index caught up and compares everything served with a full build.
     fn assert_same_as_full_build(&self) {
-        let full = gongkai::build_in_memory(&BuildOptions::new(self.root()))
-            .unwrap()
-            .1
-            .into_files();
+        let full = gongkai::build_in_memory(&BuildOptions {
+            today: Some(today()),
+            ..BuildOptions::new(self.root())
+        })
+        .unwrap()
+        .1
+        .into_files();
         let deadline = Instant::now() + WAIT;
         loop {
             let served = self.preview.published().read().unwrap().snapshot();

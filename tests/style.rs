@@ -256,7 +256,7 @@ fn the_preview_lists_warnings_beside_the_page_and_keeps_them_current() {
         .clone()
         .unwrap_or_default();
     assert!(
-        shown.starts_with(&format!("{rel}:19:6: warning[half-width-punctuation]")),
+        shown.starts_with(&format!("{rel}:20:6: warning[half-width-punctuation]")),
         "{shown}"
     );
     assert_eq!(shown.lines().count(), 1, "{shown}");

@@ -85,6 +85,9 @@ pub fn year_only(site: Site, year: u16) -> Result<Site, Error> {
     config
         .themes
         .retain(|key, _| reports.iter().any(|r| r.themes.contains(key)));
+    // No status page: it is the live site's view of today, and a bundle must not depend on
+    // the day it was made (README "Report kinds").
+    config.kinds.status_page = false;
     let mut part = Site::new(config, reports)?;
     // Archived marks as on the live site: a later year supersedes, even outside the bundle.
     part.newest_year = site.newest_year.clone();

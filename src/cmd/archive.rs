@@ -27,6 +27,28 @@ pub struct ArchiveSummary {
     pub frozen: bool,
 }
 
+impl ArchiveSummary {
+    /// What the command line says about the bundle written: the file and its counts, and a
+    /// note when the year is not frozen.
+    pub fn messages(&self) -> Vec<String> {
+        let mut out = vec![format!(
+            "wrote {} ({} report files, {} files, {} bytes)",
+            self.out.display(),
+            self.reports,
+            self.files,
+            self.bytes
+        )];
+        if !self.frozen {
+            out.push(format!(
+                "note: {year} is not frozen; `gongkai freeze {year}` records it in {}",
+                crate::archive::LOCK_FILE,
+                year = self.year
+            ));
+        }
+        out
+    }
+}
+
 /// Where `gongkai archive <year>` writes without `--out`: `gongkai-<year>.zip` in the site root.
 pub fn default_out(root: &Path, year: u16) -> PathBuf {
     root.join(format!("gongkai-{year}.zip"))

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::archive::manifest::report_pages;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::kinds::check::{KindWarning, check_reports};
 use crate::links::{BrokenLink, broken_links};
 use crate::options::BuildOptions;
 use crate::output::Output;
@@ -35,6 +36,8 @@ pub struct CheckSummary {
 pub struct Checked {
     pub result: Result<CheckSummary, Error>,
     pub warnings: Vec<Warning>,
+    /// The warnings of the kind rules (README "Report kinds"), once the site loads.
+    pub kind_warnings: Vec<KindWarning>,
 }
 
 /// [`site`], then the style rules; a style rule set to `error` in `site.yaml` fails the check
@@ -48,8 +51,12 @@ pub fn run(opts: &BuildOptions, lang: &str) -> Checked {
             // Loading reports the configuration's problems.
             Err(_) => Default::default(),
         },
-        || site(opts),
+        || site(opts, lang),
     );
+    let (checked, kind_warnings) = match checked {
+        Ok((summary, kind_warnings)) => (Ok(summary), kind_warnings),
+        Err(e) => (Err(e), Vec::new()),
+    };
     let result = match (checked, style_errors.is_empty()) {
         (result, true) => result,
         (Ok(_), false) => Err(Error::Site(Diagnostics(style_errors))),
@@ -59,14 +66,20 @@ pub fn run(opts: &BuildOptions, lang: &str) -> Checked {
         }
         (Err(e), false) => Err(e),
     };
-    Checked { result, warnings }
+    Checked {
+        result,
+        warnings,
+        kind_warnings,
+    }
 }
 
 /// Loads and renders the site in memory and checks its links; every broken link is a
-/// diagnostic, at the Markdown link when the page is a report.
-pub fn site(opts: &BuildOptions) -> Result<CheckSummary, Error> {
+/// diagnostic, at the Markdown link when the page is a report; then the kind rules over the
+/// reports loaded (drafts too with `--drafts`), messages in `lang`.
+pub fn site(opts: &BuildOptions, lang: &str) -> Result<(CheckSummary, Vec<KindWarning>), Error> {
     let Loaded { site, theme, store } = load(opts)?;
     let drafts_left_out = store.drafts_left_out();
+    let (kind_errors, kind_warnings) = check_reports(&site.reports, &site.config.kinds, lang);
     let out = Output::default();
     render_into(&site, &store, &theme, opts.link_style, &out, &|| {})?;
     let files = out.into_files();
@@ -93,15 +106,19 @@ pub fn site(opts: &BuildOptions) -> Result<CheckSummary, Error> {
     for (src, links) in by_source {
         problems.extend(locate(&opts.root, src, &links));
     }
+    problems.extend(kind_errors);
     problems.into_result(()).map_err(Error::Site)?;
-    Ok(CheckSummary {
-        reports: site.reports.len(),
-        files: files.len(),
-        links,
-        by_lang: reports_by_lang(&site),
-        drafts_left_out,
-        warnings: 0,
-    })
+    Ok((
+        CheckSummary {
+            reports: site.reports.len(),
+            files: files.len(),
+            links,
+            by_lang: reports_by_lang(&site),
+            drafts_left_out,
+            warnings: 0,
+        },
+        kind_warnings,
+    ))
 }
 
 /// Points at each link in the Markdown source of a report page. Links written in Markdown were

@@ -13,5 +13,6 @@ pub mod freeze;
 pub mod keygen;
 pub mod new;
 pub mod serve;
+pub mod status;
 pub mod summary;
 pub mod verify;

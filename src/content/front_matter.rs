@@ -80,6 +80,8 @@ struct RawMeta {
     figures: BTreeMap<String, f64>,
     #[serde(default)]
     revisions: Vec<RawRevision>,
+    #[serde(default)]
+    kind: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -89,8 +91,9 @@ struct RawRevision {
     note: String,
 }
 
-const KEYS: [&str; 12] = [
+const KEYS: [&str; 13] = [
     "title",
+    "kind",
     "department",
     "year",
     "themes",
@@ -119,6 +122,10 @@ pub struct Meta {
     pub figures: BTreeMap<String, f64>,
     /// Oldest first, as written.
     pub revisions: Vec<Revision>,
+    /// The report's kind (README "Report kinds"), a key of `kinds:` in `site.yaml`.
+    pub kind: Option<String>,
+    /// The file line of `kind:`, or 1 without one: where the kind rules point.
+    pub kind_line: usize,
 }
 
 /// Parses and checks the front matter of the file `source` (placed in `year`).
@@ -159,6 +166,7 @@ pub fn parse_meta(
         .as_deref()
         .and_then(|d| check.date("written_date", d));
     check.figures_are_known_numbers(&raw.figures, config);
+    let kind_line = check.kind_is_known(raw.kind.as_deref(), config);
     // More revisions than the limit are refused: each is listed on the page, and a real report
     // is corrected a handful of times (README "Writing a report").
     let revisions = check.revisions(&raw.revisions, config.limits.revisions);
@@ -176,6 +184,8 @@ pub fn parse_meta(
             draft: raw.draft,
             figures: raw.figures,
             revisions,
+            kind: raw.kind,
+            kind_line,
         }),
         _ => Err(check.problems),
     }
@@ -248,6 +258,26 @@ impl Checks<'_> {
                 Some(key_hint(department, &config.departments)),
             );
         }
+    }
+
+    /// `kind:` is optional; when given it names a kind of `site.yaml`. Returns the file line
+    /// the kind rules point at: the `kind:` line, or 1.
+    fn kind_is_known(&mut self, kind: Option<&str>, config: &Config) -> usize {
+        let Some(kind) = kind else {
+            return 1;
+        };
+        let at = self.locate("kind", kind, 0);
+        if !config.kinds.kinds.contains_key(kind) {
+            let names = config.kinds.kinds.keys().map(String::as_str);
+            let hint = if config.kinds.kinds.is_empty() {
+                Msg::new("fm.no_kinds")
+            } else {
+                suggest_msg(kind, names)
+            };
+            let message = Msg::new("fm.unknown_kind").arg("kind", kind);
+            self.error_at(at, message, Some(hint));
+        }
+        self.lines.line_col(self.split.yaml_offset + at.0).0
     }
 
     /// `year:` is optional; when given it must agree with the folder the file is in.

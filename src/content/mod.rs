@@ -8,9 +8,9 @@ pub mod figures;
 pub mod front_matter;
 mod heading_ids;
 pub mod markdown;
+mod sections;
 pub mod source;
 mod store;
-mod sections;
 mod table_scroll;
 mod valid_html;
 
@@ -98,6 +98,8 @@ pub fn load_bytes(
         figures: meta.figures,
         revisions: meta.revisions,
         sections: body.sections,
+        kind: meta.kind,
+        kind_line: meta.kind_line,
     };
     Ok(LoadedFile {
         report,

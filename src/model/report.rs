@@ -77,6 +77,10 @@ pub struct Report {
     /// Oldest first, as written.
     pub revisions: Vec<Revision>,
     pub sections: Vec<Section>,
+    /// The report's kind, a key of `site.yaml`'s `kinds:` (README "Report kinds").
+    pub kind: Option<String>,
+    /// The file line of `kind:` (1 without one): where the kind rules point.
+    pub kind_line: usize,
 }
 
 impl Report {

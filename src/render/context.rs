@@ -23,6 +23,8 @@ pub struct Common<'a> {
     pub home: String,
     pub search: String,
     pub feed: String,
+    /// The status page, when the site publishes it (README "Report kinds").
+    pub status: Option<String>,
     pub nav: Vec<NavLink>,
     pub switcher: Vec<LangLink>,
     pub alternates: Vec<Alternate>,

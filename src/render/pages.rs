@@ -25,6 +25,8 @@ pub enum Page {
     Theme(Lang, String),
     Search(Lang),
     Feed(Lang),
+    /// Who is late (README "Report kinds"), only with `status: true`.
+    Status(Lang),
 }
 
 impl Page {
@@ -44,6 +46,7 @@ impl Page {
             Page::Theme(l, k) => urls::theme(l, k),
             Page::Search(l) => urls::search(l),
             Page::Feed(l) => urls::feed(l),
+            Page::Status(l) => urls::status(l),
         }
     }
 
@@ -59,6 +62,7 @@ impl Page {
             Page::Year(_, y) => site.by_year.contains_key(y),
             Page::Department(_, k) => site.config.departments.contains_key(k),
             Page::Theme(_, k) => site.config.themes.contains_key(k),
+            Page::Status(_) => site.config.kinds.status_page,
             _ => true,
         }
     }
@@ -74,6 +78,7 @@ impl Page {
             | Page::Themes(l)
             | Page::Theme(l, _)
             | Page::Search(l)
+            | Page::Status(l)
             | Page::Feed(l) => Some(l),
         }
     }
@@ -91,6 +96,7 @@ impl Page {
             Page::Theme(_, k) => Page::Theme(l, k.clone()),
             Page::Search(_) => Page::Search(l),
             Page::Feed(_) => Page::Feed(l),
+            Page::Status(_) => Page::Status(l),
             other => other.clone(),
         }
     }
@@ -125,6 +131,9 @@ fn pages_in(site: &Site, lang: &Lang) -> Vec<Page> {
         Page::Search(l()),
         Page::Feed(l()),
     ];
+    if site.config.kinds.status_page {
+        pages.push(Page::Status(l()));
+    }
     pages.extend(site.by_year.keys().map(|y| Page::Year(l(), *y)));
     pages.extend(
         site.config

@@ -57,6 +57,7 @@ impl Theme {
                 "department.html",
                 "theme.html",
                 "search.html",
+                "status.html",
                 "404.html",
                 "feed.xml",
                 "sitemap.xml",

@@ -1,7 +1,7 @@
 //! Preview: which pages an edit can change. A report's own pages always; any other page only
 //! when what it shows of a report differs between the site before the edit and after it, as
 //! the views themselves compute it ([`crate::render::shown`]): list items, feed entries,
-//! department figures, sitemap dates, archived notices.
+//! department figures, sitemap dates, archived notices, the status page's tables.
 //!
 //! The rules compare two states of the site, so they hold whatever the edit was and however
 //! many edits a failed build held back. `tests/serve.rs` and `tests/serve_property.rs` check
@@ -55,7 +55,25 @@ pub fn affected(before: &Site, after: &Site, touched: &BTreeSet<ReportKey>) -> B
     if edit.sitemap_differs() {
         pages.insert(Page::Sitemap);
     }
+    if after.config.kinds.status_page && status(before) != status(after) {
+        pages.extend(langs.iter().map(|l| Page::Status(l.clone())));
+    }
     pages
+}
+
+/// What the status page shows (README "Report kinds"): its day and every kind's table.
+fn status(
+    site: &Site,
+) -> (
+    Option<chrono::NaiveDate>,
+    Vec<crate::kinds::status::KindTable>,
+) {
+    let kinds = &site.config.kinds;
+    let today = kinds.today;
+    let departments: Vec<String> = site.config.departments.keys().cloned().collect();
+    let day = today.unwrap_or_default();
+    let tables = crate::kinds::status::tables(&site.reports, &departments, kinds, day, None);
+    (today, tables)
 }
 
 impl Edit<'_> {

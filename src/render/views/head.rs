@@ -44,6 +44,10 @@ pub(super) fn common<'a>(ctx: &'a Ctx<'a>, page: &Page, head: Head) -> Common<'a
         home: ctx.href(&urls::home(ctx.lang)),
         search: ctx.href(&urls::search(ctx.lang)),
         feed: ctx.href(&urls::feed(ctx.lang)),
+        status: config
+            .kinds
+            .status_page
+            .then(|| ctx.href(&urls::status(ctx.lang))),
         nav: nav(ctx, page),
         switcher: switcher(ctx, page),
         alternates: alternates(ctx.site, page),

@@ -8,6 +8,7 @@ mod head;
 mod identity;
 mod lists;
 mod report;
+mod status;
 
 use minijinja::{Value, context};
 use serde::Serialize;
@@ -60,5 +61,6 @@ pub fn view(
         Page::Theme(_, k) => ("theme.html", theme(&ctx, page, k)),
         Page::Search(_) => ("search.html", search(&ctx, page)),
         Page::Feed(_) => ("feed.xml", feed(&ctx)),
+        Page::Status(_) => ("status.html", status::status(&ctx, page)),
     }
 }

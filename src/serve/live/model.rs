@@ -57,7 +57,8 @@ impl LiveSite {
     /// one queued. A refused model (translations disagree) loses nothing: the store keeps the
     /// reports, and the pending changes wait for the fix.
     fn rebuild_model(&mut self) -> Result<(), Diagnostics> {
-        let config = self.store.config().expect("checked by problems()").clone();
+        let mut config = self.store.config().expect("checked by problems()").clone();
+        config.kinds = config.kinds.as_of(self.store.options().today);
         let site = Site::new(config.clone(), self.store.reports())?;
         let pending = &mut self.pending;
         let derived = &mut pending.derived;
