@@ -3,191 +3,28 @@
 //! (bad usage).
 
 use std::io::IsTerminal;
-use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, OnceLock};
 
-use clap::{Parser, Subcommand};
+use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use gongkai::cmd::{self, serve::Notice, serve::ServeArgs, summary};
 use gongkai::diagnostics::for_terminal;
-use gongkai::messages::{Messages, Msg, UiLang};
+use gongkai::messages::{Messages, Msg};
 use gongkai::serve::Outcome;
 use gongkai::{BuildOptions, Error};
 
+mod args;
 mod trust_cli;
+use args::{BuildArgs, Cli, Command, NewArgs};
 use trust_cli::{keygen, signing_key_env, verify};
 
 // Building allocates many small strings on every core; mimalloc is markedly faster at that than
 // the system allocator (see the benchmark notes in bench/README.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-#[derive(Parser)]
-#[command(
-    name = "gongkai",
-    version,
-    about = "Static site generator for government transparency reports"
-)]
-struct Cli {
-    /// Language of gongkai's messages, `zh` or `en`, written before the command
-    /// (`gongkai --lang zh check`); default: GONGKAI_LANG, then the locale (LC_ALL,
-    /// LC_MESSAGES, LANG), then English.
-    #[arg(long = "lang", value_parser = ui_lang)]
-    lang: Option<UiLang>,
-    #[command(subcommand)]
-    command: Command,
-}
-
-fn ui_lang(code: &str) -> Result<UiLang, String> {
-    match code {
-        "zh" => Ok(UiLang::Zh),
-        "en" => Ok(UiLang::En),
-        _ => Err("expected `zh` or `en`".to_string()),
-    }
-}
-
-#[derive(clap::Args, Clone)]
-struct RootArg {
-    /// The site folder (holding site.yaml and content/).
-    #[arg(long, default_value = ".")]
-    root: PathBuf,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Build the site into public/ (all or nothing).
-    Build(BuildArgs),
-    /// Validate content, configuration and internal links; writes nothing.
-    Check {
-        #[command(flatten)]
-        root: RootArg,
-        /// Check drafts too, as if building with --drafts.
-        #[arg(long)]
-        drafts: bool,
-        /// Fail (exit 1) on style warnings too, not only on errors (for CI).
-        #[arg(long)]
-        strict: bool,
-    },
-    /// Apply the safe style fixes to Chinese reports in place (see README "Style rules").
-    Fix {
-        #[command(flatten)]
-        root: RootArg,
-        /// Write nothing; exit 1 if any file would change (for CI).
-        #[arg(long)]
-        check: bool,
-        /// Report files or folders under content/ (default: every report).
-        paths: Vec<PathBuf>,
-    },
-    /// Preview: build in memory, serve, watch the files and reload open pages on every save.
-    Serve {
-        #[command(flatten)]
-        root: RootArg,
-        /// Address to listen on; anything but loopback lets other machines read the preview.
-        #[arg(long, default_value = "127.0.0.1")]
-        bind: IpAddr,
-        #[arg(long, default_value_t = 4000)]
-        port: u16,
-        /// Open the site in the default browser.
-        #[arg(long)]
-        open: bool,
-        /// Include reports marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
-    },
-    /// Record the SHA-256 of a settled year's report files in archive.lock (see README).
-    Freeze {
-        year: u16,
-        #[command(flatten)]
-        root: RootArg,
-    },
-    /// Write a self-contained offline bundle (zip) of one year's reports.
-    Archive {
-        year: u16,
-        /// The zip to write (default: gongkai-<year>.zip in the site folder). Never a file of
-        /// the site; an existing file only when it is a zip gongkai wrote.
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Replace an existing --out file that is not a zip gongkai wrote.
-        #[arg(long)]
-        force: bool,
-        /// Write a WARC 1.1 web archive (default: gongkai-<year>.warc.gz) instead of a zip.
-        #[arg(long)]
-        warc: bool,
-        #[command(flatten)]
-        root: RootArg,
-    },
-    /// Make an Ed25519 key pair for signing manifest.json (see README, "Signed manifests").
-    Keygen {
-        /// The private key file (default: ~/.config/gongkai/signing-key.pem); the public key
-        /// goes beside it as FILE.pub.
-        #[arg(long)]
-        out: Option<PathBuf>,
-        #[command(flatten)]
-        root: RootArg,
-    },
-    /// Check an output folder, a bundle zip or a WARC file against its signed manifest.
-    Verify {
-        /// The copy to check.
-        target: PathBuf,
-        /// The public key to trust (a .pem/.pub file or the base64 line of site.yaml).
-        #[arg(long)]
-        key: Option<String>,
-    },
-    /// Write a new report file with its front matter filled in.
-    New(NewArgs),
-    /// Who is late: each report kind's departments × years, as of today in the site's zone.
-    Status {
-        #[command(flatten)]
-        root: RootArg,
-        /// Only this reporting year.
-        #[arg(long)]
-        year: Option<u16>,
-    },
-}
-
-#[derive(clap::Args)]
-struct BuildArgs {
-    #[command(flatten)]
-    root: RootArg,
-    /// Output folder (default: public/ under the root). Replaced as a whole, so only an empty
-    /// folder or one gongkai wrote (it holds .gongkai-output).
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// Replace --out even if gongkai did not write it (.git, .well-known/, .htaccess, .nojekyll
-    /// and CNAME are kept; everything else in it is deleted).
-    #[arg(long)]
-    force: bool,
-    /// Use this address instead of site.yaml's base_url.
-    #[arg(long)]
-    base_url: Option<String>,
-    /// Include reports marked `draft: true`.
-    #[arg(long)]
-    drafts: bool,
-    /// Print how long each stage took and the size of the search index.
-    #[arg(long)]
-    timings: bool,
-    /// Write the output files added, changed and removed to FILE, one per line: `A path`,
-    /// `M path`, `D path`, sorted by path.
-    #[arg(long, value_name = "FILE")]
-    changes: Option<PathBuf>,
-}
-
-#[derive(clap::Args)]
-struct NewArgs {
-    year: u16,
-    stem: String,
-    #[arg(long)]
-    department: String,
-    #[arg(long)]
-    lang: Option<String>,
-    #[arg(long)]
-    title: Option<String>,
-    #[command(flatten)]
-    root: RootArg,
-}
 
 fn main() -> ExitCode {
     // mimalloc maps its memory for transparent huge pages, and the kernel zeroes a whole 2 MiB
@@ -247,19 +84,7 @@ fn main() -> ExitCode {
             force,
             warc,
             root,
-        } => {
-            let opts = BuildOptions {
-                signing_key: signing_key_env(),
-                ..BuildOptions::new(root.root)
-            };
-            let run = if warc {
-                cmd::archive::run_warc
-            } else {
-                cmd::archive::run
-            };
-            run(&opts, year, out.as_deref(), force)
-                .map(|s| s.messages().iter().for_each(|m| eprintln!("{m}")))
-        }
+        } => archive(year, out, force, warc, root.root),
         Command::Keygen { out, root } => keygen(out, &root.root),
         Command::Verify { target, key } => return verify(&target, key.as_deref(), &ui),
         Command::New(args) => new(args, &ui),
@@ -269,6 +94,30 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => failed(e, color, &ui),
     }
+}
+
+/// `gongkai archive`: the offline bundle, or the WARC file with `--warc`.
+fn archive(
+    year: u16,
+    out: Option<PathBuf>,
+    force: bool,
+    warc: bool,
+    root: PathBuf,
+) -> Result<(), Error> {
+    let opts = BuildOptions {
+        signing_key: signing_key_env(),
+        ..BuildOptions::new(root)
+    };
+    let run = if warc {
+        cmd::archive::run_warc
+    } else {
+        cmd::archive::run
+    };
+    let s = run(&opts, year, out.as_deref(), force)?;
+    for m in s.messages() {
+        eprintln!("{m}");
+    }
+    Ok(())
 }
 
 /// `gongkai check`: errors first, then style warnings, then the summary line; `--strict` makes
