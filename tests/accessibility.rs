@@ -76,6 +76,7 @@ fn page_kinds() -> Vec<(String, bool)> {
             "themes/rule-of-law/",
             "2023/justice-bureau/",
             "2022/justice-bureau/", // archived report
+            "status/",              // who is late (README "Report kinds")
         ] {
             pages.push((format!("{lang}/{p}"), false));
         }
