@@ -19,10 +19,12 @@ use crate::messages::{Messages, Msg};
 mod excerpt;
 mod from_yaml;
 mod position;
+mod warning;
 
 pub use from_yaml::{YamlSource, yaml_error};
 use position::floor_char_boundary;
 pub use position::{Locator, line_col, offset_of};
+pub use warning::warning_line;
 
 /// A message as given: a catalogue key with arguments, or (for messages not yet in the
 /// catalogues) plain English text.

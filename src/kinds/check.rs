@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::config::{Kind, Kinds, due_date};
 use super::due::days_late;
 use crate::config::label;
-use crate::diagnostics::{Diagnostic, for_terminal};
+use crate::diagnostics::{Diagnostic, warning_line};
 use crate::model::Report;
 use crate::style::Level;
 
@@ -42,15 +42,10 @@ pub struct KindWarning {
 
 impl fmt::Display for KindWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: warning[{}]: {}",
-            for_terminal(&self.path.display().to_string()),
-            self.line,
-            self.col,
-            self.rule.name(),
-            for_terminal(&self.message)
-        )
+        let (rule, message) = (self.rule.name(), &self.message);
+        f.write_str(&warning_line(
+            &self.path, self.line, self.col, rule, message,
+        ))
     }
 }
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::messages::Messages;
 use super::{Finding, Level, Rule, StyleConfig, check_body};
 use crate::content::front_matter;
-use crate::diagnostics::{Diagnostic, for_terminal};
+use crate::diagnostics::{Diagnostic, warning_line};
 
 /// Whether the style rules read a report in `lang`: Chinese reports only (README "Style rules").
 pub fn applies_to(lang: &str) -> bool {
@@ -79,15 +79,10 @@ pub struct Warning {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: warning[{}]: {}",
-            for_terminal(&self.path.display().to_string()),
-            self.line,
-            self.col,
-            self.rule.name(),
-            for_terminal(&self.message)
-        )
+        let (rule, message) = (self.rule.name(), &self.message);
+        f.write_str(&warning_line(
+            &self.path, self.line, self.col, rule, message,
+        ))
     }
 }
 
