@@ -8,77 +8,14 @@ use std::collections::HashMap;
 use roxmltree::Node;
 
 use super::Imported;
-use super::docx::{ImportError, Parts, parse};
+use super::ctx::Ctx;
+use super::docx::{ImportError, Parts, W, attr, parse};
 use super::headings::numbered_level;
-use super::inline::{self, W, attr, escape};
+use super::inline::{self, escape};
 use super::numbering::{Marker, Numbering};
 use super::styles::{Role, Styles};
 use super::table;
 use crate::messages::Msg;
-
-/// What the inline and table readers share while the body is walked.
-pub struct Ctx<'a> {
-    pub image_dir: &'a str,
-    rels: HashMap<String, String>,
-    /// (part in the zip, file name) of each picture, in order.
-    pub images: Vec<(String, String)>,
-    pub notes: Vec<Msg>,
-    pub insertions: usize,
-    pub deletions: usize,
-    pub footnotes_used: Vec<String>,
-    pub tables: usize,
-}
-
-impl Ctx<'_> {
-    /// The file name a picture (relationship `rel`) is saved as; reports a missing alt text.
-    pub fn add_image(&mut self, rel: &str, no_alt: bool) -> Option<String> {
-        let target = self.rels.get(rel)?;
-        if target.contains("..") || target.contains("://") {
-            self.notes
-                .push(Msg::new("import.image_outside").arg("image", target));
-            return None;
-        }
-        let source = match target.strip_prefix('/') {
-            Some(t) => t.to_string(),
-            None => format!("word/{target}"),
-        };
-        let name = match self.images.iter().find(|(s, _)| *s == source) {
-            Some((_, n)) => n.clone(),
-            None => {
-                let mut name = safe_name(&source);
-                if self.images.iter().any(|(_, n)| *n == name) {
-                    name = format!("{}-{name}", self.images.len() + 1);
-                }
-                self.images.push((source, name.clone()));
-                name
-            }
-        };
-        if no_alt {
-            self.notes
-                .push(Msg::new("import.no_alt").arg("image", &name));
-        }
-        Some(name)
-    }
-}
-
-/// A file name made of `a-z A-Z 0-9 . _ -` only, never starting with a dot.
-fn safe_name(source: &str) -> String {
-    let base = source.rsplit('/').next().unwrap_or(source);
-    let name: String = base
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    match name.trim_start_matches('.') {
-        "" => "image".into(),
-        n => n.to_string(),
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
@@ -101,16 +38,7 @@ pub fn convert(
 ) -> Result<(Imported, Vec<(String, String)>), ImportError> {
     let styles = Styles::parse(parts.styles.as_deref())?;
     let numbering = Numbering::parse(parts.numbering.as_deref())?;
-    let mut ctx = Ctx {
-        image_dir,
-        rels: relationships(parts.rels.as_deref())?,
-        images: Vec::new(),
-        notes: Vec::new(),
-        insertions: 0,
-        deletions: 0,
-        footnotes_used: Vec::new(),
-        tables: 0,
-    };
+    let mut ctx = Ctx::new(image_dir, relationships(parts.rels.as_deref())?);
     let doc = parse("word/document.xml", &parts.document)?;
     let body = doc
         .descendants()

@@ -7,6 +7,14 @@ use std::path::Path;
 
 use zip::ZipArchive;
 
+/// WordprocessingML's namespace (the `w:` prefix).
+pub const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+
+/// A `w:` attribute of a node.
+pub fn attr<'a>(node: roxmltree::Node<'a, '_>, name: &str) -> Option<&'a str> {
+    node.attribute((W, name))
+}
+
 /// The most bytes read from one part: far above a 100-page report's document.xml (a few MB).
 const PART_LIMIT: u64 = 256 << 20;
 

@@ -6,15 +6,10 @@
 
 use roxmltree::Node;
 
-use super::blocks::Ctx;
+use super::ctx::Ctx;
+use super::docx::{W, attr};
 
-pub const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-
-/// A `w:` attribute of a node.
-pub fn attr<'a>(node: Node<'a, '_>, name: &str) -> Option<&'a str> {
-    node.attribute((W, name))
-}
 
 enum Seg {
     Text {

@@ -5,6 +5,7 @@
 //! listed in [`Imported::notes`], never silent.
 
 mod blocks;
+mod ctx;
 mod docx;
 mod headings;
 mod inline;

@@ -4,8 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::docx::{ImportError, parse};
-use super::inline::{W, attr};
+use super::docx::{ImportError, W, attr, parse};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Marker {

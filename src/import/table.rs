@@ -5,8 +5,9 @@
 
 use roxmltree::Node;
 
-use super::blocks::Ctx;
-use super::inline::{self, W, attr};
+use super::ctx::Ctx;
+use super::docx::{W, attr};
+use super::inline;
 use crate::messages::Msg;
 
 pub fn table(tbl: Node<'_, '_>, ctx: &mut Ctx) -> Option<String> {
