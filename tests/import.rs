@@ -316,3 +316,56 @@ fn what_was_not_carried_over_is_printed_in_chinese() {
         "{stderr}"
     );
 }
+
+/// A zip holding the given parts.
+fn zip_of(parts: &[(&str, &str)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    for (name, text) in parts {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .expect("start file");
+        zip.write_all(text.as_bytes()).expect("write part");
+    }
+    zip.finish().expect("finish zip");
+    out.into_inner()
+}
+
+#[test]
+fn a_broken_docx_is_an_error_naming_the_file_and_writes_nothing() {
+    let site = TempSite::sample();
+    let root = site.root().to_string_lossy().into_owned();
+    let entity = r#"<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaa">]><d>&a;</d>"#;
+    for (name, bytes) in [
+        ("no-document.docx", zip_of(&[("word/styles.xml", "<x/>")])),
+        ("entity.docx", zip_of(&[("word/document.xml", entity)])),
+        (
+            "not-xml.docx",
+            zip_of(&[("word/document.xml", "<w:document>")]),
+        ),
+        ("not-zip.docx", b"PK\x03\x04 truncated".to_vec()),
+    ] {
+        let file = site.parent().join(name);
+        std::fs::write(&file, bytes).expect("write docx");
+        let file = file.to_string_lossy().into_owned();
+        let args = [
+            "import",
+            &file,
+            "--year",
+            "2024",
+            "--department",
+            "justice-bureau",
+            "--stem",
+            "broken",
+            "--root",
+            &root,
+        ];
+        let (code, _, stderr) = run(&args);
+        assert_eq!(code, 1, "{name}: {stderr}");
+        assert!(
+            stderr.contains(name) && stderr.contains("cannot read this file as a Word .docx"),
+            "{stderr}"
+        );
+        assert!(!site.path("content/2024/broken.zh.md").exists(), "{name}");
+    }
+}
