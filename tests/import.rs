@@ -369,3 +369,34 @@ fn a_broken_docx_is_an_error_naming_the_file_and_writes_nothing() {
         assert!(!site.path("content/2024/broken.zh.md").exists(), "{name}");
     }
 }
+
+#[test]
+fn endnotes_text_boxes_and_charts_are_reported_not_silently_dropped() {
+    let w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    let document = format!(
+        r#"<w:document xmlns:w="{w}"><w:body>
+        <w:p><w:r><w:t>标题</w:t></w:r></w:p>
+        <w:p><w:r><w:t>正文</w:t></w:r><w:r><w:endnoteReference w:id="1"/></w:r></w:p>
+        <w:p><w:r><w:drawing><wps><w:txbxContent><w:p><w:r><w:t>框内</w:t></w:r></w:p></w:txbxContent></wps></w:drawing></w:r></w:p>
+        <w:p><w:r><w:drawing><chart/></w:drawing></w:r><w:r><w:t>图表后</w:t></w:r></w:p>
+        </w:body></w:document>"#
+    );
+    let site = TempSite::sample();
+    let file = site.parent().join("other.docx");
+    std::fs::write(&file, zip_of(&[("word/document.xml", &document)])).expect("write");
+    let args = ImportArgs {
+        file: &file,
+        year: 2024,
+        department: "justice-bureau",
+        lang: Some("zh"),
+        stem: Some("other"),
+        date: "2024-01-01",
+    };
+    let outcome = import(site.root(), &args).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        keys(&outcome),
+        ["import.endnotes", "import.text_boxes", "import.drawings"]
+    );
+    let md = site.read("content/2024/other.zh.md");
+    assert!(md.contains("\n正文\n") && md.contains("\n图表后\n"), "{md}");
+}

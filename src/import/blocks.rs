@@ -249,6 +249,15 @@ fn summary_notes(parts: &Parts, ctx: &mut Ctx) {
                 .arg("deletions", ctx.deletions),
         );
     }
+    for (count, msg) in [
+        (ctx.endnotes, Msg::new("import.endnotes")),
+        (ctx.text_boxes, Msg::new("import.text_boxes")),
+        (ctx.drawings, Msg::new("import.drawings")),
+    ] {
+        if count > 0 {
+            ctx.notes.push(msg.arg("count", count));
+        }
+    }
     if parts.comments {
         ctx.notes.push(Msg::new("import.comments"));
     }

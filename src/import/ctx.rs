@@ -18,6 +18,10 @@ pub struct Ctx<'a> {
     pub deletions: usize,
     pub footnotes_used: Vec<String>,
     pub tables: usize,
+    /// Things with no Markdown form, counted for the notes.
+    pub endnotes: usize,
+    pub text_boxes: usize,
+    pub drawings: usize,
 }
 
 impl<'a> Ctx<'a> {
@@ -31,6 +35,9 @@ impl<'a> Ctx<'a> {
             deletions: 0,
             footnotes_used: Vec::new(),
             tables: 0,
+            endnotes: 0,
+            text_boxes: 0,
+            drawings: 0,
         }
     }
 

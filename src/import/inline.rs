@@ -88,11 +88,17 @@ fn run(r: Node<'_, '_>, ctx: &mut Ctx, segs: &mut Vec<Seg>) {
                     segs.push(Seg::Raw(format!("[^{id}]")));
                 }
             }
-            "drawing" | "pict" | "object" => {
-                if let Some(md) = image(child, ctx) {
-                    segs.push(Seg::Raw(md));
+            "endnoteReference" => ctx.endnotes += 1,
+            "drawing" | "pict" | "object" => match image(child, ctx) {
+                Some(md) => segs.push(Seg::Raw(md)),
+                None if child
+                    .descendants()
+                    .any(|n| n.tag_name().name() == "txbxContent") =>
+                {
+                    ctx.text_boxes += 1
                 }
-            }
+                None => ctx.drawings += 1,
+            },
             _ => {}
         }
     }
