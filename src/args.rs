@@ -120,6 +120,8 @@ pub(crate) enum Command {
     },
     /// Write a new report file with its front matter filled in.
     New(NewArgs),
+    /// Turn a Word report (.docx) into a draft report file; says what it could not carry over.
+    Import(ImportArgs),
     /// Who is late: each report kind's departments × years, as of today in the site's zone.
     Status {
         #[command(flatten)]
@@ -167,6 +169,24 @@ pub(crate) struct NewArgs {
     pub(crate) lang: Option<String>,
     #[arg(long)]
     pub(crate) title: Option<String>,
+    #[command(flatten)]
+    pub(crate) root: RootArg,
+}
+
+#[derive(clap::Args)]
+pub(crate) struct ImportArgs {
+    /// The Word file (.docx; .doc, .wps and .pdf are refused with how to save as .docx).
+    pub(crate) file: PathBuf,
+    #[arg(long)]
+    pub(crate) year: u16,
+    #[arg(long)]
+    pub(crate) department: String,
+    /// The report's language (default: the site's first language).
+    #[arg(long)]
+    pub(crate) lang: Option<String>,
+    /// The file name: content/YEAR/STEM.LANG.md (default: the department key).
+    #[arg(long)]
+    pub(crate) stem: Option<String>,
     #[command(flatten)]
     pub(crate) root: RootArg,
 }

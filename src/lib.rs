@@ -13,6 +13,7 @@ pub mod data;
 pub mod diagnostics;
 pub mod error;
 pub mod hash;
+pub mod import;
 pub mod kinds;
 pub mod layout;
 pub mod links;

@@ -18,7 +18,7 @@ use gongkai::{BuildOptions, Error};
 
 mod args;
 mod trust_cli;
-use args::{BuildArgs, Cli, Command, NewArgs};
+use args::{BuildArgs, Cli, Command, ImportArgs, NewArgs};
 use trust_cli::{keygen, signing_key_env, verify};
 
 // Building allocates many small strings on every core; mimalloc is markedly faster at that than
@@ -88,6 +88,7 @@ fn main() -> ExitCode {
         Command::Keygen { out, root } => keygen(out, &root.root),
         Command::Verify { target, key } => return verify(&target, key.as_deref(), &ui),
         Command::New(args) => new(args, &ui),
+        Command::Import(args) => import(args, &ui),
         Command::Status { root, year } => status(root.root, year, &ui),
     };
     match done {
@@ -305,6 +306,36 @@ fn new(args: NewArgs, ui: &Messages) -> Result<(), Error> {
     )?;
     let wrote = Msg::new("new.wrote").arg("path", path.display());
     eprintln!("{}", for_terminal(&ui.render(&wrote)));
+    eprintln!("{}", ui.text("new.draft_note"));
+    Ok(())
+}
+
+/// `gongkai import`: what was written, then one line per thing not carried over.
+fn import(args: ImportArgs, ui: &Messages) -> Result<(), Error> {
+    let done = cmd::import::run(
+        &args.root.root,
+        &cmd::import::ImportArgs {
+            file: &args.file,
+            year: args.year,
+            department: &args.department,
+            lang: args.lang.as_deref(),
+            stem: args.stem.as_deref(),
+            date: &cmd::import::today_in_china(),
+        },
+    )?;
+    let wrote = |path: &std::path::Path| Msg::new("new.wrote").arg("path", path.display());
+    eprintln!("{}", for_terminal(&ui.render(&wrote(&done.report))));
+    for image in &done.images {
+        eprintln!("{}", for_terminal(&ui.render(&wrote(image))));
+    }
+    for note in &done.notes {
+        eprintln!(
+            "{}{}",
+            ui.text("import.not_carried"),
+            for_terminal(&ui.render(note))
+        );
+    }
+    eprintln!("{}", ui.text("import.check_note"));
     eprintln!("{}", ui.text("new.draft_note"));
     Ok(())
 }

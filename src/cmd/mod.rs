@@ -10,6 +10,7 @@ pub mod build;
 pub mod check;
 pub mod fix;
 pub mod freeze;
+pub mod import;
 pub mod keygen;
 pub mod new;
 pub mod serve;
