@@ -28,15 +28,14 @@ pub fn run(root: &Path, new: &NewReport<'_>) -> Result<PathBuf, Error> {
     create(root, new, lang, &config).map_err(|d| Error::Site(d.into()))
 }
 
-/// Today's date, `YYYY-MM-DD` (UTC), for a new report's `date:` (the author corrects it before
+/// Today's date in China, `YYYY-MM-DD`, for a new report's `date:` (the author corrects it before
 /// publishing).
 pub fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let days = (secs / 86_400) as i64;
-    chrono::DateTime::from_timestamp(days * 86_400, 0)
-        .map_or_else(|| "2000-01-01".into(), |d| d.format("%Y-%m-%d").to_string())
+    // China's date, as `import` and the status page use: in UTC a report made before 08:00
+    // would be dated the day before.
+    crate::kinds::due::today(chrono_tz::Asia::Shanghai, None)
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 fn bad(message: Msg, hint: Option<Msg>) -> Error {
