@@ -276,22 +276,34 @@ fn resolve(path: &str, year: u16, targets: &LinkTargets) -> Option<ReportId> {
     targets.reports.contains_key(&id).then_some(id)
 }
 
+/// Renders `body` as the body of `content/2022/a.<lang>.md` after a two-line front matter: the
+/// one way tests of the load stage render Markdown.
+#[cfg(test)]
+pub(super) fn render_test_body(
+    body: &str,
+    lang: &str,
+    unsafe_html: bool,
+    targets: &LinkTargets,
+) -> Result<Rendered, Vec<Diagnostic>> {
+    let text: Arc<str> = Arc::from(format!("---\ntitle: t\n---\n{body}"));
+    let src = BodySource {
+        shown: Path::new("content/2022/a.zh.md"),
+        file_text: &text,
+        body,
+        body_line: 4,
+        year: 2022,
+        stem: "a",
+        lang,
+    };
+    render(&src, &options(unsafe_html), targets)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn render_body(body: &str, targets: &LinkTargets) -> Result<Rendered, Vec<Diagnostic>> {
-        let text: Arc<str> = Arc::from(format!("---\ntitle: t\n---\n{body}"));
-        let src = BodySource {
-            shown: Path::new("content/2022/a.zh.md"),
-            file_text: &text,
-            body,
-            body_line: 4,
-            year: 2022,
-            stem: "a",
-            lang: "zh",
-        };
-        render(&src, &options(false), targets)
+        render_test_body(body, "zh", false, targets)
     }
 
     #[test]

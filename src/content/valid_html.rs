@@ -75,23 +75,10 @@ fn footnotes_heading(html: String, lang: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-    use std::sync::Arc;
-
-    use super::super::markdown::{BodySource, LinkTargets, options, render};
+    use super::super::markdown::{LinkTargets, render_test_body};
 
     fn html(body: &str, lang: &str, unsafe_html: bool) -> String {
-        let text: Arc<str> = Arc::from(format!("---\ntitle: t\n---\n{body}"));
-        let src = BodySource {
-            shown: Path::new("content/2022/a.zh.md"),
-            file_text: &text,
-            body,
-            body_line: 4,
-            year: 2022,
-            stem: "a",
-            lang,
-        };
-        render(&src, &options(unsafe_html), &LinkTargets::default())
+        render_test_body(body, lang, unsafe_html, &LinkTargets::default())
             .unwrap()
             .html
     }
