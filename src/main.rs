@@ -343,62 +343,72 @@ fn import(args: ImportArgs, ui: &Messages) -> Result<(), Error> {
 /// `gongkai serve`: runs until Ctrl-C. Content and template errors are shown in the browser and
 /// here, and never stop the server; a port in use does (exit 1).
 fn serve(args: &ServeArgs, open: bool, color: bool, ui: Messages) -> ExitCode {
-    if cmd::serve::exposed(args) {
+    let warn = |msg: Msg| {
         eprintln!(
-            "warning: listening on {}, not loopback: anyone who can reach this machine can read the preview, drafts included",
-            args.bind
-        );
+            "{}{}",
+            ui.text("serve.warning"),
+            for_terminal(&ui.render(&msg))
+        )
+    };
+    if cmd::serve::exposed(args) {
+        warn(Msg::new("serve.exposed").arg("bind", args.bind));
     }
-    let preview =
-        match cmd::serve::start(args, Arc::new(move |n: &Notice<'_>| notice(n, color, &ui))) {
-            Ok(p) => p,
-            Err(e) => {
-                eprintln!("error: {}", for_terminal(&e.to_string()));
-                return ExitCode::from(1);
-            }
-        };
+    let lang = ui.lang;
+    let on_notice = {
+        let ui = ui.clone();
+        Arc::new(move |n: &Notice<'_>| notice(n, color, &ui))
+    };
+    let preview = match cmd::serve::start(args, lang, on_notice) {
+        Ok(p) => p,
+        Err(e) => {
+            let text = ui.render(&e.msg());
+            eprintln!("{}{}", ui.text("diag.error"), for_terminal(&text));
+            return ExitCode::from(1);
+        }
+    };
     let url = preview.url();
-    println!("serving at {url} (Ctrl-C to stop)");
+    println!("{}", ui.render(&Msg::new("serve.serving").arg("url", &url)));
     if open && let Err(e) = opener::open_browser(&url) {
-        eprintln!("warning: cannot open a browser: {e}");
+        warn(Msg::new("serve.no_browser").arg("error", e));
     }
     if let Err(e) = preview.wait_for_ctrl_c() {
-        eprintln!("warning: cannot wait for Ctrl-C: {e}");
+        warn(Msg::new("serve.no_ctrl_c").arg("error", e));
     }
-    eprintln!("stopping");
+    eprintln!("{}", ui.text("serve.stopping"));
     preview.shutdown();
     ExitCode::SUCCESS
 }
 
 /// What the preview tells the terminal after each rebuild and index update.
 fn notice(n: &Notice<'_>, color: bool, ui: &Messages) {
-    match n {
+    let ms = |elapsed: &std::time::Duration| format!("{:.0}", elapsed.as_secs_f64() * 1000.0);
+    let line = match n {
         Notice::Built {
             applied,
             elapsed,
             initial,
-        } => {
-            let ms = elapsed.as_secs_f64() * 1000.0;
-            match &applied.outcome {
-                Outcome::Broken(d) => eprint!("{}", d.render_in(color, ui)),
-                Outcome::Changed(files) if *initial => {
-                    eprintln!("built {} files in {ms:.0} ms", files.len())
-                }
-                Outcome::Changed(files) => {
-                    eprintln!("rebuilt in {ms:.0} ms: {} files changed", files.len())
-                }
-                Outcome::Unchanged if applied.recovered => eprintln!("fixed ({ms:.0} ms)"),
-                Outcome::Unchanged => {}
+        } => match &applied.outcome {
+            Outcome::Broken(d) => {
+                eprint!("{}", d.render_in(color, ui));
+                return;
             }
-        }
-        Notice::Indexed { languages, elapsed } if *languages > 0 => {
-            eprintln!(
-                "search index updated ({languages} languages, {:.0} ms)",
-                elapsed.as_secs_f64() * 1000.0
-            );
-        }
-        Notice::Indexed { .. } => {}
-    }
+            Outcome::Changed(files) if *initial => Msg::new("serve.built")
+                .arg("n", files.len())
+                .arg("ms", ms(elapsed)),
+            Outcome::Changed(files) => Msg::new("serve.rebuilt")
+                .arg("n", files.len())
+                .arg("ms", ms(elapsed)),
+            Outcome::Unchanged if applied.recovered => {
+                Msg::new("serve.fixed").arg("ms", ms(elapsed))
+            }
+            Outcome::Unchanged => return,
+        },
+        Notice::Indexed { languages, elapsed } if *languages > 0 => Msg::new("serve.indexed")
+            .arg("n", languages)
+            .arg("ms", ms(elapsed)),
+        Notice::Indexed { .. } => return,
+    };
+    eprintln!("{}", ui.render(&line));
 }
 
 /// A progress bar on a terminal; hidden otherwise (CI logs, pipes).

@@ -35,6 +35,11 @@ pub const AREAS: &[Area] = &[
         en: include_str!("../messages/cli.en.yaml"),
         zh: include_str!("../messages/cli.zh.yaml"),
     },
+    Area {
+        name: "serve",
+        en: include_str!("../messages/serve.en.yaml"),
+        zh: include_str!("../messages/serve.zh.yaml"),
+    },
 ];
 
 /// A message to be rendered later: its catalogue key and named arguments (`{name}` in the text).

@@ -39,6 +39,7 @@ fn an_open_page_reloads_itself_after_an_edit() {
     opts.port = 0;
     let preview = serve::start(opts).expect("server starts");
     let url = format!("{}zh/2022/justice-bureau/", preview.url());
+    let en_url = format!("{}en/2022/justice-bureau/", preview.url());
 
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -74,6 +75,19 @@ fn an_open_page_reloads_itself_after_an_edit() {
         site.replace("content/2022/justice-bureau.zh.md", "department: justice-bureau", "department: justice-bureua");
         until(&client, "the error overlay",
               "const o = document.getElementById('gongkai-overlay'); return window.__marker === 2 && !!o && o.innerText.includes('是不是要写 `justice-bureau`？') && o.innerText.includes('content/2022/justice-bureau.zh.md:');").await;
+        // All of it in Chinese, though the preview was started in English: the title, the
+        // label and the message (the script builds it from the `broken` event).
+        let shown: Value = client.execute("return document.getElementById('gongkai-overlay').innerText;", vec![]).await.unwrap();
+        let shown = shown.as_str().unwrap_or_default().to_string();
+        assert!(shown.contains("页面显示的是上一次成功生成的内容"), "{shown}");
+        assert!(shown.contains("错误：没有名为 `justice-bureua` 的部门"), "{shown}");
+        assert!(!shown.contains("error:") && !shown.contains("did you mean"), "{shown}");
+        // An English page loaded now shows the same error in English.
+        client.goto(&en_url).await.unwrap();
+        until(&client, "the English overlay",
+              "const o = document.getElementById('gongkai-overlay'); return !!o && o.innerText.includes('the page shows the last good build') && o.innerText.includes('error: unknown department `justice-bureua`') && o.innerText.includes('did you mean `justice-bureau`?');").await;
+        client.goto(&url).await.unwrap();
+        client.execute("window.__marker = 2; return true;", vec![]).await.unwrap();
         site.replace("content/2022/justice-bureau.zh.md", "justice-bureua", "justice-bureau");
         until(&client, "the overlay to go",
               "return window.__marker === undefined && document.readyState === 'complete' && !document.getElementById('gongkai-overlay');").await;

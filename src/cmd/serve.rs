@@ -4,6 +4,7 @@
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+use crate::messages::UiLang;
 use crate::serve::{OnNotice, Preview, ServeError, ServeOptions};
 
 pub use crate::serve::Notice;
@@ -22,9 +23,11 @@ pub fn exposed(args: &ServeArgs) -> bool {
     !args.bind.is_loopback()
 }
 
-/// Starts the preview; a port in use is an error that names it.
-pub fn start(args: &ServeArgs, on_notice: OnNotice) -> Result<Preview, ServeError> {
+/// Starts the preview; a port in use is an error that names it. `lang` is the language of the
+/// server's own texts where neither the page nor the browser names one.
+pub fn start(args: &ServeArgs, lang: UiLang, on_notice: OnNotice) -> Result<Preview, ServeError> {
     let mut opts = ServeOptions::new(&args.root);
+    opts.lang = lang;
     opts.build.drafts = args.drafts;
     opts.bind = args.bind;
     opts.port = args.port;

@@ -14,6 +14,8 @@
 
 use std::net::{IpAddr, SocketAddr};
 
+use crate::messages::Messages;
+
 /// The hosts one server answers to.
 #[derive(Debug, Clone)]
 pub struct Hosts {
@@ -47,8 +49,8 @@ impl Hosts {
         name == "localhost" || self.machine.as_deref() == Some(name.as_str())
     }
 
-    /// The names allowed, as told in a refusal.
-    pub fn describe(&self) -> String {
+    /// The names allowed, as told in a refusal (in the language of `m`).
+    pub fn describe(&self, m: &Messages) -> String {
         let port = self.bound.port();
         let mut names = vec![
             format!("localhost:{port}"),
@@ -56,14 +58,14 @@ impl Hosts {
             format!("[::1]:{port}"),
         ];
         if self.bound.ip().is_unspecified() {
-            names.push("any IP address of this machine".into());
+            names.push(m.text("serve.any_address"));
         } else if !self.bound.ip().is_loopback() {
             names.push(self.bound.to_string());
         }
         if let Some(m) = &self.machine {
             names.push(format!("{m}:{port}"));
         }
-        names.join(", ")
+        names.join(&m.text("serve.list_sep"))
     }
 }
 
@@ -175,6 +177,12 @@ mod tests {
         let lan = Hosts::new("192.168.1.5:4000".parse().unwrap(), None);
         assert!(lan.allows("192.168.1.5:4000"));
         assert!(!lan.allows("192.168.1.6:4000"));
-        assert!(lan.describe().contains("192.168.1.5:4000"));
+        let en = crate::messages::Messages::new(crate::messages::UiLang::En);
+        assert!(lan.describe(&en).contains("192.168.1.5:4000"));
+        let zh = crate::messages::Messages::new(crate::messages::UiLang::Zh);
+        assert_eq!(
+            h.describe(&zh),
+            "localhost:4000、127.0.0.1:4000、[::1]:4000、本机的任意 IP 地址"
+        );
     }
 }

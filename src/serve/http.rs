@@ -20,12 +20,12 @@ use tokio::sync::{Semaphore, broadcast, watch};
 
 use super::events::{self, Event, MAX_EVENT_STREAMS};
 use super::host::Hosts;
-use super::overlay::BrokenText;
+use super::inject::{OVERLAY_CSS_PATH, SCRIPT_PATH, fallback_page, inject, inject_with};
 use super::published::{self, Published, Shared};
+use super::texts::Texts;
+use crate::messages::{Messages, Msg};
 
 pub const EVENTS_PATH: &str = "/__gongkai/events";
-pub const SCRIPT_PATH: &str = "/__gongkai/reload.js";
-pub const OVERLAY_CSS_PATH: &str = "/__gongkai/overlay.css";
 const RELOAD_JS: &str = include_str!("reload.js");
 const OVERLAY_CSS: &str = include_str!("overlay.css");
 /// What pages are served under: scripts and styles from this server only.
@@ -37,6 +37,7 @@ pub struct AppState {
     shutdown: watch::Receiver<bool>,
     hosts: Hosts,
     streams: Arc<Semaphore>,
+    texts: Texts,
 }
 
 impl AppState {
@@ -45,6 +46,7 @@ impl AppState {
         events: broadcast::Sender<Event>,
         shutdown: watch::Receiver<bool>,
         hosts: Hosts,
+        texts: Texts,
     ) -> AppState {
         AppState {
             published,
@@ -52,6 +54,7 @@ impl AppState {
             shutdown,
             hosts,
             streams: Arc::new(Semaphore::new(MAX_EVENT_STREAMS)),
+            texts,
         }
     }
 }
@@ -66,11 +69,13 @@ async fn handle(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    if let Some(refusal) = foreign_host(&app.hosts, &uri, &headers) {
+    // Answers that are no page of the site speak the browser's language (`texts.rs`).
+    let said = app.texts.for_request(&headers);
+    if let Some(refusal) = foreign_host(&app.hosts, &uri, &headers, said) {
         return refusal;
     }
     if method != Method::GET && method != Method::HEAD {
-        let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n");
+        let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, said.text("serve.only_get"));
         r.headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return r;
@@ -82,48 +87,54 @@ async fn handle(
             }
             Err(_) => plain(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "too many open pages: close some and reload\n",
+                said.text("serve.too_many_pages"),
             ),
         },
         SCRIPT_PATH => asset(RELOAD_JS, "text/javascript; charset=utf-8"),
         OVERLAY_CSS_PATH => asset(OVERLAY_CSS, "text/css; charset=utf-8"),
         path => {
             let published = published::read(&app.published);
-            file(&published, path, uri.query())
+            file(&published, path, uri.query(), &app.texts, said)
         }
     }
 }
 
 /// A 403 saying why, unless the request names this server: its `Host` header and, in the rare
 /// absolute form (`GET http://host/ HTTP/1.1`), its URI's authority.
-fn foreign_host(hosts: &Hosts, uri: &Uri, headers: &HeaderMap) -> Option<Response> {
+fn foreign_host(
+    hosts: &Hosts,
+    uri: &Uri,
+    headers: &HeaderMap,
+    said: &Messages,
+) -> Option<Response> {
     let header = headers.get(header::HOST).map(|h| h.to_str().unwrap_or(""));
     let authority = uri.authority().map(|a| a.as_str());
     let named: Vec<&str> = header.into_iter().chain(authority).collect();
     if !named.is_empty() && named.iter().all(|h| hosts.allows(h)) {
         return None;
     }
-    let text = format!(
-        "403 Forbidden: this preview answers only requests addressed to it as {}.\n\
-         This request named another host, as a page of another site does when it points its \
-         name at this machine to read the preview (DNS rebinding).\n",
-        hosts.describe()
-    );
-    Some(respond(
-        StatusCode::FORBIDDEN,
-        "x.txt",
-        Bytes::from(text.into_bytes()),
-    ))
+    let text = said.render(&Msg::new("serve.foreign_host").arg("names", hosts.describe(said)));
+    Some(plain(StatusCode::FORBIDDEN, text))
 }
 
-fn file(p: &Published, raw_path: &str, query: Option<&str>) -> Response {
+/// The file at `raw_path`, with the preview's additions in the page's language (from `texts`);
+/// `said` is the language of an answer that is no page of the site.
+fn file(
+    p: &Published,
+    raw_path: &str,
+    query: Option<&str>,
+    texts: &Texts,
+    said: &Messages,
+) -> Response {
+    let warnings = p.warnings.as_deref().map(|w| (w, p.warning_count));
     if !p.is_ready() {
         // No good build yet: every address shows the error, and reloads once it is fixed.
         let page = inject_with(
-            FALLBACK_PAGE.as_bytes(),
+            fallback_page(said).as_bytes(),
             p.version,
             p.error.as_ref(),
-            p.warnings.as_deref(),
+            warnings,
+            texts,
         );
         return respond(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -132,7 +143,7 @@ fn file(p: &Published, raw_path: &str, query: Option<&str>) -> Response {
         );
     }
     let Some(key) = site_path(raw_path) else {
-        return not_found(p);
+        return not_found(p, said);
     };
     if let Some(bytes) = p.get(&key) {
         let body = if key.ends_with(".html") {
@@ -140,7 +151,8 @@ fn file(p: &Published, raw_path: &str, query: Option<&str>) -> Response {
                 bytes,
                 p.version,
                 p.error.as_ref(),
-                p.warnings.as_deref(),
+                warnings,
+                texts,
             ))
         } else {
             bytes.clone()
@@ -153,23 +165,23 @@ fn file(p: &Published, raw_path: &str, query: Option<&str>) -> Response {
         if let Some(q) = query {
             to = format!("{to}?{q}");
         }
-        let mut r = plain(StatusCode::FOUND, "");
+        let mut r = plain(StatusCode::FOUND, String::new());
         if let Ok(v) = HeaderValue::from_str(&to) {
             r.headers_mut().insert(header::LOCATION, v);
         }
         return r;
     }
-    not_found(p)
+    not_found(p, said)
 }
 
-fn not_found(p: &Published) -> Response {
+fn not_found(p: &Published, said: &Messages) -> Response {
     match p.files.get("404.html") {
         Some(page) => respond(
             StatusCode::NOT_FOUND,
             "404.html",
             Bytes::from(inject(page, p.version, p.error.as_ref())),
         ),
-        None => plain(StatusCode::NOT_FOUND, "not found\n"),
+        None => plain(StatusCode::NOT_FOUND, said.text("serve.not_found")),
     }
 }
 
@@ -226,56 +238,6 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// The page with the reload script (and the error overlay) added before `</body>`.
-pub fn inject(html: &[u8], version: u64, error: Option<&BrokenText>) -> Vec<u8> {
-    inject_with(html, version, error, None)
-}
-
-/// [`inject`], with the style warnings (README "Style rules") in a panel beside the page.
-pub fn inject_with(
-    html: &[u8],
-    version: u64,
-    error: Option<&BrokenText>,
-    warnings: Option<&str>,
-) -> Vec<u8> {
-    let mut snippet = format!("<link rel=\"stylesheet\" href=\"{OVERLAY_CSS_PATH}\">\n");
-    if let Some(message) = error {
-        snippet.push_str(&message.html(html));
-    }
-    if let Some(text) = warnings {
-        snippet.push_str(&warnings_panel(text));
-    }
-    snippet.push_str(&format!(
-        "<script src=\"{SCRIPT_PATH}\" data-version=\"{version}\"></script>\n"
-    ));
-    let at = rfind_ascii_ci(html, b"</body>").unwrap_or(html.len());
-    let mut out = Vec::with_capacity(html.len() + snippet.len());
-    out.extend_from_slice(&html[..at]);
-    out.extend_from_slice(snippet.as_bytes());
-    out.extend_from_slice(&html[at..]);
-    out
-}
-
-/// Style warnings: a closed panel in a corner, opened by the editor; it never covers the page.
-fn warnings_panel(text: &str) -> String {
-    let n = text.lines().filter(|l| l.contains(": warning[")).count();
-    format!(
-        "<details id=\"gongkai-warnings\" role=\"status\"><summary>gongkai: {n} style warnings</summary>\
-         <pre>{}</pre></details>\n",
-        crate::render::escape::escape(text)
-    )
-}
-
-fn rfind_ascii_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    (0..=hay.len().checked_sub(needle.len())?)
-        .rev()
-        .find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
-}
-
-const FALLBACK_PAGE: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-    <title>gongkai: the site has errors</title>\n</head>\n<body>\n\
-    <main><h1>The site has errors</h1><p>Fix them and this page reloads by itself.</p></main>\n</body>\n</html>\n";
-
 fn content_type(path: &str) -> &'static str {
     let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
     match ext.to_ascii_lowercase().as_str() {
@@ -320,8 +282,12 @@ fn respond(status: StatusCode, path: &str, body: Bytes) -> Response {
     r
 }
 
-fn plain(status: StatusCode, text: &'static str) -> Response {
-    respond(status, "x.txt", Bytes::from_static(text.as_bytes()))
+/// A short text answer, ended by a newline.
+fn plain(status: StatusCode, mut text: String) -> Response {
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    respond(status, "x.txt", Bytes::from(text.into_bytes()))
 }
 
 fn asset(text: &'static str, kind: &'static str) -> Response {
@@ -334,6 +300,7 @@ fn asset(text: &'static str, kind: &'static str) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::messages::UiLang;
 
     #[test]
     fn request_paths_map_to_output_files() {
@@ -386,56 +353,18 @@ mod tests {
             m.insert(header::HOST, HeaderValue::from_str(h).unwrap());
             m
         };
+        let en = Messages::new(UiLang::En);
+        let foreign_host = |uri: &Uri, headers: &HeaderMap| foreign_host(&hosts, uri, headers, &en);
         let origin: Uri = "/zh/".parse().unwrap();
-        assert!(foreign_host(&hosts, &origin, &with_host("localhost:4000")).is_none());
-        let refused = foreign_host(&hosts, &origin, &with_host("evil.example:4000")).unwrap();
+        assert!(foreign_host(&origin, &with_host("localhost:4000")).is_none());
+        let refused = foreign_host(&origin, &with_host("evil.example:4000")).unwrap();
         assert_eq!(refused.status(), StatusCode::FORBIDDEN);
         // No Host at all (HTTP/1.0): nothing says the request is for us.
-        assert!(foreign_host(&hosts, &origin, &HeaderMap::new()).is_some());
+        assert!(foreign_host(&origin, &HeaderMap::new()).is_some());
         // The absolute form names its host in the request line, and that host counts.
         let absolute: Uri = "http://evil.example/zh/".parse().unwrap();
-        assert!(foreign_host(&hosts, &absolute, &with_host("localhost:4000")).is_some());
+        assert!(foreign_host(&absolute, &with_host("localhost:4000")).is_some());
         let ours: Uri = "http://localhost:4000/zh/".parse().unwrap();
-        assert!(foreign_host(&hosts, &ours, &HeaderMap::new()).is_none());
-    }
-
-    #[test]
-    fn the_script_goes_before_the_last_body_end() {
-        let out = inject(b"<html><body><p>x</p></BODY></html>", 7, None);
-        let out = String::from_utf8(out).unwrap();
-        assert!(
-            out.contains(
-                "<script src=\"/__gongkai/reload.js\" data-version=\"7\"></script>\n</BODY>"
-            ),
-            "{out}"
-        );
-        assert!(!out.contains("gongkai-overlay\""));
-        let d = crate::diagnostics::Diagnostic::at_file("a.md", "<b>&");
-        let text = BrokenText::new(&d.into());
-        let broken = String::from_utf8(inject(b"<body></body>", 1, Some(&text))).unwrap();
-        assert!(
-            broken.contains("<pre>a.md:1:1: error: &lt;b&gt;&amp;\n"),
-            "{broken}"
-        );
-        assert!(
-            String::from_utf8(inject(b"no body", 1, None))
-                .unwrap()
-                .starts_with("no body<link")
-        );
-    }
-
-    #[test]
-    fn style_warnings_are_a_closed_escaped_panel() {
-        let text = "a.zh.md:1:2: warning[straight-quotes]: <b>\"x\"</b>";
-        let out = String::from_utf8(inject_with(b"<body></body>", 1, None, Some(text))).unwrap();
-        assert!(out.contains("<details id=\"gongkai-warnings\""), "{out}");
-        assert!(out.contains("gongkai: 1 style warnings"), "{out}");
-        assert!(out.contains("&lt;b&gt;") && !out.contains("<b>"), "{out}");
-        assert!(
-            !out.contains("gongkai-overlay\""),
-            "warnings never cover the page"
-        );
-        let plain = String::from_utf8(inject(b"<body></body>", 1, None)).unwrap();
-        assert!(!plain.contains("gongkai-warnings"));
+        assert!(foreign_host(&ours, &HeaderMap::new()).is_none());
     }
 }

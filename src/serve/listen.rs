@@ -25,7 +25,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, watch};
 use tokio::time::Sleep;
 
-use super::ServeError;
+use super::error::ServeError;
 
 /// Open connections at most; event streams count too (they have their own, smaller bound:
 /// `events::MAX_EVENT_STREAMS`), so plain requests always have room.

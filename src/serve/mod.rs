@@ -12,13 +12,16 @@
 mod classify;
 mod deps;
 mod derived;
+mod error;
 mod events;
 mod host;
 mod http;
+mod inject;
 mod listen;
 mod live;
 mod overlay;
 mod published;
+mod texts;
 mod watch;
 
 use std::collections::BTreeSet;
@@ -34,12 +37,15 @@ use tokio::sync::{broadcast, watch as signal};
 
 pub use classify::{Change, Plan, classify};
 pub use derived::{DerivedUpdate, Mirror};
+pub use error::ServeError;
 pub use events::{Event, MAX_EVENT_STREAMS};
-pub use http::{CSP, EVENTS_PATH, SCRIPT_PATH, inject, site_path};
+pub use http::{CSP, EVENTS_PATH, site_path};
+pub use inject::{SCRIPT_PATH, inject};
 pub use listen::{HEAD_TIMEOUT, MAX_CONNECTIONS, WRITE_STALL};
 pub use live::{Applied, DerivedMode, LiveSite, Outcome};
 pub use published::{Published, Shared};
 
+use crate::messages::UiLang;
 use crate::options::BuildOptions;
 use overlay::BrokenText;
 use watch::{Msg, Watcher};
@@ -70,46 +76,22 @@ pub struct ServeOptions {
     /// 0: any free port (see [`Preview::addr`]).
     pub port: u16,
     pub on_notice: Option<OnNotice>,
+    /// The language of the server's own texts when neither the page nor the browser names one
+    /// (`texts.rs`): the one the preview was started in.
+    pub lang: UiLang,
 }
 
 impl ServeOptions {
-    /// Loopback, port 4000.
+    /// Loopback, port 4000, English.
     pub fn new(root: impl Into<PathBuf>) -> ServeOptions {
         ServeOptions {
             build: BuildOptions::new(root),
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 4000,
             on_notice: None,
+            lang: UiLang::En,
         }
     }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ServeError {
-    #[error(
-        "port {port} is already in use on {bind}: stop the other server, or choose another port with --port"
-    )]
-    PortInUse { bind: IpAddr, port: u16 },
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        addr: SocketAddr,
-        #[source]
-        source: io::Error,
-    },
-    #[error("cannot open the site folder {path}: {source}")]
-    Root {
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
-    #[error("cannot watch {path}: {source}")]
-    Watch {
-        path: PathBuf,
-        #[source]
-        source: notify::Error,
-    },
-    #[error("cannot start the server: {0}")]
-    Runtime(#[source] io::Error),
 }
 
 /// A running preview server. Dropping it (or [`Preview::shutdown`]) stops it: open event
@@ -213,6 +195,7 @@ pub fn start(opts: ServeOptions) -> Result<Preview, ServeError> {
         DerivedMode::Background(derived_tx),
         published.clone(),
     );
+    live.speak(opts.lang);
     let started = Instant::now();
     let applied = live.apply(&Plan::full());
     if let Some(f) = &opts.on_notice {
@@ -239,7 +222,7 @@ pub fn start(opts: ServeOptions) -> Result<Preview, ServeError> {
         .spawn(move || worker.rebuild_loop(live, watcher, rx))
         .map_err(ServeError::Runtime)?;
 
-    let http = serve_http(listener, &published, &events)?;
+    let http = serve_http(listener, &published, &events, opts.lang)?;
     Ok(Preview {
         addr,
         published,
@@ -265,6 +248,7 @@ fn serve_http(
     listener: TcpListener,
     published: &Shared,
     events: &broadcast::Sender<Event>,
+    lang: UiLang,
 ) -> Result<Http, ServeError> {
     let bound = listener.local_addr().map_err(ServeError::Runtime)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -279,6 +263,7 @@ fn serve_http(
         events.clone(),
         shutdown_rx.clone(),
         host::Hosts::for_this_machine(bound),
+        texts::Texts::new(lang),
     ));
     let server = runtime.spawn(listen::serve(listener, app, shutdown_rx));
     Ok(Http {
@@ -401,9 +386,9 @@ fn apply_guarded(live: &mut LiveSite, plan: &Plan) -> Applied {
             live.reset();
             let d = crate::diagnostics::Diagnostic::at_file(
                 "gongkai",
-                format!("internal error while rebuilding: {what}"),
+                crate::messages::Msg::new("serve.internal_error").arg("what", what),
             )
-            .with_hint("the next save reloads everything; please report this");
+            .with_hint(crate::messages::Msg::new("serve.internal_error_hint"));
             let d = crate::diagnostics::Diagnostics::from(d);
             published::write(live.published()).error = Some(BrokenText::new(&d));
             Applied {

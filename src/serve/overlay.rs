@@ -4,6 +4,7 @@
 
 use serde_json::json;
 
+use super::texts::lang_of_page;
 use crate::diagnostics::Diagnostics;
 use crate::messages::{Messages, UiLang};
 
@@ -18,7 +19,7 @@ impl BrokenText {
     pub fn new(d: &Diagnostics) -> Self {
         let in_lang = |lang| {
             let m = Messages::new(lang);
-            (m.text("overlay.title"), d.render_in(false, &m))
+            (m.text("serve.overlay_title"), d.render_in(false, &m))
         };
         BrokenText {
             en: in_lang(UiLang::En),
@@ -26,11 +27,11 @@ impl BrokenText {
         }
     }
 
-    /// The title and the text for a page of `lang` (`zh`, `zh-CN`, `en`; English otherwise).
-    pub fn for_lang(&self, lang: &str) -> (&str, &str) {
-        let (title, text) = match UiLang::from_code(lang) {
-            Some(UiLang::Zh) => &self.zh,
-            _ => &self.en,
+    /// The title and the text in `lang`.
+    pub fn in_lang(&self, lang: UiLang) -> (&str, &str) {
+        let (title, text) = match lang {
+            UiLang::Zh => &self.zh,
+            UiLang::En => &self.en,
         };
         (title, text)
     }
@@ -41,9 +42,10 @@ impl BrokenText {
         json!({ "en": one(&self.en), "zh": one(&self.zh) })
     }
 
-    /// The overlay's HTML for `page` (the script builds the same one from a `broken` event).
+    /// The overlay's HTML for `page`, in the page's language (the script builds the same one
+    /// from a `broken` event).
     pub fn html(&self, page: &[u8]) -> String {
-        let (title, text) = self.for_lang(&page_lang(page));
+        let (title, text) = self.in_lang(lang_of_page(page));
         let escape = crate::render::escape::escape;
         format!(
             "<div id=\"gongkai-overlay\" role=\"alert\"><div class=\"gongkai-overlay-box\">\
@@ -54,40 +56,33 @@ impl BrokenText {
     }
 }
 
-/// The value of the first `<html lang="…">` of `page`, or empty.
-fn page_lang(page: &[u8]) -> String {
-    let head = &page[..page.len().min(4096)];
-    let text = String::from_utf8_lossy(head);
-    let lower = text.to_ascii_lowercase();
-    lower
-        .find("<html")
-        .and_then(|i| lower[i..].find("lang=").map(|j| i + j + "lang=".len()))
-        .map(|at| {
-            text[at..]
-                .trim_start_matches(['"', '\''])
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::diagnostics::Diagnostic;
+    use crate::messages::Msg;
 
     #[test]
     fn a_page_gets_the_overlay_in_its_own_language() {
         let d = Diagnostics::from(
-            Diagnostic::at_file("a.md", "x").with_hint(crate::diagnostics::suggest_msg("b", ["b"])),
+            Diagnostic::at_file("a.md", Msg::new("serve.internal_error").arg("what", "x"))
+                .with_hint(crate::diagnostics::suggest_msg("b", ["b"])),
         );
         let t = BrokenText::new(&d);
         let zh = t.html(b"<!DOCTYPE html>\n<html lang=\"zh-CN\"><body>");
+        assert!(
+            zh.contains("a.md:1:1: 错误：重新生成时发生了程序内部错误：x"),
+            "{zh}"
+        );
         assert!(zh.contains("是不是要写 `b`？"), "{zh}");
         assert!(zh.contains("上一次成功生成"), "{zh}");
         let en = t.html(b"<html lang='en'><body>");
+        assert!(
+            en.contains("error: internal error while rebuilding: x"),
+            "{en}"
+        );
         assert!(en.contains("did you mean `b`?"), "{en}");
+        assert!(en.contains("the last good build"), "{en}");
         assert!(t.html(b"<p>no html element</p>").contains("did you mean"));
     }
 }

@@ -30,6 +30,8 @@ pub struct Published {
     /// The style warnings of the site's files as they are now (README "Style rules"), shown
     /// in a panel beside each page; they never stop the preview.
     pub warnings: Option<String>,
+    /// How many style warnings there are (the text lists at most a few hundred).
+    pub warning_count: usize,
 }
 
 pub type Shared = Arc<RwLock<Published>>;

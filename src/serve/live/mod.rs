@@ -20,6 +20,7 @@ use super::overlay::BrokenText;
 use super::published::{self, Shared};
 use crate::content::ContentStore;
 use crate::diagnostics::Diagnostics;
+use crate::messages::UiLang;
 use crate::model::{ReportKey, Site};
 use crate::options::BuildOptions;
 use crate::render::{LOADED, Page, Theme};
@@ -97,6 +98,12 @@ impl LiveSite {
             published,
             style: style::StyleWarnings::new(),
         }
+    }
+
+    /// The style warnings in `lang` (the preview's language; `new` takes the locale's). Call it
+    /// before the first [`apply`](Self::apply): it forgets the warnings found so far.
+    pub fn speak(&mut self, lang: UiLang) {
+        self.style = style::StyleWarnings::in_lang(lang);
     }
 
     pub fn root(&self) -> &Path {
@@ -178,7 +185,9 @@ impl LiveSite {
             (Some(files), false) => self.style.files(&root, config, files.iter()),
             (None, false) => {}
         }
-        published::write(&self.published).warnings = self.style.text();
+        let mut p = published::write(&self.published);
+        p.warnings = self.style.text();
+        p.warning_count = self.style.count();
     }
 
     fn reload_all(&mut self) {

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
+use crate::messages::{Msg, UiLang};
 use crate::style::file::Warning;
 use crate::style::messages::Messages;
 use crate::style::site::{check_one, check_site};
@@ -18,14 +19,23 @@ const SHOWN: usize = 200;
 pub struct StyleWarnings {
     by_file: BTreeMap<PathBuf, Vec<Warning>>,
     messages: Messages,
+    /// The same language's catalogue of the preview's own lines.
+    ui: crate::messages::Messages,
 }
 
 impl StyleWarnings {
     /// Messages in the language `GONGKAI_LANG` or the locale asks for, as `check` prints them.
     pub fn new() -> StyleWarnings {
+        let lang = Messages::language_from(|k| std::env::var(k).ok());
+        Self::in_lang(UiLang::from_code(&lang).unwrap_or(UiLang::En))
+    }
+
+    /// Messages in `lang` (the preview's language: `--lang`, else the locale).
+    pub fn in_lang(lang: UiLang) -> StyleWarnings {
         StyleWarnings {
             by_file: BTreeMap::new(),
-            messages: Messages::new(&Messages::language_from(|k| std::env::var(k).ok())),
+            messages: Messages::new(lang.code()),
+            ui: crate::messages::Messages::new(lang),
         }
     }
 
@@ -58,9 +68,14 @@ impl StyleWarnings {
         }
     }
 
+    /// How many warnings the site has.
+    pub fn count(&self) -> usize {
+        self.by_file.values().map(Vec::len).sum()
+    }
+
     /// The warnings as lines of text, or `None` when there are none.
     pub fn text(&self) -> Option<String> {
-        let total: usize = self.by_file.values().map(Vec::len).sum();
+        let total = self.count();
         if total == 0 {
             return None;
         }
@@ -72,7 +87,8 @@ impl StyleWarnings {
             .map(ToString::to_string)
             .collect();
         if total > SHOWN {
-            lines.push(format!("… and {} more: run `gongkai check`", total - SHOWN));
+            let more = Msg::new("serve.warnings_more").arg("n", total - SHOWN);
+            lines.push(self.ui.render(&more));
         }
         Some(lines.join("\n"))
     }
