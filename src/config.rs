@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, YamlSource, yaml_error};
+use crate::messages::Msg;
 use crate::trust::keys::SiteKeys;
 use crate::yaml;
 
@@ -164,11 +165,11 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Diagnostics> 
     let path = root.join(CONFIG_FILE);
     let shown = PathBuf::from(CONFIG_FILE);
     let bytes = std::fs::read(&path).map_err(|e| {
-        Diagnostic::at_file(&shown, format!("cannot read site configuration: {e}"))
-            .with_hint(format!("is `{}` a site folder?", root.display()))
+        Diagnostic::at_file(&shown, Msg::new("config.cannot_read").arg("error", e))
+            .with_hint(Msg::new("config.not_a_site").arg("root", root.display()))
     })?;
     let text = String::from_utf8(bytes)
-        .map_err(|_| Diagnostic::at_file(&shown, "site.yaml is not UTF-8"))?;
+        .map_err(|_| Diagnostic::at_file(&shown, Msg::new("config.not_utf8")))?;
     let text = text
         .strip_prefix('\u{feff}')
         .unwrap_or(&text)
@@ -208,12 +209,25 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
     check.keys_are_slugs(&raw);
     check.theme_is_a_folder_name(&raw.theme);
     let limits = check.limits(&raw.limits);
+    for key in raw.figures.duplicates() {
+        // At the second entry: the first one is the one that counts.
+        let at = &check.locator;
+        let offset = at
+            .nth_in_value("figures", key, 1)
+            .or_else(|| at.key("figures"));
+        let message = Msg::new("config.figure_twice").arg("key", key);
+        check.at_offset(offset, key.len(), message);
+    }
     let (identity, found) = identity::check(raw.identity, &raw.languages);
     for p in found {
         check.at("identity", Some(&p.needle), p.message);
     }
     let keys = SiteKeys::new(raw.public_key.as_deref(), raw.signing_key).unwrap_or_else(|why| {
-        check.at("public_key", None, format!("public_key: {why}"));
+        check.at(
+            "public_key",
+            None,
+            Msg::new("config.public_key").arg("error", why),
+        );
         SiteKeys::default()
     });
     let (style, style_problems) = crate::style::config::resolve(raw.style);
@@ -276,7 +290,7 @@ impl Checks<'_> {
                 Some(0) => self.at(
                     "limits",
                     Some(key),
-                    format!("limits: `{key}` must be above 0"),
+                    Msg::new("config.limit_zero").arg("key", key),
                 ),
                 Some(v) => *limit = v.saturating_mul(unit),
                 None => {}
@@ -286,24 +300,29 @@ impl Checks<'_> {
     }
 
     /// Reports `message` at `needle` inside the value of top-level `key`, or at `key` itself.
-    fn at(&mut self, key: &str, needle: Option<&str>, message: String) {
+    fn at(&mut self, key: &str, needle: Option<&str>, message: Msg) {
         let at = &self.locator;
         let offset = match needle {
             Some(n) => at.nth_in_value(key, n, 0).or_else(|| at.key(key)),
             None => at.key(key),
         };
+        self.at_offset(offset, needle.map_or(key.len(), str::len), message);
+    }
+
+    /// Reports `message` at byte `offset` of the file (its start when not found), `len` long.
+    fn at_offset(&mut self, offset: Option<usize>, len: usize, message: Msg) {
         self.problems.push(Diagnostic::at_offset(
             self.shown,
             self.source,
             offset.unwrap_or(0),
-            needle.map_or(key.len(), str::len),
+            len,
             message,
         ));
     }
 
     fn languages_are_codes_listed_once(&mut self, languages: &[Lang]) {
         if languages.is_empty() {
-            self.at("languages", None, "at least one language is needed".into());
+            self.at("languages", None, Msg::new("config.no_language"));
         }
         let mut seen = HashSet::new();
         for lang in languages {
@@ -311,10 +330,11 @@ impl Checks<'_> {
                 self.at(
                     "languages",
                     Some(lang),
-                    format!("`{lang}` is not a language code such as `zh` or `en`"),
+                    Msg::new("config.not_lang_code").arg("lang", lang),
                 );
             } else if !seen.insert(lang) {
-                self.at("languages", Some(lang), format!("`{lang}` is listed twice"));
+                let message = Msg::new("config.lang_twice").arg("lang", lang);
+                self.at("languages", Some(lang), message);
             }
         }
     }
@@ -327,22 +347,22 @@ impl Checks<'_> {
             self.at(
                 "base_url",
                 None,
-                format!("base_url `{base}` must be an absolute http(s) address"),
+                Msg::new("config.base_url_not_absolute").arg("base", base),
             );
         } else if let Some(i) = base.find(['?', '#']) {
             // Every address is base_url followed by a page's path: a query or a fragment would
             // end up in the middle of each one (`…/?x=1zh/2022/…`).
             let part = &base[i..];
             let what = if part.starts_with('?') {
-                "a query string"
+                Msg::new("config.base_url_query")
             } else {
-                "a fragment"
+                Msg::new("config.base_url_fragment")
             };
             // At the `?` or `#` when the address is the one written in site.yaml.
             let offset = yaml::find_in_value(self.source, "base_url", base)
                 .map(|o| o + i)
                 .or_else(|| self.locator.key("base_url"));
-            let message = format!("base_url `{base}` has {what} (`{part}`)");
+            let message = what.arg("base", base).arg("part", part);
             self.problems.push(
                 Diagnostic::at_offset(
                     self.shown,
@@ -351,9 +371,7 @@ impl Checks<'_> {
                     part.len(),
                     message,
                 )
-                .with_hint(format!(
-                    "remove `{part}`: base_url is the folder the site is served from"
-                )),
+                .with_hint(Msg::new("config.base_url_part_hint").arg("part", part)),
             );
         }
     }
@@ -363,7 +381,7 @@ impl Checks<'_> {
             self.at(
                 "theme",
                 None,
-                format!("theme name `{theme}` is not a folder name"),
+                Msg::new("config.theme_not_folder").arg("theme", theme),
             );
         }
     }

@@ -35,6 +35,21 @@ pub const AREAS: &[Area] = &[
         en: include_str!("../messages/cli.en.yaml"),
         zh: include_str!("../messages/cli.zh.yaml"),
     },
+    Area {
+        name: "config",
+        en: include_str!("../messages/config.en.yaml"),
+        zh: include_str!("../messages/config.zh.yaml"),
+    },
+    Area {
+        name: "style",
+        en: include_str!("../messages/style.en.yaml"),
+        zh: include_str!("../messages/style.zh.yaml"),
+    },
+    Area {
+        name: "kinds",
+        en: include_str!("../messages/kinds.en.yaml"),
+        zh: include_str!("../messages/kinds.zh.yaml"),
+    },
 ];
 
 /// A message to be rendered later: its catalogue key and named arguments (`{name}` in the text).
