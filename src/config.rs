@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, YamlSource, yaml_error};
+use crate::diagnostics::{Diagnostic, Diagnostics, YamlSource, line_col, yaml_error};
 use crate::messages::Msg;
 use crate::trust::keys::SiteKeys;
 use crate::yaml;
@@ -209,15 +209,7 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
     check.keys_are_slugs(&raw);
     check.theme_is_a_folder_name(&raw.theme);
     let limits = check.limits(&raw.limits);
-    for key in raw.figures.duplicates() {
-        // At the second entry: the first one is the one that counts.
-        let at = &check.locator;
-        let offset = at
-            .nth_in_value("figures", key, 1)
-            .or_else(|| at.key("figures"));
-        let message = Msg::new("config.figure_twice").arg("key", key);
-        check.at_offset(offset, key.len(), message);
-    }
+    check.figures_are_listed_once(&raw.figures);
     let (identity, found) = identity::check(raw.identity, &raw.languages);
     for p in found {
         check.at("identity", Some(&p.needle), p.message);
@@ -306,16 +298,11 @@ impl Checks<'_> {
             Some(n) => at.nth_in_value(key, n, 0).or_else(|| at.key(key)),
             None => at.key(key),
         };
-        self.at_offset(offset, needle.map_or(key.len(), str::len), message);
-    }
-
-    /// Reports `message` at byte `offset` of the file (its start when not found), `len` long.
-    fn at_offset(&mut self, offset: Option<usize>, len: usize, message: Msg) {
         self.problems.push(Diagnostic::at_offset(
             self.shown,
             self.source,
             offset.unwrap_or(0),
-            len,
+            needle.map_or(key.len(), str::len),
             message,
         ));
     }
@@ -373,6 +360,29 @@ impl Checks<'_> {
                 )
                 .with_hint(Msg::new("config.base_url_part_hint").arg("part", part)),
             );
+        }
+    }
+
+    /// A figure key listed twice, at its second entry, naming the first's line (the first one
+    /// counts), said as any other key written twice in a YAML map.
+    fn figures_are_listed_once(&mut self, figures: &Figures) {
+        for key in figures.duplicates() {
+            let at = &self.locator;
+            let first = at.nth_in_value("figures", key, 0);
+            let offset = at.nth_in_value("figures", key, 1).or(first);
+            let line = line_col(self.source, first.unwrap_or(0)).0;
+            let message = Msg::new("yaml.duplicate_key")
+                .arg("key", key)
+                .arg("line", line);
+            let hint = Msg::new("yaml.duplicate_key_hint").arg("key", key);
+            let d = Diagnostic::at_offset(
+                self.shown,
+                self.source,
+                offset.unwrap_or(0),
+                key.len(),
+                message,
+            );
+            self.problems.push(d.with_hint(hint));
         }
     }
 

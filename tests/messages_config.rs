@@ -96,8 +96,8 @@ fn a_figure_listed_twice_is_named_at_its_second_entry() {
         &site,
         1,
         [
-            "site.yaml:16:4: 错误：数据项 `legal-opinions` 在 `figures` 中列了两次",
-            "site.yaml:16:4: error: figure `legal-opinions` is listed twice in `figures`",
+            "site.yaml:16:4: 错误：`legal-opinions` 写了两次，第一次在第 15 行",
+            "site.yaml:16:4: error: `legal-opinions` is written twice; the first is on line 15",
         ],
     );
 }
