@@ -35,6 +35,21 @@ pub const AREAS: &[Area] = &[
         en: include_str!("../messages/cli.en.yaml"),
         zh: include_str!("../messages/cli.zh.yaml"),
     },
+    Area {
+        name: "content",
+        en: include_str!("../messages/content.en.yaml"),
+        zh: include_str!("../messages/content.zh.yaml"),
+    },
+    Area {
+        name: "links",
+        en: include_str!("../messages/links.en.yaml"),
+        zh: include_str!("../messages/links.zh.yaml"),
+    },
+    Area {
+        name: "theme",
+        en: include_str!("../messages/theme.en.yaml"),
+        zh: include_str!("../messages/theme.zh.yaml"),
+    },
 ];
 
 /// A message to be rendered later: its catalogue key and named arguments (`{name}` in the text).
