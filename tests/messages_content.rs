@@ -127,6 +127,13 @@ fn cases() -> Vec<Case> {
             hint: Some(Msg::new("yaml.full_width_colon_hint").arg("key", "lang_name")),
         },
         Case {
+            name: "UI strings that are not UTF-8 (read as empty before)",
+            setup: |s| { s.write("i18n/zh.yaml", b"search: \xcb\xd1\xcb\xf7\n"); },
+            place: "i18n/zh.yaml:1:1",
+            message: Msg::new("theme.cannot_read").arg("error", FROM_A_LIBRARY),
+            hint: None,
+        },
+        Case {
             name: "template that is not UTF-8",
             setup: |s| { s.write("templates/404.html", b"<p>\xff</p>"); },
             place: "templates/404.html:1:1",

@@ -162,7 +162,16 @@ impl Theme {
             let Some(lang) = rel.strip_suffix(".yaml") else {
                 continue;
             };
-            let text = std::fs::read_to_string(&full).unwrap_or_default();
+            // A file that cannot be read is reported, never taken as empty: the site's own
+            // words would silently give way to the theme's.
+            let text = match std::fs::read_to_string(&full) {
+                Ok(text) => text,
+                Err(e) => {
+                    let message = Msg::new("theme.cannot_read").arg("error", e);
+                    problems.push(Diagnostic::at_file(full, message));
+                    continue;
+                }
+            };
             match yaml::parse::<Strings>(&text) {
                 Ok(strings) => self
                     .strings
