@@ -164,12 +164,12 @@ fn the_warnings_panel_speaks_the_preview_language() {
         (
             UiLang::Zh,
             "<summary>gongkai：1 条文字规范警告</summary>",
-            "中文中使用了半角“,”：应为“，”",
+            "justice-bureau.zh.md:22:2: 警告[half-width-punctuation]：中文中使用了半角“,”：应为“，”",
         ),
         (
             UiLang::En,
             "<summary>gongkai: 1 style warnings</summary>",
-            "half-width `,` in Chinese text: write `，`",
+            "justice-bureau.zh.md:22:2: warning[half-width-punctuation]: half-width `,` in Chinese text: write `，`",
         ),
     ] {
         let preview = start(&site, lang);

@@ -100,7 +100,7 @@ impl LiveSite {
         }
     }
 
-    /// The style warnings in `lang` (the preview's language; `new` takes the locale's). Call it
+    /// The style warnings in `lang` (the preview's language; `new` starts in English). Call it
     /// before the first [`apply`](Self::apply): it forgets the warnings found so far.
     pub fn speak(&mut self, lang: UiLang) {
         self.style = style::StyleWarnings::in_lang(lang);

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
+use crate::diagnostics::for_terminal;
 use crate::messages::{Msg, UiLang};
 use crate::style::file::Warning;
 use crate::style::messages::Messages;
@@ -24,10 +25,9 @@ pub struct StyleWarnings {
 }
 
 impl StyleWarnings {
-    /// Messages in the language `GONGKAI_LANG` or the locale asks for, as `check` prints them.
+    /// Messages in English (the preview asks for its own language with [`Self::in_lang`]).
     pub fn new() -> StyleWarnings {
-        let lang = Messages::language_from(|k| std::env::var(k).ok());
-        Self::in_lang(UiLang::from_code(&lang).unwrap_or(UiLang::En))
+        Self::in_lang(UiLang::En)
     }
 
     /// Messages in `lang` (the preview's language: `--lang`, else the locale).
@@ -84,13 +84,25 @@ impl StyleWarnings {
             .values()
             .flatten()
             .take(SHOWN)
-            .map(ToString::to_string)
+            .map(|w| self.line(w))
             .collect();
         if total > SHOWN {
             let more = Msg::new("serve.warnings_more").arg("n", total - SHOWN);
             lines.push(self.ui.render(&more));
         }
         Some(lines.join("\n"))
+    }
+
+    /// `path:line:col: warning[rule]: message`, as `check` prints it, the label in this
+    /// language.
+    fn line(&self, w: &Warning) -> String {
+        let line = Msg::new("serve.warning_line")
+            .arg("path", for_terminal(&w.path.display().to_string()))
+            .arg("line", w.line)
+            .arg("col", w.col)
+            .arg("rule", w.rule.name())
+            .arg("message", for_terminal(&w.message));
+        self.ui.render(&line)
     }
 }
 
