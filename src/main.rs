@@ -366,12 +366,13 @@ fn serve(args: &ServeArgs, open: bool, color: bool, ui: Messages) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    let ctrl_c = preview.catch_ctrl_c();
     let url = preview.url();
     println!("{}", ui.render(&Msg::new("serve.serving").arg("url", &url)));
     if open && let Err(e) = opener::open_browser(&url) {
         warn(Msg::new("serve.no_browser").arg("error", e));
     }
-    if let Err(e) = preview.wait_for_ctrl_c() {
+    if let Err(e) = ctrl_c.and_then(|caught| preview.wait_for_ctrl_c(caught)) {
         warn(Msg::new("serve.no_ctrl_c").arg("error", e));
     }
     eprintln!("{}", ui.text("serve.stopping"));

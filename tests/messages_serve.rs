@@ -236,14 +236,18 @@ fn spawn(site: &Path, locale: &str, args: &[&str]) -> Child {
         .expect("start gongkai serve")
 }
 
-/// The first line on stdout, then everything on stderr once the server is killed.
+/// The first line on stdout, then everything on stderr once Ctrl-C (SIGINT) stopped the server.
 fn first_line_then_stderr(mut child: Child) -> (String, String) {
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    child.kill().unwrap();
-    child.wait().unwrap();
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    assert_eq!(child.wait().unwrap().code(), Some(0), "stops on Ctrl-C");
     let mut stderr = String::new();
     child
         .stderr
@@ -263,11 +267,13 @@ fn the_terminal_lines_follow_the_locale_or_lang() {
     assert!(line.ends_with("（按 Ctrl-C 停止）\n"), "{line}");
     assert!(stderr.starts_with("已生成 "), "{stderr}");
     assert!(stderr.contains(" 个文件，用时 "), "{stderr}");
+    assert!(stderr.contains("\n正在停止\n"), "{stderr}");
 
     let en = spawn(site.root(), "zh_CN.UTF-8", &["--lang", "en"]);
     let (line, stderr) = first_line_then_stderr(en);
     assert!(line.starts_with("serving at http://127.0.0.1:"), "{line}");
     assert!(stderr.starts_with("built "), "{stderr}");
+    assert!(stderr.contains("\nstopping\n"), "{stderr}");
 
     // Reachable from other machines: the warning, in the terminal's language.
     let exposed = gongkai()

@@ -128,12 +128,38 @@ impl Preview {
         self.events.subscribe()
     }
 
-    /// Blocks until Ctrl-C (SIGINT).
-    pub fn wait_for_ctrl_c(&self) -> io::Result<()> {
-        match &self.runtime {
-            Some(rt) => rt.block_on(tokio::signal::ctrl_c()),
-            None => Ok(()),
+    /// Catches Ctrl-C (SIGINT) from now on; [`Preview::wait_for_ctrl_c`] waits for it. Call it
+    /// before telling anyone the address: a Ctrl-C sent before the wait began would otherwise
+    /// end the process at once (SIGINT's default), without stopping the server cleanly.
+    pub fn catch_ctrl_c(&self) -> io::Result<CtrlC> {
+        #[cfg(unix)]
+        {
+            let signal = match &self.runtime {
+                Some(rt) => {
+                    let _in_runtime = rt.enter();
+                    let interrupt = tokio::signal::unix::SignalKind::interrupt();
+                    Some(tokio::signal::unix::signal(interrupt)?)
+                }
+                None => None,
+            };
+            Ok(CtrlC { signal })
         }
+        #[cfg(not(unix))]
+        Ok(CtrlC {})
+    }
+
+    /// Blocks until the Ctrl-C caught by [`Preview::catch_ctrl_c`].
+    pub fn wait_for_ctrl_c(&self, caught: CtrlC) -> io::Result<()> {
+        let Some(rt) = &self.runtime else {
+            return Ok(());
+        };
+        #[cfg(unix)]
+        if let Some(mut signal) = caught.signal {
+            rt.block_on(signal.recv());
+            return Ok(());
+        }
+        let _ = caught;
+        rt.block_on(tokio::signal::ctrl_c())
     }
 
     /// Stops the server and waits for it.
@@ -159,6 +185,12 @@ impl Drop for Preview {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// Ctrl-C being listened for (where the system lets a listener be set up ahead of the wait).
+pub struct CtrlC {
+    #[cfg(unix)]
+    signal: Option<tokio::signal::unix::Signal>,
 }
 
 /// Binds, builds the site, starts watching and serving. A site with errors still starts (the
