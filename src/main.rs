@@ -68,24 +68,15 @@ fn main() -> ExitCode {
             };
             return serve(&args, open, color, ui);
         }
-        Command::Freeze { year, root } => cmd::freeze::run(&BuildOptions::new(root.root), year)
-            .map(|s| {
-                eprintln!(
-                    "froze {} report files of {} in {} ({} new or changed)",
-                    s.frozen,
-                    s.year,
-                    gongkai::archive::LOCK_FILE,
-                    s.changed
-                );
-            }),
+        Command::Freeze { year, root } => freeze(year, root.root, &ui),
         Command::Archive {
             year,
             out,
             force,
             warc,
             root,
-        } => archive(year, out, force, warc, root.root),
-        Command::Keygen { out, root } => keygen(out, &root.root),
+        } => archive(year, out, force, warc, root.root, &ui),
+        Command::Keygen { out, root } => keygen(out, &root.root, &ui),
         Command::Verify { target, key } => return verify(&target, key.as_deref(), &ui),
         Command::New(args) => new(args, &ui),
         Command::Import(args) => import(args, &ui),
@@ -97,6 +88,18 @@ fn main() -> ExitCode {
     }
 }
 
+/// `gongkai freeze`: what was recorded in `archive.lock`.
+fn freeze(year: u16, root: PathBuf, ui: &Messages) -> Result<(), Error> {
+    let s = cmd::freeze::run(&BuildOptions::new(root), year)?;
+    let froze = Msg::new("archive.froze")
+        .arg("frozen", s.frozen)
+        .arg("year", s.year)
+        .arg("lock", gongkai::archive::LOCK_FILE)
+        .arg("changed", s.changed);
+    eprintln!("{}", for_terminal(&ui.render(&froze)));
+    Ok(())
+}
+
 /// `gongkai archive`: the offline bundle, or the WARC file with `--warc`.
 fn archive(
     year: u16,
@@ -104,6 +107,7 @@ fn archive(
     force: bool,
     warc: bool,
     root: PathBuf,
+    ui: &Messages,
 ) -> Result<(), Error> {
     let opts = BuildOptions {
         signing_key: signing_key_env(),
@@ -116,7 +120,7 @@ fn archive(
     };
     let s = run(&opts, year, out.as_deref(), force)?;
     for m in s.messages() {
-        eprintln!("{m}");
+        eprintln!("{}", for_terminal(&ui.render(&m)));
     }
     Ok(())
 }
@@ -154,7 +158,7 @@ fn check(opts: &BuildOptions, strict: bool, color: bool, ui: &Messages) -> ExitC
 /// `gongkai status`: the tables on stdout; `GONGKAI_TODAY` sets today (README "Report kinds").
 fn status(root: PathBuf, year: Option<u16>, ui: &Messages) -> Result<(), Error> {
     let today = cmd::status::today_from(std::env::var("GONGKAI_TODAY").ok().as_deref())?;
-    let text = cmd::status::run(root, year, today)?.text(ui.lang.code());
+    let text = cmd::status::run(root, year, today)?.text(ui);
     // A closed pipe (`gongkai status | head`) ends the listing quietly.
     let _ = std::io::Write::write_all(&mut std::io::stdout(), for_terminal(&text).as_bytes());
     Ok(())
@@ -166,29 +170,28 @@ fn fix(root: &std::path::Path, paths: &[PathBuf], check_only: bool, ui: &Message
         Ok(s) => s,
         Err(e) => return failed(e, false, ui),
     };
-    let verb = if check_only { "would fix" } else { "fixed" };
     // A closed pipe (`gongkai fix | head`) ends the listing, never the process with a panic:
     // the files are written by then.
-    let _ = print_fixes(&summary, verb);
+    let _ = print_fixes(&summary, check_only, ui);
     for note in summary.notes() {
-        eprintln!("{}", for_terminal(&note));
+        eprintln!("{}", for_terminal(&ui.render(&note)));
     }
-    eprintln!(
-        "{} Chinese report files checked, {} {verb}",
-        summary.checked,
-        summary.changed.len()
-    );
+    eprintln!("{}", for_terminal(&ui.render(&summary.total(check_only))));
     if check_only && !summary.changed.is_empty() {
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
 }
 
-fn print_fixes(summary: &cmd::fix::FixSummary, verb: &str) -> std::io::Result<()> {
+fn print_fixes(
+    summary: &cmd::fix::FixSummary,
+    check_only: bool,
+    ui: &Messages,
+) -> std::io::Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    for line in summary.listing(verb) {
-        writeln!(out, "{}", for_terminal(&line))?;
+    for line in summary.listing(check_only) {
+        writeln!(out, "{}", for_terminal(&ui.render(&line)))?;
     }
     out.flush()
 }
@@ -201,7 +204,8 @@ pub(crate) fn failed(e: Error, color: bool, ui: &Messages) -> ExitCode {
             ExitCode::from(1)
         }
         Error::Usage(message) => {
-            eprintln!("error: {}", for_terminal(&message));
+            let text = ui.render(&message);
+            eprintln!("{}{}", ui.text("diag.error"), for_terminal(&text));
             ExitCode::from(2)
         }
         Error::BadArgument { message, hint } => {
@@ -219,8 +223,14 @@ pub(crate) fn failed(e: Error, color: bool, ui: &Messages) -> ExitCode {
             }
             ExitCode::from(2)
         }
-        e => {
-            eprintln!("error: {}", for_terminal(&e.to_string()));
+        Error::Output(e) => {
+            let text = ui.render(&e.msg());
+            eprintln!("{}{}", ui.text("diag.error"), for_terminal(&text));
+            ExitCode::from(1)
+        }
+        Error::Trust(e) => {
+            let text = ui.render(&e.msg());
+            eprintln!("{}{}", ui.text("diag.error"), for_terminal(&text));
             ExitCode::from(1)
         }
     }
@@ -279,15 +289,15 @@ fn build(args: BuildArgs, ui: &Messages) -> Result<(), Error> {
     let line = summary::built(s.reports, &built.out, s.files, secs, &outcome, ui);
     eprintln!("{}", for_terminal(&line));
     if args.timings {
-        eprintln!(
-            "timings: load {:.2}s, search index {:.2}s ({} files, {:.1} MB), render and write {:.2}s, publish {:.2}s",
-            s.load.as_secs_f64(),
-            s.search.as_secs_f64(),
-            s.search_files,
-            s.search_bytes as f64 / 1e6,
-            s.render.as_secs_f64(),
-            s.publish.as_secs_f64()
-        );
+        let secs = |d: std::time::Duration| format!("{:.2}", d.as_secs_f64());
+        let timings = Msg::new("output.timings")
+            .arg("load", secs(s.load))
+            .arg("search", secs(s.search))
+            .arg("files", s.search_files)
+            .arg("mb", format!("{:.1}", s.search_bytes as f64 / 1e6))
+            .arg("render", secs(s.render))
+            .arg("publish", secs(s.publish));
+        eprintln!("{}", ui.render(&timings));
     }
     Ok(())
 }

@@ -35,6 +35,21 @@ pub const AREAS: &[Area] = &[
         en: include_str!("../messages/cli.en.yaml"),
         zh: include_str!("../messages/cli.zh.yaml"),
     },
+    Area {
+        name: "output",
+        en: include_str!("../messages/output.en.yaml"),
+        zh: include_str!("../messages/output.zh.yaml"),
+    },
+    Area {
+        name: "archive",
+        en: include_str!("../messages/archive.en.yaml"),
+        zh: include_str!("../messages/archive.zh.yaml"),
+    },
+    Area {
+        name: "trust",
+        en: include_str!("../messages/trust.en.yaml"),
+        zh: include_str!("../messages/trust.zh.yaml"),
+    },
 ];
 
 /// A message to be rendered later: its catalogue key and named arguments (`{name}` in the text).
