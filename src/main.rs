@@ -255,7 +255,7 @@ fn build(args: BuildArgs, ui: &Messages) -> Result<(), Error> {
         &opts,
         &target,
         &|n| {
-            let _ = bar.set(progress(n));
+            let _ = bar.set(progress(n, ui));
         },
         &|| {
             if let Some(b) = bar.get() {
@@ -412,12 +412,15 @@ fn notice(n: &Notice<'_>, color: bool, ui: &Messages) {
 }
 
 /// A progress bar on a terminal; hidden otherwise (CI logs, pipes).
-fn progress(total: usize) -> ProgressBar {
+fn progress(total: usize, ui: &Messages) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(total as u64);
-    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} pages {elapsed}") {
+    // The bar's own `{…}` fields are indicatif's; only the word is ours, and it holds none.
+    let pages = ui.text("output.progress_pages").replace(['{', '}'], "");
+    let template = format!("{{bar:40}} {{pos}}/{{len}} {pages} {{elapsed}}");
+    if let Ok(style) = ProgressStyle::with_template(&template) {
         bar.set_style(style);
     }
     bar
