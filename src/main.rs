@@ -16,8 +16,10 @@ use gongkai::messages::{Messages, Msg};
 use gongkai::serve::Outcome;
 use gongkai::{BuildOptions, Error};
 
+mod archive_cli;
 mod args;
 mod trust_cli;
+use archive_cli::{archive, freeze};
 use args::{BuildArgs, Cli, Command, ImportArgs, NewArgs};
 use trust_cli::{keygen, signing_key_env, verify};
 
@@ -88,43 +90,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// `gongkai freeze`: what was recorded in `archive.lock`.
-fn freeze(year: u16, root: PathBuf, ui: &Messages) -> Result<(), Error> {
-    let s = cmd::freeze::run(&BuildOptions::new(root), year)?;
-    let froze = Msg::new("archive.froze")
-        .arg("frozen", s.frozen)
-        .arg("year", s.year)
-        .arg("lock", gongkai::archive::LOCK_FILE)
-        .arg("changed", s.changed);
-    eprintln!("{}", for_terminal(&ui.render(&froze)));
-    Ok(())
-}
-
-/// `gongkai archive`: the offline bundle, or the WARC file with `--warc`.
-fn archive(
-    year: u16,
-    out: Option<PathBuf>,
-    force: bool,
-    warc: bool,
-    root: PathBuf,
-    ui: &Messages,
-) -> Result<(), Error> {
-    let opts = BuildOptions {
-        signing_key: signing_key_env(),
-        ..BuildOptions::new(root)
-    };
-    let run = if warc {
-        cmd::archive::run_warc
-    } else {
-        cmd::archive::run
-    };
-    let s = run(&opts, year, out.as_deref(), force)?;
-    for m in s.messages() {
-        eprintln!("{}", for_terminal(&ui.render(&m)));
-    }
-    Ok(())
-}
-
 /// `gongkai check`: errors first, then style warnings, then the summary line; `--strict` makes
 /// a warning fail too.
 fn check(opts: &BuildOptions, strict: bool, color: bool, ui: &Messages) -> ExitCode {
@@ -133,11 +98,20 @@ fn check(opts: &BuildOptions, strict: bool, color: bool, ui: &Messages) -> ExitC
         Ok(s) => (Some(s), ExitCode::SUCCESS),
         Err(e) => (None, failed(e, color, ui)),
     };
+    // `path:line:col: warning[rule]: message`, the label in the reader's language.
+    let warning = |path: &std::path::Path, line, col, rule: &str, message: &str| {
+        let w = Msg::new("output.warning_line")
+            .arg("path", for_terminal(&path.display().to_string()))
+            .arg("line", line)
+            .arg("col", col)
+            .arg("rule", rule);
+        eprintln!("{}", ui.render(&w.arg("message", for_terminal(message))));
+    };
     for w in &checked.warnings {
-        eprintln!("{w}");
+        warning(&w.path, w.line, w.col, w.rule.name(), &w.message);
     }
     for w in &checked.kind_warnings {
-        eprintln!("{w}");
+        warning(&w.path, w.line, w.col, w.rule.name(), &w.message);
     }
     let warnings = checked.warnings.len() + checked.kind_warnings.len();
     if let Some(s) = checked_ok {

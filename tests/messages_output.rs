@@ -2,7 +2,7 @@
 //! in your language"): each command run under `LANG=zh_CN.UTF-8` says it in Chinese, at the
 //! same place, and with `--lang en` in the English it always said. Covers the output folder,
 //! usage errors, `archive.lock`, `freeze`, `archive`, WARC reading, `keygen`, `verify`, `fix`,
-//! `status`, `import` and `--lang` itself.
+//! `check`'s warning lines, `status`, `import` and `--lang` itself.
 
 mod common;
 
@@ -201,7 +201,7 @@ fn keygen_speaks_chinese_and_keeps_the_site_yaml_lines_as_typed() {
 }
 
 #[test]
-fn fix_lists_and_refuses_in_chinese() {
+fn style_warnings_and_fix_listings_are_in_chinese() {
     let site = TempSite::copy_of("basic");
     let root = s(site.root());
     let report = "content/2022/justice-bureau.zh.md";
@@ -211,6 +211,17 @@ fn fix_lists_and_refuses_in_chinese() {
     site.write(
         report,
         format!("{}甲,乙\n\n{}", &text[..body], &text[body..]),
+    );
+    let ((code, _, zh), (_, _, en)) = both(&["check", "--root", &root]);
+    assert_eq!(code, 0, "{zh}");
+    let at = format!("{report}:");
+    assert!(
+        line_with(&zh, &at).contains(": 警告[half-width-punctuation]：中文中使用了半角"),
+        "{zh}"
+    );
+    assert!(
+        line_with(&en, &at).contains(": warning[half-width-punctuation]: half-width"),
+        "{en}"
     );
     let ((code, zh_out, zh), (_, en_out, en)) = both(&["fix", "--check", "--root", &root]);
     assert_eq!(code, 1, "{zh}");
