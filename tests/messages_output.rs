@@ -127,8 +127,20 @@ fn verify_says_its_verdict_and_findings_in_chinese() {
     let site = TempSite::copy_of("basic");
     let root = s(site.root());
     let out = site.parent().join("out");
-    let built = run_cmd(gongkai().args(["build", "--root", &root, "--out", &s(&out)]));
+    let built = run_cmd(gongkai().env("LANG", "zh_CN.UTF-8").args([
+        "build",
+        "--timings",
+        "--root",
+        &root,
+        "--out",
+        &s(&out),
+    ]));
     assert_eq!(built.0, 0, "{}", built.2);
+    assert!(
+        line_with(&built.2, "用时：读取 ").contains("秒，搜索索引 "),
+        "{}",
+        built.2
+    );
     let ((code, _, zh), (_, _, en)) = both(&["verify", &s(&out)]);
     assert_eq!(code, 0, "{zh}");
     assert!(
@@ -252,7 +264,10 @@ fn status_and_a_bad_today_are_in_the_readers_language() {
     let root = s(site.root());
     let ((code, zh_out, _), (_, en_out, _)) = both(&["status", "--root", &root]);
     assert_eq!(code, 0);
-    assert_eq!(zh_out, "没有标明类型（kind:）的报告\n");
+    assert_eq!(
+        zh_out,
+        "没有哪篇报告写明 site.yaml 中定义的报告类型（kind:）\n"
+    );
     assert_eq!(
         en_out,
         "no report names a kind (kind:) that site.yaml declares\n"
