@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, YamlSource, yaml_error};
+use crate::diagnostics::{Diagnostic, Diagnostics, YamlSource, line_col, yaml_error};
+use crate::messages::Msg;
 use crate::trust::keys::SiteKeys;
 use crate::yaml;
 
@@ -164,11 +165,11 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Diagnostics> 
     let path = root.join(CONFIG_FILE);
     let shown = PathBuf::from(CONFIG_FILE);
     let bytes = std::fs::read(&path).map_err(|e| {
-        Diagnostic::at_file(&shown, format!("cannot read site configuration: {e}"))
-            .with_hint(format!("is `{}` a site folder?", root.display()))
+        Diagnostic::at_file(&shown, Msg::new("config.cannot_read").arg("error", e))
+            .with_hint(Msg::new("config.not_a_site").arg("root", root.display()))
     })?;
     let text = String::from_utf8(bytes)
-        .map_err(|_| Diagnostic::at_file(&shown, "site.yaml is not UTF-8"))?;
+        .map_err(|_| Diagnostic::at_file(&shown, Msg::new("config.not_utf8")))?;
     let text = text
         .strip_prefix('\u{feff}')
         .unwrap_or(&text)
@@ -208,12 +209,17 @@ pub fn parse(text: &str, shown: &Path, base_url: Option<&str>) -> Result<Config,
     check.keys_are_slugs(&raw);
     check.theme_is_a_folder_name(&raw.theme);
     let limits = check.limits(&raw.limits);
+    check.figures_are_listed_once(&raw.figures);
     let (identity, found) = identity::check(raw.identity, &raw.languages);
     for p in found {
         check.at("identity", Some(&p.needle), p.message);
     }
     let keys = SiteKeys::new(raw.public_key.as_deref(), raw.signing_key).unwrap_or_else(|why| {
-        check.at("public_key", None, format!("public_key: {why}"));
+        check.at(
+            "public_key",
+            None,
+            Msg::new("config.public_key").arg("error", why),
+        );
         SiteKeys::default()
     });
     let (style, style_problems) = crate::style::config::resolve(raw.style);
@@ -276,7 +282,7 @@ impl Checks<'_> {
                 Some(0) => self.at(
                     "limits",
                     Some(key),
-                    format!("limits: `{key}` must be above 0"),
+                    Msg::new("config.limit_zero").arg("key", key),
                 ),
                 Some(v) => *limit = v.saturating_mul(unit),
                 None => {}
@@ -286,7 +292,7 @@ impl Checks<'_> {
     }
 
     /// Reports `message` at `needle` inside the value of top-level `key`, or at `key` itself.
-    fn at(&mut self, key: &str, needle: Option<&str>, message: String) {
+    fn at(&mut self, key: &str, needle: Option<&str>, message: Msg) {
         let at = &self.locator;
         let offset = match needle {
             Some(n) => at.nth_in_value(key, n, 0).or_else(|| at.key(key)),
@@ -303,7 +309,7 @@ impl Checks<'_> {
 
     fn languages_are_codes_listed_once(&mut self, languages: &[Lang]) {
         if languages.is_empty() {
-            self.at("languages", None, "at least one language is needed".into());
+            self.at("languages", None, Msg::new("config.no_language"));
         }
         let mut seen = HashSet::new();
         for lang in languages {
@@ -311,10 +317,11 @@ impl Checks<'_> {
                 self.at(
                     "languages",
                     Some(lang),
-                    format!("`{lang}` is not a language code such as `zh` or `en`"),
+                    Msg::new("config.not_lang_code").arg("lang", lang),
                 );
             } else if !seen.insert(lang) {
-                self.at("languages", Some(lang), format!("`{lang}` is listed twice"));
+                let message = Msg::new("config.lang_twice").arg("lang", lang);
+                self.at("languages", Some(lang), message);
             }
         }
     }
@@ -327,22 +334,22 @@ impl Checks<'_> {
             self.at(
                 "base_url",
                 None,
-                format!("base_url `{base}` must be an absolute http(s) address"),
+                Msg::new("config.base_url_not_absolute").arg("base", base),
             );
         } else if let Some(i) = base.find(['?', '#']) {
             // Every address is base_url followed by a page's path: a query or a fragment would
             // end up in the middle of each one (`…/?x=1zh/2022/…`).
             let part = &base[i..];
             let what = if part.starts_with('?') {
-                "a query string"
+                Msg::new("config.base_url_query")
             } else {
-                "a fragment"
+                Msg::new("config.base_url_fragment")
             };
             // At the `?` or `#` when the address is the one written in site.yaml.
             let offset = yaml::find_in_value(self.source, "base_url", base)
                 .map(|o| o + i)
                 .or_else(|| self.locator.key("base_url"));
-            let message = format!("base_url `{base}` has {what} (`{part}`)");
+            let message = what.arg("base", base).arg("part", part);
             self.problems.push(
                 Diagnostic::at_offset(
                     self.shown,
@@ -351,10 +358,31 @@ impl Checks<'_> {
                     part.len(),
                     message,
                 )
-                .with_hint(format!(
-                    "remove `{part}`: base_url is the folder the site is served from"
-                )),
+                .with_hint(Msg::new("config.base_url_part_hint").arg("part", part)),
             );
+        }
+    }
+
+    /// A figure key listed twice, at its second entry, naming the first's line (the first one
+    /// counts), said as any other key written twice in a YAML map.
+    fn figures_are_listed_once(&mut self, figures: &Figures) {
+        for key in figures.duplicates() {
+            let at = &self.locator;
+            let first = at.nth_in_value("figures", key, 0);
+            let offset = at.nth_in_value("figures", key, 1).or(first);
+            let line = line_col(self.source, first.unwrap_or(0)).0;
+            let message = Msg::new("yaml.duplicate_key")
+                .arg("key", key)
+                .arg("line", line);
+            let hint = Msg::new("yaml.duplicate_key_hint").arg("key", key);
+            let d = Diagnostic::at_offset(
+                self.shown,
+                self.source,
+                offset.unwrap_or(0),
+                key.len(),
+                message,
+            );
+            self.problems.push(d.with_hint(hint));
         }
     }
 
@@ -363,7 +391,7 @@ impl Checks<'_> {
             self.at(
                 "theme",
                 None,
-                format!("theme name `{theme}` is not a folder name"),
+                Msg::new("config.theme_not_folder").arg("theme", theme),
             );
         }
     }

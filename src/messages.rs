@@ -36,6 +36,36 @@ pub const AREAS: &[Area] = &[
         zh: include_str!("../messages/cli.zh.yaml"),
     },
     Area {
+        name: "content",
+        en: include_str!("../messages/content.en.yaml"),
+        zh: include_str!("../messages/content.zh.yaml"),
+    },
+    Area {
+        name: "links",
+        en: include_str!("../messages/links.en.yaml"),
+        zh: include_str!("../messages/links.zh.yaml"),
+    },
+    Area {
+        name: "theme",
+        en: include_str!("../messages/theme.en.yaml"),
+        zh: include_str!("../messages/theme.zh.yaml"),
+    },
+    Area {
+        name: "config",
+        en: include_str!("../messages/config.en.yaml"),
+        zh: include_str!("../messages/config.zh.yaml"),
+    },
+    Area {
+        name: "style",
+        en: include_str!("../messages/style.en.yaml"),
+        zh: include_str!("../messages/style.zh.yaml"),
+    },
+    Area {
+        name: "kinds",
+        en: include_str!("../messages/kinds.en.yaml"),
+        zh: include_str!("../messages/kinds.zh.yaml"),
+    },
+    Area {
         name: "output",
         en: include_str!("../messages/output.en.yaml"),
         zh: include_str!("../messages/output.zh.yaml"),

@@ -31,6 +31,9 @@ pub struct YamlError {
 /// Parses `text` into `T`, reporting the first problem with its position.
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     if let Some(refused) = guard::check(text) {
+        // English only, as the library's own words are: the message catalogues are read with
+        // this module, so it cannot read them; the editor is shown the refusal in their
+        // language from `refused` (`diagnostics/from_yaml.rs`).
         let (message, offset) = match refused {
             Refused::FlowTooDeep(i) => (
                 format!("`[` and `{{` nested more than {MAX_FLOW_DEPTH} deep"),

@@ -281,7 +281,7 @@ fn status_and_a_bad_today_are_in_the_readers_language() {
     assert_eq!(zh.0, 2);
     assert_eq!(
         zh.2,
-        "错误：GONGKAI_TODAY 的值 `soon` 不是日期，请写成 2024-04-01 这样的格式\n"
+        "错误：GONGKAI_TODAY `soon` 不是日期，应写成 2024-04-01 这样的格式\n"
     );
 }
 

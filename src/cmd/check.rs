@@ -10,6 +10,7 @@ use crate::archive::manifest::report_pages;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::kinds::check::{KindWarning, check_reports};
 use crate::links::{BrokenLink, broken_links};
+use crate::messages::Msg;
 use crate::options::BuildOptions;
 use crate::output::Output;
 use crate::pipeline::{Error, Loaded, load, render_into, reports_by_lang};
@@ -97,9 +98,9 @@ pub fn site(opts: &BuildOptions, lang: &str) -> Result<(CheckSummary, Vec<KindWa
             None => problems.push(
                 Diagnostic::at_file(
                     format!("(generated) {}", link.file),
-                    format!("broken link to `{}`", link.href),
+                    Msg::new("links.generated_broken").arg("href", &link.href),
                 )
-                .with_hint("a template links to a page that does not exist"),
+                .with_hint(Msg::new("links.generated_broken_hint")),
             ),
         }
     }
@@ -125,7 +126,7 @@ pub fn site(opts: &BuildOptions, lang: &str) -> Result<(CheckSummary, Vec<KindWa
 /// checked when the site loaded (`links/body.rs`); what remains here is raw HTML's. The file
 /// is read once and its link targets found in one pass.
 fn locate(root: &Path, src: &Path, links: &[&BrokenLink]) -> Vec<Diagnostic> {
-    let message = |link: &BrokenLink| format!("broken link to `{}`", link.href);
+    let message = |link: &BrokenLink| Msg::new("links.broken").arg("href", &link.href);
     let Ok(text) = std::fs::read_to_string(root.join(src)) else {
         return links
             .iter()
@@ -138,7 +139,7 @@ fn locate(root: &Path, src: &Path, links: &[&BrokenLink]) -> Vec<Diagnostic> {
         .iter()
         .map(|link| match places.get(link.href.as_str()) {
             Some(&at) => Diagnostic::at_offset(src, &text, at, link.href.len(), message(link))
-                .with_hint("the link leads to no page of this site"),
+                .with_hint(Msg::new("links.broken_hint")),
             None => Diagnostic::at_file(src, message(link)),
         })
         .collect()

@@ -25,9 +25,7 @@ pub struct Status {
 /// The day `GONGKAI_TODAY` names (`YYYY-MM-DD`), if set: a bad one is a usage error.
 pub fn today_from(value: Option<&str>) -> Result<Option<NaiveDate>, Error> {
     match value.filter(|v| !v.is_empty()) {
-        Some(v) => parse_today(v)
-            .map(Some)
-            .map_err(|_| Error::Usage(Msg::new("output.bad_today").arg("value", v))),
+        Some(v) => parse_today(v).map(Some).map_err(Error::Usage),
         None => Ok(None),
     }
 }

@@ -2,15 +2,16 @@
 //! unit, in the order the file lists them (README, "A site").
 //!
 //! Guarantees: the order is the file's (tables, charts and data files follow it, in every
-//! language); a key listed twice is an error, not a silent overwrite; a unit given as one text
-//! is the same in every language. Checking labels against the site's languages is
-//! `config.rs`'s job. Leaf: imports nothing of the crate.
+//! language); a key listed twice is kept once and named in [`Figures::duplicates`], which
+//! `config.rs` reports as an error (never a silent overwrite); a unit given as one text is the
+//! same in every language. Checking labels against the site's languages is `config.rs`'s job.
+//! Leaf: imports nothing of the crate.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
+use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
-use serde::{Deserialize, de};
 
 /// One figure of `site.yaml`: `legal-opinions: { zh: 出具法律意见, en: Legal opinions issued,
 /// unit: { zh: 件, en: cases } }`.
@@ -46,6 +47,8 @@ impl Unit {
 pub struct Figures {
     list: Vec<Figure>,
     index: HashMap<String, usize>,
+    /// Keys listed again after their first entry, in the file's order (the first one counts).
+    duplicates: Vec<String>,
 }
 
 impl Figures {
@@ -81,6 +84,12 @@ impl Figures {
     /// The position of `key` in `site.yaml` (unknown keys last), for sorting.
     pub fn position(&self, key: &str) -> usize {
         self.index.get(key).copied().unwrap_or(usize::MAX)
+    }
+
+    /// Keys the file lists more than once: each one an error for the configuration's checks,
+    /// which can say it at its place and in the reader's language.
+    pub fn duplicates(&self) -> &[String] {
+        &self.duplicates
     }
 
     fn push(&mut self, figure: Figure) -> bool {
@@ -146,9 +155,7 @@ impl<'de> Visitor<'de> for InOrder {
                 unit,
             };
             if !figures.push(figure) {
-                return Err(de::Error::custom(format!(
-                    "figure `{key}` is listed twice in `figures`"
-                )));
+                figures.duplicates.push(key);
             }
         }
         Ok(figures)
@@ -184,8 +191,10 @@ mod tests {
     }
 
     #[test]
-    fn a_key_listed_twice_is_an_error() {
-        let err = parse("a: { zh: 甲 }\nb: { zh: 乙 }\na: { zh: 丙 }\n").unwrap_err();
-        assert!(err.message.contains("`a` is listed twice"), "{err:?}");
+    fn a_key_listed_twice_is_named_and_the_first_kept() {
+        let f = parse("a: { zh: 甲 }\nb: { zh: 乙 }\na: { zh: 丙 }\n").unwrap();
+        assert_eq!(f.duplicates(), ["a"]);
+        assert_eq!(f.get("a").unwrap().labels["zh"], "甲");
+        assert_eq!(f.keys().count(), 2);
     }
 }

@@ -6,6 +6,7 @@
 use serde::Deserialize;
 
 use super::{Labels, Lang};
+use crate::messages::Msg;
 
 /// A text the same in every language, or one per language (`{ zh: …, en: … }`).
 #[derive(Deserialize, Debug, Clone)]
@@ -78,7 +79,7 @@ pub struct Identity {
 /// A problem in `identity:`: the text to point at in the file and what is wrong.
 pub(super) struct Problem {
     pub needle: String,
-    pub message: String,
+    pub message: Msg,
 }
 
 fn per_language(text: Option<RawText>, languages: &[Lang]) -> Option<Labels> {
@@ -108,7 +109,7 @@ pub(super) fn check(raw: RawIdentity, languages: &[Lang]) -> (Identity, Vec<Prob
     {
         problems.push(Problem {
             needle: e.clone(),
-            message: format!("identity: email `{e}` is not an email address"),
+            message: Msg::new("config.email").arg("email", e),
         });
     }
     let error_report = given(raw.error_report);
@@ -120,7 +121,7 @@ pub(super) fn check(raw: RawIdentity, languages: &[Lang]) -> (Identity, Vec<Prob
     {
         problems.push(Problem {
             needle: u.clone(),
-            message: format!("identity: error_report `{u}` must be an http(s) address"),
+            message: Msg::new("config.error_report").arg("url", u),
         });
     }
     let default_pattern = match site_code {
@@ -130,12 +131,14 @@ pub(super) fn check(raw: RawIdentity, languages: &[Lang]) -> (Identity, Vec<Prob
     let index_number = given(raw.index_number).unwrap_or_else(|| default_pattern.into());
     for name in placeholders(&index_number) {
         let message = if !INDEX_PLACEHOLDERS.contains(&name) {
-            format!(
-                "identity: index_number has an unknown placeholder `{{{name}}}` (known: {})",
-                INDEX_PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(", ")
-            )
+            Msg::new("config.index_unknown_placeholder")
+                .arg("placeholder", format!("{{{name}}}"))
+                .arg(
+                    "known",
+                    INDEX_PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(", "),
+                )
         } else if name == "site_code" && site_code.is_none() {
-            "identity: index_number uses `{site_code}`, but no site_code is given".into()
+            Msg::new("config.index_no_site_code").arg("placeholder", "{site_code}")
         } else {
             continue;
         };
@@ -246,7 +249,7 @@ mod tests {
             ..Default::default()
         };
         let (_, problems) = check(raw, &["zh".into()]);
-        let messages: Vec<_> = problems.iter().map(|p| p.message.as_str()).collect();
+        let messages: Vec<_> = problems.iter().map(|p| p.message.english()).collect();
         assert!(messages[0].contains("no site_code"), "{messages:?}");
         assert!(messages[1].contains("`{seq}`"), "{messages:?}");
     }

@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use super::{Checks, Labels, Languages, RawConfig, Unit, is_slug};
+use crate::messages::Msg;
 
 impl Checks<'_> {
     /// The site title and every department, theme and figure have a label in each language of
@@ -32,10 +33,9 @@ impl Checks<'_> {
             // A unit may be left out in a language (a measure word has no English form).
             if let Some(Unit::PerLang(units)) = &figure.unit {
                 for lang in units.keys().filter(|l| !languages.set.contains(l.as_str())) {
-                    let message = format!(
-                        "`{}` has a unit in `{lang}`, which is not in `languages`",
-                        figure.key
-                    );
+                    let message = Msg::new("config.unit_lang_unknown")
+                        .arg("figure", &figure.key)
+                        .arg("lang", lang);
                     self.at("figures", Some(lang), message);
                 }
             }
@@ -51,7 +51,10 @@ impl Checks<'_> {
     ) {
         for &lang in &languages.listed {
             if !labels.contains_key(lang) {
-                self.at(key, Some(name), format!("`{name}` has no `{lang}` label"));
+                let message = Msg::new("config.no_label")
+                    .arg("name", name)
+                    .arg("lang", lang);
+                self.at(key, Some(name), message);
             }
         }
         for lang in labels.keys() {
@@ -59,7 +62,9 @@ impl Checks<'_> {
                 self.at(
                     key,
                     Some(lang),
-                    format!("`{name}` has a label in `{lang}`, which is not in `languages`"),
+                    Msg::new("config.label_lang_unknown")
+                        .arg("name", name)
+                        .arg("lang", lang),
                 );
             }
         }
@@ -80,9 +85,7 @@ impl Checks<'_> {
                     self.at(
                         section,
                         Some(key),
-                        format!(
-                            "`{key}` must use only a-z, 0-9 and `-` (it becomes part of an address)"
-                        ),
+                        Msg::new("config.key_not_slug").arg("key", key),
                     );
                 }
             }

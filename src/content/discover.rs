@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::config::{Config, Lang, is_slug};
-use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
+use crate::diagnostics::{Diagnostic, Diagnostics, suggest_msg};
 use crate::layout::{CONTENT_DIR, is_ignored};
+use crate::messages::Msg;
 use crate::model::{ReportId, ReportKey};
 
 /// A report file, placed by its path.
@@ -49,7 +50,7 @@ pub fn discover(root: &Path, config: &Config) -> (Vec<SourceFile>, Diagnostics) 
     if !content.is_dir() {
         problems.push(Diagnostic::at_file(
             CONTENT_DIR,
-            "no `content/` folder: reports go in content/<year>/<name>.<lang>.md",
+            Msg::new("content.no_content_dir"),
         ));
         return (files, problems);
     }
@@ -67,7 +68,7 @@ pub fn discover(root: &Path, config: &Config) -> (Vec<SourceFile>, Diagnostics) 
                     .unwrap_or_else(|| content.clone());
                 problems.push(Diagnostic::at_file(
                     shown(root, &path),
-                    format!("cannot read: {e}"),
+                    Msg::new("content.cannot_read").arg("error", e),
                 ));
                 continue;
             }
@@ -114,30 +115,23 @@ fn candidate(path: &Path, kind: std::fs::FileType) -> bool {
 pub fn place(root: &Path, path: &Path, config: &Config) -> Result<SourceFile, Diagnostic> {
     let shown = shown(root, path);
     if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(Diagnostic::at_file(
-            &shown,
-            "a symbolic link: reports under content/ must be files or folders, not links",
-        )
-        .with_hint("copy the report (or the folder) here instead of linking to it"));
+        return Err(Diagnostic::at_file(&shown, Msg::new("content.symlink"))
+            .with_hint(Msg::new("content.symlink_hint")));
     }
     let rel = path.strip_prefix(root.join(CONTENT_DIR)).unwrap_or(path);
     let parts: Vec<&str> = rel
         .iter()
         .map(|p| p.to_str().unwrap_or("\u{fffd}"))
         .collect();
-    let misplaced = || {
-        Diagnostic::at_file(
-            &shown,
-            "a report must be in a year folder: content/<year>/<name>.<lang>.md",
-        )
-    };
+    let misplaced = || Diagnostic::at_file(&shown, Msg::new("content.misplaced"));
     let [year_dir, file_name] = parts[..] else {
         return Err(misplaced());
     };
     let year = match year_dir.parse::<u16>() {
         Ok(y) if year_dir.len() == 4 && (1900..=2999).contains(&y) => y,
         _ => {
-            return Err(misplaced().with_hint(format!("`{year_dir}` is not a year such as `2022`")));
+            let hint = Msg::new("content.not_a_year").arg("folder", year_dir);
+            return Err(misplaced().with_hint(hint));
         }
     };
     let name = file_name.strip_suffix(".md").unwrap_or(file_name);
@@ -148,16 +142,17 @@ pub fn place(root: &Path, path: &Path, config: &Config) -> Result<SourceFile, Di
     if !config.languages.iter().any(|l| l == lang) {
         return Err(Diagnostic::at_file(
             &shown,
-            format!("language `{lang}` is not one of the site's languages"),
+            Msg::new("content.unknown_lang").arg("lang", lang),
         )
-        .with_hint(suggest(lang, config.languages.iter().map(String::as_str))));
+        .with_hint(suggest_msg(
+            lang,
+            config.languages.iter().map(String::as_str),
+        )));
     }
     if !is_slug(stem) {
         return Err(Diagnostic::at_file(
             &shown,
-            format!(
-                "file name `{stem}` must use only a-z, 0-9 and `-` (it becomes the report's address)"
-            ),
+            Msg::new("content.bad_stem").arg("stem", stem),
         ));
     }
     Ok(SourceFile {
@@ -183,15 +178,13 @@ pub fn duplicates(files: &[SourceFile]) -> Vec<Diagnostic> {
             problems.push(
                 Diagnostic::at_file(
                     &b.shown,
-                    format!(
-                        "duplicate report: `{}` is the same report ({} {} in `{}`)",
-                        a.shown.display(),
-                        f.year,
-                        f.stem,
-                        f.lang
-                    ),
+                    Msg::new("content.duplicate")
+                        .arg("first", a.shown.display())
+                        .arg("year", f.year)
+                        .arg("stem", &f.stem)
+                        .arg("lang", &f.lang),
                 )
-                .with_hint("remove one of the two files, or give one another name"),
+                .with_hint(Msg::new("content.duplicate_hint")),
             );
         }
     }

@@ -2,30 +2,34 @@
 //! larger than [`LIMIT`], so every chart can draw it and every page print it exactly. The
 //! front matter check calls [`check`] for each figure and points at [`value_span`].
 
+use crate::messages::Msg;
+
 /// The largest magnitude a figure may have. Figures are yearly counts and amounts; past 10¹⁵ a
 /// float no longer holds every whole number (pages would print a rounded one), and a value near
 /// `f64::MAX` overflows the chart's scale (`y="NaN"`). Charts clamp to it as well.
 pub const LIMIT: f64 = 1e15;
 
-/// Why a figure's value is refused.
+/// Why a figure's value is refused, in the reader's language when shown.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FigureProblem {
-    pub message: String,
-    pub hint: String,
+    pub message: Msg,
+    pub hint: Msg,
 }
 
 /// `Ok` for a value a page and a chart can show.
 pub fn check(key: &str, value: f64) -> Result<(), FigureProblem> {
     if !value.is_finite() {
         return Err(FigureProblem {
-            message: format!("figure `{key}` is not a number"),
-            hint: "write the figure as a number, e.g. 231".into(),
+            message: Msg::new("content.figure_not_finite").arg("key", key),
+            hint: Msg::new("content.figure_not_finite_hint"),
         });
     }
     if value.abs() > LIMIT {
         return Err(FigureProblem {
-            message: format!("figure `{key}` is too large to show ({value:e})"),
-            hint: "figures are at most 1000000000000000 (10^15) in size: check the number".into(),
+            message: Msg::new("content.figure_too_large")
+                .arg("key", key)
+                .arg("value", format!("{value:e}")),
+            hint: Msg::new("content.figure_too_large_hint"),
         });
     }
     Ok(())
@@ -60,9 +64,10 @@ mod tests {
         assert!(check("a", 231.0).is_ok());
         assert!(check("a", -LIMIT).is_ok());
         let huge = check("a", 1.797_693_134_862_315_7e308).unwrap_err();
-        assert!(huge.message.contains("too large"), "{huge:?}");
+        assert!(huge.message.english().contains("too large"), "{huge:?}");
         for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
-            assert!(check("a", v).unwrap_err().message.contains("not a number"));
+            let message = check("a", v).unwrap_err().message.english();
+            assert!(message.contains("not a number"), "{message}");
         }
         assert!(check("a", LIMIT * 1.5).is_err());
     }

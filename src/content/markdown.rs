@@ -14,6 +14,7 @@ use super::sections::sections;
 use super::valid_html;
 
 use crate::diagnostics::{Diagnostic, Locator};
+use crate::messages::Msg;
 use crate::model::{ReportId, Section};
 use crate::urls::{self, LinkStyle};
 
@@ -68,12 +69,9 @@ impl ReportLink {
             self.offset,
             self.line_col,
             1,
-            format!(
-                "link to `{}`, a draft that this build leaves out",
-                self.written
-            ),
+            Msg::new("links.to_draft").arg("link", &self.written),
         )
-        .with_hint("publish it by removing `draft: true`, remove the link, or build with --drafts")
+        .with_hint(Msg::new("links.to_draft_hint"))
     }
 }
 
@@ -223,9 +221,9 @@ fn rewrite_report_links<'a>(
                     offset,
                     locator.line_col(offset),
                     1,
-                    format!("link to `{path}`, which is not a report of this site"),
+                    Msg::new("links.not_a_report").arg("path", &path),
                 )
-                .with_hint("link to another report's file, e.g. `../2021/justice-bureau.zh.md`"),
+                .with_hint(Msg::new("links.not_a_report_hint")),
             ),
         }
     }

@@ -11,6 +11,7 @@ use super::config::{Kind, Kinds, due_date};
 use super::due::days_late;
 use crate::config::label;
 use crate::diagnostics::{Diagnostic, warning_line};
+use crate::messages::Msg;
 use crate::model::Report;
 use crate::style::Level;
 
@@ -66,7 +67,8 @@ pub fn missing_parts<'a>(report: &Report, kind: &'a Kind) -> Vec<&'a crate::kind
 }
 
 /// Every finding over `reports`, sorted by file: errors (rules set to `error`) and warnings.
-/// `lang` is the language of the messages.
+/// `lang` is the language of the messages: the warnings' text and the labels of kinds and
+/// parts; errors are rendered where they are printed.
 pub fn check_reports(
     reports: &[Arc<Report>],
     kinds: &Kinds,
@@ -79,18 +81,9 @@ pub fn check_reports(
         };
         if kinds.required_parts != Level::Off {
             for part in missing_parts(report, kind) {
-                let name = label(&part.label, lang);
-                let message = if lang.starts_with("zh") {
-                    format!(
-                        "{}缺少必备部分“{name}”（没有与之相符的标题）",
-                        kind_name(kind, lang)
-                    )
-                } else {
-                    format!(
-                        "{} lacks the required part “{name}” (no heading matches it)",
-                        kind_name(kind, lang)
-                    )
-                };
+                let message = Msg::new("kinds.missing_part")
+                    .arg("kind", kind_name(kind, lang))
+                    .arg("part", label(&part.label, lang));
                 found.push((report, KindRule::RequiredParts, message));
             }
         }
@@ -100,20 +93,17 @@ pub fn check_reports(
             && report.date > due
         {
             let n = days_late(report.date, due);
-            let message = if lang.starts_with("zh") {
-                format!("发布日期{}晚于截止日期{due}，逾期{n}天", report.date)
-            } else {
-                let days = if n == 1 { "day" } else { "days" };
-                format!(
-                    "published {} after the deadline {due}: late by {n} {days}",
-                    report.date
-                )
+            let message = match n {
+                1 => Msg::new("kinds.late_one"),
+                n => Msg::new("kinds.late").arg("n", n),
             };
+            let message = message.arg("date", report.date).arg("due", due);
             found.push((report, KindRule::Deadline, message));
         }
     }
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
+    let messages = super::messages_in(lang);
     for (report, rule, message) in found {
         let level = match rule {
             KindRule::RequiredParts => kinds.required_parts,
@@ -127,13 +117,11 @@ pub fn check_reports(
                 line,
                 col,
                 rule,
-                message,
+                message: messages.render(&message.arg("tag", "")),
             }),
             Level::Error => {
-                let mut d = Diagnostic::at_file(
-                    &report.source_path,
-                    format!("[{}] {message}", rule.name()),
-                );
+                let tag = format!("[{}] ", rule.name());
+                let mut d = Diagnostic::at_file(&report.source_path, message.arg("tag", tag));
                 (d.line, d.col) = (line, col);
                 errors.push(d);
             }

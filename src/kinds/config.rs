@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 
+use crate::messages::Msg;
 use crate::style::config::Level;
 
 /// A text in every language of the site, keyed by language (as `crate::config::Labels`).
@@ -127,7 +128,7 @@ pub type RawSettings = (
 );
 
 /// A problem: the top-level key, the text to point at inside it, and the message.
-pub type Problem = (&'static str, String, String);
+pub type Problem = (&'static str, String, Msg);
 
 /// Keys of these parts, for "did you mean" hints on a misspelt one.
 pub const KEYS: [&str; 12] = [
@@ -156,7 +157,7 @@ pub fn resolve(raw: RawSettings, departments: &BTreeMap<String, Labels>) -> (Kin
             problems.push((
                 "timezone",
                 name.to_string(),
-                format!("`{name}` is not an IANA time zone name such as `Asia/Shanghai`"),
+                Msg::new("kinds.bad_timezone").arg("zone", name),
             ));
             chrono_tz::Asia::Shanghai
         }),
@@ -167,24 +168,22 @@ pub fn resolve(raw: RawSettings, departments: &BTreeMap<String, Labels>) -> (Kin
             problems.push((
                 "kinds",
                 key.clone(),
-                format!("kind `{key}` must use only a-z, 0-9 and `-`"),
+                Msg::new("kinds.bad_key").arg("kind", &key),
             ));
         }
         if due_date(kind.due, 2024).is_none() || kind.due.year_offset.abs() > 5 {
             problems.push((
                 "kinds",
                 key.clone(),
-                format!("kind `{key}`: `due` is not a day of the year (month 1-12, a day of that month, year_offset -5 to 5)"),
+                Msg::new("kinds.bad_due").arg("kind", &key),
             ));
         }
         for d in &kind.departments {
             if !departments.contains_key(d) {
-                let hint = crate::diagnostics::suggest(d, departments.keys().map(String::as_str));
-                problems.push((
-                    "kinds",
-                    d.clone(),
-                    format!("kind `{key}`: unknown department `{d}` ({hint})"),
-                ));
+                let message = unknown_department(departments, d)
+                    .arg("kind", &key)
+                    .arg("department", d);
+                problems.push(("kinds", d.clone(), message));
             }
         }
         let parts = kind
@@ -221,11 +220,10 @@ fn compile_part(kind: &str, raw: RawPart, problems: &mut Vec<Problem>) -> Part {
             Ok(re) => {
                 patterns.insert(lang, re);
             }
-            Err(why) => problems.push((
-                "kinds",
-                pattern.clone(),
-                format!("kind `{kind}`: pattern `{pattern}` cannot be used: {why}"),
-            )),
+            Err(why) => {
+                let message = why.msg().arg("kind", kind).arg("pattern", &pattern);
+                problems.push(("kinds", pattern, message));
+            }
         }
     }
     Part {
@@ -234,13 +232,49 @@ fn compile_part(kind: &str, raw: RawPart, problems: &mut Vec<Problem>) -> Part {
     }
 }
 
+/// The message for an unknown department of a kind, with the nearest key or the list of keys
+/// (`{kind}` and `{department}` left for the caller).
+fn unknown_department(departments: &BTreeMap<String, Labels>, department: &str) -> Msg {
+    let keys = departments.keys().map(String::as_str);
+    match crate::diagnostics::nearest(department, keys.clone()) {
+        Some(near) => Msg::new("kinds.unknown_department").arg("near", near),
+        None if departments.is_empty() => Msg::new("kinds.unknown_department_none"),
+        None => {
+            let all: Vec<String> = keys.map(|k| format!("`{k}`")).collect();
+            Msg::new("kinds.unknown_department_list").arg("keys", all.join(", "))
+        }
+    }
+}
+
+/// Why a heading pattern cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BadPattern {
+    Empty,
+    TooLong,
+    TooLarge,
+    /// The regular expression library's own words (not translated).
+    Syntax(String),
+}
+
+impl BadPattern {
+    /// The message, with `{kind}` and `{pattern}` left for the caller.
+    pub fn msg(&self) -> Msg {
+        match self {
+            BadPattern::Empty => Msg::new("kinds.pattern_empty"),
+            BadPattern::TooLong => Msg::new("kinds.pattern_long").arg("max", PATTERN_CHARS),
+            BadPattern::TooLarge => Msg::new("kinds.pattern_too_large"),
+            BadPattern::Syntax(e) => Msg::new("kinds.pattern_syntax").arg("error", e),
+        }
+    }
+}
+
 /// A heading pattern: a regular expression (plain text is one), case-insensitive, bounded.
-pub fn compile(pattern: &str) -> Result<Regex, String> {
+pub fn compile(pattern: &str) -> Result<Regex, BadPattern> {
     if pattern.trim().is_empty() {
-        return Err("it is empty".into());
+        return Err(BadPattern::Empty);
     }
     if pattern.chars().count() > PATTERN_CHARS {
-        return Err(format!("longer than {PATTERN_CHARS} characters"));
+        return Err(BadPattern::TooLong);
     }
     RegexBuilder::new(pattern)
         .case_insensitive(true)
@@ -248,17 +282,18 @@ pub fn compile(pattern: &str) -> Result<Regex, String> {
         .dfa_size_limit(PATTERN_BYTES)
         .build()
         .map_err(|e| match e {
-            regex::Error::CompiledTooBig(_) => "it is too large".to_string(),
+            regex::Error::CompiledTooBig(_) => BadPattern::TooLarge,
             // The syntax error's own text spans several lines with a caret; its last line
             // says what is wrong.
-            e => e
-                .to_string()
-                .lines()
-                .rev()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("invalid")
-                .trim()
-                .to_string(),
+            e => BadPattern::Syntax(
+                e.to_string()
+                    .lines()
+                    .rev()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or("invalid")
+                    .trim()
+                    .to_string(),
+            ),
         })
 }
 
@@ -291,7 +326,7 @@ mod tests {
             "x:\n  label: { zh: 甲 }\n  due: { month: 2, day: 30 }\n  departments: [justice-bureu]\n  parts:\n    - { label: { zh: 乙 }, pattern: { zh: '(一' } }\n    - { label: { zh: 丙 }, pattern: { zh: 'a{1000}{1000}' } }\n",
             Some("Asia/Shanghia"),
         );
-        let messages: Vec<&str> = p.iter().map(|p| p.2.as_str()).collect();
+        let messages: Vec<String> = p.iter().map(|p| p.2.english()).collect();
         assert_eq!(p.len(), 5, "{messages:#?}");
         assert!(messages[0].contains("IANA"));
         assert!(messages.iter().any(|m| m.contains("not a day")));

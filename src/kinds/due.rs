@@ -5,6 +5,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+use crate::messages::Msg;
+
 /// One cell of the status table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Standing {
@@ -32,22 +34,22 @@ impl Standing {
         }
     }
 
-    /// The state in words, in `lang` (`zh…` Chinese, else English).
-    pub fn text(self, lang: &str) -> String {
-        let zh = lang.starts_with("zh");
-        match (self, zh) {
-            (Standing::OnTime, true) => "按时发布".into(),
-            (Standing::OnTime, false) => "on time".into(),
-            (Standing::Late(n), true) => format!("逾期{n}天发布"),
-            (Standing::Late(1), false) => "late by 1 day".into(),
-            (Standing::Late(n), false) => format!("late by {n} days"),
-            (Standing::Draft, true) => "草稿".into(),
-            (Standing::Draft, false) => "draft".into(),
-            (Standing::Missing, true) => "未发布".into(),
-            (Standing::Missing, false) => "missing".into(),
-            (Standing::NotYetDue, true) => "未到期".into(),
-            (Standing::NotYetDue, false) => "not yet due".into(),
+    /// The state in words, as a message of the `kinds` catalogues.
+    pub fn msg(self) -> Msg {
+        match self {
+            Standing::OnTime => Msg::new("kinds.on_time"),
+            Standing::Late(1) => Msg::new("kinds.late_by_one"),
+            Standing::Late(n) => Msg::new("kinds.late_by").arg("n", n),
+            Standing::Draft => Msg::new("kinds.draft"),
+            Standing::Missing => Msg::new("kinds.missing"),
+            Standing::NotYetDue => Msg::new("kinds.not_yet_due"),
         }
+    }
+
+    /// The state in words, in `lang` (`zh…` Chinese, else English): a page's language on the
+    /// status page, the reader's in `gongkai status`.
+    pub fn text(self, lang: &str) -> String {
+        super::messages_in(lang).render(&self.msg())
     }
 }
 
@@ -85,10 +87,10 @@ pub fn today(tz: Tz, overridden: Option<NaiveDate>) -> NaiveDate {
     overridden.unwrap_or_else(|| today_in(tz, DateTime::<Utc>::from(std::time::SystemTime::now())))
 }
 
-/// Parses a `GONGKAI_TODAY` value (`YYYY-MM-DD`).
-pub fn parse_today(value: &str) -> Result<NaiveDate, String> {
+/// Parses a `GONGKAI_TODAY` value (`YYYY-MM-DD`); the error is a usage error's message.
+pub fn parse_today(value: &str) -> Result<NaiveDate, Msg> {
     NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("GONGKAI_TODAY `{value}` is not a date such as 2024-04-01"))
+        .map_err(|_| Msg::new("kinds.bad_today").arg("value", value))
 }
 
 #[cfg(test)]

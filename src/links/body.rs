@@ -12,6 +12,7 @@ use std::path::Path;
 use crate::archive::manifest::MANIFEST_FILE;
 use crate::content::{ContentStore, LinkProblem, theme_id};
 use crate::diagnostics::Diagnostics;
+use crate::messages::Msg;
 use crate::model::{ReportId, Site};
 use crate::render::{Theme, all_pages};
 use crate::urls;
@@ -53,8 +54,8 @@ pub fn check_bodies(site: &Site, theme: &Theme, store: &ContentStore) -> Diagnos
                     Some(_) => {
                         found.push((
                             link,
-                            format!("broken link to `{path}`: no page or file of this site is there"),
-                            "a link is relative to the report's page (`zh/2022/justice-bureau/`): `../../2023/market-regulation/` or, better, the report's file `../2023/market-regulation.zh.md`; files go in the site's `static/` folder",
+                            Msg::new("links.nothing_there").arg("path", path),
+                            Msg::new("links.nothing_there_hint"),
                         ));
                         continue;
                     }
@@ -73,8 +74,8 @@ pub fn check_bodies(site: &Site, theme: &Theme, store: &ContentStore) -> Diagnos
             if !known.contains(&fragment) {
                 found.push((
                     link,
-                    format!("link to heading `#{fragment}`, which that report does not have"),
-                    "link a heading's id as the page shows it (the `#…` of the heading's link in the table of contents)",
+                    Msg::new("links.no_heading").arg("fragment", &fragment),
+                    Msg::new("links.no_heading_hint"),
                 ));
             }
         }

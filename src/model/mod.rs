@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::messages::Msg;
 
 /// One report across its languages.
 #[derive(Debug, Clone)]
@@ -185,16 +186,12 @@ fn pair(
         .map(|&i| &reports[i])
         .filter(|other| other.department != first.department || other.themes != first.themes)
         .map(|other| {
-            Diagnostic::at_file(
-                &other.source_path,
-                format!(
-                    "translations disagree: `{}` has department `{}` and themes [{}]",
-                    first.source_path.display(),
-                    first.department,
-                    first.themes.join(", ")
-                ),
-            )
-            .with_hint("give every language of a report the same department and themes")
+            let message = Msg::new("model.translations_disagree")
+                .arg("first", first.source_path.display())
+                .arg("department", &first.department)
+                .arg("themes", first.themes.join(", "));
+            Diagnostic::at_file(&other.source_path, message)
+                .with_hint(Msg::new("model.translations_hint"))
         })
         .collect();
     let entry = Entry {

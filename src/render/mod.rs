@@ -16,6 +16,7 @@ pub use pages::{Page, all_pages};
 pub use theme::{LOADED, Theme};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::messages::Msg;
 use crate::model::{Bodies, Site};
 use crate::output::{OutputError, Sink};
 use crate::urls::LinkStyle;
@@ -115,10 +116,12 @@ fn escape_text(
 
 fn template_diagnostic(e: &minijinja::Error, theme: &Theme) -> Diagnostic {
     let name = e.name().unwrap_or("template").to_string();
-    let mut message = e.kind().to_string();
+    // minijinja's own words (kind and detail) are passed through, as a library's are.
+    let mut error = e.kind().to_string();
     if let Some(detail) = e.detail() {
-        message = format!("{message}: {detail}");
+        error = format!("{error}: {detail}");
     }
+    let message = Msg::new("theme.template").arg("error", error);
     let path = format!("templates/{name}");
     match (theme.templates.get(&name), e.line()) {
         (Some(source), Some(line)) => {

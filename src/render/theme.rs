@@ -8,8 +8,9 @@ use std::path::Path;
 use walkdir::WalkDir;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, YamlSource, yaml_error};
 use crate::layout::is_ignored;
+use crate::messages::Msg;
 use crate::yaml;
 
 /// UI strings of one language: key → text.
@@ -115,14 +116,8 @@ impl Theme {
         if config.theme != "default" {
             let dir = root.join("themes").join(&config.theme);
             if !dir.is_dir() {
-                return Err(Diagnostic::at_file(
-                    "site.yaml",
-                    format!(
-                        "theme `{}` not found: no folder themes/{}/",
-                        config.theme, config.theme
-                    ),
-                )
-                .into());
+                let message = Msg::new("theme.not_found").arg("theme", &config.theme);
+                return Err(Diagnostic::at_file("site.yaml", message).into());
             }
             theme.overlay(&dir, "", &mut problems);
         }
@@ -131,9 +126,7 @@ impl Theme {
             if !theme.strings.contains_key(lang) {
                 problems.push(Diagnostic::at_file(
                     "site.yaml",
-                    format!(
-                        "no UI strings for language `{lang}`: add i18n/{lang}.yaml to the theme"
-                    ),
+                    Msg::new("theme.no_strings").arg("lang", lang),
                 ));
             }
         }
@@ -150,7 +143,7 @@ impl Theme {
                 }
                 Err(e) => problems.push(Diagnostic::at_file(
                     full,
-                    format!("cannot read template: {e}"),
+                    Msg::new("theme.cannot_read_template").arg("error", e),
                 )),
             }
         }
@@ -159,14 +152,26 @@ impl Theme {
                 Ok(bytes) => {
                     self.statics.insert(rel, bytes);
                 }
-                Err(e) => problems.push(Diagnostic::at_file(full, format!("cannot read: {e}"))),
+                Err(e) => problems.push(Diagnostic::at_file(
+                    full,
+                    Msg::new("theme.cannot_read").arg("error", e),
+                )),
             }
         }
         for (rel, full) in files_under(&dir.join("i18n")) {
             let Some(lang) = rel.strip_suffix(".yaml") else {
                 continue;
             };
-            let text = std::fs::read_to_string(&full).unwrap_or_default();
+            // A file that cannot be read is reported, never taken as empty: the site's own
+            // words would silently give way to the theme's.
+            let text = match std::fs::read_to_string(&full) {
+                Ok(text) => text,
+                Err(e) => {
+                    let message = Msg::new("theme.cannot_read").arg("error", e);
+                    problems.push(Diagnostic::at_file(full, message));
+                    continue;
+                }
+            };
             match yaml::parse::<Strings>(&text) {
                 Ok(strings) => self
                     .strings
@@ -174,10 +179,18 @@ impl Theme {
                     .or_default()
                     .extend(strings),
                 Err(e) => {
+                    // Explained as front matter is: a typical mistake (a full-width colon, a
+                    // tab) named at its place, in the reader's language.
                     let source = std::sync::Arc::from(text.as_str());
-                    problems.push(Diagnostic::at_offset(
-                        &full, &source, e.offset, 1, e.message,
-                    ));
+                    let at = YamlSource {
+                        shown: &full,
+                        source: &source,
+                        yaml: &text,
+                        yaml_offset: 0,
+                        keys: &[],
+                        numbers: None,
+                    };
+                    problems.push(yaml_error(&e, &at));
                 }
             }
         }

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::Rule;
+use crate::messages::Msg;
 
 /// How a rule's findings count: not at all, as warnings (never stop anything but
 /// `check --strict`), or as errors (make `check` fail).
@@ -73,7 +74,7 @@ pub const KEYS: [&str; 11] = [
 ];
 
 /// A problem in `style: prefer:`: the word it is at, and what is wrong.
-pub type Problem = (String, String);
+pub type Problem = (String, Msg);
 
 /// The settings from `style:`, and the entries of `prefer` that cannot work: an empty word, a
 /// word replaced by itself, or a replacement holding another word to avoid (fixing would then
@@ -97,24 +98,19 @@ pub fn resolve(raw: RawStyle) -> (StyleConfig, Vec<Problem>) {
     let mut problems = Vec::new();
     for (old, new) in &raw.prefer {
         if old.trim().is_empty() {
-            problems.push((
-                old.clone(),
-                "style: prefer: a word to avoid may not be empty".into(),
-            ));
+            problems.push((old.clone(), Msg::new("style.prefer-empty")));
         } else if old == new {
-            problems.push((
-                old.clone(),
-                format!("style: prefer: `{old}` is replaced by itself"),
-            ));
+            let message = Msg::new("style.prefer-itself").arg("word", old);
+            problems.push((old.clone(), message));
         } else if let Some(other) = raw
             .prefer
             .keys()
             .find(|o| *o != old && new.contains(o.as_str()))
         {
-            problems.push((
-                old.clone(),
-                format!("style: prefer: the replacement of `{old}` holds `{other}`, itself a word to avoid"),
-            ));
+            let message = Msg::new("style.prefer-circle")
+                .arg("word", old)
+                .arg("other", other);
+            problems.push((old.clone(), message));
         }
     }
     let prefer = raw.prefer.into_iter().collect();

@@ -98,7 +98,6 @@ pub fn report(
     let mut warnings = Vec::new();
     for l in found {
         let f = &l.finding;
-        let message = messages.finding(f);
         let fix = f.fix.as_ref().map(|x| x.replacement.clone());
         match config.level(f.rule) {
             Level::Off => {}
@@ -107,7 +106,7 @@ pub fn report(
                 line: l.line,
                 col: l.col,
                 rule: f.rule,
-                message,
+                message: messages.finding(f),
                 fix,
             }),
             Level::Error => errors.push(Diagnostic::at_located(
@@ -116,7 +115,7 @@ pub fn report(
                 l.offset,
                 (l.line, l.col),
                 f.range.len(),
-                format!("[{}] {message}", f.rule.name()),
+                super::messages::msg(f).arg("tag", format!("[{}] ", f.rule.name())),
             )),
         }
     }

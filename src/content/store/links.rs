@@ -10,10 +10,11 @@ use super::{ContentStore, Load, Slot, State};
 use crate::content::markdown::BodyLink;
 use crate::content::source;
 use crate::diagnostics::Diagnostic;
+use crate::messages::Msg;
 use crate::model::{Bodies, Report};
 
 /// A problem found at one link: the link, the message and the hint.
-pub type LinkProblem<'a> = (&'a BodyLink, String, &'static str);
+pub type LinkProblem<'a> = (&'a BodyLink, Msg, Msg);
 
 impl ContentStore {
     /// Every published report that links within the site, with those links in file order.
@@ -56,7 +57,7 @@ impl ContentStore {
                         len,
                         message.clone(),
                     )
-                    .with_hint(*hint)
+                    .with_hint(hint.clone())
                 })
                 .collect(),
             Err(d) => vec![d],
