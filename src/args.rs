@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use gongkai::messages::UiLang;
+use gongkai::messages::{Messages, UiLang};
 
 #[derive(Parser)]
 #[command(
@@ -23,11 +23,16 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
+/// `--lang`'s value. Its error is read before `--lang` is known, so it is in the language the
+/// environment chooses (`GONGKAI_LANG`, then the locale).
 pub(crate) fn ui_lang(code: &str) -> Result<UiLang, String> {
     match code {
         "zh" => Ok(UiLang::Zh),
         "en" => Ok(UiLang::En),
-        _ => Err("expected `zh` or `en`".to_string()),
+        _ => {
+            let lang = gongkai::messages::choose(None, &|name| std::env::var(name).ok());
+            Err(Messages::new(lang).text("output.lang_expected"))
+        }
     }
 }
 

@@ -18,9 +18,10 @@ pub enum Error {
     /// A signing key that cannot be used, or a copy that cannot be verified at all.
     #[error(transparent)]
     Trust(#[from] TrustError),
-    /// A request that cannot be met as asked (a year without reports): exit status 2.
-    #[error("{0}")]
-    Usage(String),
+    /// A request that cannot be met as asked (a year without reports): exit status 2, said in
+    /// the reader's language.
+    #[error("{}", .0.english())]
+    Usage(Msg),
     /// A command-line value that is not valid (`new --department` with no such key): exit
     /// status 2, with what to type instead, in the reader's language.
     #[error("{}", message.english())]

@@ -16,8 +16,10 @@ use gongkai::messages::{Messages, Msg};
 use gongkai::serve::Outcome;
 use gongkai::{BuildOptions, Error};
 
+mod archive_cli;
 mod args;
 mod trust_cli;
+use archive_cli::{archive, freeze};
 use args::{BuildArgs, Cli, Command, ImportArgs, NewArgs};
 use trust_cli::{keygen, signing_key_env, verify};
 
@@ -68,24 +70,15 @@ fn main() -> ExitCode {
             };
             return serve(&args, open, color, ui);
         }
-        Command::Freeze { year, root } => cmd::freeze::run(&BuildOptions::new(root.root), year)
-            .map(|s| {
-                eprintln!(
-                    "froze {} report files of {} in {} ({} new or changed)",
-                    s.frozen,
-                    s.year,
-                    gongkai::archive::LOCK_FILE,
-                    s.changed
-                );
-            }),
+        Command::Freeze { year, root } => freeze(year, root.root, &ui),
         Command::Archive {
             year,
             out,
             force,
             warc,
             root,
-        } => archive(year, out, force, warc, root.root),
-        Command::Keygen { out, root } => keygen(out, &root.root),
+        } => archive(year, out, force, warc, root.root, &ui),
+        Command::Keygen { out, root } => keygen(out, &root.root, &ui),
         Command::Verify { target, key } => return verify(&target, key.as_deref(), &ui),
         Command::New(args) => new(args, &ui),
         Command::Import(args) => import(args, &ui),
@@ -97,30 +90,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// `gongkai archive`: the offline bundle, or the WARC file with `--warc`.
-fn archive(
-    year: u16,
-    out: Option<PathBuf>,
-    force: bool,
-    warc: bool,
-    root: PathBuf,
-) -> Result<(), Error> {
-    let opts = BuildOptions {
-        signing_key: signing_key_env(),
-        ..BuildOptions::new(root)
-    };
-    let run = if warc {
-        cmd::archive::run_warc
-    } else {
-        cmd::archive::run
-    };
-    let s = run(&opts, year, out.as_deref(), force)?;
-    for m in s.messages() {
-        eprintln!("{m}");
-    }
-    Ok(())
-}
-
 /// `gongkai check`: errors first, then style warnings, then the summary line; `--strict` makes
 /// a warning fail too.
 fn check(opts: &BuildOptions, strict: bool, color: bool, ui: &Messages) -> ExitCode {
@@ -129,11 +98,20 @@ fn check(opts: &BuildOptions, strict: bool, color: bool, ui: &Messages) -> ExitC
         Ok(s) => (Some(s), ExitCode::SUCCESS),
         Err(e) => (None, failed(e, color, ui)),
     };
+    // `path:line:col: warning[rule]: message`, the label in the reader's language.
+    let warning = |path: &std::path::Path, line, col, rule: &str, message: &str| {
+        let w = Msg::new("output.warning_line")
+            .arg("path", for_terminal(&path.display().to_string()))
+            .arg("line", line)
+            .arg("col", col)
+            .arg("rule", rule);
+        eprintln!("{}", ui.render(&w.arg("message", for_terminal(message))));
+    };
     for w in &checked.warnings {
-        eprintln!("{w}");
+        warning(&w.path, w.line, w.col, w.rule.name(), &w.message);
     }
     for w in &checked.kind_warnings {
-        eprintln!("{w}");
+        warning(&w.path, w.line, w.col, w.rule.name(), &w.message);
     }
     let warnings = checked.warnings.len() + checked.kind_warnings.len();
     if let Some(s) = checked_ok {
@@ -154,7 +132,7 @@ fn check(opts: &BuildOptions, strict: bool, color: bool, ui: &Messages) -> ExitC
 /// `gongkai status`: the tables on stdout; `GONGKAI_TODAY` sets today (README "Report kinds").
 fn status(root: PathBuf, year: Option<u16>, ui: &Messages) -> Result<(), Error> {
     let today = cmd::status::today_from(std::env::var("GONGKAI_TODAY").ok().as_deref())?;
-    let text = cmd::status::run(root, year, today)?.text(ui.lang.code());
+    let text = cmd::status::run(root, year, today)?.text(ui);
     // A closed pipe (`gongkai status | head`) ends the listing quietly.
     let _ = std::io::Write::write_all(&mut std::io::stdout(), for_terminal(&text).as_bytes());
     Ok(())
@@ -166,29 +144,28 @@ fn fix(root: &std::path::Path, paths: &[PathBuf], check_only: bool, ui: &Message
         Ok(s) => s,
         Err(e) => return failed(e, false, ui),
     };
-    let verb = if check_only { "would fix" } else { "fixed" };
     // A closed pipe (`gongkai fix | head`) ends the listing, never the process with a panic:
     // the files are written by then.
-    let _ = print_fixes(&summary, verb);
+    let _ = print_fixes(&summary, check_only, ui);
     for note in summary.notes() {
-        eprintln!("{}", for_terminal(&note));
+        eprintln!("{}", for_terminal(&ui.render(&note)));
     }
-    eprintln!(
-        "{} Chinese report files checked, {} {verb}",
-        summary.checked,
-        summary.changed.len()
-    );
+    eprintln!("{}", for_terminal(&ui.render(&summary.total(check_only))));
     if check_only && !summary.changed.is_empty() {
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
 }
 
-fn print_fixes(summary: &cmd::fix::FixSummary, verb: &str) -> std::io::Result<()> {
+fn print_fixes(
+    summary: &cmd::fix::FixSummary,
+    check_only: bool,
+    ui: &Messages,
+) -> std::io::Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    for line in summary.listing(verb) {
-        writeln!(out, "{}", for_terminal(&line))?;
+    for line in summary.listing(check_only) {
+        writeln!(out, "{}", for_terminal(&ui.render(&line)))?;
     }
     out.flush()
 }
@@ -201,7 +178,8 @@ pub(crate) fn failed(e: Error, color: bool, ui: &Messages) -> ExitCode {
             ExitCode::from(1)
         }
         Error::Usage(message) => {
-            eprintln!("error: {}", for_terminal(&message));
+            let text = ui.render(&message);
+            eprintln!("{}{}", ui.text("diag.error"), for_terminal(&text));
             ExitCode::from(2)
         }
         Error::BadArgument { message, hint } => {
@@ -219,8 +197,14 @@ pub(crate) fn failed(e: Error, color: bool, ui: &Messages) -> ExitCode {
             }
             ExitCode::from(2)
         }
-        e => {
-            eprintln!("error: {}", for_terminal(&e.to_string()));
+        Error::Output(e) => {
+            let text = ui.render(&e.msg());
+            eprintln!("{}{}", ui.text("diag.error"), for_terminal(&text));
+            ExitCode::from(1)
+        }
+        Error::Trust(e) => {
+            let text = ui.render(&e.msg());
+            eprintln!("{}{}", ui.text("diag.error"), for_terminal(&text));
             ExitCode::from(1)
         }
     }
@@ -245,7 +229,7 @@ fn build(args: BuildArgs, ui: &Messages) -> Result<(), Error> {
         &opts,
         &target,
         &|n| {
-            let _ = bar.set(progress(n));
+            let _ = bar.set(progress(n, ui));
         },
         &|| {
             if let Some(b) = bar.get() {
@@ -279,15 +263,15 @@ fn build(args: BuildArgs, ui: &Messages) -> Result<(), Error> {
     let line = summary::built(s.reports, &built.out, s.files, secs, &outcome, ui);
     eprintln!("{}", for_terminal(&line));
     if args.timings {
-        eprintln!(
-            "timings: load {:.2}s, search index {:.2}s ({} files, {:.1} MB), render and write {:.2}s, publish {:.2}s",
-            s.load.as_secs_f64(),
-            s.search.as_secs_f64(),
-            s.search_files,
-            s.search_bytes as f64 / 1e6,
-            s.render.as_secs_f64(),
-            s.publish.as_secs_f64()
-        );
+        let secs = |d: std::time::Duration| format!("{:.2}", d.as_secs_f64());
+        let timings = Msg::new("output.timings")
+            .arg("load", secs(s.load))
+            .arg("search", secs(s.search))
+            .arg("files", s.search_files)
+            .arg("mb", format!("{:.1}", s.search_bytes as f64 / 1e6))
+            .arg("render", secs(s.render))
+            .arg("publish", secs(s.publish));
+        eprintln!("{}", ui.render(&timings));
     }
     Ok(())
 }
@@ -413,12 +397,15 @@ fn notice(n: &Notice<'_>, color: bool, ui: &Messages) {
 }
 
 /// A progress bar on a terminal; hidden otherwise (CI logs, pipes).
-fn progress(total: usize) -> ProgressBar {
+fn progress(total: usize, ui: &Messages) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(total as u64);
-    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} pages {elapsed}") {
+    // The bar's own `{…}` fields are indicatif's; only the word is ours, and it holds none.
+    let pages = ui.text("output.progress_pages").replace(['{', '}'], "");
+    let template = format!("{{bar:40}} {{pos}}/{{len}} {pages} {{elapsed}}");
+    if let Ok(style) = ProgressStyle::with_template(&template) {
         bar.set_style(style);
     }
     bar

@@ -66,6 +66,21 @@ pub const AREAS: &[Area] = &[
         zh: include_str!("../messages/kinds.zh.yaml"),
     },
     Area {
+        name: "output",
+        en: include_str!("../messages/output.en.yaml"),
+        zh: include_str!("../messages/output.zh.yaml"),
+    },
+    Area {
+        name: "archive",
+        en: include_str!("../messages/archive.en.yaml"),
+        zh: include_str!("../messages/archive.zh.yaml"),
+    },
+    Area {
+        name: "trust",
+        en: include_str!("../messages/trust.en.yaml"),
+        zh: include_str!("../messages/trust.zh.yaml"),
+    },
+    Area {
         name: "serve",
         en: include_str!("../messages/serve.en.yaml"),
         zh: include_str!("../messages/serve.zh.yaml"),

@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use gongkai::Error;
 use gongkai::cmd;
 use gongkai::diagnostics::for_terminal;
+use gongkai::messages::{Messages, Msg};
+use gongkai::trust::check::{Seal, Verdict};
 
 /// `GONGKAI_SIGNING_KEY`, read here at the edge and passed down.
 pub(crate) fn signing_key_env() -> Option<PathBuf> {
@@ -16,7 +18,7 @@ pub(crate) fn signing_key_env() -> Option<PathBuf> {
         .map(PathBuf::from)
 }
 
-pub(crate) fn keygen(out: Option<PathBuf>, root: &Path) -> Result<(), Error> {
+pub(crate) fn keygen(out: Option<PathBuf>, root: &Path, ui: &Messages) -> Result<(), Error> {
     let out = match out {
         Some(out) => out,
         None => {
@@ -24,18 +26,19 @@ pub(crate) fn keygen(out: Option<PathBuf>, root: &Path) -> Result<(), Error> {
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from)
                 .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
-                .ok_or_else(|| Error::Usage("no home folder: give --out FILE".into()))?;
+                .ok_or_else(|| Error::Usage(Msg::new("trust.no_home")))?;
             cmd::keygen::default_out(&config_home)
         }
     };
     let pair = cmd::keygen::run(root, &out)?;
-    eprintln!(
-        "wrote the private key {} (keep it secret, outside the site) and the public key {}",
-        pair.private.display(),
-        pair.public.display()
-    );
-    eprintln!("fingerprint: {}", pair.key.fingerprint());
-    eprintln!("add to site.yaml (or set GONGKAI_SIGNING_KEY instead of signing_key):");
+    let wrote = Msg::new("trust.keygen_wrote")
+        .arg("private", pair.private.display())
+        .arg("public", pair.public.display());
+    let fingerprint = Msg::new("trust.keygen_fingerprint").arg("key", pair.key.fingerprint());
+    for m in [wrote, fingerprint, Msg::new("trust.keygen_add")] {
+        eprintln!("{}", for_terminal(&ui.render(&m)));
+    }
+    // The lines to paste into site.yaml: keys as YAML reads them, in every language.
     println!("public_key: {}", pair.key.base64());
     println!("signing_key: {}", pair.private.display());
     Ok(())
@@ -43,54 +46,58 @@ pub(crate) fn keygen(out: Option<PathBuf>, root: &Path) -> Result<(), Error> {
 
 /// `gongkai verify`: every difference on stdout, the verdict on stderr; exit 1 unless the
 /// copy is what was published.
-pub(crate) fn verify(
-    target: &Path,
-    key: Option<&str>,
-    ui: &gongkai::messages::Messages,
-) -> ExitCode {
-    use gongkai::trust::check::Seal;
+pub(crate) fn verify(target: &Path, key: Option<&str>, ui: &Messages) -> ExitCode {
     let v = match cmd::verify::run(target, key) {
         Ok(v) => v,
         Err(e) => return super::failed(e, false, ui),
     };
     let d = &v.verdict;
     for (what, paths) in [
-        ("changed", &d.changed),
-        ("added", &d.added),
-        ("missing", &d.missing),
+        (Msg::new("trust.changed"), &d.changed),
+        (Msg::new("trust.added"), &d.added),
+        (Msg::new("trust.missing"), &d.missing),
     ] {
         for p in paths {
-            println!("{what}: {}", for_terminal(p));
+            println!("{}", for_terminal(&ui.render(&what.clone().arg("path", p))));
         }
     }
-    match &d.seal {
-        Seal::Trusted(fp) => eprintln!("signature: valid, made with the key you gave ({fp})"),
-        Seal::Untrusted(fp) => eprintln!(
-            "signature: valid for the key the manifest names ({fp}), but not checked against a key you trust: pass --key with the published public key"
-        ),
-        Seal::Unsigned if d.key_given => eprintln!("signature: missing (no manifest.json.sig)"),
-        Seal::Unsigned => eprintln!("signature: none (the manifest is not signed); hashes only"),
-        Seal::WrongKey(given, signer) => {
-            eprintln!("signature: made with another key ({signer}), not the one you gave ({given})")
-        }
-        Seal::Invalid(why) => eprintln!("signature: INVALID: {why}"),
-    }
-    let bad = d.changed.len() + d.added.len() + d.missing.len();
+    eprintln!("{}", for_terminal(&seal(d, ui)));
+    let kind = ui.render(&match v.kind {
+        "zip" => Msg::new("trust.kind_zip"),
+        "WARC" => Msg::new("trust.kind_warc"),
+        _ => Msg::new("trust.kind_folder"),
+    });
+    let verdict = if d.ok() {
+        Msg::new("trust.verified")
+    } else {
+        let bad = d.changed.len() + d.added.len() + d.missing.len();
+        Msg::new("trust.failed").arg("bad", bad)
+    };
+    let verdict = verdict
+        .arg("target", target.display())
+        .arg("kind", kind)
+        .arg("listed", d.listed);
+    eprintln!("{}", for_terminal(&ui.render(&verdict)));
     if d.ok() {
-        eprintln!(
-            "ok: {} ({}): all {} files as listed",
-            target.display(),
-            v.kind,
-            d.listed
-        );
         ExitCode::SUCCESS
     } else {
-        eprintln!(
-            "FAILED: {} ({}): {bad} files changed, added or missing of {} listed",
-            target.display(),
-            v.kind,
-            d.listed
-        );
         ExitCode::from(1)
     }
+}
+
+/// The signature's line of the verdict.
+fn seal(d: &Verdict, ui: &Messages) -> String {
+    let m = match &d.seal {
+        Seal::Trusted(fp) => Msg::new("trust.seal_trusted").arg("key", fp),
+        Seal::Untrusted(fp) => Msg::new("trust.seal_untrusted").arg("key", fp),
+        Seal::Unsigned if d.key_given => Msg::new("trust.seal_missing"),
+        Seal::Unsigned => Msg::new("trust.seal_none"),
+        Seal::WrongKey(given, signer) => Msg::new("trust.seal_wrong_key")
+            .arg("given", given)
+            .arg("signer", signer),
+        Seal::Invalid(why) => {
+            return format!("{}{}", ui.text("trust.seal_invalid"), ui.render(why));
+        }
+    };
+    ui.render(&m)
 }

@@ -143,7 +143,7 @@ fn style_settings_and_findings_in_both_languages() {
         &site,
         0,
         [
-            "content/2022/style-test.zh.md:7:6: warning[half-width-punctuation]: 中文中使用了半角“,”：应为“，”",
+            "content/2022/style-test.zh.md:7:6: 警告[half-width-punctuation]：中文中使用了半角“,”：应为“，”",
             "content/2022/style-test.zh.md:7:6: warning[half-width-punctuation]: half-width `,` in Chinese text: write `，`",
         ],
     );
@@ -190,7 +190,7 @@ fn kind_settings_and_rules_in_both_languages() {
         &site,
         0,
         [
-            &format!("{at}warning[deadline]: 发布日期2023-04-10晚于截止日期2023-03-31，逾期10天"),
+            &format!("{at}警告[deadline]：发布日期2023-04-10晚于截止日期2023-03-31，逾期10天"),
             &format!(
                 "{at}warning[deadline]: published 2023-04-10 after the deadline 2023-03-31: late by 10 days"
             ),
@@ -201,7 +201,7 @@ fn kind_settings_and_rules_in_both_languages() {
         0,
         [
             &format!(
-                "{at}warning[required-parts]: 法治政府建设年度报告缺少必备部分“下一年度工作安排”"
+                "{at}警告[required-parts]：法治政府建设年度报告缺少必备部分“下一年度工作安排”"
             ),
             &format!(
                 "{at}warning[required-parts]: Rule-of-law report lacks the required part “Next year's plan”"

@@ -26,6 +26,7 @@ use zip::{CompressionMethod, DateTime, System, ZipWriter};
 
 use crate::config::label;
 use crate::error::Error;
+use crate::messages::Msg;
 use crate::model::Site;
 use crate::options::BuildOptions;
 use crate::output::OutputError;
@@ -65,10 +66,10 @@ pub fn offline_files(
 pub fn year_only(site: Site, year: u16) -> Result<Site, Error> {
     if !site.by_year.contains_key(&year) {
         let years: Vec<String> = site.years().map(|y| y.to_string()).collect();
-        return Err(Error::Usage(format!(
-            "{year} has no published report: nothing to archive (years: {})",
-            years.join(", ")
-        )));
+        let message = Msg::new("archive.bundle_no_report")
+            .arg("year", year)
+            .arg("years", years.join(", "));
+        return Err(Error::Usage(message));
     }
     let reports: Vec<_> = site
         .reports

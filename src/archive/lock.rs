@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::layout::CONTENT_DIR;
+use crate::messages::Msg;
 use crate::model::Report;
 use crate::output::OutputError;
 
@@ -54,7 +55,10 @@ impl Lock {
         match std::fs::read_to_string(root.join(LOCK_FILE)) {
             Ok(text) => Lock::parse(&text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Lock::default()),
-            Err(e) => Err(Diagnostic::at_file(LOCK_FILE, format!("cannot read: {e}")).into()),
+            Err(e) => {
+                let message = Msg::new("archive.lock_unreadable").arg("error", e);
+                Err(Diagnostic::at_file(LOCK_FILE, message).into())
+            }
         }
     }
 
@@ -68,34 +72,28 @@ impl Lock {
             if trimmed.is_empty() || trimmed.starts_with('#') {
                 continue;
             }
-            let bad = |message: &str| {
-                Diagnostic::at_line_col(LOCK_FILE, &source, line, 1, raw.len(), message).with_hint(
-                    "each line is `<sha256>  <path>  revisions=<n>`; \
-                         `gongkai freeze <year>` writes them",
-                )
+            let bad = |message: Msg| {
+                Diagnostic::at_line_col(LOCK_FILE, &source, line, 1, raw.len(), message)
+                    .with_hint(Msg::new("archive.lock_line_hint"))
             };
             let fields: Vec<&str> = trimmed.split_whitespace().collect();
             let [sha256, path, revisions] = fields[..] else {
-                problems.push(bad("expected three fields"));
+                problems.push(bad(Msg::new("archive.lock_three_fields")));
                 continue;
             };
             if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-                problems.push(bad(
-                    "the first field must be a SHA-256 in hex (64 characters)",
-                ));
+                problems.push(bad(Msg::new("archive.lock_bad_sha")));
                 continue;
             }
             let Some(revisions) = revisions
                 .strip_prefix("revisions=")
                 .and_then(|n| n.parse().ok())
             else {
-                problems.push(bad("the third field must be `revisions=<number>`"));
+                problems.push(bad(Msg::new("archive.lock_bad_revisions")));
                 continue;
             };
             if year_of(path).is_none() {
-                problems.push(bad(&format!(
-                    "`{path}` is not a report file (content/<year>/<name>.md)"
-                )));
+                problems.push(bad(Msg::new("archive.lock_not_report").arg("path", path)));
                 continue;
             }
             let entry = LockEntry {
@@ -104,10 +102,10 @@ impl Lock {
                 line,
             };
             if let Some(first) = lock.entries.insert(path.to_string(), entry) {
-                problems.push(bad(&format!(
-                    "`{path}` is listed twice (first on line {})",
-                    first.line
-                )));
+                let twice = Msg::new("archive.lock_twice")
+                    .arg("path", path)
+                    .arg("first", first.line);
+                problems.push(bad(twice));
             }
         }
         lock.source = Some(source);
@@ -173,41 +171,27 @@ impl Lock {
                 Some(r) if r.source_sha256 == entry.sha256 => {}
                 // A recorded correction: accepted until the year is frozen again.
                 Some(r) if r.revisions.len() > entry.revisions => {}
-                Some(r) => problems.push(
-                    Diagnostic::at_file(
-                        &r.source_path,
-                        format!(
-                            "frozen report changed without a new revision: its SHA-256 differs \
-                             from the one `gongkai freeze {year}` recorded in {LOCK_FILE} \
-                             (revisions: {} when frozen, {} now)",
-                            entry.revisions,
-                            r.revisions.len()
-                        ),
-                    )
-                    .with_hint(format!(
-                        "add an entry to `revisions:` saying what was corrected \
-                         (`- {{date: YYYY-MM-DD, note: …}}`), then run `gongkai freeze {year}` \
-                         again; or undo the change"
-                    )),
-                ),
+                Some(r) => {
+                    let message = Msg::new("archive.frozen_changed")
+                        .arg("year", year)
+                        .arg("lock", LOCK_FILE)
+                        .arg("then", entry.revisions)
+                        .arg("now", r.revisions.len());
+                    let hint = Msg::new("archive.frozen_changed_hint").arg("year", year);
+                    problems.push(Diagnostic::at_file(&r.source_path, message).with_hint(hint))
+                }
                 // Loaded cleanly but left out: it is a draft now, and a frozen report was
                 // published. (With `--drafts` it is loaded, and compared as any other.)
-                None if root.join(path).is_file() && !drafts => problems.push(
-                    Diagnostic::at_file(
-                        path,
-                        format!(
-                            "frozen report is now a draft: `gongkai freeze {year}` recorded it \
-                             as published in {LOCK_FILE}"
-                        ),
-                    )
-                    .with_hint(format!(
-                        "remove `draft: true`; to withdraw a frozen report on purpose, delete \
-                         its line from {LOCK_FILE}"
-                    )),
-                ),
+                None if root.join(path).is_file() && !drafts => {
+                    let message = Msg::new("archive.frozen_draft")
+                        .arg("year", year)
+                        .arg("lock", LOCK_FILE);
+                    let hint = Msg::new("archive.frozen_draft_hint").arg("lock", LOCK_FILE);
+                    problems.push(Diagnostic::at_file(path, message).with_hint(hint))
+                }
                 None if root.join(path).is_file() => {}
                 None => {
-                    let message = format!("frozen report `{path}` was deleted");
+                    let message = Msg::new("archive.frozen_deleted").arg("path", path);
                     let d = match &self.source {
                         Some(src) if entry.line > 0 => {
                             let len = src.lines().nth(entry.line - 1).map_or(0, str::len);
@@ -215,10 +199,10 @@ impl Lock {
                         }
                         _ => Diagnostic::at_file(LOCK_FILE, message),
                     };
-                    problems.push(d.with_hint(format!(
-                        "restore it (`git checkout -- {path}`); to withdraw a frozen report on \
-                         purpose, delete its line from {LOCK_FILE}"
-                    )));
+                    let hint = Msg::new("archive.frozen_deleted_hint")
+                        .arg("path", path)
+                        .arg("lock", LOCK_FILE);
+                    problems.push(d.with_hint(hint));
                 }
             }
         }

@@ -20,6 +20,7 @@ use flate2::write::GzEncoder;
 use sha1::{Digest, Sha1};
 use sha2::Sha256;
 
+use crate::messages::Msg;
 use crate::model::Site;
 
 /// What the `warcinfo` record says: who wrote it, for which site and year.
@@ -201,13 +202,13 @@ impl Record {
 }
 
 /// Reads a WARC file, gzipped (per record or whole) or not. The error says which record is
-/// broken and how.
-pub fn read(bytes: &[u8]) -> Result<Vec<Record>, String> {
+/// broken and how; its text names the file read as `{target}` (`gongkai verify` fills it in).
+pub fn read(bytes: &[u8]) -> Result<Vec<Record>, Msg> {
     let plain = if bytes.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
         MultiGzDecoder::new(bytes)
             .read_to_end(&mut out)
-            .map_err(|e| format!("not a readable gzip stream (truncated?): {e}"))?;
+            .map_err(|e| Msg::new("archive.warc_not_gzip").arg("error", e))?;
         out
     } else {
         bytes.to_vec()
@@ -216,22 +217,23 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Record>, String> {
     let mut rest = plain.as_slice();
     while !rest.is_empty() {
         let n = records.len() + 1;
-        let (record, after) = parse_record(rest).map_err(|why| format!("record {n}: {why}"))?;
+        let (record, after) = parse_record(rest).map_err(|why| why.arg("n", n))?;
         records.push(record);
         rest = after;
     }
     Ok(records)
 }
 
-fn parse_record(bytes: &[u8]) -> Result<(Record, &[u8]), String> {
+fn parse_record(bytes: &[u8]) -> Result<(Record, &[u8]), Msg> {
     let end = bytes
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
-        .ok_or("no end of header (truncated?)")?;
-    let head = std::str::from_utf8(&bytes[..end]).map_err(|_| "header is not UTF-8")?;
+        .ok_or_else(|| Msg::new("archive.warc_no_header_end"))?;
+    let head =
+        std::str::from_utf8(&bytes[..end]).map_err(|_| Msg::new("archive.warc_header_not_utf8"))?;
     let mut lines = head.split("\r\n");
     if !lines.next().is_some_and(|v| v.starts_with("WARC/1.")) {
-        return Err("does not start with `WARC/1.x`".into());
+        return Err(Msg::new("archive.warc_no_version"));
     }
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
@@ -241,10 +243,10 @@ fn parse_record(bytes: &[u8]) -> Result<(Record, &[u8]), String> {
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case("Content-Length"))
         .and_then(|(_, v)| v.parse().ok())
-        .ok_or("no valid Content-Length")?;
+        .ok_or_else(|| Msg::new("archive.warc_no_length"))?;
     let body = &bytes[end + 4..];
     if body.len() < len + 4 || &body[len..len + 4] != b"\r\n\r\n" {
-        return Err("block shorter than its Content-Length (truncated?)".into());
+        return Err(Msg::new("archive.warc_short_block"));
     }
     let record = Record {
         headers,

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::archive::{Lock, bundle, manifest, warc};
+use crate::messages::Msg;
 use crate::model::Site;
 use crate::options::BuildOptions;
 use crate::output::Output;
@@ -30,20 +31,20 @@ pub struct ArchiveSummary {
 impl ArchiveSummary {
     /// What the command line says about the bundle written: the file and its counts, and a
     /// note when the year is not frozen.
-    pub fn messages(&self) -> Vec<String> {
-        let mut out = vec![format!(
-            "wrote {} ({} report files, {} files, {} bytes)",
-            self.out.display(),
-            self.reports,
-            self.files,
-            self.bytes
-        )];
+    pub fn messages(&self) -> Vec<Msg> {
+        let mut out = vec![
+            Msg::new("archive.wrote")
+                .arg("path", self.out.display())
+                .arg("reports", self.reports)
+                .arg("files", self.files)
+                .arg("bytes", self.bytes),
+        ];
         if !self.frozen {
-            out.push(format!(
-                "note: {year} is not frozen; `gongkai freeze {year}` records it in {}",
-                crate::archive::LOCK_FILE,
-                year = self.year
-            ));
+            out.push(
+                Msg::new("archive.not_frozen")
+                    .arg("year", self.year)
+                    .arg("lock", crate::archive::LOCK_FILE),
+            );
         }
         out
     }

@@ -13,6 +13,7 @@ use crate::content::{SourceFile, place, report_files_under, source};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::layout::CONTENT_DIR;
+use crate::messages::Msg;
 use crate::style::file::applies_to;
 use crate::style::fix::{Change, fix_text};
 
@@ -36,8 +37,9 @@ pub struct FixSummary {
 
 impl FixSummary {
     /// Per file changed, a line with the count per rule, then one line per fix (`line:col:
-    /// rule: `from` → `to``). `verb` says whether it was done ("fixed") or not ("would fix").
-    pub fn listing(&self, verb: &str) -> Vec<String> {
+    /// rule: `from` → `to``). `check_only` says whether it was done ("fixed") or not
+    /// ("would fix").
+    pub fn listing(&self, check_only: bool) -> Vec<Msg> {
         let mut lines = Vec::new();
         for file in &self.changed {
             let mut counts = std::collections::BTreeMap::new();
@@ -45,34 +47,49 @@ impl FixSummary {
                 *counts.entry(c.rule.name()).or_insert(0usize) += 1;
             }
             let counts: Vec<String> = counts.iter().map(|(r, n)| format!("{r} {n}")).collect();
-            lines.push(format!(
-                "{}: {verb} {} ({})",
-                file.shown.display(),
-                file.changes.len(),
-                counts.join(", ")
-            ));
+            let head = if check_only {
+                Msg::new("output.fix_would")
+            } else {
+                Msg::new("output.fix_fixed")
+            };
+            lines.push(
+                head.arg("path", file.shown.display())
+                    .arg("n", file.changes.len())
+                    .arg("rules", counts.join(", ")),
+            );
             for c in &file.changes {
-                let (rule, from, to) = (c.rule.name(), &c.from, &c.to);
-                lines.push(format!("  {}:{}: {rule}: `{from}` → `{to}`", c.line, c.col));
+                let place = Msg::new("output.fix_place")
+                    .arg("line", c.line)
+                    .arg("col", c.col)
+                    .arg("rule", c.rule.name());
+                lines.push(place.arg("from", &c.from).arg("to", &c.to));
             }
         }
         lines
     }
 
     /// What the editor must know about frozen reports.
-    pub fn notes(&self) -> Vec<String> {
-        let mut notes: Vec<String> = self
+    pub fn notes(&self) -> Vec<Msg> {
+        let mut notes: Vec<Msg> = self
             .frozen_changed
             .iter()
-            .map(|f| format!("note: {} is frozen in archive.lock: add a `revisions:` entry saying what changed before building", f.display()))
+            .map(|f| Msg::new("output.fix_frozen_changed").arg("path", f.display()))
             .collect();
         if !self.frozen.is_empty() {
-            notes.push(format!(
-                "{} frozen report files left as they are (name one as a path to fix it)",
-                self.frozen.len()
-            ));
+            notes.push(Msg::new("output.fix_frozen_left").arg("n", self.frozen.len()));
         }
         notes
+    }
+
+    /// The closing line: files checked and changed.
+    pub fn total(&self, check_only: bool) -> Msg {
+        let m = if check_only {
+            Msg::new("output.fix_total_would")
+        } else {
+            Msg::new("output.fix_total_fixed")
+        };
+        m.arg("checked", self.checked)
+            .arg("changed", self.changed.len())
     }
 }
 
@@ -118,10 +135,10 @@ fn targets(
     paths: &[PathBuf],
     config: &crate::config::Config,
 ) -> Result<Vec<(SourceFile, bool)>, Error> {
-    let usage = |p: &Path, why: &str| Error::Usage(format!("`{}` {why}", p.display()));
+    let usage = |p: &Path, why: Msg| Error::Usage(why.arg("path", p.display()));
     let root = root
         .canonicalize()
-        .map_err(|e| usage(root, &format!("is not a site folder: {e}")))?;
+        .map_err(|e| usage(root, Msg::new("output.fix_not_site").arg("error", e)))?;
     let content = root.join(CONTENT_DIR);
     let mut found = Vec::new();
     if paths.is_empty() {
@@ -133,9 +150,9 @@ fn targets(
     for p in paths {
         let real = p
             .canonicalize()
-            .map_err(|e| usage(p, &format!("cannot be read: {e}")))?;
+            .map_err(|e| usage(p, Msg::new("output.fix_unreadable").arg("error", e)))?;
         if !real.starts_with(&content) {
-            return Err(usage(p, "is not inside the site's content/ folder"));
+            return Err(usage(p, Msg::new("output.fix_outside_content")));
         }
         if real.is_dir() {
             found.extend(
@@ -146,7 +163,7 @@ fn targets(
         } else if crate::content::is_report_path(&real) {
             found.push((real, true));
         } else {
-            return Err(usage(p, "is not a report file (content/<year>/<name>.md)"));
+            return Err(usage(p, Msg::new("output.fix_not_report")));
         }
     }
     // Named as a file wins over reached through a folder.
@@ -170,9 +187,8 @@ fn fix_file(
     check_only: bool,
 ) -> Result<Option<Vec<Change>>, Diagnostic> {
     let bytes = source::read_bytes(&file.path, &file.shown, &config.limits)?;
-    let raw = String::from_utf8(bytes).map_err(|_| {
-        Diagnostic::at_file(&file.shown, "not UTF-8: `check` says how to convert it")
-    })?;
+    let raw = String::from_utf8(bytes)
+        .map_err(|_| Diagnostic::at_file(&file.shown, Msg::new("output.fix_not_utf8")))?;
     let (bom, text) = match raw.strip_prefix('\u{feff}') {
         Some(t) => ("\u{feff}", t),
         None => ("", raw.as_str()),
@@ -184,7 +200,7 @@ fn fix_file(
     {
         return Err(Diagnostic::at_file(
             &file.shown,
-            "mixed line ends (CRLF and LF): not fixed, so the front matter stays as it is",
+            Msg::new("output.fix_mixed_line_ends"),
         ));
     }
     let text = if crlf {
@@ -203,7 +219,10 @@ fn fix_file(
             fixed
         };
         write_atomic(&file.path, format!("{bom}{fixed}").as_bytes()).map_err(|e| {
-            Diagnostic::at_file(&file.shown, format!("cannot write the fixed file: {e}"))
+            Diagnostic::at_file(
+                &file.shown,
+                Msg::new("output.fix_cannot_write").arg("error", e),
+            )
         })?;
     }
     Ok(Some(changes))

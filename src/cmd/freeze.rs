@@ -2,6 +2,7 @@
 //! format and the frozen-report check are [`crate::archive::lock`]).
 
 use crate::archive::lock::{self, Lock};
+use crate::messages::Msg;
 use crate::model::Report;
 use crate::options::BuildOptions;
 use crate::pipeline::{Error, load};
@@ -34,10 +35,10 @@ pub fn run(opts: &BuildOptions, year: u16) -> Result<FreezeSummary, Error> {
         .collect();
     if published.is_empty() {
         let years: Vec<String> = site.years().map(|y| y.to_string()).collect();
-        return Err(Error::Usage(format!(
-            "{year} has no published report: nothing to freeze (years with published reports: {})",
-            years.join(", ")
-        )));
+        let message = Msg::new("archive.freeze_no_report")
+            .arg("year", year)
+            .arg("years", years.join(", "));
+        return Err(Error::Usage(message));
     }
     let mut lock = Lock::read(&opts.root)?;
     let before = lock.entries.clone();

@@ -73,8 +73,7 @@ fn read_error(file: &Path, e: ImportError) -> Error {
             Diagnostic::at_file(file, Msg::new("import.other_format").arg("kind", kind))
                 .with_hint(Msg::new("import.save_as_docx"))
         }
-        e => Diagnostic::at_file(file, Msg::new("import.bad_docx").arg("error", e))
-            .with_hint(Msg::new("import.save_as_docx")),
+        e => Diagnostic::at_file(file, e.msg()).with_hint(Msg::new("import.save_as_docx")),
     };
     Error::Site(d.into())
 }

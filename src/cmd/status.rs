@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use crate::config::{Config, label};
 use crate::kinds::due::{self, parse_today};
 use crate::kinds::status::{KindTable, tables};
+use crate::messages::{Messages, Msg};
 use crate::options::BuildOptions;
 use crate::pipeline::{Error, Loaded, load};
 
@@ -24,9 +25,7 @@ pub struct Status {
 /// The day `GONGKAI_TODAY` names (`YYYY-MM-DD`), if set: a bad one is a usage error.
 pub fn today_from(value: Option<&str>) -> Result<Option<NaiveDate>, Error> {
     match value.filter(|v| !v.is_empty()) {
-        Some(v) => parse_today(v)
-            .map(Some)
-            .map_err(|m| Error::Usage(m.english())),
+        Some(v) => parse_today(v).map(Some).map_err(Error::Usage),
         None => Ok(None),
     }
 }
@@ -52,44 +51,30 @@ pub fn run(root: PathBuf, year: Option<u16>, today: Option<NaiveDate>) -> Result
 }
 
 impl Status {
-    /// The tables as text in `lang`, columns aligned for a terminal (a Han character takes
-    /// two columns).
-    pub fn text(&self, lang: &str) -> String {
-        let mut text = self.lines(lang).join("\n");
+    /// The tables as text in the language of `ui`, columns aligned for a terminal (a Han
+    /// character takes two columns).
+    pub fn text(&self, ui: &Messages) -> String {
+        let mut text = self.lines(ui).join("\n");
         text.push('\n');
         text
     }
 
-    fn lines(&self, lang: &str) -> Vec<String> {
-        let zh = lang.starts_with("zh");
+    fn lines(&self, ui: &Messages) -> Vec<String> {
+        let lang = ui.lang.code();
         let mut out = Vec::new();
         if self.tables.is_empty() {
-            out.push(if zh {
-                "没有标明类型（kind:）的报告".to_string()
-            } else {
-                "no report names a kind (kind:) that site.yaml declares".to_string()
-            });
+            out.push(ui.text("output.status_no_kind"));
         }
         for t in &self.tables {
             let kind = &self.config.kinds.kinds[&t.kind];
-            let zone = self.config.kinds.timezone.name();
-            out.push(if zh {
-                format!(
-                    "{}（{}），截至{}（{zone}）",
-                    label(&kind.label, lang),
-                    t.kind,
-                    self.today
-                )
-            } else {
-                format!(
-                    "{} ({}), as of {} ({zone})",
-                    label(&kind.label, lang),
-                    t.kind,
-                    self.today
-                )
-            });
+            let heading = Msg::new("output.status_heading")
+                .arg("label", label(&kind.label, lang))
+                .arg("kind", &t.kind)
+                .arg("today", self.today)
+                .arg("zone", self.config.kinds.timezone.name());
+            out.push(ui.render(&heading));
             let mut rows = vec![
-                std::iter::once(if zh { "部门" } else { "department" }.to_string())
+                std::iter::once(ui.text("output.status_department"))
                     .chain(t.years.iter().map(u16::to_string))
                     .collect::<Vec<_>>(),
             ];

@@ -8,6 +8,7 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::archive::warc;
+use crate::messages::Msg;
 use crate::output::{KEPT, MARKER};
 use crate::pipeline::Error;
 use crate::trust::TrustError;
@@ -28,7 +29,7 @@ pub struct Verified {
 /// Checks `target` with the public key `key` (a file or the base64 line), if given.
 pub fn run(target: &Path, key: Option<&str>) -> Result<Verified, Error> {
     let key = key.map(read_public).transpose()?;
-    let bad = |why: String| Error::Trust(TrustError::target(target, why));
+    let bad = |why: Msg| Error::Trust(TrustError::target(target, why));
     let meta = std::fs::metadata(target).map_err(|e| TrustError::io(target, e))?;
     let (kind, files, ignored): (_, Files<'_>, fn(&str) -> bool) = if meta.is_dir() {
         ("folder", folder(target), deploy_metadata)
@@ -39,18 +40,14 @@ pub fn run(target: &Path, key: Option<&str>) -> Result<Verified, Error> {
         } else if bytes.starts_with(&[0x1f, 0x8b]) || bytes.starts_with(b"WARC/") {
             ("WARC", in_memory(warc_files(&bytes).map_err(bad)?), nothing)
         } else {
-            return Err(bad("not a folder, a zip or a WARC file".into()));
+            return Err(bad(Msg::new("trust.not_a_copy")));
         }
     };
     let read = |name: &str| files.get(name).map(|r| r());
     let manifest = match read("manifest.json") {
         Some(Ok(m)) => m,
-        Some(Err(e)) => return Err(bad(format!("cannot read manifest.json: {e}"))),
-        None => {
-            return Err(bad(
-                "it has no manifest.json: not a gongkai copy, or the manifest was deleted".into(),
-            ));
-        }
+        Some(Err(e)) => return Err(bad(Msg::new("trust.manifest_cannot_read").arg("error", e))),
+        None => return Err(bad(Msg::new("trust.no_manifest"))),
     };
     let signature = read("manifest.json.sig").and_then(Result::ok);
     let verdict = check(
@@ -119,12 +116,14 @@ fn in_memory(map: BTreeMap<String, Vec<u8>>) -> Files<'static> {
         .collect()
 }
 
-fn zip(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, String> {
+fn zip(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, Msg> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("not a readable zip (truncated?): {e}"))?;
+        .map_err(|e| Msg::new("trust.zip_unreadable").arg("error", e))?;
     let mut files = BTreeMap::new();
     for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).map_err(|e| format!("zip entry {i}: {e}"))?;
+        let mut entry = zip
+            .by_index(i)
+            .map_err(|e| Msg::new("trust.zip_entry").arg("entry", i).arg("error", e))?;
         if entry.is_dir() {
             continue;
         }
@@ -133,9 +132,13 @@ fn zip(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, String> {
         (&mut entry)
             .take(MAX_FILE)
             .read_to_end(&mut data)
-            .map_err(|e| format!("zip entry `{name}`: {e}"))?;
+            .map_err(|e| {
+                Msg::new("trust.zip_entry_named")
+                    .arg("name", &name)
+                    .arg("error", e)
+            })?;
         if files.insert(name.clone(), data).is_some() {
-            return Err(format!("the zip holds `{name}` twice"));
+            return Err(Msg::new("trust.zip_twice").arg("name", name));
         }
     }
     Ok(files)
@@ -144,18 +147,18 @@ fn zip(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, String> {
 /// The files of a WARC: each `response` record's payload at its address under the
 /// `base_url` the `warcinfo` record names. A record whose digests no longer match gets a
 /// mark that no hash matches, so it shows as changed.
-fn warc_files(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, String> {
+fn warc_files(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, Msg> {
     let records = warc::read(bytes)?;
     let info = records
         .first()
         .filter(|r| r.header("WARC-Type") == Some("warcinfo"))
-        .ok_or("the first record is not `warcinfo`")?;
+        .ok_or_else(|| Msg::new("trust.warc_no_info"))?;
     let fields = String::from_utf8_lossy(&info.block);
     let base = fields
         .lines()
         .find_map(|l| l.strip_prefix("gongkai-base-url:"))
         .map(str::trim)
-        .ok_or("the warcinfo record names no gongkai-base-url: not written by gongkai")?
+        .ok_or_else(|| Msg::new("trust.warc_no_base_url"))?
         .to_string();
     let mut files = BTreeMap::new();
     for (n, r) in records.iter().enumerate().skip(1) {
@@ -166,7 +169,7 @@ fn warc_files(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, String> {
         let path = uri.strip_prefix(base.as_str()).unwrap_or(uri).to_string();
         let mut payload = r
             .payload()
-            .ok_or_else(|| format!("record {}: no HTTP response in it", n + 1))?
+            .ok_or_else(|| Msg::new("trust.warc_no_response").arg("n", n + 1))?
             .to_vec();
         if !r.digests_match() {
             payload.extend_from_slice(b"\0(WARC digest mismatch)");

@@ -43,7 +43,7 @@ pub fn convert(
     let body = doc
         .descendants()
         .find(|n| n.has_tag_name((W, "body")))
-        .ok_or(ImportError::MissingPart("document body"))?;
+        .ok_or(ImportError::NoBody)?;
     let mut blocks = Vec::new();
     walk(body, &styles, &numbering, &mut ctx, &mut blocks);
     let title = take_title(&mut blocks);

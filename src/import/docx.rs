@@ -7,6 +7,8 @@ use std::path::Path;
 
 use zip::ZipArchive;
 
+use crate::messages::Msg;
+
 /// WordprocessingML's namespace (the `w:` prefix).
 pub const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
@@ -21,16 +23,60 @@ const PART_LIMIT: u64 = 256 << 20;
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     /// An older Word or WPS file, or a PDF: `kind` is `doc`, `wps` or `pdf`.
-    #[error("this is a .{kind} file, not .docx")]
-    OtherFormat { kind: &'static str },
-    #[error("not a .docx file (not a zip package): {0}")]
+    OtherFormat {
+        kind: &'static str,
+    },
+    /// Not a zip package: the zip reader's error.
     NotZip(String),
-    #[error("the .docx has no {0}")]
+    /// Does not start as a zip does.
+    NotZipStart,
+    /// A part the document names is not in the package.
+    PartMissing(String),
+    /// A part that cannot be read out of the package: its name, the error.
+    PartUnreadable {
+        part: String,
+        error: String,
+    },
+    /// A part every `.docx` has (`word/document.xml`) is not there.
     MissingPart(&'static str),
-    #[error("{part} is larger than {PART_LIMIT} bytes")]
-    TooLarge { part: String },
-    #[error("{part}: {error}")]
-    Xml { part: String, error: String },
+    /// No `w:body` in `word/document.xml`.
+    NoBody,
+    TooLarge {
+        part: String,
+    },
+    Xml {
+        part: String,
+        error: String,
+    },
+}
+
+impl ImportError {
+    /// The message, whole, to be rendered in the reader's language (area `output`).
+    pub fn msg(&self) -> Msg {
+        match self {
+            ImportError::OtherFormat { kind } => Msg::new("import.other_format").arg("kind", kind),
+            ImportError::NotZip(e) => Msg::new("output.docx_not_zip").arg("error", e),
+            ImportError::NotZipStart => Msg::new("output.docx_not_zip_start"),
+            ImportError::PartMissing(p) => Msg::new("output.docx_part_missing").arg("part", p),
+            ImportError::PartUnreadable { part, error } => Msg::new("output.docx_part_unreadable")
+                .arg("part", part)
+                .arg("error", error),
+            ImportError::MissingPart(p) => Msg::new("output.docx_missing_part").arg("part", p),
+            ImportError::NoBody => Msg::new("output.docx_no_body"),
+            ImportError::TooLarge { part } => Msg::new("output.docx_too_large")
+                .arg("part", part)
+                .arg("limit", PART_LIMIT),
+            ImportError::Xml { part, error } => Msg::new("output.docx_xml")
+                .arg("part", part)
+                .arg("error", error),
+        }
+    }
+}
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.msg().english())
+    }
 }
 
 /// Refuses what is not a `.docx` by its extension or its first bytes (an OLE compound file is
@@ -55,9 +101,7 @@ pub fn sniff(path: &Path, bytes: &[u8]) -> Result<(), ImportError> {
     };
     match by_magic.or(by_name) {
         Some(kind) => Err(ImportError::OtherFormat { kind }),
-        None if !bytes.starts_with(b"PK") => {
-            Err(ImportError::NotZip("it does not start as a zip".into()))
-        }
+        None if !bytes.starts_with(b"PK") => Err(ImportError::NotZipStart),
         None => Ok(()),
     }
 }
@@ -118,12 +162,15 @@ impl<'a> Package<'a> {
     pub fn read_bytes(&mut self, name: &str) -> Result<Vec<u8>, ImportError> {
         let file = match self.zip.by_name(name) {
             Ok(f) => f,
-            Err(_) => return Err(ImportError::NotZip(format!("{name} is missing"))),
+            Err(_) => return Err(ImportError::PartMissing(name.into())),
         };
         let mut bytes = Vec::new();
         file.take(PART_LIMIT + 1)
             .read_to_end(&mut bytes)
-            .map_err(|e| ImportError::NotZip(format!("{name}: {e}")))?;
+            .map_err(|e| ImportError::PartUnreadable {
+                part: name.into(),
+                error: e.to_string(),
+            })?;
         if bytes.len() as u64 > PART_LIMIT {
             return Err(ImportError::TooLarge { part: name.into() });
         }

@@ -4,6 +4,7 @@
 //! replace, `archive_target.rs` which paths `archive --out` may write.
 
 mod archive_target;
+mod error;
 mod folder;
 mod publish;
 mod reuse;
@@ -14,51 +15,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 pub use archive_target::{check_archive_out, is_gongkai_zip};
+pub use error::OutputError;
 pub use folder::{KEPT, MARKER, resolve};
 pub use publish::{Publish, check_out_dir, publish};
 pub use reuse::{Change, Changes};
-
-#[derive(Debug, thiserror::Error)]
-pub enum OutputError {
-    #[error("refusing to write `{0}`: not a plain path inside the output folder")]
-    UnsafePath(String),
-    #[error(
-        "refusing to build into `{0}`: it holds the site's own files, and the output folder is replaced as a whole"
-    )]
-    OutHoldsSources(PathBuf),
-    #[error(
-        "refusing to build into `{0}`: it is not a folder (a file or a symbolic link); choose a folder with `--out`"
-    )]
-    OutNotAFolder(PathBuf),
-    #[error(
-        "refusing to replace `{0}`: it is not empty and was not written by gongkai (it has no `.gongkai-output` file); choose another folder with `--out`, or pass `--force` to replace what it holds (`.git`, `.well-known/`, `.htaccess`, `.nojekyll` and `CNAME` are kept)"
-    )]
-    OutNotOurs(PathBuf),
-    #[error(
-        "refusing to write the list of changes to `{0}`: it is inside the output folder, which the build replaces; choose a path outside it"
-    )]
-    ChangesInOutput(PathBuf),
-    #[error("interrupted: the build stopped and left `{0}` as it was")]
-    Interrupted(PathBuf),
-    #[error(
-        "refusing to write the archive to `{0}`: it is the site's own file or inside its sources or output (`site.yaml`, `archive.lock`, `content/`, `templates/`, `static/`, `i18n/`, `themes/`, `public/`); choose another path with `--out`"
-    )]
-    ArchiveOverSite(PathBuf),
-    #[error(
-        "refusing to write the archive to `{0}`: it is a folder; give a file name with `--out`"
-    )]
-    ArchiveIsFolder(PathBuf),
-    #[error(
-        "refusing to replace `{0}`: it is not a zip written by `gongkai archive`; choose another path with `--out`, or pass `--force` to replace it"
-    )]
-    ArchiveNotOurs(PathBuf),
-    #[error("cannot write {path}: {source}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-}
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
     move |source| OutputError::Io {

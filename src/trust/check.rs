@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use super::keys::PublicKey;
+use crate::messages::Msg;
 
 /// The files of a copy: path from its root (`/`-separated) → how to read its bytes.
 pub type Files<'a> = BTreeMap<String, Box<dyn Fn() -> std::io::Result<Vec<u8>> + Send + Sync + 'a>>;
@@ -29,7 +30,7 @@ pub enum Seal {
     /// Valid, but under another key than the one given: (given, signer's) fingerprints.
     WrongKey(String, String),
     /// Not a valid signature of these manifest bytes: why.
-    Invalid(String),
+    Invalid(Msg),
 }
 
 /// The outcome of a check.
@@ -78,7 +79,7 @@ pub fn check(
     key: Option<&PublicKey>,
     files: &Files<'_>,
     ignored: &dyn Fn(&str) -> bool,
-) -> Result<Verdict, String> {
+) -> Result<Verdict, Msg> {
     let parsed: Result<Manifest, _> = serde_json::from_slice(manifest);
     let named = parsed
         .as_ref()
@@ -88,31 +89,23 @@ pub fn check(
     let seal = seal(manifest, signature, key, named.as_ref());
     let m = match parsed {
         Ok(m) if m.generator == "gongkai" => m,
-        Ok(_) => return Err("manifest.json was not written by gongkai".into()),
+        Ok(_) => return Err(Msg::new("trust.manifest_not_gongkai")),
         // A signature that fails already says the manifest was changed; say so, not where.
         Err(_) if matches!(seal, Seal::Invalid(_)) => return Ok(verdict(seal, key)),
         Err(e) => {
-            return Err(format!(
-                "manifest.json is not what gongkai writes (truncated or edited by hand?): {e}"
-            ));
+            return Err(Msg::new("trust.manifest_unreadable").arg("error", e));
         }
     };
     let mut listed = BTreeMap::new();
     for f in m.files {
         if f.sha256.len() != 64 || !f.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(format!(
-                "manifest.json: `{}` has no SHA-256 (edited by hand?)",
-                f.path
-            ));
+            return Err(Msg::new("trust.manifest_no_sha").arg("path", f.path));
         }
         if listed
             .insert(f.path.clone(), f.sha256.to_ascii_lowercase())
             .is_some()
         {
-            return Err(format!(
-                "manifest.json lists `{}` twice (edited by hand?)",
-                f.path
-            ));
+            return Err(Msg::new("trust.manifest_twice").arg("path", f.path));
         }
     }
     let mut v = verdict(seal, key);
@@ -170,10 +163,7 @@ fn seal(
         return Seal::Unsigned;
     };
     let Ok(sig) = Signature::from_slice(sig) else {
-        return Seal::Invalid(format!(
-            "manifest.json.sig is not an Ed25519 signature (64 bytes expected, found {})",
-            sig.len()
-        ));
+        return Seal::Invalid(Msg::new("trust.sig_not_ed25519").arg("len", sig.len()));
     };
     let valid = |k: &PublicKey| k.0.verify(manifest, &sig).is_ok();
     match (key, named) {
@@ -181,17 +171,13 @@ fn seal(
         (Some(k), Some(n)) if n != k && valid(n) => {
             Seal::WrongKey(k.fingerprint(), n.fingerprint())
         }
-        (Some(k), _) => Seal::Invalid(format!(
-            "the signature does not match manifest.json under key {}: the manifest or its signature was changed after signing",
-            k.fingerprint()
-        )),
+        (Some(k), _) => {
+            Seal::Invalid(Msg::new("trust.sig_mismatch_given").arg("key", k.fingerprint()))
+        }
         (None, Some(n)) if valid(n) => Seal::Untrusted(n.fingerprint()),
-        (None, Some(n)) => Seal::Invalid(format!(
-            "the signature does not match manifest.json under the key it names ({}): the manifest or its signature was changed after signing",
-            n.fingerprint()
-        )),
-        (None, None) => Seal::Invalid(
-            "manifest.json is signed but names no public key (edited by hand?); pass --key".into(),
-        ),
+        (None, Some(n)) => {
+            Seal::Invalid(Msg::new("trust.sig_mismatch_named").arg("key", n.fingerprint()))
+        }
+        (None, None) => Seal::Invalid(Msg::new("trust.sig_no_key")),
     }
 }

@@ -1,48 +1,59 @@
 //! Trust stage: why a key could not be made or used, or a target could not be verified at
-//! all. Each message names the file and says what to do. A leaf of the trust stage.
+//! all. Each message names the file and says what to do, from the catalogue (area `trust`,
+//! README "Messages in your language"); `Display` is its English text. A leaf of the trust
+//! stage.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
+
+use crate::messages::Msg;
+
+/// Why a text is not a public key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadKey {
+    NotBase64,
+    NotEd25519,
+}
+
+impl BadKey {
+    /// The reason alone, for a message that names the key itself (`public_key:` in site.yaml).
+    pub fn reason(self) -> Msg {
+        match self {
+            BadKey::NotBase64 => Msg::new("trust.not_base64"),
+            BadKey::NotEd25519 => Msg::new("trust.not_ed25519"),
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum TrustError {
-    #[error("cannot read or write {path}: {source}")]
     Io {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("no random numbers from the operating system: {0}")]
+    /// No random numbers from the operating system: its error.
     Random(String),
-    #[error(
-        "refusing to keep the private key `{0}` inside a folder that is published (`content/`, `static/`, `templates/`, `i18n/`, `themes/`, `public/` or a build output): anyone could sign in your name; keep it outside the site folder"
-    )]
     KeyPublished(PathBuf),
-    #[error(
-        "refusing to replace `{0}`: a key file is never overwritten; choose another path with `--out`"
-    )]
     KeyExists(PathBuf),
-    #[error(
-        "refusing to use the private key `{0}`: other users may read it (mode {1:o}); run `chmod 600` on it"
-    )]
+    /// A private key other users may read: the file and its mode.
     KeyReadable(PathBuf, u32),
-    #[error("`{0}` is not an Ed25519 private key (PKCS#8 PEM, as `gongkai keygen` writes)")]
     NotAKey(PathBuf),
-    #[error("`{0}` is not an Ed25519 public key: {1}")]
-    BadPublicKey(String, String),
-    #[error(
-        "a signing key is configured (`{0}`) but site.yaml has no `public_key`: add `public_key: {1}` so readers can check the signature"
-    )]
+    /// Not a public key: what was given, and why.
+    BadPublicKey(String, BadKey),
+    /// A signing key but no `public_key`: the key file and the line to add.
     NoPublicKey(PathBuf, String),
-    #[error(
-        "the signing key `{path}` does not match `public_key` in site.yaml (key {key}, site.yaml {config}): use the key `gongkai keygen` wrote with that public key"
-    )]
     KeyMismatch {
         path: PathBuf,
         key: String,
         config: String,
     },
-    #[error("cannot verify {target}: {why}")]
-    Target { target: PathBuf, why: String },
+    /// A copy that cannot be verified at all: `why` is a message of its own whose text names
+    /// the copy as `{target}`.
+    Target {
+        target: PathBuf,
+        why: Msg,
+    },
 }
 
 impl TrustError {
@@ -53,10 +64,46 @@ impl TrustError {
         }
     }
 
-    pub fn target(target: &Path, why: impl Into<String>) -> Self {
+    pub fn target(target: &Path, why: Msg) -> Self {
         TrustError::Target {
             target: target.to_path_buf(),
-            why: why.into(),
+            why,
         }
+    }
+
+    /// The message, to be rendered in the reader's language.
+    pub fn msg(&self) -> Msg {
+        match self {
+            TrustError::Io { path, source } => Msg::new("trust.io")
+                .arg("path", path.display())
+                .arg("error", source),
+            TrustError::Random(e) => Msg::new("trust.random").arg("error", e),
+            TrustError::KeyPublished(p) => Msg::new("trust.key_published").arg("path", p.display()),
+            TrustError::KeyExists(p) => Msg::new("trust.key_exists").arg("path", p.display()),
+            TrustError::KeyReadable(p, mode) => Msg::new("trust.key_readable")
+                .arg("path", p.display())
+                .arg("mode", format!("{mode:o}")),
+            TrustError::NotAKey(p) => Msg::new("trust.not_a_key").arg("path", p.display()),
+            TrustError::BadPublicKey(given, BadKey::NotBase64) => {
+                Msg::new("trust.bad_public_key_base64").arg("key", given)
+            }
+            TrustError::BadPublicKey(given, BadKey::NotEd25519) => {
+                Msg::new("trust.bad_public_key_ed25519").arg("key", given)
+            }
+            TrustError::NoPublicKey(p, line) => Msg::new("trust.no_public_key")
+                .arg("path", p.display())
+                .arg("key", line),
+            TrustError::KeyMismatch { path, key, config } => Msg::new("trust.key_mismatch")
+                .arg("path", path.display())
+                .arg("key", key)
+                .arg("config", config),
+            TrustError::Target { target, why } => why.clone().arg("target", target.display()),
+        }
+    }
+}
+
+impl fmt::Display for TrustError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.msg().english())
     }
 }

@@ -16,7 +16,7 @@ use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, 
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 
-use super::error::TrustError;
+use super::error::{BadKey, TrustError};
 
 /// Where the build publishes the public key, from the output root. Not under `.well-known/`:
 /// that folder is deploy metadata the build keeps from the old output (README, "Deploying").
@@ -28,7 +28,7 @@ pub struct PublicKey(pub VerifyingKey);
 
 impl PublicKey {
     /// Reads the base64 line of `site.yaml` or `keygen`, or a whole PEM file's text.
-    pub fn parse(text: &str) -> Result<PublicKey, String> {
+    pub fn parse(text: &str) -> Result<PublicKey, BadKey> {
         let body: String = text
             .lines()
             .filter(|l| !l.trim_start().starts_with("-----"))
@@ -36,10 +36,10 @@ impl PublicKey {
             .collect();
         let der = STANDARD
             .decode(body.as_bytes())
-            .map_err(|_| "not base64: expected the line `gongkai keygen` printed".to_string())?;
+            .map_err(|_| BadKey::NotBase64)?;
         VerifyingKey::from_public_key_der(&der)
             .map(PublicKey)
-            .map_err(|_| "not an Ed25519 public key".to_string())
+            .map_err(|_| BadKey::NotEd25519)
     }
 
     /// One line of base64: the body of [`PublicKey::pem`].
@@ -81,9 +81,13 @@ pub struct SiteKeys {
 }
 
 impl SiteKeys {
-    /// Checks `public_key:`; the error says why it is not a key.
+    /// Checks `public_key:`; the error says why it is not a key (in English: the site.yaml
+    /// check words its own message around it).
     pub fn new(public: Option<&str>, signing_key: Option<PathBuf>) -> Result<SiteKeys, String> {
-        let public = public.map(PublicKey::parse).transpose()?;
+        let public = public
+            .map(PublicKey::parse)
+            .transpose()
+            .map_err(|bad| bad.reason().english())?;
         Ok(SiteKeys {
             public,
             signing_key,

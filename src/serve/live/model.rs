@@ -176,6 +176,6 @@ fn render(
 fn diagnostics_of(e: RenderError) -> Diagnostics {
     match e {
         RenderError::Template(d) => d,
-        RenderError::Output(o) => Diagnostic::at_file("", o.to_string()).into(),
+        RenderError::Output(o) => Diagnostic::at_file("", o.msg()).into(),
     }
 }
