@@ -123,3 +123,72 @@ fn an_open_search_page_refreshes_its_index_after_an_edit() {
     });
     preview.shutdown();
 }
+
+/// Where the `^` marks of an excerpt start and end in the overlay, beside the left edge of the
+/// first character they mark (`from`, found in the excerpt line holding `line`) and the right
+/// edge of the last (`to`, the first `to` after it), in pixels: a character in a wide cell is
+/// measured by its cell.
+const MARKS: &str = r#"
+const [line, from, to] = arguments;
+const pre = document.querySelector('#gongkai-overlay pre');
+if (!pre) { return null; }
+const lines = [[]];
+const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+  const cell = n.parentElement.classList.contains('gongkai-w') ? n.parentElement : null;
+  for (let i = 0; i < n.data.length; i++) {
+    if (n.data[i] === '\n') { lines.push([]); continue; }
+    const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 1);
+    const b = (cell || r).getBoundingClientRect();
+    lines[lines.length - 1].push({ c: n.data[i], l: b.left, r: b.right });
+  }
+}
+const text = l => l.map(x => x.c).join('');
+const src = lines.findIndex(l => text(l).includes(line));
+if (src < 0) { return null; }
+const marks = text(lines[src + 1]);
+const at = text(lines[src]).indexOf(from);
+const end = text(lines[src]).indexOf(to, at);
+return [lines[src + 1][marks.indexOf('^')].l, lines[src][at].l,
+        lines[src + 1][marks.lastIndexOf('^')].r, lines[src][end].r];
+"#;
+
+/// The error box's `^` marks stay under the characters they mark when those are Han
+/// characters, which a browser draws from another font than the monospace Latin ones (the
+/// marks drifted by a few pixels a character before): whether the page's script drew the box
+/// or the server did.
+#[test]
+fn the_error_marks_stay_under_the_han_characters_they_mark() {
+    let site = TempSite::sample();
+    let mut opts = ServeOptions::new(site.root());
+    opts.port = 0;
+    let preview = serve::start(opts).expect("server starts");
+    let url = format!("{}zh/2022/justice-bureau/", preview.url());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let (client, _driver, _profile) = support::browser().await;
+        client.goto(&url).await.unwrap();
+        until(&client, "the event stream", "return !!document.querySelector('script[src=\"/__gongkai/reload.js\"]');").await;
+        site.replace(
+            "content/2022/justice-bureau.zh.md",
+            "department: justice-bureau",
+            "department: 司法局，司法局x",
+        );
+        until(&client, "the error overlay", "return !!document.getElementById('gongkai-overlay');").await;
+        for drawn_by in ["the script", "the server"] {
+            let args = vec![Value::from("department: 司法局"), Value::from("司"), Value::from("x")];
+            let at = client.execute(MARKS, args).await.unwrap();
+            let at: Vec<f64> = serde_json::from_value(at).expect("the excerpt and its marks");
+            let (mark_left, text_left, mark_right, text_right) = (at[0], at[1], at[2], at[3]);
+            assert!((mark_left - text_left).abs() < 0.5, "{drawn_by}: marks start at {mark_left}, text at {text_left}");
+            assert!((mark_right - text_right).abs() < 0.5, "{drawn_by}: marks end at {mark_right}, text at {text_right}");
+            client.refresh().await.unwrap();
+            until(&client, "the overlay after a reload", "return document.readyState === 'complete' && !!document.getElementById('gongkai-overlay');").await;
+        }
+        client.close().await.unwrap();
+    });
+    preview.shutdown();
+}

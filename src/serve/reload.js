@@ -27,7 +27,9 @@
     title.className = 'gongkai-overlay-title';
     title.textContent = shown.title;
     var pre = document.createElement('pre');
-    pre.textContent = shown.text;
+    // `html` is the text escaped by the server, wide characters in cells of two columns
+    // (overlay.rs `cells`), so the `^` marks stay under what they mark.
+    if (typeof shown.html === 'string') { pre.innerHTML = shown.html; } else { pre.textContent = shown.text; }
     box.appendChild(title);
     box.appendChild(pre);
     var div = document.createElement('div');
