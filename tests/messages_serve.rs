@@ -326,3 +326,49 @@ fn a_port_in_use_is_said_in_the_terminal_language() {
         "{stderr}"
     );
 }
+
+/// Lines of `gongkai serve`'s stderr as they come, until `wanted` starts one (or the wait
+/// ends, which fails).
+fn until_line(lines: &std::sync::mpsc::Receiver<String>, wanted: &str) -> String {
+    let deadline = Instant::now() + WAIT;
+    let mut seen = String::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match lines.recv_timeout(left) {
+            Ok(line) if line.starts_with(wanted) => return line,
+            Ok(line) => seen.push_str(&line),
+            Err(_) => panic!("no line starting with {wanted:?}; saw:\n{seen}"),
+        }
+    }
+}
+
+#[test]
+fn rebuild_lines_follow_the_terminal_language() {
+    let site = TempSite::sample();
+    let mut child = spawn(site.root(), "zh_CN.UTF-8", &[]);
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let (tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            let _ = tx.send(line + "\n");
+        }
+    });
+    until_line(&lines, "已生成 ");
+    until_line(&lines, "搜索索引已更新（");
+    site.replace(REPORT, "## ", "新的一段。\n\n## ");
+    let rebuilt = until_line(&lines, "已重新生成，用时 ");
+    assert!(rebuilt.ends_with(" 个文件有变化\n"), "{rebuilt}");
+    site.replace(
+        REPORT,
+        "department: justice-bureau",
+        "department: justice-bureua",
+    );
+    until_line(
+        &lines,
+        "content/2022/justice-bureau.zh.md:3:13: 错误：没有名为",
+    );
+    site.replace(REPORT, "justice-bureua", "justice-bureau");
+    until_line(&lines, "错误已改正（");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
