@@ -1,7 +1,7 @@
 //! Diagnostics: every problem found in a site, with the file, line and column it points at.
 //!
 //! Loading keeps going after a bad file so one run reports every problem; the caller decides the
-//! exit status. A diagnostic keeps its message as a key and arguments ([`Msg`]) where it can, and
+//! exit status. A diagnostic keeps its message as a key and arguments ([`Msg`]), and
 //! is rendered at the edge (the command line, the preview overlay) in the reader's language; its
 //! `message` and `hint` fields hold the English text for code and logs. Each problem is printed
 //! once: one line with the position and the message, then the excerpt and the hint.
@@ -26,54 +26,11 @@ use position::floor_char_boundary;
 pub use position::{Locator, line_col, offset_of};
 pub use warning::warning_line;
 
-/// A message as given: a catalogue key with arguments, or (for messages not yet in the
-/// catalogues) plain English text.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Text {
-    Plain(String),
-    Keyed(Msg),
-}
-
-impl Text {
-    fn english(&self) -> String {
-        match self {
-            Text::Plain(s) => s.clone(),
-            Text::Keyed(m) => m.english(),
-        }
-    }
-    fn msg(self) -> Option<Msg> {
-        match self {
-            Text::Plain(_) => None,
-            Text::Keyed(m) => Some(m),
-        }
-    }
-}
-
-impl From<String> for Text {
-    fn from(s: String) -> Self {
-        Text::Plain(s)
-    }
-}
-impl From<&str> for Text {
-    fn from(s: &str) -> Self {
-        Text::Plain(s.to_string())
-    }
-}
-impl From<&String> for Text {
-    fn from(s: &String) -> Self {
-        Text::Plain(s.clone())
-    }
-}
-impl From<Msg> for Text {
-    fn from(m: Msg) -> Self {
-        Text::Keyed(m)
-    }
-}
-
-/// The keys of a diagnostic's message and hint.
+/// The keys of a diagnostic's message and hint. There is no plain-text message: one that is
+/// not in the catalogues does not compile (README "Messages in your language").
 #[derive(Debug, Clone, PartialEq)]
 struct Keyed {
-    message: Option<Msg>,
+    message: Msg,
     hint: Option<Msg>,
 }
 
@@ -87,28 +44,25 @@ pub struct Diagnostic {
     pub message: String,
     /// The hint in English.
     pub hint: Option<String>,
-    /// The message and hint as keys, rendered in the reader's language when given (boxed, as
-    /// the excerpt: a diagnostic travels in every `Result` of the load stage).
-    keyed: Option<Box<Keyed>>,
+    /// The message and hint as keys, rendered in the reader's language (boxed, as the excerpt:
+    /// a diagnostic travels in every `Result` of the load stage).
+    keyed: Box<Keyed>,
     /// The whole file text and the byte span to underline, when the file could be read as text.
     excerpt: Option<Box<(Arc<str>, Range<usize>)>>,
 }
 
 impl Diagnostic {
     /// A problem with no useful position inside the file (unreadable, wrong place, …).
-    pub fn at_file(path: impl Into<PathBuf>, message: impl Into<Text>) -> Self {
-        let text = message.into();
+    pub fn at_file(path: impl Into<PathBuf>, message: Msg) -> Self {
         Diagnostic {
             path: path.into(),
             line: 1,
             col: 1,
-            message: text.english(),
+            message: message.english(),
             hint: None,
-            keyed: text.msg().map(|m| {
-                Box::new(Keyed {
-                    message: Some(m),
-                    hint: None,
-                })
+            keyed: Box::new(Keyed {
+                message,
+                hint: None,
             }),
             excerpt: None,
         }
@@ -120,7 +74,7 @@ impl Diagnostic {
         source: &Arc<str>,
         offset: usize,
         len: usize,
-        message: impl Into<Text>,
+        message: Msg,
     ) -> Self {
         let offset = floor_char_boundary(source, offset.min(source.len()));
         let (line, col) = line_col(source, offset);
@@ -135,7 +89,7 @@ impl Diagnostic {
         offset: usize,
         (line, col): (usize, usize),
         len: usize,
-        message: impl Into<Text>,
+        message: Msg,
     ) -> Self {
         let offset = floor_char_boundary(source, offset.min(source.len()));
         let end = floor_char_boundary(source, (offset + len).min(source.len()));
@@ -153,43 +107,26 @@ impl Diagnostic {
         line: usize,
         col: usize,
         len: usize,
-        message: impl Into<Text>,
+        message: Msg,
     ) -> Self {
         let offset = offset_of(source, line, col);
         Self::at_offset(path, source, offset, len, message)
     }
 
-    pub fn with_hint(mut self, hint: impl Into<Text>) -> Self {
-        let text = hint.into();
-        self.hint = Some(text.english());
-        let hint = text.msg();
-        match &mut self.keyed {
-            Some(k) => k.hint = hint,
-            None if hint.is_some() => {
-                self.keyed = Some(Box::new(Keyed {
-                    message: None,
-                    hint,
-                }))
-            }
-            None => {}
-        }
+    pub fn with_hint(mut self, hint: Msg) -> Self {
+        self.hint = Some(hint.english());
+        self.keyed.hint = Some(hint);
         self
     }
 
     /// The message in the language of `m`.
     pub fn message_in(&self, m: &Messages) -> String {
-        match self.keyed.as_ref().and_then(|k| k.message.as_ref()) {
-            Some(k) => m.render(k),
-            None => self.message.clone(),
-        }
+        m.render(&self.keyed.message)
     }
 
     /// The hint in the language of `m`.
     pub fn hint_in(&self, m: &Messages) -> Option<String> {
-        match self.keyed.as_ref().and_then(|k| k.hint.as_ref()) {
-            Some(k) => Some(m.render(k)),
-            None => self.hint.clone(),
-        }
+        self.keyed.hint.as_ref().map(|h| m.render(h))
     }
 
     /// [`Diagnostic::render_in`] English.
@@ -375,14 +312,22 @@ pub fn display_path(root: &Path, path: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
+    fn unknown(key: &str) -> Msg {
+        Msg::new("yaml.unknown_key").arg("path", "").arg("key", key)
+    }
+
     #[test]
     fn rendered_in_chinese_when_asked() {
         use crate::messages::UiLang;
         let src: Arc<str> = Arc::from("---\ntitel: x\n---\n");
-        let d = Diagnostic::at_line_col("a.md", &src, 2, 1, 5, "x")
+        let d = Diagnostic::at_line_col("a.md", &src, 2, 1, 5, unknown("titel"))
             .with_hint(suggest_msg("titel", ["title"]));
         let zh = d.render_in(false, &Messages::new(UiLang::Zh));
-        assert!(zh.contains("a.md:2:1: 错误：x"), "{zh}");
+        assert!(zh.contains("a.md:2:1: 错误："), "{zh}");
+        assert!(
+            zh.contains(&Messages::new(UiLang::Zh).render(&unknown("titel"))),
+            "{zh}"
+        );
         assert!(zh.contains("是不是要写 `title`？"), "{zh}");
         assert!(zh.contains("^^^^^ 这里"), "{zh}");
         // The English text stays in the fields that code and logs read.
@@ -402,7 +347,8 @@ mod tests {
     #[test]
     fn excerpt_never_shows_a_byte_column() {
         let src: Arc<str> = Arc::from("另见[x](../nowhere/)。\n");
-        let d = Diagnostic::at_line_col("a.md", &src, 1, 3, 1, "broken link");
+        let broken = Msg::new("links.broken").arg("href", "../nowhere/");
+        let d = Diagnostic::at_line_col("a.md", &src, 1, 3, 1, broken);
         let text = d.render(false);
         assert!(text.starts_with("a.md:1:3: error: broken link"), "{text}");
         // `另见` is 6 bytes: a byte count would say column 7.
@@ -419,9 +365,9 @@ mod tests {
             2,
             13,
             8,
-            "unknown `a\u{1b}]0;x\u{7}`",
+            unknown("a\u{1b}]0;x\u{7}"),
         )
-        .with_hint("\u{9b}31m");
+        .with_hint(Msg::new("suggest.did_you_mean").arg("key", "\u{9b}31m"));
         // Colour adds escape sequences of its own: check the plain rendering.
         for text in [d.render(false), d.to_string()] {
             assert!(text.contains("\\u{1b}]0;x\\u{7}"), "{text:?}");
@@ -437,13 +383,13 @@ mod tests {
     #[test]
     fn render_names_file_line_and_column() {
         let src: Arc<str> = Arc::from("---\ntitel: x\n---\n");
-        let d = Diagnostic::at_line_col("content/2022/a.md", &src, 2, 1, 5, "unknown key `titel`")
-            .with_hint("did you mean `title`?");
+        let d = Diagnostic::at_line_col("content/2022/a.md", &src, 2, 1, 5, unknown("titel"))
+            .with_hint(suggest_msg("titel", ["title"]));
         let text = d.render(false);
-        assert!(text.starts_with("content/2022/a.md:2:1: error: unknown key `titel`\n"));
+        assert!(text.starts_with("content/2022/a.md:2:1: error: unknown field `titel`\n"));
         assert!(text.contains(" 2 │ titel: x\n   │ ^^^^^ here\n"), "{text}");
         // Said once: the message and the hint each appear a single time.
-        assert_eq!(text.matches("unknown key").count(), 1, "{text}");
+        assert_eq!(text.matches("unknown field").count(), 1, "{text}");
         assert_eq!(text.matches("did you mean").count(), 1, "{text}");
         assert!(text.ends_with("  help: did you mean `title`?\n"), "{text}");
     }

@@ -11,7 +11,7 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use gongkai::cmd::{self, serve::Notice, serve::ServeArgs, summary};
-use gongkai::diagnostics::for_terminal;
+use gongkai::diagnostics::{for_terminal, warning_line};
 use gongkai::messages::{Messages, Msg};
 use gongkai::serve::Outcome;
 use gongkai::{BuildOptions, Error};
@@ -98,14 +98,11 @@ fn check(opts: &BuildOptions, strict: bool, color: bool, ui: &Messages) -> ExitC
         Ok(s) => (Some(s), ExitCode::SUCCESS),
         Err(e) => (None, failed(e, color, ui)),
     };
-    // `path:line:col: warning[rule]: message`, the label in the reader's language.
     let warning = |path: &std::path::Path, line, col, rule: &str, message: &str| {
-        let w = Msg::new("output.warning_line")
-            .arg("path", for_terminal(&path.display().to_string()))
-            .arg("line", line)
-            .arg("col", col)
-            .arg("rule", rule);
-        eprintln!("{}", ui.render(&w.arg("message", for_terminal(message))));
+        eprintln!(
+            "{}",
+            ui.render(&warning_line(path, line, col, rule, message))
+        );
     };
     for w in &checked.warnings {
         warning(&w.path, w.line, w.col, w.rule.name(), &w.message);

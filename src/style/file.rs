@@ -80,9 +80,8 @@ pub struct Warning {
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (rule, message) = (self.rule.name(), &self.message);
-        f.write_str(&warning_line(
-            &self.path, self.line, self.col, rule, message,
-        ))
+        let line = warning_line(&self.path, self.line, self.col, rule, message);
+        f.write_str(&line.english())
     }
 }
 

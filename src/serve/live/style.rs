@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
-use crate::diagnostics::for_terminal;
+use crate::diagnostics::warning_line;
 use crate::messages::{Msg, UiLang};
 use crate::style::file::Warning;
 use crate::style::messages::Messages;
@@ -96,12 +96,7 @@ impl StyleWarnings {
     /// `path:line:col: warning[rule]: message`, as `check` prints it, the label in this
     /// language.
     fn line(&self, w: &Warning) -> String {
-        let line = Msg::new("serve.warning_line")
-            .arg("path", for_terminal(&w.path.display().to_string()))
-            .arg("line", w.line)
-            .arg("col", w.col)
-            .arg("rule", w.rule.name())
-            .arg("message", for_terminal(&w.message));
+        let line = warning_line(&w.path, w.line, w.col, w.rule.name(), &w.message);
         self.ui.render(&line)
     }
 }
