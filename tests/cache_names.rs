@@ -45,14 +45,20 @@ fn assert_every_reference_resolves(files: &Files) {
             let path = format!("{lang}/search/t/{i}.{tag}.js");
             assert!(files.contains_key(&path), "{path}");
         }
-        let texts = files
-            .keys()
-            .filter(|p| p.starts_with(&format!("{lang}/search/p/")))
-            .count();
-        assert!(texts > 0);
-        for d in 0..texts {
-            let path = format!("{lang}/search/p/{}.{}/{d}.js", d / 64, folders[d / 64]);
+        // Every report has its first pack, and every pack file is in its folder of the tag
+        // `meta.js` names.
+        let prefix = format!("{lang}/search/p/");
+        let texts: Vec<&String> = files.keys().filter(|p| p.starts_with(&prefix)).collect();
+        let reports = texts.iter().filter(|p| p.ends_with("-0.js")).count();
+        assert!(reports > 0);
+        for d in 0..reports {
+            let path = format!("{prefix}{}.{}/{d}-0.js", d / 64, folders[d / 64]);
             assert!(files.contains_key(&path), "{path}");
+        }
+        for path in texts {
+            let (folder, file) = path[prefix.len()..].split_once('/').unwrap();
+            let d: usize = file.split_once('-').unwrap().0.parse().unwrap();
+            assert_eq!(folder, format!("{}.{}", d / 64, folders[d / 64]), "{path}");
         }
     }
     // The search page loads the script under its content name.

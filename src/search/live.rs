@@ -13,9 +13,10 @@ use rustc_hash::FxHashMap;
 use super::index::{build, index_report};
 use super::names::{self, PACKS_PER_FOLDER};
 use super::postings::{Occurrence, Postings, Term};
+use super::texts::{Compressor, doc_files};
 use super::{
-    Compressor, Tags, bucket_count, bucket_file, doc_file, fnv1a, meta, meta_file, postings_base64,
-    term_weight, write_lang_tagged,
+    Tags, bucket_count, bucket_file, fnv1a, meta, meta_file, postings_base64, term_weight,
+    write_lang_tagged,
 };
 use crate::model::{Report, Site};
 use crate::output::Output;
@@ -161,8 +162,8 @@ impl LiveIndex {
             return None;
         }
         let mut changes = self.rewrite_buckets(buckets_touched);
-        let text = doc_file(d as usize, &doc, &mut Compressor::default());
-        self.rename_text(d as usize, text, &mut changes);
+        let texts = doc_files(d as usize, &doc, &mut Compressor::default());
+        self.rename_texts(d as usize, texts, &mut changes);
         if !changes.put.is_empty() {
             let meta = meta_file(&self.meta_base, &self.tags);
             changes.put.push((format!("{}/meta.js", self.dir), meta));
@@ -199,10 +200,10 @@ impl LiveIndex {
         changes
     }
 
-    /// Puts report `d`'s new text file; when its bytes changed its folder gets a new tag, and
-    /// the folder's other files move there with their bytes.
-    fn rename_text(&mut self, d: usize, text: Vec<u8>, changes: &mut Changes) {
-        let digest = crate::hash::sha256(&text);
+    /// Puts report `d`'s new pack files; when their bytes changed its folder gets a new tag,
+    /// and the folder's other files move there with their bytes.
+    fn rename_texts(&mut self, d: usize, texts: Vec<Vec<u8>>, changes: &mut Changes) {
+        let digest = names::doc_digest(&texts);
         if digest == self.tags.docs[d] {
             return;
         }
@@ -213,12 +214,21 @@ impl LiveIndex {
         let old = std::mem::replace(&mut self.tags.folders[g], tag);
         let new = &self.tags.folders[g];
         for other in range.filter(|&o| o != d) {
-            let from = names::doc_path(&self.dir, other, &old);
-            changes
-                .moved
-                .push((from, names::doc_path(&self.dir, other, new)));
+            for k in 0..self.tags.packs[other] {
+                let from = names::doc_path(&self.dir, other, k, &old);
+                changes
+                    .moved
+                    .push((from, names::doc_path(&self.dir, other, k, new)));
+            }
         }
-        changes.removed.push(names::doc_path(&self.dir, d, &old));
-        changes.put.push((names::doc_path(&self.dir, d, new), text));
+        for k in 0..self.tags.packs[d] {
+            changes.removed.push(names::doc_path(&self.dir, d, k, &old));
+        }
+        self.tags.packs[d] = texts.len();
+        for (k, text) in texts.into_iter().enumerate() {
+            changes
+                .put
+                .push((names::doc_path(&self.dir, d, k, new), text));
+        }
     }
 }

@@ -4,16 +4,16 @@
 //! the others' tags:
 //! - a bucket is `t/<bucket>.<tag>.js`, its tag from its own bytes, so an edit renames only
 //!   the buckets whose postings it changed;
-//! - report texts live in folders of 64 (`p/<doc / 64>.<tag>/<doc>.js`), the folder's tag made
-//!   from its files' hashes: `meta.js` then carries one tag per 64 reports instead of one per
-//!   report, and an edit renames one folder.
+//! - report texts live in folders of 64 reports (`p/<doc / 64>.<tag>/<doc>-<pack>.js`), the
+//!   folder's tag made from its files' hashes: `meta.js` then carries one tag per 64 reports
+//!   instead of one per file, and an edit renames one folder.
 //!
 //! Tags are 8 hex digits, concatenated in `meta.js` (`t` for buckets, `p` for folders), so the
 //! script finds bucket `i`'s at `8 * i`.
 
 use crate::hash::{content_tag, content_tag_of, sha256};
 
-/// Documents per folder (`p/<doc / 64>.<tag>/<doc>.js`).
+/// Documents per folder (`p/<doc / 64>.<tag>/<doc>-<pack>.js`).
 pub const PACKS_PER_FOLDER: usize = 64;
 
 /// The tag of a file's bytes.
@@ -32,9 +32,18 @@ pub fn bucket_path(dir: &str, bucket: usize, tag: &str) -> String {
     format!("{dir}/t/{bucket}.{tag}.js")
 }
 
-/// `<dir>/p/<doc / 64>.<tag>/<doc>.js`
-pub fn doc_path(dir: &str, doc: usize, folder_tag: &str) -> String {
-    format!("{dir}/p/{}.{folder_tag}/{doc}.js", doc / PACKS_PER_FOLDER)
+/// A report's digest for its folder's tag: the SHA-256 of its pack files' SHA-256s.
+pub fn doc_digest(files: &[Vec<u8>]) -> [u8; 32] {
+    let all: Vec<u8> = files.iter().flat_map(|f| sha256(f)).collect();
+    sha256(&all)
+}
+
+/// `<dir>/p/<doc / 64>.<tag>/<doc>-<pack>.js`
+pub fn doc_path(dir: &str, doc: usize, pack: usize, folder_tag: &str) -> String {
+    format!(
+        "{dir}/p/{}.{folder_tag}/{doc}-{pack}.js",
+        doc / PACKS_PER_FOLDER
+    )
 }
 
 /// The entry file's data: `base` (counts, runs, labels) with the buckets' and folders' tags.
@@ -62,8 +71,8 @@ mod tests {
             "zh/search/t/12.0a1b2c3d.js"
         );
         assert_eq!(
-            doc_path("zh/search", 65, "0a1b2c3d"),
-            "zh/search/p/1.0a1b2c3d/65.js"
+            doc_path("zh/search", 65, 2, "0a1b2c3d"),
+            "zh/search/p/1.0a1b2c3d/65-2.js"
         );
         assert_eq!(tag(b"x").len(), 8);
         assert_ne!(tag(b"x"), tag(b"y"));

@@ -162,17 +162,19 @@
       lists.sort(function (a, b) { return a.size - b.size; });
       var hits = [];
       lists[0].forEach(function (first, doc) {
-        var score = 0, common = 0xffffffff, any = 0;
+        var score = 0, common = 0xffffffff, any = 0, where = 0;
         for (var i = 0; i < terms.length; i++) {
-          var p = byTerm[terms[i]].get(doc);
+          var t = terms[i], p = byTerm[t].get(doc);
           if (!p) return;
           score += (p.fields & 1 ? 100 : 0) + (p.fields & 2 ? 20 : 0) + Math.log(1 + p.tf);
           common = (common & p.packs) >>> 0;
           any = (any | p.packs) >>> 0;
+          // A single character's postings say nothing of its packs: it may be in any.
+          where = (where | (t.charAt(0) === "h" ? 0xffffffff : p.packs)) >>> 0;
         }
         if (common && terms.length > 1) score += 30;
         var run = runOf(meta, doc);
-        hits.push({ doc: doc, score: score, packs: common || any, dept: run[2], themes: first.themes, year: run[1] });
+        hits.push({ doc: doc, score: score, packs: common || any, where: where, dept: run[2], themes: first.themes, year: run[1] });
       });
       hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
       return { phrases: phrases, hits: hits };
@@ -361,44 +363,53 @@
     }
   }
 
-  // A report's text, deflated, in base64: a JSON head with each pack's [id, heading] pairs,
-  // then each section's text after a U+001E.
-  var docs = {};
-  function loadDoc(meta, d) {
-    if (!docs[d]) {
+  // One pack of a report's text, deflated, in base64: a JSON head (title, address, year,
+  // department, number of packs, the pack's [id, heading] pairs), then each section's text
+  // after a U+001E (src/search/texts.rs).
+  var packs = {};
+  function loadPack(meta, d, k) {
+    var key = d + "-" + k;
+    if (!packs[key]) {
       var g = Math.floor(d / 64);
-      var entry = docs[d] = load("p/" + g + "/" + d, "p/" + g + "." + tag(meta.p, g) + "/" + d + ".js").then(function (b64) {
+      var entry = packs[key] = load("p/" + g + "/" + key, "p/" + g + "." + tag(meta.p, g) + "/" + key + ".js").then(function (b64) {
         var bin = atob(b64), bytes = new Uint8Array(bin.length);
         for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
         return inflateText(bytes).then(function (text) {
-          var parts = text.split("\u001e"), doc = JSON.parse(parts[0]), k = 1;
-          doc.p = doc.p.map(function (pack) {
-            return pack.map(function (s) { return { id: s[0], heading: s[1], text: parts[k++] }; });
-          });
-          return doc;
+          var parts = text.split("\u001e"), head = JSON.parse(parts[0]);
+          head.s = head.s.map(function (s, j) { return { id: s[0], heading: s[1], text: parts[j + 1] }; });
+          return head;
         });
       }).catch(function (e) {
-        if (docs[d] === entry) delete docs[d];
+        if (packs[key] === entry) delete packs[key];
         throw e;
       });
     }
-    return docs[d];
+    return packs[key];
   }
   function firstBit(mask) { for (var i = 0; i < 32; i++) if (hasTheme(mask, i)) return i; return 0; }
+  // A result downloads the pack its terms share (the postings' pack masks); only when that
+  // pack does not hold the whole query does it read the other packs that hold any term
+  // (the last mask bit stands for every pack from the 32nd on).
   function excerptOf(meta, hit, phrases) {
-    return loadDoc(meta, hit.doc).then(function (doc) {
-      var pack = { t: doc.t, u: doc.u, y: doc.y, d: doc.d };
-      var found = locate(doc.p[firstBit(hit.packs)] || doc.p[0], phrases);
-      if (!found || !found.all) {
-        // The pack the postings point at may hold only part of the query: read the whole
-        // text, the title too.
-        var all = [{ id: "", heading: "", text: doc.t }].concat([].concat.apply([], doc.p));
-        var whole = locate(all, phrases);
+    var first = firstBit(hit.packs);
+    return loadPack(meta, hit.doc, first).then(function (head) {
+      var pack = { t: head.t, u: head.u, y: head.y, d: head.d };
+      var found = locate(head.s, phrases);
+      var done = function () {
+        var mustCheck = phrases.some(function (p) { return p.exact; });
+        if (mustCheck && (!found || !found.all)) return null;
+        return { pack: pack, found: found };
+      };
+      if (found && found.all) return done();
+      var ks = [];
+      for (var k = 0; k < head.n; k++) if (k === first || hasTheme(hit.where, Math.min(k, 31))) ks.push(k);
+      return Promise.all(ks.map(function (k) { return loadPack(meta, hit.doc, k); })).then(function (all) {
+        var sections = [{ id: "", heading: "", text: head.t }];
+        all.forEach(function (p) { sections = sections.concat(p.s); });
+        var whole = locate(sections, phrases);
         if (whole && (whole.all || !found)) found = whole;
-      }
-      var mustCheck = phrases.some(function (p) { return p.exact; });
-      if (mustCheck && (!found || !found.all)) return null;
-      return { pack: pack, found: found };
+        return done();
+      });
     });
   }
 
@@ -600,7 +611,7 @@
   // The preview (`gongkai serve`) says when an edit changed the index: what was loaded is
   // forgotten and the query runs again on the new files.
   window.addEventListener("gongkai:index", function () {
-    cache = {}; docs = {}; fresh++;
+    cache = {}; packs = {}; fresh++;
     if (input.value.trim()) run();
   });
   input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 10); });
