@@ -57,6 +57,22 @@ async fn type_query_and_filter(c: &Client, base: &str) {
             .contains("q=%E5%A4%8D%E8%AE%AE")
     );
 
+    // Theme counts follow the reports' themes (of the four, two 2022–2023 justice bureau
+    // reports are on the business environment, the government office's on disclosure).
+    let themes = c.find(Locator::Css("select[name=theme]")).await.unwrap();
+    for (theme, count) in [
+        ("business-environment", "(2)"),
+        ("information-disclosure", "(1)"),
+        ("rule-of-law", "(4)"),
+    ] {
+        let option = themes
+            .find(Locator::Css(&format!("option[value='{theme}']")))
+            .await
+            .unwrap();
+        let text = option.text().await.unwrap();
+        assert!(text.ends_with(count), "{theme}: {text}");
+    }
+
     // A filter narrows the results, shows counts and is kept in the address.
     let select = c.find(Locator::Css("select[name=year]")).await.unwrap();
     let option = select

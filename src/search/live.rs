@@ -16,7 +16,7 @@ use super::postings::{Occurrence, Postings, Term};
 use super::texts::{Compressor, doc_files};
 use super::{
     Tags, bucket_count, bucket_file, fnv1a, meta, meta_file, postings_base64, term_weight,
-    write_lang_tagged,
+    themes_field, write_lang_tagged,
 };
 use crate::model::{Report, Site};
 use crate::output::Output;
@@ -24,7 +24,7 @@ use crate::output::Output;
 /// One term's postings, decoded and encoded.
 struct TermState {
     name: String,
-    entries: Vec<(u32, Occurrence, u64)>,
+    entries: Vec<(u32, Occurrence)>,
     postings: Postings,
     /// The postings as written in the bucket file, kept so an edit re-encodes only its terms.
     base64: String,
@@ -39,6 +39,8 @@ pub struct LiveIndex {
     bucket_terms: Vec<BTreeSet<Term>>,
     /// `meta.js` without the tags, and the tags the files are named with now.
     meta_base: serde_json::Value,
+    /// Each document's themes, as `meta.js` lists them.
+    themes: Vec<u64>,
     tags: Tags,
 }
 
@@ -84,6 +86,7 @@ impl LiveIndex {
             terms: FxHashMap::default(),
             bucket_terms: Vec::new(),
             meta_base,
+            themes: index.docs.iter().map(|d| d.themes).collect(),
             tags,
         };
         for (term, postings) in index.postings {
@@ -116,7 +119,6 @@ impl LiveIndex {
         let d = *self.doc_of.get(&new.source_path)?;
         let (_, old_terms) = index_report(site, old);
         let (doc, new_terms) = index_report(site, new);
-        let themes = doc.themes;
         let mut changed: FxHashMap<Term, Option<Occurrence>> =
             old_terms.into_iter().map(|(t, _)| (t, None)).collect();
         for (t, occ) in new_terms {
@@ -135,9 +137,9 @@ impl LiveIndex {
             let at = state.entries.binary_search_by_key(&d, |e| e.0);
             match (at, occ) {
                 // Unchanged by the edit: nothing to re-encode, no bucket to rewrite.
-                (Ok(i), Some(o)) if state.entries[i] == (d, o, themes) => continue,
-                (Ok(i), Some(o)) => state.entries[i] = (d, o, themes),
-                (Err(i), Some(o)) => state.entries.insert(i, (d, o, themes)),
+                (Ok(i), Some(o)) if state.entries[i] == (d, o) => continue,
+                (Ok(i), Some(o)) => state.entries[i] = (d, o),
+                (Err(i), Some(o)) => state.entries.insert(i, (d, o)),
                 (Ok(i), None) => {
                     state.entries.remove(i);
                 }
@@ -162,9 +164,14 @@ impl LiveIndex {
             return None;
         }
         let mut changes = self.rewrite_buckets(buckets_touched);
+        let themes_changed = self.themes[d as usize] != doc.themes;
+        if themes_changed {
+            self.themes[d as usize] = doc.themes;
+            self.meta_base["m"] = themes_field(self.themes.iter().copied()).into();
+        }
         let texts = doc_files(d as usize, &doc, &mut Compressor::default());
         self.rename_texts(d as usize, texts, &mut changes);
-        if !changes.put.is_empty() {
+        if !changes.put.is_empty() || themes_changed {
             let meta = meta_file(&self.meta_base, &self.tags);
             changes.put.push((format!("{}/meta.js", self.dir), meta));
         }

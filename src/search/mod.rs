@@ -4,7 +4,7 @@
 //!
 //! Layout under `<lang>/search/` (names: `names.rs`):
 //! - `meta.js`: bucket count, year ranges of document numbers, department and theme labels,
-//!   and the content tags of the other files' names;
+//!   each document's themes, and the content tags of the other files' names;
 //! - `t/<bucket>.<tag>.js`: postings of the terms that hash (FNV-1a) into that bucket;
 //! - `p/<doc / 64>.<tag>/<doc>-<pack>.js`: one pack of sections of a report's text with its
 //!   title and address, deflated, for excerpts (`texts.rs`).
@@ -205,9 +205,21 @@ fn meta(site: &Site, lang: &str, index: &LangIndex<'_>, buckets: u32) -> serde_j
         "k": buckets,
         "n": index.docs.len(),
         "runs": runs,
+        "m": themes_field(index.docs.iter().map(|d| d.themes)),
         "departments": labels(&site.config.departments),
         "themes": labels(&site.config.themes),
     })
+}
+
+/// Each document's theme mask, in document order: LEB128 varints in base64, as postings are
+/// written. Listed once here rather than in every posting of the document (where it made up
+/// a third of a bucket's bytes).
+fn themes_field(themes: impl Iterator<Item = u64>) -> String {
+    let mut bytes = Vec::new();
+    for mask in themes {
+        postings::varint(&mut bytes, mask);
+    }
+    URL_SAFE_NO_PAD.encode(&bytes)
 }
 
 /// `__gk("name",{…});` — a data file loadable with a `<script>` element.

@@ -117,21 +117,30 @@
     for (var i = 0; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
     return h >>> 0;
   }
-  // Postings: LEB128 varints; see Postings in src/search/index.rs.
-  function decode(b64, single) {
+  // LEB128 varints in URL-safe base64 (src/search/postings.rs).
+  function varints(b64) {
     var s = atob(b64.replace(/-/g, "+").replace(/_/g, "/")), out = [], v = 0, shift = 0;
     for (var i = 0; i < s.length; i++) {
       var b = s.charCodeAt(i);
       v += (b & 0x7f) * Math.pow(2, shift);
       if (b & 0x80) shift += 7; else { out.push(v); v = 0; shift = 0; }
     }
-    var docs = new Map(), doc = 0, step = single ? 2 : 4;
+    return out;
+  }
+  // Postings: per document `delta` (single characters) or `delta, tf * 8 + fields, packs`.
+  function decode(b64, single) {
+    var out = varints(b64), docs = new Map(), doc = 0, step = single ? 1 : 3;
     for (var k = 0; k + step <= out.length; k += step) {
       doc += out[k];
-      if (single) docs.set(doc, { tf: 1, packs: 1, fields: 4, themes: out[k + 1] });
-      else docs.set(doc, { tf: Math.floor(out[k + 1] / 8), fields: out[k + 1] % 8, packs: out[k + 2], themes: out[k + 3] });
+      if (single) docs.set(doc, { tf: 1, packs: 1, fields: 4 });
+      else docs.set(doc, { tf: Math.floor(out[k + 1] / 8), fields: out[k + 1] % 8, packs: out[k + 2] });
     }
     return docs;
+  }
+  // Each document's theme mask, listed once in meta.js.
+  function themesOf(meta) {
+    if (!meta.themeMasks) meta.themeMasks = varints(meta.m);
+    return meta.themeMasks;
   }
   function postings(meta, term) {
     var i = fnv1a(term) % meta.k;
@@ -160,8 +169,8 @@
       var byTerm = {};
       terms.forEach(function (t, i) { byTerm[t] = lists[i]; });
       lists.sort(function (a, b) { return a.size - b.size; });
-      var hits = [];
-      lists[0].forEach(function (first, doc) {
+      var hits = [], masks = themesOf(meta);
+      lists[0].forEach(function (_, doc) {
         var score = 0, common = 0xffffffff, any = 0, where = 0;
         for (var i = 0; i < terms.length; i++) {
           var t = terms[i], p = byTerm[t].get(doc);
@@ -174,7 +183,7 @@
         }
         if (common && terms.length > 1) score += 30;
         var run = runOf(meta, doc);
-        hits.push({ doc: doc, score: score, packs: common || any, where: where, dept: run[2], themes: first.themes, year: run[1] });
+        hits.push({ doc: doc, score: score, packs: common || any, where: where, dept: run[2], themes: masks[doc] || 0, year: run[1] });
       });
       hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
       return { phrases: phrases, hits: hits };
