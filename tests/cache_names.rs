@@ -14,7 +14,7 @@ fn long_cached(path: &str) -> bool {
         || (path.contains("/search/") && !path.ends_with("/meta.js") && !path.ends_with(".html"))
 }
 
-/// The tags `meta.js` lists (`"t"` buckets, `"p"` folders), 8 characters each.
+/// The tags `meta.js` lists (`"t"` buckets, `"p"` folders), 6 characters each.
 fn meta_tags(files: &Files, lang: &str) -> (Vec<String>, Vec<String>) {
     let meta = std::str::from_utf8(&files[&format!("{lang}/search/meta.js")]).unwrap();
     let json = meta
@@ -24,9 +24,9 @@ fn meta_tags(files: &Files, lang: &str) -> (Vec<String>, Vec<String>) {
     let meta: serde_json::Value = serde_json::from_str(json).unwrap();
     let split = |key: &str| -> Vec<String> {
         let s = meta[key].as_str().unwrap();
-        assert_eq!(s.len() % 8, 0, "{key}: {s}");
-        (0..s.len() / 8)
-            .map(|i| s[i * 8..i * 8 + 8].to_string())
+        assert_eq!(s.len() % 6, 0, "{key}: {s}");
+        (0..s.len() / 6)
+            .map(|i| s[i * 6..i * 6 + 6].to_string())
             .collect()
     };
     let buckets = split("t");

@@ -40,8 +40,12 @@ use crate::model::Site;
 use crate::output::{OutputError, Sink};
 
 use names::PACKS_PER_FOLDER;
-/// Aim for buckets of about this size, so one term costs one small download.
-const BUCKET_BYTES: usize = 16_000;
+/// Buckets hold about `2 * sqrt(total)` bytes of postings, within these bounds. A query pays
+/// for `meta.js`, which lists a tag per bucket, and for one bucket per term: with `total`
+/// bytes in buckets of `b` bytes that is about `8 * total / b + 2 * b` for a two-term query,
+/// least at `b = 2 * sqrt(total)`. So a small site gets small buckets (about 4 kB at 1,000
+/// report pairs) and a large one larger (about 13 kB at 10,000).
+const BUCKET_BYTES: std::ops::RangeInclusive<usize> = 2_000..=16_000;
 
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SearchStats {
@@ -186,16 +190,6 @@ fn meta_file(base: &serde_json::Value, tags: &Tags) -> Vec<u8> {
 }
 
 fn meta(site: &Site, lang: &str, index: &LangIndex<'_>, buckets: u32) -> serde_json::Value {
-    // Runs of documents with the same year and department: [first document, year, department].
-    let mut runs: Vec<(usize, u16, u32)> = Vec::new();
-    for (i, doc) in index.docs.iter().enumerate() {
-        if runs
-            .last()
-            .is_none_or(|r| (r.1, r.2) != (doc.year, doc.department))
-        {
-            runs.push((i, doc.year, doc.department));
-        }
-    }
     let labels = |m: &BTreeMap<String, crate::config::Labels>| -> Vec<(String, String)> {
         m.iter()
             .map(|(k, l)| (k.clone(), label(l, lang).to_string()))
@@ -204,11 +198,33 @@ fn meta(site: &Site, lang: &str, index: &LangIndex<'_>, buckets: u32) -> serde_j
     json!({
         "k": buckets,
         "n": index.docs.len(),
-        "runs": runs,
+        "r": runs(index.docs.iter().map(|d| (d.year, d.department))),
         "m": themes_field(index.docs.iter().map(|d| d.themes)),
         "departments": labels(&site.config.departments),
         "themes": labels(&site.config.themes),
     })
+}
+
+/// Which year and department each document number has: documents are numbered by year, then
+/// department, so per year `[year, department, count, department, count, …]` in document
+/// order says it (a third of the bytes of listing each run's first document, year and
+/// department).
+fn runs(docs: impl Iterator<Item = (u16, u32)>) -> Vec<Vec<u32>> {
+    let mut years: Vec<Vec<u32>> = Vec::new();
+    for (year, department) in docs {
+        match years.last_mut() {
+            Some(y) if y[0] == u32::from(year) => {
+                let n = y.len();
+                if y[n - 2] == department {
+                    y[n - 1] += 1;
+                } else {
+                    y.extend([department, 1]);
+                }
+            }
+            _ => years.push(vec![u32::from(year), department, 1]),
+        }
+    }
+    years
 }
 
 /// Each document's theme mask, in document order: LEB128 varints in base64, as postings are
@@ -273,9 +289,18 @@ fn postings_base64(postings: &postings::Postings) -> String {
     URL_SAFE_NO_PAD.encode(&postings.bytes)
 }
 
-/// The number of buckets for postings of about `total` bytes (see [`BUCKET_BYTES`]).
+/// The number of buckets for postings of about `total` bytes (see [`BUCKET_BYTES`]), in
+/// coarse steps (a power of two up to 16, then a multiple of 16) so that an edit in the
+/// preview seldom changes it: a new count re-indexes the whole language.
 fn bucket_count(total: usize) -> u32 {
-    (total / BUCKET_BYTES).clamp(1, 1 << 16) as u32
+    let size = (2 * total.isqrt()).clamp(*BUCKET_BYTES.start(), *BUCKET_BYTES.end());
+    let count = (total / size).clamp(1, 1 << 16);
+    let step = if count < 16 {
+        1 << count.ilog2()
+    } else {
+        count / 16 * 16
+    };
+    step as u32
 }
 
 /// What one term adds to the total that sets the number of buckets.
@@ -293,6 +318,15 @@ pub fn fnv1a(s: &str) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runs_say_each_documents_year_and_department() {
+        let docs = [(2023, 1), (2023, 1), (2023, 4), (2022, 1), (2022, 1), (2021, 0)];
+        assert_eq!(
+            runs(docs.into_iter()),
+            [vec![2023, 1, 2, 4, 1], vec![2022, 1, 2], vec![2021, 0, 1]]
+        );
+    }
 
     #[test]
     fn varints_and_hash_are_stable() {

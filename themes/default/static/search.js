@@ -13,15 +13,15 @@
   var PAGE = 10;
 
   // ---- loading data files -------------------------------------------------------------
-  // Files are named by their content (`t/12.0a1b2c3d.js`); they call __gk with the name
-  // without the tag (`t/12`). Only meta.js keeps its name: it lists the tags, 8 characters
+  // Files are named by their content (`t/12.aB-x_9.js`); they call __gk with the name
+  // without the tag (`t/12`). Only meta.js keeps its name: it lists the tags, 6 characters
   // each (src/search/names.rs).
   var cache = {};
   window.__gk = function (name, data) {
     var entry = cache[name];
     if (entry) entry.resolve(data);
   };
-  function tag(tags, i) { return tags.substr(i * 8, 8); }
+  function tag(tags, i) { return tags.substr(i * 6, 6); }
   // Bumped when the preview says the index changed: meta.js is then asked for anew.
   var fresh = 0;
   // A file that fails to load is forgotten, so the next query asks for it again.
@@ -42,7 +42,20 @@
     cache[name] = entry;
     return entry.promise;
   }
-  function loadMeta() { return load("meta", "meta.js" + (fresh ? "?r=" + fresh : "")); }
+  function loadMeta() { return load("meta", "meta.js" + (fresh ? "?r=" + fresh : "")).then(expandRuns); }
+  // Documents are numbered by year, then department; meta.js says, per year,
+  // [year, department, count, department, count, …]: here runs of [first document, year,
+  // department].
+  function expandRuns(meta) {
+    if (!meta.runs) {
+      var runs = [], first = 0;
+      meta.r.forEach(function (y) {
+        for (var i = 1; i + 1 < y.length; i += 2) { runs.push([first, y[0], y[i]]); first += y[i + 1]; }
+      });
+      meta.runs = runs;
+    }
+    return meta;
+  }
 
   // ---- tokenizer: the same rules as src/search/tokenize.rs ----------------------------
   function fold(s) { return s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase(); }
@@ -148,7 +161,7 @@
       return bucket[term] ? decode(bucket[term], term.charAt(0) === "h") : new Map();
     });
   }
-  // Documents are numbered by year, then department: runs of [first document, year, department].
+  // The run (see expandRuns) holding a document.
   function runOf(meta, doc) {
     var lo = 0, hi = meta.runs.length - 1;
     while (lo < hi) {
@@ -158,6 +171,20 @@
     return meta.runs[lo];
   }
   function hasTheme(mask, i) { return Math.floor(mask / Math.pow(2, i)) % 2 === 1; }
+
+  // The packs that may hold each phrase: those holding all its terms (a single character's
+  // postings do not say where it is, so it may be in any). `all`: packs that may hold every
+  // phrase; `any`: packs that may hold one.
+  function packsOf(phrases, byTerm, doc) {
+    var all = 0xffffffff, any = 0;
+    phrases.forEach(function (ph) {
+      var mask = 0xffffffff;
+      ph.terms.forEach(function (t) { if (t.charAt(0) !== "h") mask = (mask & byTerm[t].get(doc).packs) >>> 0; });
+      all = (all & mask) >>> 0;
+      any = (any | mask) >>> 0;
+    });
+    return { all: all, any: any };
+  }
 
   // ---- searching ------------------------------------------------------------------------
   function search(meta, q) {
@@ -171,19 +198,17 @@
       lists.sort(function (a, b) { return a.size - b.size; });
       var hits = [], masks = themesOf(meta);
       lists[0].forEach(function (_, doc) {
-        var score = 0, common = 0xffffffff, any = 0, where = 0;
+        var score = 0, common = 0xffffffff, any = 0;
         for (var i = 0; i < terms.length; i++) {
-          var t = terms[i], p = byTerm[t].get(doc);
+          var p = byTerm[terms[i]].get(doc);
           if (!p) return;
           score += (p.fields & 1 ? 100 : 0) + (p.fields & 2 ? 20 : 0) + Math.log(1 + p.tf);
           common = (common & p.packs) >>> 0;
           any = (any | p.packs) >>> 0;
-          // A single character's postings say nothing of its packs: it may be in any.
-          where = (where | (t.charAt(0) === "h" ? 0xffffffff : p.packs)) >>> 0;
         }
         if (common && terms.length > 1) score += 30;
-        var run = runOf(meta, doc);
-        hits.push({ doc: doc, score: score, packs: common || any, where: where, dept: run[2], themes: masks[doc] || 0, year: run[1] });
+        var run = runOf(meta, doc), at = packsOf(phrases, byTerm, doc);
+        hits.push({ doc: doc, score: score, packs: at.all || at.any, where: at.any, dept: run[2], themes: masks[doc] || 0, year: run[1] });
       });
       hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
       return { phrases: phrases, hits: hits };
@@ -396,8 +421,8 @@
     return packs[key];
   }
   function firstBit(mask) { for (var i = 0; i < 32; i++) if (hasTheme(mask, i)) return i; return 0; }
-  // A result downloads the pack its terms share (the postings' pack masks); only when that
-  // pack does not hold the whole query does it read the other packs that hold any term
+  // A result downloads the pack its phrases share (the postings' pack masks); only when that
+  // pack does not hold the whole query does it read the other packs that may hold a phrase
   // (the last mask bit stands for every pack from the 32nd on).
   function excerptOf(meta, hit, phrases) {
     var first = firstBit(hit.packs);
