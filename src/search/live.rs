@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap;
 use super::index::{build, index_report};
 use super::names::{self, PACKS_PER_FOLDER};
 use super::postings::{Occurrence, Postings, Term};
-use super::texts::{Compressor, doc_files};
+use super::texts::{Compressor, doc_files, packs_per_file};
 use super::{
     Tags, bucket_count, bucket_file, fnv1a, meta, meta_file, postings_base64, term_weight,
     themes_field, write_lang_tagged,
@@ -41,6 +41,9 @@ pub struct LiveIndex {
     meta_base: serde_json::Value,
     /// Each document's themes, as `meta.js` lists them.
     themes: Vec<u64>,
+    /// Packs per report text file (the number of documents stays: else the language is
+    /// rebuilt).
+    per_file: usize,
     tags: Tags,
 }
 
@@ -87,6 +90,7 @@ impl LiveIndex {
             bucket_terms: Vec::new(),
             meta_base,
             themes: index.docs.iter().map(|d| d.themes).collect(),
+            per_file: packs_per_file(index.docs.len()),
             tags,
         };
         for (term, postings) in index.postings {
@@ -169,7 +173,7 @@ impl LiveIndex {
             self.themes[d as usize] = doc.themes;
             self.meta_base["m"] = themes_field(self.themes.iter().copied()).into();
         }
-        let texts = doc_files(d as usize, &doc, &mut Compressor::default());
+        let texts = doc_files(d as usize, &doc, self.per_file, &mut Compressor::default());
         self.rename_texts(d as usize, texts, &mut changes);
         if !changes.put.is_empty() || themes_changed {
             let meta = meta_file(&self.meta_base, &self.tags);

@@ -139,6 +139,7 @@ pub fn write_lang_tagged(
             Ok(tag)
         })
         .collect::<Result<_, OutputError>>()?;
+    let per_file = texts::packs_per_file(index.docs.len());
     type Folder = (String, Vec<[u8; 32]>, Vec<usize>);
     let folders: Vec<Folder> = index
         .docs
@@ -148,7 +149,7 @@ pub fn write_lang_tagged(
             let first = g * PACKS_PER_FOLDER;
             let texts: Vec<Vec<Vec<u8>>> = (first..)
                 .zip(docs)
-                .map(|(d, doc)| texts::doc_files(d, doc, z))
+                .map(|(d, doc)| texts::doc_files(d, doc, per_file, z))
                 .collect();
             let digests: Vec<[u8; 32]> = texts.iter().map(|t| names::doc_digest(t)).collect();
             let tag = names::folder_tag(digests.iter());
@@ -198,6 +199,7 @@ fn meta(site: &Site, lang: &str, index: &LangIndex<'_>, buckets: u32) -> serde_j
     json!({
         "k": buckets,
         "n": index.docs.len(),
+        "g": texts::packs_per_file(index.docs.len()),
         "r": runs(index.docs.iter().map(|d| (d.year, d.department))),
         "m": themes_field(index.docs.iter().map(|d| d.themes)),
         "departments": labels(&site.config.departments),
@@ -321,7 +323,14 @@ mod tests {
 
     #[test]
     fn runs_say_each_documents_year_and_department() {
-        let docs = [(2023, 1), (2023, 1), (2023, 4), (2022, 1), (2022, 1), (2021, 0)];
+        let docs = [
+            (2023, 1),
+            (2023, 1),
+            (2023, 4),
+            (2022, 1),
+            (2022, 1),
+            (2021, 0),
+        ];
         assert_eq!(
             runs(docs.into_iter()),
             [vec![2023, 1, 2, 4, 1], vec![2022, 1, 2], vec![2021, 0, 1]]

@@ -36,8 +36,7 @@ pub fn folder_tag<'a>(digests: impl Iterator<Item = &'a [u8; 32]>) -> String {
 
 /// The first 36 bits of `digest` in URL-safe base64.
 fn tag_of(digest: &[u8; 32]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let bits = u64::from_be_bytes(digest[..8].try_into().expect("8 bytes")) >> 28;
     (0..TAG_LEN)
         .rev()

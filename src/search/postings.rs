@@ -113,10 +113,7 @@ impl Postings {
 
     /// The documents listed, decoded (for tests and tools; the browser decodes its own).
     pub fn doc_ids(&self, term: &Term) -> Vec<u32> {
-        self.entries(term)
-            .into_iter()
-            .map(|(doc, _)| doc)
-            .collect()
+        self.entries(term).into_iter().map(|(doc, _)| doc).collect()
     }
 
     /// Appends postings of later documents whose first entry counts from document 0, as a

@@ -1,50 +1,78 @@
-//! Search: the report texts the script reads for excerpts, one file per pack of a report
-//! (`p/<doc / 64>.<tag>/<doc>-<pack>.js`), so a result downloads only the pack its match is
-//! in (the postings' pack mask says which), not the whole report. Each file repeats the few
-//! facts a result shows (title, address, year, department) and says how many packs the report
-//! has, so any one pack is enough to show the result.
+//! Search: the report texts the script reads for excerpts. On a site of up to
+//! [`SPLIT_UP_TO`] reports per language, one file per pack of a report
+//! (`p/<doc / 64>.<tag>/<doc>-<pack>.js`), so a result downloads only the pack its match is in
+//! (the postings' pack mask says which), not the whole report; on a larger site one file per
+//! report (`<doc>-0.js`), because a file per pack would triple the files a build writes
+//! (README "Search"). Each file repeats the few facts a result shows (title, address, year,
+//! department) and says how many packs the report has, so any one file shows the result.
 
 use serde::Serialize;
 
-use super::doc::{Doc, PackSection};
+use super::doc::{Doc, MAX_PACKS, PackSection};
 use super::names::PACKS_PER_FOLDER;
 use super::{SCRIPT_END, script_start};
+
+/// Up to this many reports in a language, each pack of a report is a file of its own.
+pub const SPLIT_UP_TO: usize = 3_000;
 
 /// Separates the texts of a pack file.
 const RS: u8 = 0x1e;
 
-/// The files of document `d`, one per pack, in pack order: each a JSON head (title, address,
-/// year, department, number of packs, and the ids and headings of the pack's sections), then
-/// each section's text after a U+001E separator, in order; deflated. Texts are not JSON
-/// strings so that writing them is a copy rather than an escape check per byte (a U+001E in a
-/// text, an invisible control character, becomes a space). Files live in folders of 64
-/// documents: a folder of tens of thousands of files makes every file creation wait on the
-/// one directory lock.
-pub fn doc_files(d: usize, doc: &Doc<'_>, z: &mut Compressor) -> Vec<Vec<u8>> {
-    (0..doc.packs.len().max(1))
-        .map(|k| pack_file(d, k, doc, z))
+/// How many packs a text file holds in a language of `docs` reports: one, or every pack of a
+/// report (see [`SPLIT_UP_TO`]).
+pub fn packs_per_file(docs: usize) -> usize {
+    if docs <= SPLIT_UP_TO { 1 } else { MAX_PACKS }
+}
+
+/// The files of document `d`, `per_file` packs each, in pack order: each a JSON head (title,
+/// address, year, department, number of packs, the file's first pack, and per pack the ids
+/// and headings of its sections), then each section's text after a U+001E separator, in
+/// order; deflated. Texts are not JSON strings so that writing them is a copy rather than an
+/// escape check per byte (a U+001E in a text, an invisible control character, becomes a
+/// space). Files live in folders of 64 documents: a folder of tens of thousands of files
+/// makes every file creation wait on the one directory lock.
+pub fn doc_files(d: usize, doc: &Doc<'_>, per_file: usize, z: &mut Compressor) -> Vec<Vec<u8>> {
+    let packs: &[Vec<PackSection<'_>>] = &doc.packs;
+    if packs.is_empty() {
+        return vec![text_file(d, 0, doc, 0, &[], z)];
+    }
+    packs
+        .chunks(per_file.max(1))
+        .enumerate()
+        .map(|(j, group)| text_file(d, j, doc, j * per_file.max(1), group, z))
         .collect()
 }
 
-/// The script name of pack `k` of document `d` (`p/1/65-0`), the file's name without its
+/// The script name of text file `j` of document `d` (`p/1/65-0`), the file's name without its
 /// folder's tag.
-pub fn pack_name(d: usize, k: usize) -> String {
-    format!("p/{}/{d}-{k}", d / PACKS_PER_FOLDER)
+pub fn file_name(d: usize, j: usize) -> String {
+    format!("p/{}/{d}-{j}", d / PACKS_PER_FOLDER)
 }
 
-fn pack_file(d: usize, k: usize, doc: &Doc<'_>, z: &mut Compressor) -> Vec<u8> {
-    let sections: &[PackSection<'_>] = doc.packs.get(k).map_or(&[], Vec::as_slice);
-    let mut text = serde_json::to_vec(&PackHead {
+fn text_file(
+    d: usize,
+    j: usize,
+    doc: &Doc<'_>,
+    first: usize,
+    packs: &[Vec<PackSection<'_>>],
+    z: &mut Compressor,
+) -> Vec<u8> {
+    let sections = || packs.iter().flatten();
+    let mut text = serde_json::to_vec(&FileHead {
         t: doc.title,
         u: &doc.url,
         y: doc.year,
         d: doc.department,
         n: doc.packs.len().max(1),
-        s: sections.iter().map(|s| (s.id, s.heading)).collect(),
+        k: first,
+        p: packs
+            .iter()
+            .map(|pack| pack.iter().map(|s| (s.id, s.heading)).collect())
+            .collect(),
     })
     .expect("serialising to memory cannot fail");
-    text.reserve(sections.iter().map(|s| s.text.len() + 1).sum());
-    for s in sections {
+    text.reserve(sections().map(|s| s.text.len() + 1).sum());
+    for s in sections() {
         text.push(RS);
         let bytes = s.text.as_bytes();
         if bytes.contains(&RS) {
@@ -53,7 +81,7 @@ fn pack_file(d: usize, k: usize, doc: &Doc<'_>, z: &mut Compressor) -> Vec<u8> {
             text.extend_from_slice(bytes);
         }
     }
-    let mut out = script_start(&pack_name(d, k), text.len());
+    let mut out = script_start(&file_name(d, j), text.len());
     out.push('"');
     z.deflate_base64(&text, &mut out);
     out.push('"');
@@ -61,16 +89,17 @@ fn pack_file(d: usize, k: usize, doc: &Doc<'_>, z: &mut Compressor) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// The head of a pack file: the report's title, address, year, department and number of
-/// packs, and the pack's sections' ids and headings.
+/// The head of a text file: the report's title, address, year, department and number of
+/// packs, the number of the file's first pack, and per pack its sections' ids and headings.
 #[derive(Serialize)]
-struct PackHead<'a> {
+struct FileHead<'a> {
     t: &'a str,
     u: &'a str,
     y: u16,
     d: u32,
     n: usize,
-    s: Vec<(&'a str, &'a str)>,
+    k: usize,
+    p: Vec<Vec<(&'a str, &'a str)>>,
 }
 
 /// Compresses report texts: raw DEFLATE, base64. A pack's text is about half of the download
@@ -136,10 +165,8 @@ mod tests {
         (head, parts.map(str::to_string).collect())
     }
 
-    #[test]
-    fn each_pack_is_a_file_with_the_reports_facts_and_its_own_sections() {
-        let (a, b) = ("第一段\n复议\u{1e}案件", "Second \"pack\"");
-        let doc = Doc {
+    fn doc<'a>(a: &'a str, b: &'a str) -> Doc<'a> {
+        Doc {
             source: std::path::Path::new("content/2022/x.zh.md"),
             title: "标题",
             url: "zh/2022/x/".to_string(),
@@ -158,18 +185,35 @@ mod tests {
                     text: b,
                 }],
             ],
-        };
-        let files = doc_files(65, &doc, &mut Compressor::default());
+        }
+    }
+
+    #[test]
+    fn each_pack_is_a_file_with_the_reports_facts_and_its_own_sections() {
+        let (a, b) = ("第一段\n复议\u{1e}案件", "Second \"pack\"");
+        let files = doc_files(65, &doc(a, b), 1, &mut Compressor::default());
         assert_eq!(files.len(), 2);
         let (head, texts) = open(&files[0], "p/1/65-0");
         assert_eq!(
             head,
-            json!({"t": "标题", "u": "zh/2022/x/", "y": 2022, "d": 3, "n": 2, "s": [["", ""]]})
+            json!({"t": "标题", "u": "zh/2022/x/", "y": 2022, "d": 3, "n": 2, "k": 0,
+                   "p": [[["", ""]]]})
         );
         assert_eq!(texts, ["第一段\n复议 案件"]);
         let (head, texts) = open(&files[1], "p/1/65-1");
-        assert_eq!(head["s"], json!([["h-2", "二、"]]));
-        assert_eq!(head["n"], 2);
+        assert_eq!(head["p"], json!([[["h-2", "二、"]]]));
+        assert_eq!((&head["n"], &head["k"]), (&json!(2), &json!(1)));
         assert_eq!(texts, [b]);
+    }
+
+    #[test]
+    fn a_large_site_has_one_file_per_report() {
+        assert_eq!(packs_per_file(SPLIT_UP_TO), 1);
+        let per_file = packs_per_file(SPLIT_UP_TO + 1);
+        let files = doc_files(3, &doc("一", "二"), per_file, &mut Compressor::default());
+        assert_eq!(files.len(), 1);
+        let (head, texts) = open(&files[0], "p/0/3-0");
+        assert_eq!(head["p"], json!([[["", ""]], [["h-2", "二、"]]]));
+        assert_eq!(texts, ["一", "二"]);
     }
 }

@@ -397,28 +397,38 @@
     }
   }
 
-  // One pack of a report's text, deflated, in base64: a JSON head (title, address, year,
-  // department, number of packs, the pack's [id, heading] pairs), then each section's text
-  // after a U+001E (src/search/texts.rs).
-  var packs = {};
-  function loadPack(meta, d, k) {
-    var key = d + "-" + k;
-    if (!packs[key]) {
+  // A report's text file, deflated, in base64: a JSON head (title, address, year, department,
+  // number of packs `n`, the file's first pack `k`, per pack its [id, heading] pairs), then
+  // each section's text after a U+001E (src/search/texts.rs). A file holds `meta.g` packs:
+  // one on a small site, the whole report on a large one.
+  var files = {};
+  function loadFile(meta, d, j) {
+    var key = d + "-" + j;
+    if (!files[key]) {
       var g = Math.floor(d / 64);
-      var entry = packs[key] = load("p/" + g + "/" + key, "p/" + g + "." + tag(meta.p, g) + "/" + key + ".js").then(function (b64) {
+      var entry = files[key] = load("p/" + g + "/" + key, "p/" + g + "." + tag(meta.p, g) + "/" + key + ".js").then(function (b64) {
         var bin = atob(b64), bytes = new Uint8Array(bin.length);
         for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
         return inflateText(bytes).then(function (text) {
-          var parts = text.split("\u001e"), head = JSON.parse(parts[0]);
-          head.s = head.s.map(function (s, j) { return { id: s[0], heading: s[1], text: parts[j + 1] }; });
+          var parts = text.split("\u001e"), head = JSON.parse(parts[0]), at = 1;
+          head.p = head.p.map(function (pack) {
+            return pack.map(function (s) { return { id: s[0], heading: s[1], text: parts[at++] }; });
+          });
           return head;
         });
       }).catch(function (e) {
-        if (packs[key] === entry) delete packs[key];
+        if (files[key] === entry) delete files[key];
         throw e;
       });
     }
-    return packs[key];
+    return files[key];
+  }
+  // Pack `k` of report `d`: the report's facts and the pack's sections.
+  function loadPack(meta, d, k) {
+    var per = meta.g || 1;
+    return loadFile(meta, d, Math.floor(k / per)).then(function (head) {
+      return { t: head.t, u: head.u, y: head.y, d: head.d, n: head.n, s: head.p[k - head.k] || [] };
+    });
   }
   function firstBit(mask) { for (var i = 0; i < 32; i++) if (hasTheme(mask, i)) return i; return 0; }
   // A result downloads the pack its phrases share (the postings' pack masks); only when that
@@ -645,7 +655,7 @@
   // The preview (`gongkai serve`) says when an edit changed the index: what was loaded is
   // forgotten and the query runs again on the new files.
   window.addEventListener("gongkai:index", function () {
-    cache = {}; packs = {}; fresh++;
+    cache = {}; files = {}; fresh++;
     if (input.value.trim()) run();
   });
   input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 10); });
