@@ -139,10 +139,29 @@ pub fn write_lang_tagged(
             Ok(tag)
         })
         .collect::<Result<_, OutputError>>()?;
-    let per_file = texts::packs_per_file(index.docs.len());
+    let mut tags = write_texts(&dir, &index.docs, &put)?;
+    tags.buckets = bucket_tags;
+    put(
+        format!("{dir}/meta.js"),
+        meta_file(&meta(site, lang, index, buckets), &tags),
+    )?;
+    let stats = SearchStats {
+        files: files.into_inner(),
+        bytes: bytes.into_inner(),
+    };
+    Ok((stats, tags))
+}
+
+/// Writes the report text files, a folder of 64 reports at a time in parallel; returns the
+/// folders' tags and each report's digest and number of files (the buckets' tags empty).
+fn write_texts(
+    dir: &str,
+    docs: &[doc::Doc<'_>],
+    put: &(dyn Fn(String, Vec<u8>) -> Result<(), OutputError> + Sync),
+) -> Result<Tags, OutputError> {
+    let per_file = texts::packs_per_file(docs.len());
     type Folder = (String, Vec<[u8; 32]>, Vec<usize>);
-    let folders: Vec<Folder> = index
-        .docs
+    let folders: Vec<Folder> = docs
         .par_chunks(PACKS_PER_FOLDER)
         .enumerate()
         .map_init(Compressor::default, |z, (g, docs)| {
@@ -156,30 +175,19 @@ pub fn write_lang_tagged(
             let packs = texts.iter().map(Vec::len).collect();
             for (d, files) in (first..).zip(texts) {
                 for (k, data) in files.into_iter().enumerate() {
-                    put(names::doc_path(&dir, d, k, &tag), data)?;
+                    put(names::doc_path(dir, d, k, &tag), data)?;
                 }
             }
             Ok((tag, digests, packs))
         })
         .collect::<Result<_, OutputError>>()?;
-    let mut tags = Tags {
-        buckets: bucket_tags,
-        ..Tags::default()
-    };
+    let mut tags = Tags::default();
     for (tag, digests, packs) in folders {
         tags.folders.push(tag);
         tags.docs.extend(digests);
         tags.packs.extend(packs);
     }
-    put(
-        format!("{dir}/meta.js"),
-        meta_file(&meta(site, lang, index, buckets), &tags),
-    )?;
-    let stats = SearchStats {
-        files: files.into_inner(),
-        bytes: bytes.into_inner(),
-    };
-    Ok((stats, tags))
+    Ok(tags)
 }
 
 /// `meta.js`: `base` with the tags of the files it names.
