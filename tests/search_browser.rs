@@ -591,8 +591,9 @@ async fn english_excerpts_keep_whole_words() {
 }
 
 /// A report of five sections, each long enough to be a pack of its own (about 3.5 kB): the
-/// third holds `核查点`, the second `独特词` and the fifth `另一词`.
-fn packed_site() -> tempfile::TempDir {
+/// third holds `核查点`, the second `独特词` and the fifth `另一词`; and `others` short
+/// reports besides.
+fn packed_site(others: usize) -> tempfile::TempDir {
     let root = tempfile::tempdir().unwrap();
     let ranking = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ranking");
     std::fs::copy(ranking.join("site.yaml"), root.path().join("site.yaml")).unwrap();
@@ -611,6 +612,13 @@ fn packed_site() -> tempfile::TempDir {
         ),
     )
     .unwrap();
+    for n in 0..others {
+        std::fs::write(
+            year.join(format!("r{n:04}.zh.md")),
+            format!("---\ntitle: 报告{n}\ndepartment: b\ndate: 2024-01-01\nsummary: 短。\n---\n\n正文。\n"),
+        )
+        .unwrap();
+    }
     root
 }
 
@@ -631,7 +639,7 @@ async fn texts_loaded(c: &Client) -> Vec<String> {
 /// phrases are in different packs reads those packs and still finds the report.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_result_loads_only_the_pack_of_its_match() {
-    let root = packed_site();
+    let root = packed_site(0);
     let site = build_site(root.path());
     let public = site.path().join("public");
     let port = serve(public);
@@ -661,5 +669,32 @@ async fn a_result_loads_only_the_pack_of_its_match() {
         loaded[0].ends_with("/0-1.js") && loaded[1].ends_with("/0-4.js"),
         "{loaded:?}"
     );
+    c.close().await.unwrap();
+}
+
+/// Above 3,000 reports in a language a report's text is one file: a result loads it once,
+/// whichever packs its phrases are in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_large_site_a_result_loads_its_reports_one_text_file() {
+    let root = packed_site(3_000);
+    let site = build_site(root.path());
+    let public = site.path().join("public");
+    let port = serve(public);
+    let (c, _driver, _profile) = browser().await;
+    let base = format!("http://127.0.0.1:{port}/zh/search/index.html");
+    for (q, found) in [
+        ("核查点", vec!["核查点"]),
+        ("独特词+另一词", vec!["独特词", "另一词"]),
+    ] {
+        c.goto(&format!("{base}?q={q}")).await.unwrap();
+        assert_eq!(wait_for_status(&c).await, "共1条结果", "{q}");
+        let m = marks(&c).await;
+        assert!(m.len() == 1 && found.contains(&m[0].as_str()), "{q}: {m:?}");
+        let loaded = texts_loaded(&c).await;
+        assert_eq!(loaded.len(), 1, "{loaded:?}");
+        assert!(loaded[0].ends_with("-0.js"), "{loaded:?}");
+    }
+    let href = result_links(&c).await;
+    assert!(href[0].contains("/zh/2023/long/#"), "{href:?}");
     c.close().await.unwrap();
 }
