@@ -2,7 +2,7 @@
 """Bytes a search query moves: gongkai's index against Pagefind's, measured in headless
 Chromium over a local HTTP server that counts what it sends.
 
-    python3 bench/query_bytes.py PUBLIC [--pagefind BIN] [--queries q1,q2,...]
+    python3 bench/query_bytes.py PUBLIC [--pagefind BIN] [--queries q1,q2,...] [--split]
 
 PUBLIC is a built site (`gongkai build --out PUBLIC`). With --pagefind, Pagefind indexes the
 same HTML pages into PUBLIC/pagefind/ first (`pip install pagefind-bin` provides the binary).
@@ -12,7 +12,9 @@ our page loads the texts of the first ten). Counted: every byte the server sends
 query, split into code (our `search.*.js`; Pagefind's `pagefind.js`, worker and WebAssembly)
 and index data (our `meta.js`, buckets and report texts; Pagefind's entry, metadata, index
 chunks and fragments). Pages, stylesheets and images are not counted. Sizes are as sent,
-uncompressed, and gzip -6 of each file (what a server with gzip on sends).
+uncompressed, and gzip -6 of each file (what a server with gzip on sends). --split also prints,
+per query, where the data bytes go: our meta.js, buckets and report texts; Pagefind's entry
+and metadata, index chunks and fragments.
 Python 3 standard library, /usr/bin/chromium and /usr/bin/chromedriver only.
 """
 
