@@ -2,7 +2,7 @@
 """Bytes a search query moves: gongkai's index against Pagefind's, measured in headless
 Chromium over a local HTTP server that counts what it sends.
 
-    python3 bench/query_bytes.py PUBLIC [--pagefind BIN] [--queries q1,q2,...]
+    python3 bench/query_bytes.py PUBLIC [--pagefind BIN] [--queries q1,q2,...] [--split]
 
 PUBLIC is a built site (`gongkai build --out PUBLIC`). With --pagefind, Pagefind indexes the
 same HTML pages into PUBLIC/pagefind/ first (`pip install pagefind-bin` provides the binary).
@@ -12,7 +12,9 @@ our page loads the texts of the first ten). Counted: every byte the server sends
 query, split into code (our `search.*.js`; Pagefind's `pagefind.js`, worker and WebAssembly)
 and index data (our `meta.js`, buckets and report texts; Pagefind's entry, metadata, index
 chunks and fragments). Pages, stylesheets and images are not counted. Sizes are as sent,
-uncompressed, and gzip -6 of each file (what a server with gzip on sends).
+uncompressed, and gzip -6 of each file (what a server with gzip on sends). --split also prints,
+per query, where the data bytes go: our meta.js, buckets and report texts; Pagefind's entry
+and metadata, index chunks and fragments.
 Python 3 standard library, /usr/bin/chromium and /usr/bin/chromedriver only.
 """
 
@@ -155,6 +157,21 @@ def kind(path):
     return None
 
 
+def part_of(path):
+    """Which part of the index data a file is: our entry file, buckets and report texts;
+    Pagefind's entry and metadata, index chunks and fragments."""
+    name = path.rsplit("/", 1)[-1]
+    if "/pagefind/" in path:
+        if "/index/" in path:
+            return "index"
+        if "/fragment/" in path:
+            return "texts"
+        return "meta"
+    if name == "meta.js":
+        return "meta"
+    return "buckets" if "/search/t/" in path else "texts"
+
+
 def measure(browser, base, counter, url_of, done_js, queries):
     rows = []
     for q in queries:
@@ -162,13 +179,19 @@ def measure(browser, base, counter, url_of, done_js, queries):
         browser.run(url_of(base, q), done_js)
         files = counter.take()
         sums = {"code": [0, 0], "data": [0, 0]}
+        parts = {}
         for path, raw, gz in files:
             k = kind(path)
             if k:
                 sums[k][0] += raw
                 sums[k][1] += gz
+            if k == "data":
+                part = parts.setdefault(part_of(path), [0, 0, 0])
+                part[0] += raw
+                part[1] += gz
+                part[2] += 1
         rows.append((q, sums["data"][0], sums["data"][1], sums["code"][0], sums["code"][1],
-                     sum(1 for f in files if kind(f[0]) == "data")))
+                     sum(1 for f in files if kind(f[0]) == "data"), parts))
     return rows
 
 
@@ -176,11 +199,27 @@ def lang_of(q):
     return "en" if q.isascii() else "zh"
 
 
+def print_split(who, rows):
+    """Per query: kB (gzip kB) and file count of each part of the index data."""
+    names = sorted({p for r in rows for p in r[6]})
+    print(f"\n{who}: | query | " + " | ".join(f"{p} kB (gzip) files" for p in names) + " |")
+    print("| --- |" + " ---: |" * len(names))
+    for r in rows:
+        cells = []
+        for p in names:
+            raw, gz, n = r[6].get(p, [0, 0, 0])
+            cells.append(f"{raw/1000:.1f} ({gz/1000:.1f}) {n}")
+        print(f"| {r[0]} | " + " | ".join(cells) + " |")
+    print()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("public")
     ap.add_argument("--pagefind")
     ap.add_argument("--queries")
+    ap.add_argument("--split", action="store_true",
+                    help="also print, per query, the bytes of each part of the index data")
     args = ap.parse_args()
     queries = args.queries.split(",") if args.queries else QUERIES
     public = os.path.abspath(args.public)
@@ -207,15 +246,19 @@ def main():
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     ratios, ratios_gz = [], []
     for i, row in enumerate(ours):
-        q, raw, gz, _, _, n = row
+        q, raw, gz, _, _, n, _ = row
         if theirs:
-            _, praw, pgz, _, _, pn = theirs[i]
+            _, praw, pgz, _, _, pn, _ = theirs[i]
             r, rg = raw / max(praw, 1), gz / max(pgz, 1)
             ratios.append(r)
             ratios_gz.append(rg)
             print(f"| {q} | {raw/1000:.1f} ({gz/1000:.1f}) | {n} | {praw/1000:.1f} ({pgz/1000:.1f}) | {pn} | {r:.2f} | {rg:.2f} |")
         else:
             print(f"| {q} | {raw/1000:.1f} ({gz/1000:.1f}) | {n} | | | | |")
+    if args.split:
+        print_split("ours", ours)
+        if theirs:
+            print_split("Pagefind", theirs)
     raws = [r[1] for r in ours]
     print(f"\nours: median {statistics.median(raws)/1000:.1f} kB, worst {max(raws)/1000:.1f} kB "
           f"({ours[raws.index(max(raws))][0]}); code {ours[0][3]/1000:.1f} kB "

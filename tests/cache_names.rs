@@ -14,7 +14,7 @@ fn long_cached(path: &str) -> bool {
         || (path.contains("/search/") && !path.ends_with("/meta.js") && !path.ends_with(".html"))
 }
 
-/// The tags `meta.js` lists (`"t"` buckets, `"p"` folders), 8 characters each.
+/// The tags `meta.js` lists (`"t"` buckets, `"p"` folders), 6 characters each.
 fn meta_tags(files: &Files, lang: &str) -> (Vec<String>, Vec<String>) {
     let meta = std::str::from_utf8(&files[&format!("{lang}/search/meta.js")]).unwrap();
     let json = meta
@@ -24,9 +24,9 @@ fn meta_tags(files: &Files, lang: &str) -> (Vec<String>, Vec<String>) {
     let meta: serde_json::Value = serde_json::from_str(json).unwrap();
     let split = |key: &str| -> Vec<String> {
         let s = meta[key].as_str().unwrap();
-        assert_eq!(s.len() % 8, 0, "{key}: {s}");
-        (0..s.len() / 8)
-            .map(|i| s[i * 8..i * 8 + 8].to_string())
+        assert_eq!(s.len() % 6, 0, "{key}: {s}");
+        (0..s.len() / 6)
+            .map(|i| s[i * 6..i * 6 + 6].to_string())
             .collect()
     };
     let buckets = split("t");
@@ -45,14 +45,20 @@ fn assert_every_reference_resolves(files: &Files) {
             let path = format!("{lang}/search/t/{i}.{tag}.js");
             assert!(files.contains_key(&path), "{path}");
         }
-        let texts = files
-            .keys()
-            .filter(|p| p.starts_with(&format!("{lang}/search/p/")))
-            .count();
-        assert!(texts > 0);
-        for d in 0..texts {
-            let path = format!("{lang}/search/p/{}.{}/{d}.js", d / 64, folders[d / 64]);
+        // Every report has its first pack, and every pack file is in its folder of the tag
+        // `meta.js` names.
+        let prefix = format!("{lang}/search/p/");
+        let texts: Vec<&String> = files.keys().filter(|p| p.starts_with(&prefix)).collect();
+        let reports = texts.iter().filter(|p| p.ends_with("-0.js")).count();
+        assert!(reports > 0);
+        for d in 0..reports {
+            let path = format!("{prefix}{}.{}/{d}-0.js", d / 64, folders[d / 64]);
             assert!(files.contains_key(&path), "{path}");
+        }
+        for path in texts {
+            let (folder, file) = path[prefix.len()..].split_once('/').unwrap();
+            let d: usize = file.split_once('-').unwrap().0.parse().unwrap();
+            assert_eq!(folder, format!("{}.{}", d / 64, folders[d / 64]), "{path}");
         }
     }
     // The search page loads the script under its content name.

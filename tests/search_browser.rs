@@ -57,6 +57,22 @@ async fn type_query_and_filter(c: &Client, base: &str) {
             .contains("q=%E5%A4%8D%E8%AE%AE")
     );
 
+    // Theme counts follow the reports' themes (of the four, two 2022–2023 justice bureau
+    // reports are on the business environment, the government office's on disclosure).
+    let themes = c.find(Locator::Css("select[name=theme]")).await.unwrap();
+    for (theme, count) in [
+        ("business-environment", "(2)"),
+        ("information-disclosure", "(1)"),
+        ("rule-of-law", "(4)"),
+    ] {
+        let option = themes
+            .find(Locator::Css(&format!("option[value='{theme}']")))
+            .await
+            .unwrap();
+        let text = option.text().await.unwrap();
+        assert!(text.ends_with(count), "{theme}: {text}");
+    }
+
     // A filter narrows the results, shows counts and is kept in the address.
     let select = c.find(Locator::Css("select[name=year]")).await.unwrap();
     let option = select
@@ -571,5 +587,114 @@ async fn english_excerpts_keep_whole_words() {
     let m = marks(&c).await;
     assert!(!m.is_empty(), "nothing marked");
     assert!(m.iter().all(|t| t == "law" || t == "laws"), "{m:?}");
+    c.close().await.unwrap();
+}
+
+/// A report of five sections, each long enough to be a pack of its own (about 3.5 kB): the
+/// third holds `核查点`, the second `独特词` and the fifth `另一词`; and `others` short
+/// reports besides.
+fn packed_site(others: usize) -> tempfile::TempDir {
+    let root = tempfile::tempdir().unwrap();
+    let ranking = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ranking");
+    std::fs::copy(ranking.join("site.yaml"), root.path().join("site.yaml")).unwrap();
+    let year = root.path().join("content/2023");
+    std::fs::create_dir_all(&year).unwrap();
+    let filler = "文字内容。".repeat(115);
+    let words = ["", "独特词", "核查点", "", "另一词"];
+    let mut body = String::new();
+    for (i, word) in words.iter().enumerate() {
+        body.push_str(&format!("## 第{}部分\n\n{filler}{word}{filler}\n\n", i + 1));
+    }
+    std::fs::write(
+        year.join("long.zh.md"),
+        format!(
+            "---\ntitle: 长报告\ndepartment: a\ndate: 2024-01-01\nsummary: 概要。\n---\n\n{body}"
+        ),
+    )
+    .unwrap();
+    for n in 0..others {
+        std::fs::write(
+            year.join(format!("r{n:04}.zh.md")),
+            format!("---\ntitle: 报告{n}\ndepartment: b\ndate: 2024-01-01\nsummary: 短。\n---\n\n正文。\n"),
+        )
+        .unwrap();
+    }
+    root
+}
+
+/// The report texts the page has loaded (their file names).
+async fn texts_loaded(c: &Client) -> Vec<String> {
+    let names = c
+        .execute(
+            "return performance.getEntriesByType('resource').map(function (e) { return e.name; })\
+               .filter(function (n) { return n.indexOf('/search/p/') >= 0; });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(names).unwrap()
+}
+
+/// A result downloads only the pack of the report that holds its match; a query whose
+/// phrases are in different packs reads those packs and still finds the report.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_result_loads_only_the_pack_of_its_match() {
+    let root = packed_site(0);
+    let site = build_site(root.path());
+    let public = site.path().join("public");
+    let port = serve(public);
+    let (c, _driver, _profile) = browser().await;
+    let base = format!("http://127.0.0.1:{port}/zh/search/index.html");
+    c.goto(&format!("{base}?q=核查点")).await.unwrap();
+    assert_eq!(wait_for_status(&c).await, "共1条结果");
+    assert_eq!(marks(&c).await, ["核查点"]);
+    let loaded = texts_loaded(&c).await;
+    assert_eq!(loaded.len(), 1, "{loaded:?}");
+    assert!(loaded[0].ends_with("/0-2.js"), "{loaded:?}");
+    let href = result_links(&c).await;
+    // The link goes to the third section's heading (`#第3部分`).
+    assert!(
+        href[0].ends_with("#%E7%AC%AC3%E9%83%A8%E5%88%86"),
+        "{href:?}"
+    );
+
+    c.goto(&format!("{base}?q=独特词+另一词")).await.unwrap();
+    assert_eq!(wait_for_status(&c).await, "共1条结果");
+    let m = marks(&c).await;
+    assert!(m == ["独特词"] || m == ["另一词"], "{m:?}");
+    let mut loaded = texts_loaded(&c).await;
+    loaded.sort();
+    assert_eq!(loaded.len(), 2, "{loaded:?}");
+    assert!(
+        loaded[0].ends_with("/0-1.js") && loaded[1].ends_with("/0-4.js"),
+        "{loaded:?}"
+    );
+    c.close().await.unwrap();
+}
+
+/// Above 3,000 reports in a language a report's text is one file: a result loads it once,
+/// whichever packs its phrases are in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_large_site_a_result_loads_its_reports_one_text_file() {
+    let root = packed_site(3_000);
+    let site = build_site(root.path());
+    let public = site.path().join("public");
+    let port = serve(public);
+    let (c, _driver, _profile) = browser().await;
+    let base = format!("http://127.0.0.1:{port}/zh/search/index.html");
+    for (q, found) in [
+        ("核查点", vec!["核查点"]),
+        ("独特词+另一词", vec!["独特词", "另一词"]),
+    ] {
+        c.goto(&format!("{base}?q={q}")).await.unwrap();
+        assert_eq!(wait_for_status(&c).await, "共1条结果", "{q}");
+        let m = marks(&c).await;
+        assert!(m.len() == 1 && found.contains(&m[0].as_str()), "{q}: {m:?}");
+        let loaded = texts_loaded(&c).await;
+        assert_eq!(loaded.len(), 1, "{loaded:?}");
+        assert!(loaded[0].ends_with("-0.js"), "{loaded:?}");
+    }
+    let href = result_links(&c).await;
+    assert!(href[0].contains("/zh/2023/long/#"), "{href:?}");
     c.close().await.unwrap();
 }

@@ -4,7 +4,7 @@
 //! year (the last tie-break of ranking). Its text is cut into *packs* of whole sections (a few
 //! kB each): a query's results download only the packs they show as excerpts. Postings record,
 //! per term and document: frequency, which packs hold the term (bit mask), in which fields it
-//! occurs (title, summary or heading, body), and the document's department and themes so
+//! occurs (title, summary or heading, body); `meta.js` lists each document's themes, so
 //! filters and their counts need nothing else. Documents are numbered by year and department,
 //! so those need no storage at all.
 
@@ -78,7 +78,7 @@ fn index_block<'a>(
             if t >= postings.len() {
                 postings.resize_with(t + 1, Postings::default);
             }
-            postings[t].push(id, occ, doc.themes, !term.is_char());
+            postings[t].push(id, occ, !term.is_char());
         });
         docs.push(doc);
     }

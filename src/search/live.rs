@@ -13,9 +13,10 @@ use rustc_hash::FxHashMap;
 use super::index::{build, index_report};
 use super::names::{self, PACKS_PER_FOLDER};
 use super::postings::{Occurrence, Postings, Term};
+use super::texts::{Compressor, doc_files, packs_per_file};
 use super::{
-    Compressor, Tags, bucket_count, bucket_file, doc_file, fnv1a, meta, meta_file, postings_base64,
-    term_weight, write_lang_tagged,
+    Tags, bucket_count, bucket_file, fnv1a, meta, meta_file, postings_base64, term_weight,
+    themes_field, write_lang_tagged,
 };
 use crate::model::{Report, Site};
 use crate::output::Output;
@@ -23,7 +24,7 @@ use crate::output::Output;
 /// One term's postings, decoded and encoded.
 struct TermState {
     name: String,
-    entries: Vec<(u32, Occurrence, u64)>,
+    entries: Vec<(u32, Occurrence)>,
     postings: Postings,
     /// The postings as written in the bucket file, kept so an edit re-encodes only its terms.
     base64: String,
@@ -38,6 +39,11 @@ pub struct LiveIndex {
     bucket_terms: Vec<BTreeSet<Term>>,
     /// `meta.js` without the tags, and the tags the files are named with now.
     meta_base: serde_json::Value,
+    /// Each document's themes, as `meta.js` lists them.
+    themes: Vec<u64>,
+    /// Packs per report text file (the number of documents stays: else the language is
+    /// rebuilt).
+    per_file: usize,
     tags: Tags,
 }
 
@@ -83,6 +89,8 @@ impl LiveIndex {
             terms: FxHashMap::default(),
             bucket_terms: Vec::new(),
             meta_base,
+            themes: index.docs.iter().map(|d| d.themes).collect(),
+            per_file: packs_per_file(index.docs.len()),
             tags,
         };
         for (term, postings) in index.postings {
@@ -115,7 +123,6 @@ impl LiveIndex {
         let d = *self.doc_of.get(&new.source_path)?;
         let (_, old_terms) = index_report(site, old);
         let (doc, new_terms) = index_report(site, new);
-        let themes = doc.themes;
         let mut changed: FxHashMap<Term, Option<Occurrence>> =
             old_terms.into_iter().map(|(t, _)| (t, None)).collect();
         for (t, occ) in new_terms {
@@ -134,9 +141,9 @@ impl LiveIndex {
             let at = state.entries.binary_search_by_key(&d, |e| e.0);
             match (at, occ) {
                 // Unchanged by the edit: nothing to re-encode, no bucket to rewrite.
-                (Ok(i), Some(o)) if state.entries[i] == (d, o, themes) => continue,
-                (Ok(i), Some(o)) => state.entries[i] = (d, o, themes),
-                (Err(i), Some(o)) => state.entries.insert(i, (d, o, themes)),
+                (Ok(i), Some(o)) if state.entries[i] == (d, o) => continue,
+                (Ok(i), Some(o)) => state.entries[i] = (d, o),
+                (Err(i), Some(o)) => state.entries.insert(i, (d, o)),
                 (Ok(i), None) => {
                     state.entries.remove(i);
                 }
@@ -161,9 +168,14 @@ impl LiveIndex {
             return None;
         }
         let mut changes = self.rewrite_buckets(buckets_touched);
-        let text = doc_file(d as usize, &doc, &mut Compressor::default());
-        self.rename_text(d as usize, text, &mut changes);
-        if !changes.put.is_empty() {
+        let themes_changed = self.themes[d as usize] != doc.themes;
+        if themes_changed {
+            self.themes[d as usize] = doc.themes;
+            self.meta_base["m"] = themes_field(self.themes.iter().copied()).into();
+        }
+        let texts = doc_files(d as usize, &doc, self.per_file, &mut Compressor::default());
+        self.rename_texts(d as usize, texts, &mut changes);
+        if !changes.put.is_empty() || themes_changed {
             let meta = meta_file(&self.meta_base, &self.tags);
             changes.put.push((format!("{}/meta.js", self.dir), meta));
         }
@@ -199,10 +211,10 @@ impl LiveIndex {
         changes
     }
 
-    /// Puts report `d`'s new text file; when its bytes changed its folder gets a new tag, and
-    /// the folder's other files move there with their bytes.
-    fn rename_text(&mut self, d: usize, text: Vec<u8>, changes: &mut Changes) {
-        let digest = crate::hash::sha256(&text);
+    /// Puts report `d`'s new pack files; when their bytes changed its folder gets a new tag,
+    /// and the folder's other files move there with their bytes.
+    fn rename_texts(&mut self, d: usize, texts: Vec<Vec<u8>>, changes: &mut Changes) {
+        let digest = names::doc_digest(&texts);
         if digest == self.tags.docs[d] {
             return;
         }
@@ -213,12 +225,21 @@ impl LiveIndex {
         let old = std::mem::replace(&mut self.tags.folders[g], tag);
         let new = &self.tags.folders[g];
         for other in range.filter(|&o| o != d) {
-            let from = names::doc_path(&self.dir, other, &old);
-            changes
-                .moved
-                .push((from, names::doc_path(&self.dir, other, new)));
+            for k in 0..self.tags.packs[other] {
+                let from = names::doc_path(&self.dir, other, k, &old);
+                changes
+                    .moved
+                    .push((from, names::doc_path(&self.dir, other, k, new)));
+            }
         }
-        changes.removed.push(names::doc_path(&self.dir, d, &old));
-        changes.put.push((names::doc_path(&self.dir, d, new), text));
+        for k in 0..self.tags.packs[d] {
+            changes.removed.push(names::doc_path(&self.dir, d, k, &old));
+        }
+        self.tags.packs[d] = texts.len();
+        for (k, text) in texts.into_iter().enumerate() {
+            changes
+                .put
+                .push((names::doc_path(&self.dir, d, k, new), text));
+        }
     }
 }

@@ -4,12 +4,12 @@
 //!
 //! Layout under `<lang>/search/` (names: `names.rs`):
 //! - `meta.js`: bucket count, year ranges of document numbers, department and theme labels,
-//!   and the content tags of the other files' names;
+//!   each document's themes, and the content tags of the other files' names;
 //! - `t/<bucket>.<tag>.js`: postings of the terms that hash (FNV-1a) into that bucket;
-//! - `p/<doc / 64>.<tag>/<doc>.js`: a report's title, address and text in packs of sections,
-//!   deflated, for excerpts.
+//! - `p/<doc / 64>.<tag>/<doc>-<pack>.js`: one pack of sections of a report's text with its
+//!   title and address, deflated, for excerpts (`texts.rs`).
 //!
-//! Every file calls `__gk(name, data)` with its name without the tag (`t/12`, `p/1/65`); a
+//! Every file calls `__gk(name, data)` with its name without the tag (`t/12`, `p/1/65-0`); a
 //! query loads `meta.js`, one bucket per term and the packs of the results it shows, never the
 //! whole index.
 
@@ -19,6 +19,7 @@ mod index;
 mod live;
 mod names;
 mod postings;
+mod texts;
 pub mod tokenize;
 
 use std::collections::BTreeMap;
@@ -32,14 +33,19 @@ use serde_json::json;
 pub use index::{LangIndex, build, query_terms};
 pub use live::{Changes, LiveIndex};
 pub use postings::Term;
+pub use texts::Compressor;
 
 use crate::config::label;
 use crate::model::Site;
 use crate::output::{OutputError, Sink};
 
 use names::PACKS_PER_FOLDER;
-/// Aim for buckets of about this size, so one term costs one small download.
-const BUCKET_BYTES: usize = 16_000;
+/// Buckets hold about `2 * sqrt(total)` bytes of postings, within these bounds. A query pays
+/// for `meta.js`, which lists a tag per bucket, and for one bucket per term: with `total`
+/// bytes in buckets of `b` bytes that is about `8 * total / b + 2 * b` for a two-term query,
+/// least at `b = 2 * sqrt(total)`. So a small site gets small buckets (about 4 kB at 1,000
+/// report pairs) and a large one larger (about 13 kB at 10,000).
+const BUCKET_BYTES: std::ops::RangeInclusive<usize> = 2_000..=16_000;
 
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SearchStats {
@@ -68,8 +74,10 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<SearchStats, OutputError> {
 #[derive(Debug, Default, Clone)]
 pub struct Tags {
     pub buckets: Vec<String>,
-    /// Each report text file's SHA-256, in document order.
+    /// Per report, in document order, the SHA-256 of its pack files' SHA-256s.
     pub docs: Vec<[u8; 32]>,
+    /// Per report, in document order, how many pack files it has.
+    pub packs: Vec<usize>,
     pub folders: Vec<String>,
 }
 
@@ -131,30 +139,8 @@ pub fn write_lang_tagged(
             Ok(tag)
         })
         .collect::<Result<_, OutputError>>()?;
-    let folders: Vec<(String, Vec<[u8; 32]>)> = index
-        .docs
-        .par_chunks(PACKS_PER_FOLDER)
-        .enumerate()
-        .map_init(Compressor::default, |z, (g, docs)| {
-            let first = g * PACKS_PER_FOLDER;
-            let texts: Vec<Vec<u8>> = (first..)
-                .zip(docs)
-                .map(|(d, doc)| doc_file(d, doc, z))
-                .collect();
-            let digests: Vec<[u8; 32]> = texts.iter().map(|t| crate::hash::sha256(t)).collect();
-            let tag = names::folder_tag(digests.iter());
-            for (d, data) in (first..).zip(texts) {
-                put(names::doc_path(&dir, d, &tag), data)?;
-            }
-            Ok((tag, digests))
-        })
-        .collect::<Result<_, OutputError>>()?;
-    let (folder_tags, digests): (Vec<String>, Vec<Vec<[u8; 32]>>) = folders.into_iter().unzip();
-    let tags = Tags {
-        buckets: bucket_tags,
-        docs: digests.concat(),
-        folders: folder_tags,
-    };
+    let mut tags = write_texts(&dir, &index.docs, &put)?;
+    tags.buckets = bucket_tags;
     put(
         format!("{dir}/meta.js"),
         meta_file(&meta(site, lang, index, buckets), &tags),
@@ -166,6 +152,44 @@ pub fn write_lang_tagged(
     Ok((stats, tags))
 }
 
+/// Writes the report text files, a folder of 64 reports at a time in parallel; returns the
+/// folders' tags and each report's digest and number of files (the buckets' tags empty).
+fn write_texts(
+    dir: &str,
+    docs: &[doc::Doc<'_>],
+    put: &(dyn Fn(String, Vec<u8>) -> Result<(), OutputError> + Sync),
+) -> Result<Tags, OutputError> {
+    let per_file = texts::packs_per_file(docs.len());
+    type Folder = (String, Vec<[u8; 32]>, Vec<usize>);
+    let folders: Vec<Folder> = docs
+        .par_chunks(PACKS_PER_FOLDER)
+        .enumerate()
+        .map_init(Compressor::default, |z, (g, docs)| {
+            let first = g * PACKS_PER_FOLDER;
+            let texts: Vec<Vec<Vec<u8>>> = (first..)
+                .zip(docs)
+                .map(|(d, doc)| texts::doc_files(d, doc, per_file, z))
+                .collect();
+            let digests: Vec<[u8; 32]> = texts.iter().map(|t| names::doc_digest(t)).collect();
+            let tag = names::folder_tag(digests.iter());
+            let packs = texts.iter().map(Vec::len).collect();
+            for (d, files) in (first..).zip(texts) {
+                for (k, data) in files.into_iter().enumerate() {
+                    put(names::doc_path(dir, d, k, &tag), data)?;
+                }
+            }
+            Ok((tag, digests, packs))
+        })
+        .collect::<Result<_, OutputError>>()?;
+    let mut tags = Tags::default();
+    for (tag, digests, packs) in folders {
+        tags.folders.push(tag);
+        tags.docs.extend(digests);
+        tags.packs.extend(packs);
+    }
+    Ok(tags)
+}
+
 /// `meta.js`: `base` with the tags of the files it names.
 fn meta_file(base: &serde_json::Value, tags: &Tags) -> Vec<u8> {
     script(
@@ -175,16 +199,6 @@ fn meta_file(base: &serde_json::Value, tags: &Tags) -> Vec<u8> {
 }
 
 fn meta(site: &Site, lang: &str, index: &LangIndex<'_>, buckets: u32) -> serde_json::Value {
-    // Runs of documents with the same year and department: [first document, year, department].
-    let mut runs: Vec<(usize, u16, u32)> = Vec::new();
-    for (i, doc) in index.docs.iter().enumerate() {
-        if runs
-            .last()
-            .is_none_or(|r| (r.1, r.2) != (doc.year, doc.department))
-        {
-            runs.push((i, doc.year, doc.department));
-        }
-    }
     let labels = |m: &BTreeMap<String, crate::config::Labels>| -> Vec<(String, String)> {
         m.iter()
             .map(|(k, l)| (k.clone(), label(l, lang).to_string()))
@@ -193,10 +207,45 @@ fn meta(site: &Site, lang: &str, index: &LangIndex<'_>, buckets: u32) -> serde_j
     json!({
         "k": buckets,
         "n": index.docs.len(),
-        "runs": runs,
+        "g": texts::packs_per_file(index.docs.len()),
+        "r": runs(index.docs.iter().map(|d| (d.year, d.department))),
+        "m": themes_field(index.docs.iter().map(|d| d.themes)),
         "departments": labels(&site.config.departments),
         "themes": labels(&site.config.themes),
     })
+}
+
+/// Which year and department each document number has: documents are numbered by year, then
+/// department, so per year `[year, department, count, department, count, …]` in document
+/// order says it (a third of the bytes of listing each run's first document, year and
+/// department).
+fn runs(docs: impl Iterator<Item = (u16, u32)>) -> Vec<Vec<u32>> {
+    let mut years: Vec<Vec<u32>> = Vec::new();
+    for (year, department) in docs {
+        match years.last_mut() {
+            Some(y) if y[0] == u32::from(year) => {
+                let n = y.len();
+                if y[n - 2] == department {
+                    y[n - 1] += 1;
+                } else {
+                    y.extend([department, 1]);
+                }
+            }
+            _ => years.push(vec![u32::from(year), department, 1]),
+        }
+    }
+    years
+}
+
+/// Each document's theme mask, in document order: LEB128 varints in base64, as postings are
+/// written. Listed once here rather than in every posting of the document (where it made up
+/// a third of a bucket's bytes).
+fn themes_field(themes: impl Iterator<Item = u64>) -> String {
+    let mut bytes = Vec::new();
+    for mask in themes {
+        postings::varint(&mut bytes, mask);
+    }
+    URL_SAFE_NO_PAD.encode(&bytes)
 }
 
 /// `__gk("name",{…});` — a data file loadable with a `<script>` element.
@@ -208,7 +257,7 @@ fn script(name: &str, data: &impl Serialize) -> Vec<u8> {
 }
 
 /// `__gk("name",`: the start of a data file, with room for `capacity` more bytes.
-fn script_start(name: &str, capacity: usize) -> String {
+pub(super) fn script_start(name: &str, capacity: usize) -> String {
     let name = serde_json::to_string(name).expect("a string");
     let mut out = String::with_capacity(name.len() + capacity + 16);
     out.push_str("__gk(");
@@ -217,7 +266,7 @@ fn script_start(name: &str, capacity: usize) -> String {
     out
 }
 
-const SCRIPT_END: &str = ");\n";
+pub(super) const SCRIPT_END: &str = ");\n";
 
 /// Term postings in bucket files: base64 whose alphabet (`A-Z a-z 0-9 - _`) needs no escaping
 /// in a JSON string, so it is written as it is.
@@ -250,103 +299,23 @@ fn postings_base64(postings: &postings::Postings) -> String {
     URL_SAFE_NO_PAD.encode(&postings.bytes)
 }
 
-/// Separates the texts of a document file.
-const RS: u8 = 0x1e;
-
-/// The file of document `d`: a JSON head (title, address, year, department, and per pack the
-/// ids and headings of its sections), then each section's text after a U+001E separator, in
-/// order; deflated. Texts are not JSON strings so that writing them is a copy rather than an
-/// escape check per byte (a U+001E in a text, an invisible control character, becomes a space).
-/// Files live in folders of 64 documents: a folder of tens of thousands of files makes every
-/// file creation wait on the one directory lock.
-fn doc_file(d: usize, doc: &doc::Doc<'_>, z: &mut Compressor) -> Vec<u8> {
-    let name = format!("p/{}/{d}", d / PACKS_PER_FOLDER);
-    let sections = || doc.packs.iter().flatten();
-    let mut text = serde_json::to_vec(&DocHead {
-        t: doc.title,
-        u: &doc.url,
-        y: doc.year,
-        d: doc.department,
-        p: doc
-            .packs
-            .iter()
-            .map(|pack| pack.iter().map(|s| (s.id, s.heading)).collect())
-            .collect(),
-    })
-    .expect("serialising to memory cannot fail");
-    text.reserve(sections().map(|s| s.text.len() + 1).sum());
-    for s in sections() {
-        text.push(RS);
-        let bytes = s.text.as_bytes();
-        if bytes.contains(&RS) {
-            text.extend(bytes.iter().map(|&b| if b == RS { b' ' } else { b }));
-        } else {
-            text.extend_from_slice(bytes);
-        }
-    }
-    let mut out = script_start(&name, text.len());
-    out.push('"');
-    z.deflate_base64(&text, &mut out);
-    out.push('"');
-    out.push_str(SCRIPT_END);
-    out.into_bytes()
-}
-
-/// The number of buckets for postings of about `total` bytes (see [`BUCKET_BYTES`]).
+/// The number of buckets for postings of about `total` bytes (see [`BUCKET_BYTES`]), in
+/// coarse steps (a power of two up to 16, then a multiple of 16) so that an edit in the
+/// preview seldom changes it: a new count re-indexes the whole language.
 fn bucket_count(total: usize) -> u32 {
-    (total / BUCKET_BYTES).clamp(1, 1 << 16) as u32
+    let size = (2 * total.isqrt()).clamp(*BUCKET_BYTES.start(), *BUCKET_BYTES.end());
+    let count = (total / size).clamp(1, 1 << 16);
+    let step = if count < 16 {
+        1 << count.ilog2()
+    } else {
+        count / 16 * 16
+    };
+    step as u32
 }
 
 /// What one term adds to the total that sets the number of buckets.
 fn term_weight(name: &str, postings: &postings::Postings) -> usize {
     name.len() + postings.bytes.len() * 4 / 3 + 6
-}
-
-/// The head of a document file: title, address, year, department, and per pack the sections'
-/// ids and headings.
-#[derive(Serialize)]
-struct DocHead<'a> {
-    t: &'a str,
-    u: &'a str,
-    y: u16,
-    d: u32,
-    p: Vec<Vec<(&'a str, &'a str)>>,
-}
-
-/// Compresses report texts: raw DEFLATE, base64. A report's text is a third of the download
-/// this way; the script inflates it with the browser's own `DecompressionStream`. libdeflate
-/// compresses a whole buffer at once: at level 1 it is twice as fast as zlib at level 3 for
-/// output 3 % larger, and compressing every report is most of the cost of writing the index.
-pub struct Compressor {
-    deflate: libdeflater::Compressor,
-    /// The deflated bytes, kept from one text to the next.
-    buffer: Vec<u8>,
-}
-
-impl Default for Compressor {
-    fn default() -> Self {
-        let level = libdeflater::CompressionLvl::new(1).unwrap_or_default();
-        Compressor {
-            deflate: libdeflater::Compressor::new(level),
-            buffer: Vec::new(),
-        }
-    }
-}
-
-impl Compressor {
-    /// Appends `data`, deflated, in base64 (whose standard alphabet needs no escaping in a
-    /// JSON string either), to `out`.
-    fn deflate_base64(&mut self, data: &[u8], out: &mut String) {
-        let bound = self.deflate.deflate_compress_bound(data.len());
-        if self.buffer.len() < bound {
-            self.buffer.resize(bound, 0);
-        }
-        let n = self
-            .deflate
-            .deflate_compress(data, &mut self.buffer)
-            .expect("the output buffer is as large as libdeflate asks");
-        base64::engine::general_purpose::STANDARD.encode_string(&self.buffer[..n], out);
-    }
 }
 
 /// FNV-1a over UTF-8, as the browser script computes it.
@@ -361,50 +330,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn document_files_hold_every_section_text_after_a_json_head() {
-        let (a, b) = ("第一段\n复议\u{1e}案件", "Second \"pack\"");
-        let doc = doc::Doc {
-            source: std::path::Path::new("content/2022/x.zh.md"),
-            title: "标题",
-            url: "zh/2022/x/".to_string(),
-            year: 2022,
-            department: 3,
-            themes: 0,
-            packs: vec![
-                vec![doc::PackSection {
-                    id: "",
-                    heading: "",
-                    text: a,
-                }],
-                vec![doc::PackSection {
-                    id: "h-2",
-                    heading: "二、",
-                    text: b,
-                }],
-            ],
-        };
-        let file = doc_file(65, &doc, &mut Compressor::default());
-        let file = String::from_utf8(file).unwrap();
-        let b64 = file
-            .strip_prefix("__gk(\"p/1/65\",\"")
-            .and_then(|f| f.strip_suffix("\");\n"))
-            .unwrap();
-        let deflated = base64::engine::general_purpose::STANDARD
-            .decode(b64)
-            .unwrap();
-        let mut text = vec![0; 1 << 16];
-        let n = libdeflater::Decompressor::new()
-            .deflate_decompress(&deflated, &mut text)
-            .unwrap();
-        let text = String::from_utf8(text[..n].to_vec()).unwrap();
-        let parts: Vec<&str> = text.split('\u{1e}').collect();
-        let head: serde_json::Value = serde_json::from_str(parts[0]).unwrap();
+    fn runs_say_each_documents_year_and_department() {
+        let docs = [
+            (2023, 1),
+            (2023, 1),
+            (2023, 4),
+            (2022, 1),
+            (2022, 1),
+            (2021, 0),
+        ];
         assert_eq!(
-            head,
-            json!({"t": "标题", "u": "zh/2022/x/", "y": 2022, "d": 3,
-                   "p": [[["", ""]], [["h-2", "二、"]]]})
+            runs(docs.into_iter()),
+            [vec![2023, 1, 2, 4, 1], vec![2022, 1, 2], vec![2021, 0, 1]]
         );
-        assert_eq!(parts[1..], ["第一段\n复议 案件", b]);
     }
 
     #[test]

@@ -63,8 +63,9 @@ impl Term {
 }
 
 /// One term's postings, encoded as they are added (LEB128 varints, documents in order):
-/// for a single Han character `doc delta, themes`; for other terms
-/// `doc delta, tf << 3 | fields, pack mask, themes`.
+/// for a single Han character `doc delta`; for other terms `doc delta, tf << 3 | fields,
+/// pack mask`. A document's themes are listed once, in `meta.js`, not in every term's
+/// postings.
 #[derive(Debug, Default, Clone)]
 pub struct Postings {
     last: Option<u32>,
@@ -73,17 +74,17 @@ pub struct Postings {
 
 impl Postings {
     /// Encodes postings given in document order, exactly as [`build`] encodes them.
-    pub fn encode(term: &Term, entries: &[(u32, Occurrence, u64)]) -> Postings {
+    pub fn encode(term: &Term, entries: &[(u32, Occurrence)]) -> Postings {
         let mut p = Postings::default();
-        for (doc, occ, themes) in entries {
-            p.push(*doc, *occ, *themes, !term.is_char());
+        for (doc, occ) in entries {
+            p.push(*doc, *occ, !term.is_char());
         }
         p
     }
 
-    /// Every entry: document, occurrence (tf, packs and fields; empty for single characters)
-    /// and theme mask.
-    pub fn entries(&self, term: &Term) -> Vec<(u32, Occurrence, u64)> {
+    /// Every entry: document and occurrence (tf, packs and fields; empty for single
+    /// characters).
+    pub fn entries(&self, term: &Term) -> Vec<(u32, Occurrence)> {
         let full = !term.is_char();
         let mut values = Vec::new();
         let mut rest = &self.bytes[..];
@@ -93,7 +94,7 @@ impl Postings {
         }
         let mut doc = 0u32;
         values
-            .chunks(if full { 4 } else { 2 })
+            .chunks(if full { 3 } else { 1 })
             .map(|c| {
                 doc += c[0] as u32;
                 let occ = if full {
@@ -105,17 +106,14 @@ impl Postings {
                 } else {
                     Occurrence::default()
                 };
-                (doc, occ, c[c.len() - 1])
+                (doc, occ)
             })
             .collect()
     }
 
     /// The documents listed, decoded (for tests and tools; the browser decodes its own).
     pub fn doc_ids(&self, term: &Term) -> Vec<u32> {
-        self.entries(term)
-            .into_iter()
-            .map(|(doc, _, _)| doc)
-            .collect()
+        self.entries(term).into_iter().map(|(doc, _)| doc).collect()
     }
 
     /// Appends postings of later documents whose first entry counts from document 0, as a
@@ -135,7 +133,7 @@ impl Postings {
     }
 
     /// Adds the next document's entry (documents in increasing order).
-    pub fn push(&mut self, doc: u32, occ: Occurrence, themes: u64, full: bool) {
+    pub fn push(&mut self, doc: u32, occ: Occurrence, full: bool) {
         let delta = doc - self.last.unwrap_or(0);
         self.last = Some(doc);
         varint(&mut self.bytes, u64::from(delta));
@@ -146,7 +144,6 @@ impl Postings {
             );
             varint(&mut self.bytes, u64::from(occ.packs));
         }
-        varint(&mut self.bytes, themes);
     }
 }
 

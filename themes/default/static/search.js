@@ -13,15 +13,15 @@
   var PAGE = 10;
 
   // ---- loading data files -------------------------------------------------------------
-  // Files are named by their content (`t/12.0a1b2c3d.js`); they call __gk with the name
-  // without the tag (`t/12`). Only meta.js keeps its name: it lists the tags, 8 characters
+  // Files are named by their content (`t/12.aB-x_9.js`); they call __gk with the name
+  // without the tag (`t/12`). Only meta.js keeps its name: it lists the tags, 6 characters
   // each (src/search/names.rs).
   var cache = {};
   window.__gk = function (name, data) {
     var entry = cache[name];
     if (entry) entry.resolve(data);
   };
-  function tag(tags, i) { return tags.substr(i * 8, 8); }
+  function tag(tags, i) { return tags.substr(i * 6, 6); }
   // Bumped when the preview says the index changed: meta.js is then asked for anew.
   var fresh = 0;
   // A file that fails to load is forgotten, so the next query asks for it again.
@@ -42,7 +42,20 @@
     cache[name] = entry;
     return entry.promise;
   }
-  function loadMeta() { return load("meta", "meta.js" + (fresh ? "?r=" + fresh : "")); }
+  function loadMeta() { return load("meta", "meta.js" + (fresh ? "?r=" + fresh : "")).then(expandRuns); }
+  // Documents are numbered by year, then department; meta.js says, per year,
+  // [year, department, count, department, count, …]: here runs of [first document, year,
+  // department].
+  function expandRuns(meta) {
+    if (!meta.runs) {
+      var runs = [], first = 0;
+      meta.r.forEach(function (y) {
+        for (var i = 1; i + 1 < y.length; i += 2) { runs.push([first, y[0], y[i]]); first += y[i + 1]; }
+      });
+      meta.runs = runs;
+    }
+    return meta;
+  }
 
   // ---- tokenizer: the same rules as src/search/tokenize.rs ----------------------------
   function fold(s) { return s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase(); }
@@ -117,21 +130,30 @@
     for (var i = 0; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
     return h >>> 0;
   }
-  // Postings: LEB128 varints; see Postings in src/search/index.rs.
-  function decode(b64, single) {
+  // LEB128 varints in URL-safe base64 (src/search/postings.rs).
+  function varints(b64) {
     var s = atob(b64.replace(/-/g, "+").replace(/_/g, "/")), out = [], v = 0, shift = 0;
     for (var i = 0; i < s.length; i++) {
       var b = s.charCodeAt(i);
       v += (b & 0x7f) * Math.pow(2, shift);
       if (b & 0x80) shift += 7; else { out.push(v); v = 0; shift = 0; }
     }
-    var docs = new Map(), doc = 0, step = single ? 2 : 4;
+    return out;
+  }
+  // Postings: per document `delta` (single characters) or `delta, tf * 8 + fields, packs`.
+  function decode(b64, single) {
+    var out = varints(b64), docs = new Map(), doc = 0, step = single ? 1 : 3;
     for (var k = 0; k + step <= out.length; k += step) {
       doc += out[k];
-      if (single) docs.set(doc, { tf: 1, packs: 1, fields: 4, themes: out[k + 1] });
-      else docs.set(doc, { tf: Math.floor(out[k + 1] / 8), fields: out[k + 1] % 8, packs: out[k + 2], themes: out[k + 3] });
+      if (single) docs.set(doc, { tf: 1, packs: 1, fields: 4 });
+      else docs.set(doc, { tf: Math.floor(out[k + 1] / 8), fields: out[k + 1] % 8, packs: out[k + 2] });
     }
     return docs;
+  }
+  // Each document's theme mask, listed once in meta.js.
+  function themesOf(meta) {
+    if (!meta.themeMasks) meta.themeMasks = varints(meta.m);
+    return meta.themeMasks;
   }
   function postings(meta, term) {
     var i = fnv1a(term) % meta.k;
@@ -139,7 +161,7 @@
       return bucket[term] ? decode(bucket[term], term.charAt(0) === "h") : new Map();
     });
   }
-  // Documents are numbered by year, then department: runs of [first document, year, department].
+  // The run (see expandRuns) holding a document.
   function runOf(meta, doc) {
     var lo = 0, hi = meta.runs.length - 1;
     while (lo < hi) {
@@ -149,6 +171,20 @@
     return meta.runs[lo];
   }
   function hasTheme(mask, i) { return Math.floor(mask / Math.pow(2, i)) % 2 === 1; }
+
+  // The packs that may hold each phrase: those holding all its terms (a single character's
+  // postings do not say where it is, so it may be in any). `all`: packs that may hold every
+  // phrase; `any`: packs that may hold one.
+  function packsOf(phrases, byTerm, doc) {
+    var all = 0xffffffff, any = 0;
+    phrases.forEach(function (ph) {
+      var mask = 0xffffffff;
+      ph.terms.forEach(function (t) { if (t.charAt(0) !== "h") mask = (mask & byTerm[t].get(doc).packs) >>> 0; });
+      all = (all & mask) >>> 0;
+      any = (any | mask) >>> 0;
+    });
+    return { all: all, any: any };
+  }
 
   // ---- searching ------------------------------------------------------------------------
   function search(meta, q) {
@@ -160,8 +196,8 @@
       var byTerm = {};
       terms.forEach(function (t, i) { byTerm[t] = lists[i]; });
       lists.sort(function (a, b) { return a.size - b.size; });
-      var hits = [];
-      lists[0].forEach(function (first, doc) {
+      var hits = [], masks = themesOf(meta);
+      lists[0].forEach(function (_, doc) {
         var score = 0, common = 0xffffffff, any = 0;
         for (var i = 0; i < terms.length; i++) {
           var p = byTerm[terms[i]].get(doc);
@@ -171,8 +207,8 @@
           any = (any | p.packs) >>> 0;
         }
         if (common && terms.length > 1) score += 30;
-        var run = runOf(meta, doc);
-        hits.push({ doc: doc, score: score, packs: common || any, dept: run[2], themes: first.themes, year: run[1] });
+        var run = runOf(meta, doc), at = packsOf(phrases, byTerm, doc);
+        hits.push({ doc: doc, score: score, packs: at.all || at.any, where: at.any, dept: run[2], themes: masks[doc] || 0, year: run[1] });
       });
       hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
       return { phrases: phrases, hits: hits };
@@ -361,44 +397,63 @@
     }
   }
 
-  // A report's text, deflated, in base64: a JSON head with each pack's [id, heading] pairs,
-  // then each section's text after a U+001E.
-  var docs = {};
-  function loadDoc(meta, d) {
-    if (!docs[d]) {
+  // A report's text file, deflated, in base64: a JSON head (title, address, year, department,
+  // number of packs `n`, the file's first pack `k`, per pack its [id, heading] pairs), then
+  // each section's text after a U+001E (src/search/texts.rs). A file holds `meta.g` packs:
+  // one on a small site, the whole report on a large one.
+  var files = {};
+  function loadFile(meta, d, j) {
+    var key = d + "-" + j;
+    if (!files[key]) {
       var g = Math.floor(d / 64);
-      var entry = docs[d] = load("p/" + g + "/" + d, "p/" + g + "." + tag(meta.p, g) + "/" + d + ".js").then(function (b64) {
+      var entry = files[key] = load("p/" + g + "/" + key, "p/" + g + "." + tag(meta.p, g) + "/" + key + ".js").then(function (b64) {
         var bin = atob(b64), bytes = new Uint8Array(bin.length);
         for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
         return inflateText(bytes).then(function (text) {
-          var parts = text.split("\u001e"), doc = JSON.parse(parts[0]), k = 1;
-          doc.p = doc.p.map(function (pack) {
-            return pack.map(function (s) { return { id: s[0], heading: s[1], text: parts[k++] }; });
+          var parts = text.split("\u001e"), head = JSON.parse(parts[0]), at = 1;
+          head.p = head.p.map(function (pack) {
+            return pack.map(function (s) { return { id: s[0], heading: s[1], text: parts[at++] }; });
           });
-          return doc;
+          return head;
         });
       }).catch(function (e) {
-        if (docs[d] === entry) delete docs[d];
+        if (files[key] === entry) delete files[key];
         throw e;
       });
     }
-    return docs[d];
+    return files[key];
+  }
+  // Pack `k` of report `d`: the report's facts and the pack's sections.
+  function loadPack(meta, d, k) {
+    var per = meta.g || 1;
+    return loadFile(meta, d, Math.floor(k / per)).then(function (head) {
+      return { t: head.t, u: head.u, y: head.y, d: head.d, n: head.n, s: head.p[k - head.k] || [] };
+    });
   }
   function firstBit(mask) { for (var i = 0; i < 32; i++) if (hasTheme(mask, i)) return i; return 0; }
+  // A result downloads the pack its phrases share (the postings' pack masks); only when that
+  // pack does not hold the whole query does it read the other packs that may hold a phrase
+  // (the last mask bit stands for every pack from the 32nd on).
   function excerptOf(meta, hit, phrases) {
-    return loadDoc(meta, hit.doc).then(function (doc) {
-      var pack = { t: doc.t, u: doc.u, y: doc.y, d: doc.d };
-      var found = locate(doc.p[firstBit(hit.packs)] || doc.p[0], phrases);
-      if (!found || !found.all) {
-        // The pack the postings point at may hold only part of the query: read the whole
-        // text, the title too.
-        var all = [{ id: "", heading: "", text: doc.t }].concat([].concat.apply([], doc.p));
-        var whole = locate(all, phrases);
+    var first = firstBit(hit.packs);
+    return loadPack(meta, hit.doc, first).then(function (head) {
+      var pack = { t: head.t, u: head.u, y: head.y, d: head.d };
+      var found = locate(head.s, phrases);
+      var done = function () {
+        var mustCheck = phrases.some(function (p) { return p.exact; });
+        if (mustCheck && (!found || !found.all)) return null;
+        return { pack: pack, found: found };
+      };
+      if (found && found.all) return done();
+      var ks = [];
+      for (var k = 0; k < head.n; k++) if (k === first || hasTheme(hit.where, Math.min(k, 31))) ks.push(k);
+      return Promise.all(ks.map(function (k) { return loadPack(meta, hit.doc, k); })).then(function (all) {
+        var sections = [{ id: "", heading: "", text: head.t }];
+        all.forEach(function (p) { sections = sections.concat(p.s); });
+        var whole = locate(sections, phrases);
         if (whole && (whole.all || !found)) found = whole;
-      }
-      var mustCheck = phrases.some(function (p) { return p.exact; });
-      if (mustCheck && (!found || !found.all)) return null;
-      return { pack: pack, found: found };
+        return done();
+      });
     });
   }
 
@@ -600,7 +655,7 @@
   // The preview (`gongkai serve`) says when an edit changed the index: what was loaded is
   // forgotten and the query runs again on the new files.
   window.addEventListener("gongkai:index", function () {
-    cache = {}; docs = {}; fresh++;
+    cache = {}; files = {}; fresh++;
     if (input.value.trim()) run();
   });
   input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 10); });

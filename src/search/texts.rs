@@ -1,0 +1,219 @@
+//! Search: the report texts the script reads for excerpts. On a site of up to
+//! [`SPLIT_UP_TO`] reports per language, one file per pack of a report
+//! (`p/<doc / 64>.<tag>/<doc>-<pack>.js`), so a result downloads only the pack its match is in
+//! (the postings' pack mask says which), not the whole report; on a larger site one file per
+//! report (`<doc>-0.js`), because a file per pack would triple the files a build writes
+//! (README "Search"). Each file repeats the few facts a result shows (title, address, year,
+//! department) and says how many packs the report has, so any one file shows the result.
+
+use serde::Serialize;
+
+use super::doc::{Doc, MAX_PACKS, PackSection};
+use super::names::PACKS_PER_FOLDER;
+use super::{SCRIPT_END, script_start};
+
+/// Up to this many reports in a language, each pack of a report is a file of its own.
+pub const SPLIT_UP_TO: usize = 3_000;
+
+/// Separates the texts of a pack file.
+const RS: u8 = 0x1e;
+
+/// How many packs a text file holds in a language of `docs` reports: one, or every pack of a
+/// report (see [`SPLIT_UP_TO`]).
+pub fn packs_per_file(docs: usize) -> usize {
+    if docs <= SPLIT_UP_TO { 1 } else { MAX_PACKS }
+}
+
+/// The files of document `d`, `per_file` packs each, in pack order: each a JSON head (title,
+/// address, year, department, number of packs, the file's first pack, and per pack the ids
+/// and headings of its sections), then each section's text after a U+001E separator, in
+/// order; deflated. Texts are not JSON strings so that writing them is a copy rather than an
+/// escape check per byte (a U+001E in a text, an invisible control character, becomes a
+/// space). Files live in folders of 64 documents: a folder of tens of thousands of files
+/// makes every file creation wait on the one directory lock.
+pub fn doc_files(d: usize, doc: &Doc<'_>, per_file: usize, z: &mut Compressor) -> Vec<Vec<u8>> {
+    let packs: &[Vec<PackSection<'_>>] = &doc.packs;
+    if packs.is_empty() {
+        return vec![text_file(d, 0, doc, 0, &[], z)];
+    }
+    packs
+        .chunks(per_file.max(1))
+        .enumerate()
+        .map(|(j, group)| text_file(d, j, doc, j * per_file.max(1), group, z))
+        .collect()
+}
+
+/// The script name of text file `j` of document `d` (`p/1/65-0`), the file's name without its
+/// folder's tag.
+pub fn file_name(d: usize, j: usize) -> String {
+    format!("p/{}/{d}-{j}", d / PACKS_PER_FOLDER)
+}
+
+fn text_file(
+    d: usize,
+    j: usize,
+    doc: &Doc<'_>,
+    first: usize,
+    packs: &[Vec<PackSection<'_>>],
+    z: &mut Compressor,
+) -> Vec<u8> {
+    let sections = || packs.iter().flatten();
+    let mut text = serde_json::to_vec(&FileHead {
+        t: doc.title,
+        u: &doc.url,
+        y: doc.year,
+        d: doc.department,
+        n: doc.packs.len().max(1),
+        k: first,
+        p: packs
+            .iter()
+            .map(|pack| pack.iter().map(|s| (s.id, s.heading)).collect())
+            .collect(),
+    })
+    .expect("serialising to memory cannot fail");
+    text.reserve(sections().map(|s| s.text.len() + 1).sum());
+    for s in sections() {
+        text.push(RS);
+        let bytes = s.text.as_bytes();
+        if bytes.contains(&RS) {
+            text.extend(bytes.iter().map(|&b| if b == RS { b' ' } else { b }));
+        } else {
+            text.extend_from_slice(bytes);
+        }
+    }
+    let mut out = script_start(&file_name(d, j), text.len());
+    out.push('"');
+    z.deflate_base64(&text, &mut out);
+    out.push('"');
+    out.push_str(SCRIPT_END);
+    out.into_bytes()
+}
+
+/// The head of a text file: the report's title, address, year, department and number of
+/// packs, the number of the file's first pack, and per pack its sections' ids and headings.
+#[derive(Serialize)]
+struct FileHead<'a> {
+    t: &'a str,
+    u: &'a str,
+    y: u16,
+    d: u32,
+    n: usize,
+    k: usize,
+    p: Vec<Vec<(&'a str, &'a str)>>,
+}
+
+/// Compresses report texts: raw DEFLATE, base64. A pack's text is about half of the download
+/// this way; the script inflates it with the browser's own `DecompressionStream`. libdeflate
+/// compresses a whole buffer at once: at level 1 it is twice as fast as zlib at level 3 for
+/// output 3 % larger, and compressing every report is most of the cost of writing the index.
+pub struct Compressor {
+    deflate: libdeflater::Compressor,
+    /// The deflated bytes, kept from one text to the next.
+    buffer: Vec<u8>,
+}
+
+impl Default for Compressor {
+    fn default() -> Self {
+        let level = libdeflater::CompressionLvl::new(1).unwrap_or_default();
+        Compressor {
+            deflate: libdeflater::Compressor::new(level),
+            buffer: Vec::new(),
+        }
+    }
+}
+
+impl Compressor {
+    /// Appends `data`, deflated, in base64 (whose standard alphabet needs no escaping in a
+    /// JSON string either), to `out`.
+    fn deflate_base64(&mut self, data: &[u8], out: &mut String) {
+        let bound = self.deflate.deflate_compress_bound(data.len());
+        if self.buffer.len() < bound {
+            self.buffer.resize(bound, 0);
+        }
+        let n = self
+            .deflate
+            .deflate_compress(data, &mut self.buffer)
+            .expect("the output buffer is as large as libdeflate asks");
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode_string(&self.buffer[..n], out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine;
+    use serde_json::json;
+
+    /// The JSON head and the section texts of a pack file.
+    fn open(file: &[u8], name: &str) -> (serde_json::Value, Vec<String>) {
+        let file = String::from_utf8(file.to_vec()).unwrap();
+        let b64 = file
+            .strip_prefix(&format!("__gk(\"{name}\",\""))
+            .and_then(|f| f.strip_suffix("\");\n"))
+            .unwrap();
+        let deflated = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap();
+        let mut text = vec![0; 1 << 16];
+        let n = libdeflater::Decompressor::new()
+            .deflate_decompress(&deflated, &mut text)
+            .unwrap();
+        let text = String::from_utf8(text[..n].to_vec()).unwrap();
+        let mut parts = text.split('\u{1e}');
+        let head = serde_json::from_str(parts.next().unwrap()).unwrap();
+        (head, parts.map(str::to_string).collect())
+    }
+
+    fn doc<'a>(a: &'a str, b: &'a str) -> Doc<'a> {
+        Doc {
+            source: std::path::Path::new("content/2022/x.zh.md"),
+            title: "标题",
+            url: "zh/2022/x/".to_string(),
+            year: 2022,
+            department: 3,
+            themes: 0,
+            packs: vec![
+                vec![PackSection {
+                    id: "",
+                    heading: "",
+                    text: a,
+                }],
+                vec![PackSection {
+                    id: "h-2",
+                    heading: "二、",
+                    text: b,
+                }],
+            ],
+        }
+    }
+
+    #[test]
+    fn each_pack_is_a_file_with_the_reports_facts_and_its_own_sections() {
+        let (a, b) = ("第一段\n复议\u{1e}案件", "Second \"pack\"");
+        let files = doc_files(65, &doc(a, b), 1, &mut Compressor::default());
+        assert_eq!(files.len(), 2);
+        let (head, texts) = open(&files[0], "p/1/65-0");
+        assert_eq!(
+            head,
+            json!({"t": "标题", "u": "zh/2022/x/", "y": 2022, "d": 3, "n": 2, "k": 0,
+                   "p": [[["", ""]]]})
+        );
+        assert_eq!(texts, ["第一段\n复议 案件"]);
+        let (head, texts) = open(&files[1], "p/1/65-1");
+        assert_eq!(head["p"], json!([[["h-2", "二、"]]]));
+        assert_eq!((&head["n"], &head["k"]), (&json!(2), &json!(1)));
+        assert_eq!(texts, [b]);
+    }
+
+    #[test]
+    fn a_large_site_has_one_file_per_report() {
+        assert_eq!(packs_per_file(SPLIT_UP_TO), 1);
+        let per_file = packs_per_file(SPLIT_UP_TO + 1);
+        let files = doc_files(3, &doc("一", "二"), per_file, &mut Compressor::default());
+        assert_eq!(files.len(), 1);
+        let (head, texts) = open(&files[0], "p/0/3-0");
+        assert_eq!(head["p"], json!([[["", ""]], [["h-2", "二、"]]]));
+        assert_eq!(texts, ["一", "二"]);
+    }
+}
