@@ -5,6 +5,8 @@
 
 mod archive_target;
 mod folder;
+mod in_place;
+mod journal;
 mod publish;
 mod reuse;
 
@@ -15,6 +17,7 @@ use std::sync::{Arc, Mutex};
 
 pub use archive_target::{check_archive_out, is_gongkai_zip};
 pub use folder::{KEPT, MARKER, resolve};
+pub use in_place::recover;
 pub use publish::{Publish, check_out_dir, publish};
 pub use reuse::{Change, Changes};
 
@@ -126,7 +129,7 @@ impl DirSink {
         DirSink {
             dir: dir.into(),
             cancel: None,
-            reuse: reuse::Reuse::new(None),
+            reuse: reuse::Reuse::new(None, false),
         }
     }
 }
@@ -142,13 +145,8 @@ impl Sink for DirSink {
             return Err(OutputError::Interrupted(self.dir.clone()));
         }
         // Output paths are `/`-separated; each part is joined, so the folders are made with the
-        // platform's own separator.
-        let full = path
-            .split('/')
-            .fold(self.dir.clone(), |dir, part| dir.join(part));
-        if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
-        }
+        // platform's own separator (by `reuse.rs`, only for a file that is staged).
+        let full = reuse::join(&self.dir, path);
         self.reuse.put(path, &full, &bytes)
     }
 }

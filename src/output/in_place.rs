@@ -1,0 +1,283 @@
+//! Write stage: a rebuild over gongkai's own output updates it in place, still all or nothing
+//! (README, "Deploying `public/`"; ARCHITECTURE "Decisions"). Only the files whose bytes
+//! changed were staged; once the whole build succeeded, a journal (`journal.rs`) lists the
+//! renames and deletions, then they are made in the output, and the journal goes last. A build
+//! killed in between leaves the journal, and the next build rolls the update forward before it
+//! does anything else, so the output never stays a mix of two builds. Unchanged files are not
+//! touched: they keep their inode and modification time.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, UNIX_EPOCH};
+
+use super::folder::{self, KEPT};
+use super::journal::{self, FolderTime, Plan};
+use super::reuse::{Change, Changes, join};
+use super::{OutputError, io};
+
+/// An exclusive lock on the output folder (`flock` on the folder itself, so no lock file),
+/// held from the comparison with the old files to the end of the update: a second build into
+/// the same folder waits, then compares with what the first one published. Released when
+/// dropped, or by the kernel when the process dies.
+pub struct Lock {
+    _dir: Option<std::fs::File>,
+}
+
+pub fn lock(out: &Path) -> Result<Lock, OutputError> {
+    #[cfg(unix)]
+    {
+        let dir = std::fs::File::open(out).map_err(io(out))?;
+        dir.lock().map_err(io(out))?;
+        Ok(Lock { _dir: Some(dir) })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = out;
+        Ok(Lock { _dir: None })
+    }
+}
+
+/// Whether a build into `out` updates it in place: it is a folder gongkai wrote. An absent or
+/// empty folder, or one replaced with `--force`, is built beside and swapped in whole.
+pub fn applies(out: &Path) -> bool {
+    std::fs::symlink_metadata(out).is_ok_and(|m| m.is_dir()) && folder::is_ours(out)
+}
+
+/// Finishes the update a killed build left in `out` (its journal beside it), if any: the
+/// staged files of that build were all complete before its journal existed. Call with the
+/// output locked. Without an output folder the journal is only removed.
+pub fn roll_forward(parent: &Path, name: &str, out: &Path) -> Result<(), OutputError> {
+    let Some(plan) = journal::read(parent, name)? else {
+        return Ok(());
+    };
+    let staging = parent.join(&plan.staging);
+    if std::fs::symlink_metadata(out).is_ok_and(|m| m.is_dir()) {
+        apply(out, &staging, &plan)?;
+    }
+    remove_dir_if_exists(&staging)?;
+    journal::remove(parent, name)
+}
+
+/// [`roll_forward`] for a command about to write `out` (`build`, before loading the site), with
+/// the lock taken and released here.
+pub fn recover(out: &Path) -> Result<(), OutputError> {
+    let (parent, name) = folder::place(out);
+    if std::fs::symlink_metadata(journal::path(&parent, &name)).is_err() {
+        return Ok(());
+    }
+    let _lock = match std::fs::symlink_metadata(out) {
+        Ok(m) if m.is_dir() => Some(lock(out)?),
+        _ => None,
+    };
+    roll_forward(&parent, &name, out)
+}
+
+/// Publishes the update `plan` (its files staged in `staging`) over `out`, which is locked:
+/// the staged files synced, the journal written, the plan applied, the staging folder and the
+/// journal removed, the journal last.
+pub fn commit(out: &Path, staging: &Path, plan: &Plan) -> Result<(), OutputError> {
+    let (parent, name) = folder::place(out);
+    // Every staged file complete on disk before the journal says to move it.
+    let mut staged: Vec<PathBuf> = plan.renames.iter().map(|p| join(staging, p)).collect();
+    staged.extend(folders_of(&plan.renames).iter().map(|d| join(staging, d)));
+    staged.push(staging.to_path_buf());
+    journal::sync(&staged, staging).map_err(io(staging))?;
+    journal::write(&parent, &name, plan)?;
+    apply(out, staging, plan)?;
+    remove_dir_if_exists(staging)?;
+    journal::remove(&parent, &name)
+}
+
+/// The update that makes `out` the new build staged in `staging`: `changed` (added and
+/// modified files, staged) and `written` (every file of the build) against the files now in
+/// `out`; with what was added, changed and removed.
+pub fn plan(
+    out: &Path,
+    staging: &Path,
+    mut changed: BTreeMap<String, Change>,
+    written: &BTreeSet<String>,
+) -> Result<(Plan, Changes), OutputError> {
+    let staging = staging
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let (files, dirs) = walk(out);
+    let deletions: Vec<String> = files.into_iter().filter(|f| !written.contains(f)).collect();
+    let kept_dirs: BTreeSet<&str> = written.iter().flat_map(|p| ancestors(p)).collect();
+    let mut folders: Vec<String> = (dirs.iter())
+        .filter(|d| !kept_dirs.contains(d.as_str()))
+        .cloned()
+        .collect();
+    folders.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
+    // A folder whose entries change names gets the time of the update; one whose files were
+    // only replaced keeps its time, as it would have if they had been rewritten where they are.
+    let mut renamed: BTreeSet<&str> = deletions
+        .iter()
+        .chain(&folders)
+        .map(|p| parent_of(p))
+        .collect();
+    let mut replaced = BTreeSet::new();
+    for (path, change) in &changed {
+        match change {
+            Change::Modified => replaced.insert(parent_of(path)),
+            _ => renamed.insert(gaining(path, &dirs)),
+        };
+    }
+    let times = (replaced.difference(&renamed))
+        .filter_map(|d| folder_time(out, d))
+        .collect();
+    let renames = changed.keys().cloned().collect();
+    for path in &deletions {
+        changed.insert(path.clone(), Change::Deleted);
+    }
+    let plan = Plan {
+        staging,
+        renames,
+        deletions,
+        folders,
+        times,
+    };
+    Ok((plan, Changes(changed)))
+}
+
+/// Makes the update `plan` over `out`. Safe to run again after it was cut off at any point:
+/// a staged file already moved is skipped, a file already removed too. A staged file whose
+/// place is taken by a folder (or under a file) of the old output is moved after the deletions.
+fn apply(out: &Path, staging: &Path, plan: &Plan) -> Result<(), OutputError> {
+    let mut deferred = Vec::new();
+    for path in &plan.renames {
+        let (from, to) = (join(staging, path), join(out, path));
+        if std::fs::symlink_metadata(&from).is_ok() && move_file(&from, &to).is_err() {
+            deferred.push((from, to));
+        }
+    }
+    for path in &plan.deletions {
+        let file = join(out, path);
+        match std::fs::remove_file(&file) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(&file)(e)),
+            _ => {}
+        }
+    }
+    for dir in &plan.folders {
+        // Only once empty: a folder still holding a name gongkai cannot list stays.
+        let _ = std::fs::remove_dir(join(out, dir));
+    }
+    for (from, to) in deferred {
+        if std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir()) {
+            std::fs::remove_dir(&to).map_err(io(&to))?;
+        }
+        move_file(&from, &to).map_err(io(&to))?;
+    }
+    for time in &plan.times {
+        set_folder_time(out, time)?;
+    }
+    // The renames durable before the journal goes.
+    let touched: BTreeSet<&str> = (plan.renames.iter())
+        .chain(&plan.deletions)
+        .chain(&plan.folders)
+        .map(|p| parent_of(p))
+        .collect();
+    // A folder emptied and removed is synced through its parent, which is in the list too.
+    let dirs: Vec<PathBuf> = (touched.iter())
+        .map(|d| join_dir(out, d))
+        .filter(|d| d.is_dir())
+        .collect();
+    journal::sync(&dirs, out).map_err(io(out))
+}
+
+fn move_file(from: &Path, to: &Path) -> std::io::Result<()> {
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::rename(from, to)
+}
+
+/// Every file and folder under `out` as `/`-separated paths, leaving out the deploy metadata
+/// at the top ([`KEPT`]) and names that are not UTF-8 (no build writes one). Symbolic links
+/// count as files: the build never writes one, so one found is removed, as before.
+fn walk(out: &Path) -> (Vec<String>, BTreeSet<String>) {
+    let (mut files, mut dirs) = (Vec::new(), BTreeSet::new());
+    let entries = walkdir::WalkDir::new(out)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| e.depth() != 1 || !KEPT.iter().any(|k| e.file_name() == *k));
+    for entry in entries.filter_map(Result::ok) {
+        let Some(rel) = entry.path().strip_prefix(out).ok() else {
+            continue;
+        };
+        let parts: Option<Vec<&str>> = rel.iter().map(|p| p.to_str()).collect();
+        let Some(rel) = parts.map(|p| p.join("/")) else {
+            continue;
+        };
+        if entry.file_type().is_dir() {
+            dirs.insert(rel);
+        } else {
+            files.push(rel);
+        }
+    }
+    (files, dirs)
+}
+
+/// The folders a path lies in, `a/b/c.html` → `a/b`, `a`; not the output itself.
+fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    path.char_indices()
+        .filter(|&(_, c)| c == '/')
+        .map(move |(i, _)| &path[..i])
+}
+
+/// The folder a path lies in; `""` for the output itself.
+fn parent_of(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..i])
+}
+
+/// The folder that gains a name when `path` is added: its deepest folder that exists already.
+fn gaining<'a>(path: &'a str, dirs: &BTreeSet<String>) -> &'a str {
+    let mut folder = parent_of(path);
+    while !folder.is_empty() && !dirs.contains(folder) {
+        folder = parent_of(folder);
+    }
+    folder
+}
+
+/// Every folder that holds one of `paths`, to sync in the staging folder.
+fn folders_of(paths: &[String]) -> BTreeSet<&str> {
+    paths.iter().flat_map(|p| ancestors(p)).collect()
+}
+
+fn join_dir(out: &Path, dir: &str) -> PathBuf {
+    if dir.is_empty() {
+        out.to_path_buf()
+    } else {
+        join(out, dir)
+    }
+}
+
+fn folder_time(out: &Path, dir: &str) -> Option<FolderTime> {
+    let since = std::fs::metadata(join_dir(out, dir))
+        .and_then(|m| m.modified())
+        .ok()?
+        .duration_since(UNIX_EPOCH)
+        .ok()?;
+    Some(FolderTime {
+        folder: dir.to_string(),
+        secs: since.as_secs(),
+        nanos: since.subsec_nanos(),
+    })
+}
+
+fn set_folder_time(out: &Path, time: &FolderTime) -> Result<(), OutputError> {
+    let dir = join_dir(out, &time.folder);
+    let when = UNIX_EPOCH + Duration::new(time.secs, time.nanos);
+    match std::fs::File::open(&dir) {
+        Ok(f) => f.set_modified(when).map_err(io(&dir)),
+        // Gone since (a roll-forward after the folder was removed by hand): nothing to keep.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io(&dir)(e)),
+    }
+}
+
+fn remove_dir_if_exists(dir: &Path) -> Result<(), OutputError> {
+    match std::fs::remove_dir_all(dir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(dir)(e)),
+        _ => Ok(()),
+    }
+}
