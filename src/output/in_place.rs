@@ -281,3 +281,75 @@ fn remove_dir_if_exists(dir: &Path) -> Result<(), OutputError> {
         _ => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::MetadataExt;
+
+    use super::*;
+    use crate::output::{DirSink, MARKER, Publish, Sink, publish};
+
+    fn tree(dir: &Path) -> Vec<String> {
+        let (files, _) = walk(dir);
+        let mut all: Vec<String> = files;
+        all.extend(
+            KEPT.iter()
+                .filter(|k| dir.join(k).exists())
+                .map(|k| k.to_string()),
+        );
+        all.sort();
+        all
+    }
+
+    #[test]
+    fn a_file_may_become_a_folder_and_a_folder_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let first = |s: &DirSink| {
+            s.put("a", b"file".to_vec())?;
+            s.put("b/c.html", b"c".to_vec())?;
+            s.put("keep.html", b"k".to_vec())
+        };
+        publish::<_, OutputError>(&out, &Publish::default(), first).unwrap();
+        std::fs::write(out.join("CNAME"), "x.example").unwrap();
+        let inode = std::fs::metadata(out.join("keep.html")).unwrap().ino();
+        assert!(applies(&out));
+        let second = |s: &DirSink| {
+            s.put("a/x.html", b"x".to_vec())?;
+            s.put("b", b"file".to_vec())?;
+            s.put("keep.html", b"k".to_vec())
+        };
+        let ((), changes) = publish::<_, OutputError>(&out, &Publish::default(), second).unwrap();
+        assert_eq!(tree(&out), [MARKER, "CNAME", "a/x.html", "b", "keep.html"]);
+        assert_eq!(std::fs::read(out.join("b")).unwrap(), b"file");
+        assert_eq!(
+            changes.to_text(),
+            "D a\nA a/x.html\nM b\nD b/c.html\n",
+            "a folder replaced by a file counts as changed"
+        );
+        assert_eq!(
+            std::fs::metadata(out.join("keep.html")).unwrap().ino(),
+            inode
+        );
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no staging folder or journal left");
+    }
+
+    #[test]
+    fn a_failed_build_stages_but_never_touches_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let put = |s: &DirSink| s.put("a.html", b"1".to_vec());
+        publish::<_, OutputError>(&out, &Publish::default(), put).unwrap();
+        let r = publish::<(), OutputError>(&out, &Publish::default(), |s| {
+            s.put("a.html", b"2".to_vec())?;
+            s.put("b.html", b"2".to_vec())?;
+            Err(OutputError::UnsafePath("boom".into()))
+        });
+        assert!(r.is_err());
+        assert_eq!(tree(&out), [MARKER, "a.html"]);
+        assert_eq!(std::fs::read(out.join("a.html")).unwrap(), b"1");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "staging folder removed");
+    }
+}
