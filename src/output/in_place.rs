@@ -76,6 +76,10 @@ pub fn recover(out: &Path) -> Result<(), OutputError> {
 /// the staged files synced, the journal written, the plan applied, the staging folder and the
 /// journal removed, the journal last.
 pub fn commit(out: &Path, staging: &Path, plan: &Plan) -> Result<(), OutputError> {
+    if plan.renames.is_empty() && plan.deletions.is_empty() && plan.folders.is_empty() {
+        // Nothing changed (a build without edits): no journal needed.
+        return remove_dir_if_exists(staging);
+    }
     let (parent, name) = folder::place(out);
     // Every staged file complete on disk before the journal says to move it.
     let mut staged: Vec<PathBuf> = plan.renames.iter().map(|p| join(staging, p)).collect();
@@ -94,13 +98,13 @@ pub fn commit(out: &Path, staging: &Path, plan: &Plan) -> Result<(), OutputError
 pub fn plan(
     out: &Path,
     staging: &Path,
+    (files, dirs): Listing,
     mut changed: BTreeMap<String, Change>,
     written: &BTreeSet<String>,
 ) -> Result<(Plan, Changes), OutputError> {
     let staging = staging
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let (files, dirs) = walk(out);
     let deletions: Vec<String> = files.into_iter().filter(|f| !written.contains(f)).collect();
     let kept_dirs: BTreeSet<&str> = written.iter().flat_map(|p| ancestors(p)).collect();
     let mut folders: Vec<String> = (dirs.iter())
@@ -191,10 +195,13 @@ fn move_file(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::rename(from, to)
 }
 
+/// The files and the folders of an output, by `/`-separated path.
+pub type Listing = (Vec<String>, BTreeSet<String>);
+
 /// Every file and folder under `out` as `/`-separated paths, leaving out the deploy metadata
 /// at the top ([`KEPT`]) and names that are not UTF-8 (no build writes one). Symbolic links
 /// count as files: the build never writes one, so one found is removed, as before.
-fn walk(out: &Path) -> (Vec<String>, BTreeSet<String>) {
+pub fn walk(out: &Path) -> Listing {
     let (mut files, mut dirs) = (Vec::new(), BTreeSet::new());
     let entries = walkdir::WalkDir::new(out)
         .min_depth(1)

@@ -82,6 +82,12 @@ pub fn publish<T, E: From<OutputError>>(
     }
     std::fs::create_dir(&staging).map_err(io(&staging))?;
     let previous = std::fs::symlink_metadata(out).is_ok_and(|m| m.is_dir());
+    // In place, the output's files are listed while the site renders (the lock keeps them as
+    // they are): on a 10,000-pair site the listing takes a fifth of a second.
+    let listing = in_place.then(|| {
+        let out = out.to_path_buf();
+        std::thread::spawn(move || in_place::walk(&out))
+    });
     let sink = DirSink {
         dir: staging.clone(),
         cancel: how.cancel.clone(),
@@ -101,15 +107,8 @@ pub fn publish<T, E: From<OutputError>>(
             return Err(e);
         }
     };
-    let published = if in_place {
-        let (changed, written) = sink.reuse.into_parts();
-        in_place::plan(out, &staging, changed, &written).and_then(|(plan, changes)| {
-            // The last moment to stop: past it, the output is being changed.
-            if how.cancelled() {
-                return Err(OutputError::Interrupted(out.to_path_buf()));
-            }
-            in_place::commit(out, &staging, &plan).map(|()| changes)
-        })
+    let published = if let Some(listing) = listing {
+        update_in_place(out, &staging, sink.reuse, listing, how)
     } else {
         swap_in(out, &staging, &old, sink.reuse)
     };
@@ -124,6 +123,25 @@ pub fn publish<T, E: From<OutputError>>(
             Err(e.into())
         }
     }
+}
+
+/// The staged files moved into `out` under a journal ([`in_place::commit`]), unless the build
+/// was cancelled before: the last moment to stop, past it the output is being changed.
+fn update_in_place(
+    out: &Path,
+    staging: &Path,
+    reuse: Reuse,
+    listing: std::thread::JoinHandle<in_place::Listing>,
+    how: &Publish,
+) -> Result<Changes, OutputError> {
+    let listing = listing.join().unwrap_or_else(|_| in_place::walk(out));
+    let (changed, written) = reuse.into_parts();
+    let (plan, changes) = in_place::plan(out, staging, listing, changed, &written)?;
+    if how.cancelled() {
+        return Err(OutputError::Interrupted(out.to_path_buf()));
+    }
+    in_place::commit(out, staging, &plan)?;
+    Ok(changes)
 }
 
 /// A fresh build swapped in for `out` as a whole, carrying over the deploy metadata
