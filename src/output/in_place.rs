@@ -129,7 +129,14 @@ pub fn plan(
     let times = (replaced.difference(&renamed))
         .filter_map(|d| folder_time(out, d))
         .collect();
-    let renames = changed.keys().cloned().collect();
+    // New files first: only the changed pages and `meta.js` name them, and those come after,
+    // so a page being served never names a file not there yet (README, "How a rebuild is
+    // published").
+    let (added, modified): (Vec<_>, Vec<_>) = (changed.iter())
+        .map(|(path, c)| (path.clone(), *c))
+        .partition(|(_, c)| *c == Change::Added);
+    let renames = added.into_iter().chain(modified).map(|(p, _)| p).collect();
+
     for path in &deletions {
         changed.insert(path.clone(), Change::Deleted);
     }
@@ -340,6 +347,39 @@ mod tests {
         );
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(left.len(), 1, "no staging folder or journal left");
+    }
+
+    #[test]
+    fn new_files_move_in_before_the_pages_that_name_them() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("zh")).unwrap();
+        for old in ["index.html", "zh/index.html", "zh/old.js"] {
+            std::fs::write(dir.path().join(old), "old").unwrap();
+        }
+        let changed = BTreeMap::from([
+            ("index.html".to_string(), Change::Modified),
+            ("zh/index.html".to_string(), Change::Modified),
+            ("zh/t/new.1234.js".to_string(), Change::Added),
+            ("zh/new.5678.js".to_string(), Change::Added),
+        ]);
+        let written: BTreeSet<String> = changed.keys().cloned().collect();
+        let staging = dir.path().join(".staging");
+        let listing = walk(dir.path());
+        let (plan, changes) = plan(dir.path(), &staging, listing, changed, &written).unwrap();
+        assert_eq!(
+            plan.renames,
+            [
+                "zh/new.5678.js",
+                "zh/t/new.1234.js",
+                "index.html",
+                "zh/index.html"
+            ]
+        );
+        assert_eq!(plan.deletions, ["zh/old.js"]);
+        assert_eq!(changes.0.len(), 5);
+        // The top folder's names stay; `zh/` gains and loses some.
+        let timed: Vec<&str> = plan.times.iter().map(|t| t.folder.as_str()).collect();
+        assert_eq!(timed, [""]);
     }
 
     #[test]
