@@ -8,8 +8,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::UNIX_EPOCH;
 
+use super::apply::{ancestors, apply, join_dir, parent_of};
 use super::folder::{self, KEPT};
 use super::journal::{self, FolderTime, Plan};
 use super::reuse::{Change, Changes, join};
@@ -102,6 +103,7 @@ pub fn plan(
     mut changed: BTreeMap<String, Change>,
     written: &BTreeSet<String>,
 ) -> Result<(Plan, Changes), OutputError> {
+    stage_linked(out, staging, &files, &mut changed, written)?;
     let staging = staging
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
@@ -150,56 +152,29 @@ pub fn plan(
     Ok((plan, Changes(changed)))
 }
 
-/// Makes the update `plan` over `out`. Safe to run again after it was cut off at any point:
-/// a staged file already moved is skipped, a file already removed too. A staged file whose
-/// place is taken by a folder (or under a file) of the old output is moved after the deletions.
-fn apply(out: &Path, staging: &Path, plan: &Plan) -> Result<(), OutputError> {
-    let mut deferred = Vec::new();
-    for path in &plan.renames {
-        let (from, to) = (join(staging, path), join(out, path));
-        if std::fs::symlink_metadata(&from).is_ok() && move_file(&from, &to).is_err() {
-            deferred.push((from, to));
+/// A file the build found unchanged but only through a symbolic link of the old output (a
+/// folder linked from elsewhere) is not in the listing: the link is removed with the other
+/// files the build did not write, so the file is staged too, copied from where the link led.
+fn stage_linked(
+    out: &Path,
+    staging: &Path,
+    files: &[String],
+    changed: &mut BTreeMap<String, Change>,
+    written: &BTreeSet<String>,
+) -> Result<(), OutputError> {
+    let listed: std::collections::HashSet<&str> = files.iter().map(String::as_str).collect();
+    for path in written {
+        if listed.contains(path.as_str()) || changed.contains_key(path) {
+            continue;
         }
-    }
-    for path in &plan.deletions {
-        let file = join(out, path);
-        match std::fs::remove_file(&file) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(&file)(e)),
-            _ => {}
+        let to = join(staging, path);
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
         }
+        std::fs::copy(join(out, path), &to).map_err(io(&to))?;
+        changed.insert(path.clone(), Change::Modified);
     }
-    for dir in &plan.folders {
-        // Only once empty: a folder still holding a name gongkai cannot list stays.
-        let _ = std::fs::remove_dir(join(out, dir));
-    }
-    for (from, to) in deferred {
-        if std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir()) {
-            std::fs::remove_dir(&to).map_err(io(&to))?;
-        }
-        move_file(&from, &to).map_err(io(&to))?;
-    }
-    for time in &plan.times {
-        set_folder_time(out, time)?;
-    }
-    // The renames durable before the journal goes.
-    let touched: BTreeSet<&str> = (plan.renames.iter())
-        .chain(&plan.deletions)
-        .chain(&plan.folders)
-        .map(|p| parent_of(p))
-        .collect();
-    // A folder emptied and removed is synced through its parent, which is in the list too.
-    let dirs: Vec<PathBuf> = (touched.iter())
-        .map(|d| join_dir(out, d))
-        .filter(|d| d.is_dir())
-        .collect();
-    journal::sync(&dirs, out).map_err(io(out))
-}
-
-fn move_file(from: &Path, to: &Path) -> std::io::Result<()> {
-    if let Some(parent) = to.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::rename(from, to)
+    Ok(())
 }
 
 /// The files and the folders of an output, by `/`-separated path.
@@ -231,18 +206,6 @@ pub fn walk(out: &Path) -> Listing {
     (files, dirs)
 }
 
-/// The folders a path lies in, `a/b/c.html` → `a/b`, `a`; not the output itself.
-fn ancestors(path: &str) -> impl Iterator<Item = &str> {
-    path.char_indices()
-        .filter(|&(_, c)| c == '/')
-        .map(move |(i, _)| &path[..i])
-}
-
-/// The folder a path lies in; `""` for the output itself.
-fn parent_of(path: &str) -> &str {
-    path.rfind('/').map_or("", |i| &path[..i])
-}
-
 /// The folder that gains a name when `path` is added: its deepest folder that exists already.
 fn gaining<'a>(path: &'a str, dirs: &BTreeSet<String>) -> &'a str {
     let mut folder = parent_of(path);
@@ -257,14 +220,6 @@ fn folders_of(paths: &[String]) -> BTreeSet<&str> {
     paths.iter().flat_map(|p| ancestors(p)).collect()
 }
 
-fn join_dir(out: &Path, dir: &str) -> PathBuf {
-    if dir.is_empty() {
-        out.to_path_buf()
-    } else {
-        join(out, dir)
-    }
-}
-
 fn folder_time(out: &Path, dir: &str) -> Option<FolderTime> {
     let since = std::fs::metadata(join_dir(out, dir))
         .and_then(|m| m.modified())
@@ -276,17 +231,6 @@ fn folder_time(out: &Path, dir: &str) -> Option<FolderTime> {
         secs: since.as_secs(),
         nanos: since.subsec_nanos(),
     })
-}
-
-fn set_folder_time(out: &Path, time: &FolderTime) -> Result<(), OutputError> {
-    let dir = join_dir(out, &time.folder);
-    let when = UNIX_EPOCH + Duration::new(time.secs, time.nanos);
-    match std::fs::File::open(&dir) {
-        Ok(f) => f.set_modified(when).map_err(io(&dir)),
-        // Gone since (a roll-forward after the folder was removed by hand): nothing to keep.
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(io(&dir)(e)),
-    }
 }
 
 fn remove_dir_if_exists(dir: &Path) -> Result<(), OutputError> {
@@ -380,6 +324,31 @@ mod tests {
         // The top folder's names stay; `zh/` gains and loses some.
         let timed: Vec<&str> = plan.times.iter().map(|t| t.folder.as_str()).collect();
         assert_eq!(timed, [""]);
+    }
+
+    #[test]
+    fn nothing_is_written_through_a_link_in_the_old_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let put = |s: &DirSink| {
+            s.put("a/same.html", b"same".to_vec())?;
+            s.put("a/new.html", b"new".to_vec())
+        };
+        publish::<_, OutputError>(&out, &Publish::default(), put).unwrap();
+        // Someone links `a` to a folder elsewhere holding the same file and an older page.
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("same.html"), "same").unwrap();
+        std::fs::write(elsewhere.join("new.html"), "old").unwrap();
+        std::fs::remove_dir_all(out.join("a")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("a")).unwrap();
+        publish::<_, OutputError>(&out, &Publish::default(), put).unwrap();
+        assert!(std::fs::symlink_metadata(out.join("a")).unwrap().is_dir());
+        assert_eq!(tree(&out), [MARKER, "a/new.html", "a/same.html"]);
+        assert_eq!(std::fs::read(out.join("a/new.html")).unwrap(), b"new");
+        assert_eq!(std::fs::read(out.join("a/same.html")).unwrap(), b"same");
+        assert_eq!(std::fs::read(elsewhere.join("new.html")).unwrap(), b"old");
+        assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 2);
     }
 
     #[test]

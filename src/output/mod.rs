@@ -3,6 +3,7 @@
 //! real one only when the whole build succeeded. `folder.rs` says which folders a build may
 //! replace, `archive_target.rs` which paths `archive --out` may write.
 
+mod apply;
 mod archive_target;
 mod folder;
 mod in_place;
