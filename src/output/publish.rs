@@ -69,10 +69,7 @@ pub fn publish<T, E: From<OutputError>>(
     let (parent, name) = folder::place(out);
     std::fs::create_dir_all(&parent).map_err(io(&parent))?;
     let in_place = in_place::applies(out);
-    let _lock = match in_place {
-        true => Some(in_place::lock(out)?),
-        false => None,
-    };
+    let _lock = in_place.then(|| in_place::lock(out)).transpose()?;
     in_place::roll_forward(&parent, &name, out)?;
     folder::remove_stale(&parent, &name)?;
     let (staging, old) = folder::work_dirs(&parent, &name, std::process::id());
