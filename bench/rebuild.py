@@ -5,8 +5,9 @@
 For one corpus folder (on the machine's disk by default; pass a tmpfs folder to compare):
 
 1. cold build: `public/` and `.gongkai/` removed first; wall time and peak RSS;
-2. five builds in a row without edits: each one's wall time, the slowest over the fastest, and
-   how many output files got a new inode or modification time (should be 0);
+2. five builds in a row without edits: each one's wall time, the slowest over the fastest, the
+   publish stage's time (`--timings`), and how many output files got a new inode or
+   modification time (should be 0);
 3. one report's body edited (a paragraph appended), then `build`: wall time end to end, and the
    files `--changes` lists;
 4. a department's label in `site.yaml` edited, then `build`: the HTML pages rewritten, and
@@ -25,6 +26,7 @@ Python 3 standard library only. Peak RSS comes from os.wait4 (that one child's r
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -59,6 +61,12 @@ def stamps(public):
             st = os.lstat(p)
             out[os.path.relpath(p, public)] = (st.st_ino, st.st_mtime_ns)
     return out
+
+
+def publish_s(timings):
+    """The publish stage's seconds from the `--timings` line (staging, journal, renames)."""
+    m = re.search(r"publish ([0-9.]+)s", timings)
+    return float(m.group(1)) if m else None
 
 
 def rewritten(before, after):
@@ -99,7 +107,8 @@ def main():
                      "rewritten": len(rewritten(first, now)),
                      "listed": len(read_changes(changes)), "timings": err.strip().splitlines()[-1]})
     walls = [r["wall_s"] for r in runs]
-    figures["no_edit"] = {"runs": runs, "slowest_over_fastest": round(max(walls) / min(walls), 2)}
+    figures["no_edit"] = {"runs": runs, "slowest_over_fastest": round(max(walls) / min(walls), 2),
+                          "publish_s": [publish_s(r["timings"]) for r in runs]}
 
     # One report's body.
     report = sorted((root / "content").glob("*/*.zh.md"))[len(first) % 97]
@@ -113,6 +122,7 @@ def main():
         "peak_rss_mib": round(rss), "rewritten": len(rewritten(before, stamps(public))),
         "listed": len(listed), "pages": sorted(p for _, p in listed if p.endswith(".html")),
         "timings": err.strip().splitlines()[-1],
+        "publish_s": publish_s(err.strip().splitlines()[-1]),
     }
     report.write_bytes(original)
     run_build(binary, root)

@@ -149,6 +149,9 @@ pub fn build_into(
     on_page: &(dyn Fn() + Sync),
 ) -> Result<(BuildSummary, Changes), Error> {
     output::check_out_dir(&opts.root, out, how.force)?;
+    // An update in place that a killed build left unfinished is finished first, whatever
+    // happens to this build (`output/in_place.rs`).
+    output::recover(out)?;
     let clock = Instant::now();
     let Loaded { site, theme, store } = load(opts)?;
     let drafts_left_out = store.drafts_left_out();

@@ -101,22 +101,8 @@ fn rsync_uploads_only_what_an_edit_changed() {
         .expect("rsync is installed (.ci/run)");
     assert!(out.status.success());
     let itemized = String::from_utf8(out.stdout).unwrap();
-    // `>f.st...... path`: files sent. Search files are named by their content, so an edit adds
-    // new names (and their folder, `cd+++++++`) and leaves old ones behind (a later
-    // `--delete` removes them); only a folder that gained or lost entries may change its time.
-    let mut uploaded = Vec::new();
-    for l in itemized.lines() {
-        let (flags, path) = l.split_once(' ').unwrap();
-        if flags.starts_with(">f") {
-            uploaded.push(path.to_string());
-        } else {
-            assert!(
-                flags.starts_with("cd") || (flags.starts_with(".d") && path.contains("/search/")),
-                "only files, new folders and search folders with new names: {l}"
-            );
-        }
-    }
-    let listed: Vec<String> = lines(&list)
+    let list = lines(&list);
+    let listed: Vec<String> = list
         .iter()
         .filter(|l| !l.starts_with("D "))
         .map(|l| {
@@ -124,7 +110,36 @@ fn rsync_uploads_only_what_an_edit_changed() {
             l[2..].to_string()
         })
         .collect();
+    // The folders that gained or lost a name: those of the files added or removed. Only they
+    // may show up, as new folders (`cd+++++++`) or with a new time (`.d..t......`); a folder
+    // whose files were only replaced keeps its time.
+    let mut moved_folders = std::collections::BTreeSet::new();
+    for l in list.iter().filter(|l| !l.starts_with("M ")) {
+        let path = &l[2..];
+        moved_folders.extend(path.match_indices('/').map(|(i, _)| path[..=i].to_string()));
+    }
+    // `>f.st...... path`: files sent. Search files are named by their content, so an edit adds
+    // new names and leaves old ones behind (a later `--delete` removes them).
+    let mut uploaded = Vec::new();
+    let mut folders = Vec::new();
+    for l in itemized.lines() {
+        let (flags, path) = l.split_once(' ').unwrap();
+        if flags.starts_with(">f") {
+            uploaded.push(path.to_string());
+        } else {
+            assert!(
+                (flags.starts_with("cd") || flags.starts_with(".d"))
+                    && moved_folders.contains(path),
+                "only changed files and the folders of added or removed ones: {l}"
+            );
+            folders.push(path.to_string());
+        }
+    }
     assert_eq!(uploaded, listed);
+    assert!(
+        folders.iter().all(|f| f.contains("/search/")),
+        "only search folders gained or lost names: {folders:?}"
+    );
     assert!(listed.contains(&"zh/2021/justice-bureau/index.html".to_string()));
     assert!(!listed.iter().any(|p| p.starts_with("en/")), "{listed:?}");
     let pages = listed.iter().filter(|p| p.ends_with(".html")).count();

@@ -92,6 +92,19 @@ pub fn carry_back(new: &Path, old: &Path, moved: &[&str]) {
     }
 }
 
+/// The folder that holds `out` (`.` for a bare name) and `out`'s own name: staging folders and
+/// the journal go beside it, on the same file system.
+pub fn place(out: &Path) -> (PathBuf, String) {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = out
+        .file_name()
+        .map_or("public".into(), |n| n.to_string_lossy().into_owned());
+    (parent, name)
+}
+
 /// The staging and previous-output folders of `out` named with a process id:
 /// `.NAME.staging-PID`, `.NAME.old-PID` beside it.
 pub fn work_dirs(parent: &Path, name: &str, pid: u32) -> (PathBuf, PathBuf) {
@@ -102,8 +115,10 @@ pub fn work_dirs(parent: &Path, name: &str, pid: u32) -> (PathBuf, PathBuf) {
 }
 
 /// Removes the staging and previous-output folders of `out` left by builds that were killed
-/// before they could clean up: those whose process is no longer running. A running one belongs
-/// to a build under way into the same folder and is left alone.
+/// before they could clean up, and their half-written journals (`.NAME.journal-PID`): those
+/// whose process is no longer running. A running one belongs to a build under way into the
+/// same folder and is left alone. A complete journal (`.NAME.publishing`) is rolled forward
+/// before this runs (`in_place.rs`), which removes the staging folder it names.
 pub fn remove_stale(parent: &Path, name: &str) -> Result<(), OutputError> {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return Ok(());
@@ -114,18 +129,25 @@ pub fn remove_stale(parent: &Path, name: &str) -> Result<(), OutputError> {
         let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
             continue;
         };
-        let pid = rest
+        let dir_pid = rest
             .strip_prefix("staging-")
             .or_else(|| rest.strip_prefix("old-"))
             .and_then(|p| p.parse::<u32>().ok());
-        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if let Some(pid) = pid
-            && is_dir
-            && !running(pid)
-        {
-            let path = entry.path();
-            std::fs::remove_dir_all(&path).map_err(|source| OutputError::Io { path, source })?;
-        }
+        let file_pid = rest
+            .strip_prefix("journal-")
+            .and_then(|p| p.parse::<u32>().ok());
+        let kind = entry.file_type().ok();
+        let path = entry.path();
+        let removed = match (dir_pid, file_pid) {
+            (Some(pid), _) if kind.is_some_and(|t| t.is_dir()) && !running(pid) => {
+                std::fs::remove_dir_all(&path)
+            }
+            (_, Some(pid)) if kind.is_some_and(|t| t.is_file()) && !running(pid) => {
+                std::fs::remove_file(&path)
+            }
+            _ => Ok(()),
+        };
+        removed.map_err(|source| OutputError::Io { path, source })?;
     }
     Ok(())
 }
@@ -224,6 +246,7 @@ mod tests {
         for n in names {
             std::fs::create_dir(dir.path().join(n)).unwrap();
         }
+        std::fs::write(dir.path().join(".public.journal-99999999"), "{").unwrap();
         let mine = format!(".public.staging-{}", std::process::id());
         std::fs::create_dir(dir.path().join(&mine)).unwrap();
         remove_stale(dir.path(), "public").unwrap();

@@ -3,9 +3,12 @@
 //! real one only when the whole build succeeded. `folder.rs` says which folders a build may
 //! replace, `archive_target.rs` which paths `archive --out` may write.
 
+mod apply;
 mod archive_target;
 mod error;
 mod folder;
+mod in_place;
+mod journal;
 mod publish;
 mod reuse;
 
@@ -17,6 +20,7 @@ use std::sync::{Arc, Mutex};
 pub use archive_target::{check_archive_out, is_gongkai_zip};
 pub use error::OutputError;
 pub use folder::{KEPT, MARKER, resolve};
+pub use in_place::recover;
 pub use publish::{Publish, check_out_dir, publish};
 pub use reuse::{Change, Changes};
 
@@ -86,7 +90,7 @@ impl DirSink {
         DirSink {
             dir: dir.into(),
             cancel: None,
-            reuse: reuse::Reuse::new(None),
+            reuse: reuse::Reuse::new(None, false),
         }
     }
 }
@@ -102,13 +106,8 @@ impl Sink for DirSink {
             return Err(OutputError::Interrupted(self.dir.clone()));
         }
         // Output paths are `/`-separated; each part is joined, so the folders are made with the
-        // platform's own separator.
-        let full = path
-            .split('/')
-            .fold(self.dir.clone(), |dir, part| dir.join(part));
-        if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
-        }
+        // platform's own separator (by `reuse.rs`, only for a file that is staged).
+        let full = reuse::join(&self.dir, path);
         self.reuse.put(path, &full, &bytes)
     }
 }

@@ -51,15 +51,19 @@ impl Changes {
 pub struct Reuse {
     /// The output being replaced, when there is one.
     previous: Option<PathBuf>,
+    /// The previous output is updated in place (`in_place.rs`): a file whose bytes are the same
+    /// is not staged at all, only the changed ones are.
+    in_place: bool,
     changed: Mutex<BTreeMap<String, Change>>,
     /// Every path written, to find what was removed.
     written: Mutex<BTreeSet<String>>,
 }
 
 impl Reuse {
-    pub fn new(previous: Option<PathBuf>) -> Reuse {
+    pub fn new(previous: Option<PathBuf>, in_place: bool) -> Reuse {
         Reuse {
             previous,
+            in_place,
             changed: Mutex::default(),
             written: Mutex::default(),
         }
@@ -67,11 +71,13 @@ impl Reuse {
 
     /// Writes `bytes` at `full` (the staged file for output path `path`), as a hard link to the
     /// previous output's file when its bytes are the same; falls back to writing when linking
-    /// fails (another file system).
+    /// fails (another file system). In place, a file whose bytes are the same is not written.
     pub fn put(&self, path: &str, full: &Path, bytes: &[u8]) -> Result<(), OutputError> {
         let old = self.previous.as_ref().map(|p| join(p, path));
         let change = match old.as_deref().map(|old| same_file(old, bytes)) {
+            Some(Same::Yes) if self.in_place => None,
             Some(Same::Yes) => {
+                make_parent(full)?;
                 let old = old.as_deref().unwrap_or(full);
                 if std::fs::hard_link(old, full).is_err() {
                     std::fs::write(full, bytes).map_err(io(full))?;
@@ -82,11 +88,20 @@ impl Reuse {
             Some(Same::Absent) | None => Some(Change::Added),
         };
         if let Some(change) = change {
+            make_parent(full)?;
             std::fs::write(full, bytes).map_err(io(full))?;
             lock(&self.changed).insert(path.to_string(), change);
         }
         lock(&self.written).insert(path.to_string());
         Ok(())
+    }
+
+    /// What was staged for an update in place: the files added or changed, and every path
+    /// written (the files not listed there are removed, `in_place.rs`).
+    pub fn into_parts(self) -> (BTreeMap<String, Change>, BTreeSet<String>) {
+        let changed = self.changed.into_inner().unwrap_or_else(|e| e.into_inner());
+        let written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
+        (changed, written)
     }
 
     /// Once everything is staged: records the previous output's files that the build did not
@@ -129,7 +144,16 @@ fn same_file(old: &Path, bytes: &[u8]) -> Same {
     }
 }
 
-fn join(dir: &Path, path: &str) -> PathBuf {
+/// The staged file's folders: made only for a file that is staged, so an update in place
+/// stages no folder for the files it keeps.
+fn make_parent(full: &Path) -> Result<(), OutputError> {
+    match full.parent() {
+        Some(parent) => std::fs::create_dir_all(parent).map_err(io(parent)),
+        None => Ok(()),
+    }
+}
+
+pub fn join(dir: &Path, path: &str) -> PathBuf {
     path.split('/')
         .fold(dir.to_path_buf(), |d, part| d.join(part))
 }

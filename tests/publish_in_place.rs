@@ -1,0 +1,175 @@
+//! A rebuild over gongkai's own output updates it in place under a journal (README, "Deploying
+//! `public/`"; ARCHITECTURE "Decisions"): a build killed while it renames staged files leaves
+//! `.public.publishing` and its staging folder, and the next build finishes that update before
+//! anything else, so the output never stays a mix of two builds. The crash is simulated: the
+//! staged files and the journal are laid out as the update would have left them, some renames
+//! already made.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use common::{Files, TempSite, entries, read_tree, run};
+
+const STAGING: &str = ".public.staging-99999999";
+
+fn build(site: &TempSite, extra: &[&str]) -> (i32, String) {
+    let root = site.root().to_string_lossy().into_owned();
+    let mut args = vec!["build", "--root", root.as_str()];
+    args.extend_from_slice(extra);
+    let (code, _, stderr) = run(&args);
+    (code, stderr)
+}
+
+/// The folders holding `files`, `/`-separated, not the output itself.
+fn folders(files: &Files) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for path in files.keys() {
+        let mut rest = path.as_str();
+        while let Some(i) = rest.rfind('/') {
+            rest = &rest[..i];
+            out.insert(rest.to_string());
+        }
+    }
+    out
+}
+
+/// Builds the site, edits one report, and leaves `public/` as a build killed half-way through
+/// its renames would: the journal written, the first half of the staged files moved into
+/// place, the rest still staged, nothing deleted yet. Returns the output the edited site
+/// builds to.
+fn killed_half_way(site: &TempSite) -> Files {
+    assert_eq!(build(site, &[]).0, 0);
+    let before = read_tree(&site.path("public"));
+    site.replace(
+        "content/2021/justice-bureau.zh.md",
+        "\n## ",
+        "\n本段为新增内容。\n\n## ",
+    );
+    let scratch = site.parent().join("scratch");
+    let (code, _, err) = run(&[
+        "build",
+        "--root",
+        &site.root().to_string_lossy(),
+        "--out",
+        &scratch.to_string_lossy(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let after = read_tree(&scratch);
+    std::fs::remove_dir_all(&scratch).unwrap();
+
+    let renames: Vec<&String> = (after.iter())
+        .filter(|(p, bytes)| before.get(*p) != Some(*bytes))
+        .map(|(p, _)| p)
+        .collect();
+    let deletions: Vec<&String> = before.keys().filter(|p| !after.contains_key(*p)).collect();
+    assert!(renames.len() >= 4 && !deletions.is_empty(), "{renames:?}");
+    let new_folders = folders(&after);
+    let mut gone: Vec<String> = folders(&before)
+        .into_iter()
+        .filter(|f| !new_folders.contains(f))
+        .collect();
+    gone.sort_by_key(|f| std::cmp::Reverse(f.matches('/').count()));
+    let (staging, public) = (site.path(STAGING), site.path("public"));
+    for (i, path) in renames.iter().enumerate() {
+        // The first half already renamed into place, the rest still staged.
+        let target = if i < renames.len() / 2 {
+            public.join(path)
+        } else {
+            staging.join(path)
+        };
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(target, &after[*path]).unwrap();
+    }
+    let journal = serde_json::json!({
+        "staging": STAGING,
+        "renames": renames,
+        "deletions": deletions,
+        "folders": gone,
+        "times": [],
+    });
+    std::fs::write(site.path(".public.publishing"), journal.to_string()).unwrap();
+    assert_ne!(read_tree(&public), after, "the output is mixed");
+    after
+}
+
+#[test]
+fn the_next_build_finishes_a_killed_update_before_anything_else() {
+    let site = TempSite::copy_of("basic");
+    let after = killed_half_way(&site);
+    // This build fails at loading, before it writes anything of its own, but the update the
+    // killed build left is finished first.
+    site.write(
+        "content/2022/broken.zh.md",
+        "---\ntitle: x\ndepartment: nowhere\ndate: 2023-01-01\n---\n",
+    );
+    let (code, err) = build(&site, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("unknown department `nowhere`"), "{err}");
+    assert!(read_tree(&site.path("public")) == after, "rolled forward");
+    assert_eq!(
+        entries(site.root()),
+        ["content", "public", "site.yaml"],
+        "the journal and the staging folder are gone"
+    );
+}
+
+#[test]
+fn after_the_roll_forward_the_build_finds_nothing_to_change() {
+    let site = TempSite::copy_of("basic");
+    let after = killed_half_way(&site);
+    let list = site.parent().join("changes.txt");
+    let (code, err) = build(&site, &["--changes", &list.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    // The killed build's update was finished before this build compared its files, so it
+    // has nothing left to add, change or remove; the journal and the staging folder never
+    // show up as output files.
+    assert_eq!(std::fs::read_to_string(&list).unwrap(), "");
+    let public = site.path("public");
+    assert!(read_tree(&public) == after);
+    assert_eq!(entries(site.root()), ["content", "public", "site.yaml"]);
+    assert_journal_never_published(&public);
+}
+
+#[test]
+fn an_edit_lists_neither_the_journal_nor_the_staging_folder() {
+    let site = TempSite::copy_of("basic");
+    let list = site.parent().join("changes.txt");
+    assert_eq!(build(&site, &[]).0, 0);
+    site.replace("content/2022/justice-bureau.zh.md", "231件", "232件");
+    let (code, err) = build(&site, &["--changes", &list.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&list).unwrap();
+    assert!(
+        text.contains("M zh/2022/justice-bureau/index.html"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("publishing") && !text.contains("staging"),
+        "{text}"
+    );
+    assert_journal_never_published(&site.path("public"));
+    assert_eq!(entries(site.root()), ["content", "public", "site.yaml"]);
+}
+
+/// `manifest.json` lists exactly the output's files (but itself and the marker): no journal,
+/// no staged file.
+fn assert_journal_never_published(public: &Path) {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(public.join("manifest.json")).unwrap()).unwrap();
+    let listed: BTreeSet<String> = (manifest["files"].as_array().unwrap().iter())
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    let on_disk: BTreeSet<String> = read_tree(public)
+        .into_keys()
+        .filter(|p| p != "manifest.json" && p != ".gongkai-output")
+        .collect();
+    assert_eq!(listed, on_disk);
+    assert!(
+        !listed
+            .iter()
+            .any(|p| p.contains("publishing") || p.contains("staging")),
+        "{listed:?}"
+    );
+}
