@@ -332,6 +332,7 @@ fn every_output_and_trust_error_has_chinese() {
         OutputError::OutNotOurs(p()),
         OutputError::ChangesInOutput(p()),
         OutputError::Interrupted(p()),
+        OutputError::BadJournal(p()),
         OutputError::ArchiveOverSite(p()),
         OutputError::ArchiveIsFolder(p()),
         OutputError::ArchiveNotOurs(p()),

@@ -173,3 +173,22 @@ fn assert_journal_never_published(public: &Path) {
         "{listed:?}"
     );
 }
+
+#[test]
+fn a_journal_changed_by_hand_stops_the_build_with_what_to_do_in_the_readers_language() {
+    let site = TempSite::copy_of("basic");
+    assert_eq!(build(&site, &[]).0, 0);
+    let before = read_tree(&site.path("public"));
+    std::fs::write(site.path(".public.publishing"), "{ not json").unwrap();
+    let root = site.root().to_string_lossy().into_owned();
+    let (code, _, err) = run(&["--lang", "zh", "build", "--root", &root]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("不是 gongkai 能读懂的发布记录"), "{err}");
+    assert!(err.contains(".public.publishing"), "{err}");
+    // Nothing was touched: the update it would have finished is unknown.
+    assert_eq!(read_tree(&site.path("public")), before);
+    // Doing what the message says puts it right.
+    std::fs::remove_file(site.path(".public.publishing")).unwrap();
+    assert_eq!(build(&site, &[]).0, 0);
+    assert_eq!(read_tree(&site.path("public")), before);
+}

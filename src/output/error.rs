@@ -16,6 +16,8 @@ pub enum OutputError {
     OutNotOurs(PathBuf),
     ChangesInOutput(PathBuf),
     Interrupted(PathBuf),
+    /// The journal of an update in place that does not parse (changed by hand).
+    BadJournal(PathBuf),
     ArchiveOverSite(PathBuf),
     ArchiveIsFolder(PathBuf),
     ArchiveNotOurs(PathBuf),
@@ -42,6 +44,7 @@ impl OutputError {
                 Msg::new("output.changes_in_output").arg("path", p.display())
             }
             OutputError::Interrupted(p) => Msg::new("output.interrupted").arg("path", p.display()),
+            OutputError::BadJournal(p) => Msg::new("output.bad_journal").arg("path", p.display()),
             OutputError::ArchiveOverSite(p) => {
                 Msg::new("output.archive_over_site").arg("path", p.display())
             }

@@ -75,12 +75,9 @@ pub fn read(parent: &Path, name: &str) -> Result<Option<Plan>, OutputError> {
         other => other.map_err(io(&journal))?,
     };
     // Written whole by a rename, so a journal that does not parse was changed by hand.
-    serde_json::from_slice(&bytes).map(Some).map_err(|e| {
-        io(&journal)(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!("not a publishing journal gongkai can read ({e})"),
-        ))
-    })
+    serde_json::from_slice(&bytes)
+        .map(Some)
+        .map_err(|_| OutputError::BadJournal(journal))
 }
 
 /// Removes the journal, durably: the update it describes is complete.
@@ -150,6 +147,9 @@ mod tests {
     fn a_damaged_journal_is_an_error_not_an_empty_update() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(path(dir.path(), "public"), "{\"staging\":").unwrap();
-        assert!(read(dir.path(), "public").is_err());
+        assert!(matches!(
+            read(dir.path(), "public"),
+            Err(OutputError::BadJournal(_))
+        ));
     }
 }
