@@ -19,6 +19,7 @@ use gongkai::{BuildOptions, Error};
 mod archive_cli;
 mod args;
 mod trust_cli;
+mod usage;
 use archive_cli::{archive, freeze};
 use args::{BuildArgs, Cli, Command, ImportArgs, NewArgs};
 use trust_cli::{keygen, signing_key_env, verify};
@@ -35,7 +36,11 @@ fn main() -> ExitCode {
     // huge pages a build is faster and its time steadier. Failure only loses that gain.
     #[cfg(target_os = "linux")]
     let _ = rustix::thread::disable_transparent_huge_pages(true);
-    let cli = Cli::parse();
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&argv) {
+        Ok(cli) => cli,
+        Err(e) => return usage::failed(e, &argv),
+    };
     let ui = Messages::new(gongkai::messages::choose(cli.lang, &|name| {
         std::env::var(name).ok()
     }));
