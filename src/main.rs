@@ -180,23 +180,11 @@ pub(crate) fn failed(e: Error, color: bool, ui: &Messages) -> ExitCode {
             ExitCode::from(1)
         }
         Error::Usage(message) => {
-            let text = ui.render(&message);
-            eprintln!("{}{}", ui.text("diag.error"), for_terminal(&text));
+            usage::say(ui, &message, None);
             ExitCode::from(2)
         }
         Error::BadArgument { message, hint } => {
-            eprintln!(
-                "{}{}",
-                ui.text("diag.error"),
-                for_terminal(&ui.render(&message))
-            );
-            if let Some(hint) = hint {
-                eprintln!(
-                    "  {}{}",
-                    ui.text("diag.hint"),
-                    for_terminal(&ui.render(&hint))
-                );
-            }
+            usage::say(ui, &message, hint.as_ref());
             ExitCode::from(2)
         }
         Error::Output(e) => {

@@ -22,24 +22,23 @@ pub(crate) fn failed(err: clap::Error, args: &[OsString]) -> ExitCode {
     };
     let env = |name: &str| std::env::var(name).ok();
     let ui = Messages::new(choose(lang_flag(args), &env));
-    eprintln!(
-        "{}{}",
-        ui.text("diag.error"),
-        for_terminal(&ui.render(&message))
-    );
-    if let Some(hint) = hint {
-        eprintln!(
-            "  {}{}",
-            ui.text("diag.hint"),
-            for_terminal(&ui.render(&hint))
-        );
-    }
+    say(&ui, &message, hint.as_ref());
     let rendered = err.render().to_string();
     if let Some(usage) = rendered.lines().find(|l| l.starts_with("Usage:")) {
         eprintln!("\n{usage}");
     }
     eprintln!("{}", ui.text("usage.more"));
     ExitCode::from(2)
+}
+
+/// A command-line error and its hint, as every usage error is printed (exit status 2).
+pub(crate) fn say(ui: &Messages, message: &Msg, hint: Option<&Msg>) {
+    let text = ui.render(message);
+    eprintln!("{}{}", ui.text("diag.error"), for_terminal(&text));
+    if let Some(hint) = hint {
+        let text = ui.render(hint);
+        eprintln!("  {}{}", ui.text("diag.hint"), for_terminal(&text));
+    }
 }
 
 /// `--lang xx` or `--lang=xx` before the command (after it, `--lang` is a report's language).
