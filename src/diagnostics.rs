@@ -297,7 +297,7 @@ pub fn suggest_msg<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>
             if all.is_empty() {
                 Msg::new("suggest.none")
             } else {
-                Msg::new("suggest.one_of").arg("keys", all.join(", "))
+                Msg::new("suggest.one_of").list("keys", all)
             }
         }
     }

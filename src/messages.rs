@@ -92,6 +92,9 @@ pub const AREAS: &[Area] = &[
 pub struct Msg {
     pub key: &'static str,
     pub args: Vec<(&'static str, String)>,
+    /// Arguments that are lists, joined when rendered with the language's separator
+    /// (`list.separator`: `, ` in English, `、` in Chinese).
+    lists: Vec<(&'static str, Vec<String>)>,
 }
 
 impl Msg {
@@ -99,12 +102,24 @@ impl Msg {
         Msg {
             key,
             args: Vec::new(),
+            lists: Vec::new(),
         }
     }
 
     /// The argument `name`, shown where the text has `{name}`.
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
         self.args.push((name, value.to_string()));
+        self
+    }
+
+    /// The list argument `name`: its items joined as the reader's language joins a list.
+    pub fn list<T: ToString>(
+        mut self,
+        name: &'static str,
+        items: impl IntoIterator<Item = T>,
+    ) -> Self {
+        let items = items.into_iter().map(|i| i.to_string()).collect();
+        self.lists.push((name, items));
         self
     }
 
@@ -164,7 +179,16 @@ impl Messages {
             .get(msg.key)
             .or_else(|| self.fallback.get(msg.key));
         match template {
-            Some(t) => fill(t, &msg.args),
+            Some(t) if msg.lists.is_empty() => fill(t, &msg.args),
+            Some(t) => {
+                let separator = self.text("list.separator");
+                let joined = msg
+                    .lists
+                    .iter()
+                    .map(|(n, items)| (*n, items.join(&separator)));
+                let args: Vec<_> = msg.args.iter().cloned().chain(joined).collect();
+                fill(t, &args)
+            }
             None => msg.key.to_string(),
         }
     }
@@ -225,6 +249,14 @@ pub fn placeholders(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_is_joined_as_the_readers_language_joins_one() {
+        let msg = Msg::new("suggest.one_of").list("keys", ["`a`", "`b`", "`c`"]);
+        assert_eq!(msg.english(), "expected one of `a`, `b`, `c`");
+        let zh = Messages::new(UiLang::Zh).render(&msg);
+        assert!(zh.contains("`a`、`b`、`c`"), "{zh}");
+    }
 
     #[test]
     fn arguments_fill_their_placeholders_once() {

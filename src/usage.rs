@@ -123,7 +123,7 @@ fn commands() -> Msg {
         .filter(|c| c.get_name() != "help")
         .map(|c| format!("`{}`", c.get_name()))
         .collect();
-    Msg::new("usage.commands").arg("commands", names.join(", "))
+    Msg::new("usage.commands").list("commands", names)
 }
 
 /// A context value as the messages show names: each in backticks.

@@ -65,10 +65,9 @@ pub fn offline_files(
 /// The site cut down to `year`'s reports, still knowing the whole site (see [`Site::whole`]).
 pub fn year_only(site: Site, year: u16) -> Result<Site, Error> {
     if !site.by_year.contains_key(&year) {
-        let years: Vec<String> = site.years().map(|y| y.to_string()).collect();
         let message = Msg::new("archive.bundle_no_report")
             .arg("year", year)
-            .arg("years", years.join(", "));
+            .list("years", site.years());
         return Err(Error::Usage(message));
     }
     let reports: Vec<_> = site

@@ -55,7 +55,7 @@ impl FixSummary {
             lines.push(
                 head.arg("path", file.shown.display())
                     .arg("n", file.changes.len())
-                    .arg("rules", counts.join(", ")),
+                    .list("rules", &counts),
             );
             for c in &file.changes {
                 let place = Msg::new("output.fix_place")

@@ -34,10 +34,9 @@ pub fn run(opts: &BuildOptions, year: u16) -> Result<FreezeSummary, Error> {
         .map(|r| &**r)
         .collect();
     if published.is_empty() {
-        let years: Vec<String> = site.years().map(|y| y.to_string()).collect();
         let message = Msg::new("archive.freeze_no_report")
             .arg("year", year)
-            .arg("years", years.join(", "));
+            .list("years", site.years());
         return Err(Error::Usage(message));
     }
     let mut lock = Lock::read(&opts.root)?;

@@ -66,7 +66,7 @@ fn check_arguments(new: &NewReport<'_>, lang: &str, config: &Config) -> Result<(
                 .arg("label", new.department)
                 .arg("key", key),
             None if nearest(new.department, keys.clone()).is_none() => {
-                Msg::new("new.departments").arg("keys", list(keys))
+                Msg::new("new.departments").list("keys", keys.map(|k| format!("`{k}`")))
             }
             None => suggest_msg(new.department, keys),
         };
@@ -74,12 +74,6 @@ fn check_arguments(new: &NewReport<'_>, lang: &str, config: &Config) -> Result<(
         return Err(bad(message, Some(hint)));
     }
     Ok(())
-}
-
-fn list<'a>(keys: impl Iterator<Item = &'a str>) -> String {
-    keys.map(|k| format!("`{k}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn create(

@@ -26,7 +26,7 @@ pub fn tail(o: &Outcome<'_>, m: &Messages) -> String {
         [one] => Msg::new("summary.draft_one").arg("paths", one.display()),
         paths => Msg::new("summary.drafts")
             .arg("n", paths.len())
-            .arg("paths", list(paths)),
+            .list("paths", paths.iter().map(|p| p.display())),
     };
     let warnings = match o.warnings {
         1 => Msg::new("summary.warning_one"),
@@ -34,18 +34,10 @@ pub fn tail(o: &Outcome<'_>, m: &Messages) -> String {
     };
     m.render(
         &Msg::new("summary.tail")
-            .arg("langs", langs.join(&m.text("summary.list_sep")))
+            .list("langs", langs)
             .arg("drafts", m.render(&drafts))
             .arg("warnings", m.render(&warnings)),
     )
-}
-
-fn list(paths: &[PathBuf]) -> String {
-    paths
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The line of `gongkai build`.

@@ -133,10 +133,7 @@ pub(super) fn check(raw: RawIdentity, languages: &[Lang]) -> (Identity, Vec<Prob
         let message = if !INDEX_PLACEHOLDERS.contains(&name) {
             Msg::new("config.index_unknown_placeholder")
                 .arg("placeholder", format!("{{{name}}}"))
-                .arg(
-                    "known",
-                    INDEX_PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(", "),
-                )
+                .list("known", INDEX_PLACEHOLDERS.map(|p| format!("{{{p}}}")))
         } else if name == "site_code" && site_code.is_none() {
             Msg::new("config.index_no_site_code").arg("placeholder", "{site_code}")
         } else {

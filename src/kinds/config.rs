@@ -241,7 +241,7 @@ fn unknown_department(departments: &BTreeMap<String, Labels>, department: &str) 
         None if departments.is_empty() => Msg::new("kinds.unknown_department_none"),
         None => {
             let all: Vec<String> = keys.map(|k| format!("`{k}`")).collect();
-            Msg::new("kinds.unknown_department_list").arg("keys", all.join(", "))
+            Msg::new("kinds.unknown_department_list").list("keys", all)
         }
     }
 }

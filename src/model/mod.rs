@@ -189,7 +189,7 @@ fn pair(
             let message = Msg::new("model.translations_disagree")
                 .arg("first", first.source_path.display())
                 .arg("department", &first.department)
-                .arg("themes", first.themes.join(", "));
+                .list("themes", &first.themes);
             Diagnostic::at_file(&other.source_path, message)
                 .with_hint(Msg::new("model.translations_hint"))
         })

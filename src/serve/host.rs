@@ -65,7 +65,7 @@ impl Hosts {
         if let Some(m) = &self.machine {
             names.push(format!("{m}:{port}"));
         }
-        names.join(&m.text("serve.list_sep"))
+        names.join(&m.text("list.separator"))
     }
 }
 
