@@ -192,3 +192,79 @@ fn a_journal_changed_by_hand_stops_the_build_with_what_to_do_in_the_readers_lang
     assert_eq!(build(&site, &[]).0, 0);
     assert_eq!(read_tree(&site.path("public")), before);
 }
+
+/// Kills the build it holds if the test fails half-way, so no process outlives the test.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn a_build_into_a_locked_output_says_it_waits_then_publishes_once_released() {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    use std::time::Duration;
+
+    let site = TempSite::copy_of("basic");
+    assert_eq!(build(&site, &[]).0, 0);
+    let public = site.path("public");
+    let before = read_tree(&public);
+    site.replace("content/2022/justice-bureau.zh.md", "231件", "232件");
+    // The lock another build would hold: `flock` on the output folder, as `output/lock.rs`.
+    let held = std::fs::File::open(&public).unwrap();
+    held.lock().unwrap();
+
+    let root = site.root().to_string_lossy().into_owned();
+    let mut child = Child(
+        common::gongkai()
+            .args(["--lang", "zh", "build", "--root", &root])
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let (lines, stderr) = (std::sync::mpsc::channel(), child.0.stderr.take().unwrap());
+    let reader = std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            let _ = lines.0.send(line.unwrap());
+        }
+    });
+    let waiting = "另一个生成过程正在更新";
+    // However slow the machine, the build says it waits before it waits (a build that ends
+    // or never says so fails here: the line never comes).
+    let said = std::iter::from_fn(|| lines.1.recv_timeout(Duration::from_secs(120)).ok())
+        .find(|l| l.contains(waiting))
+        .expect("the build says it waits");
+    assert!(said.contains(waiting) && said.contains("public"), "{said}");
+    assert!(said.contains("等待它完成"), "{said}");
+    for _ in 0..5 {
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(
+            child.0.try_wait().unwrap().is_none(),
+            "finished while locked"
+        );
+    }
+    assert!(
+        read_tree(&public) == before,
+        "nothing published while locked"
+    );
+
+    held.unlock().unwrap();
+    let status = child.0.wait().unwrap();
+    reader.join().unwrap();
+    let rest: Vec<String> = lines.1.try_iter().collect();
+    assert!(status.success(), "{rest:?}");
+    assert!(
+        !rest.iter().any(|l| l.contains(waiting)),
+        "said once: {rest:?}"
+    );
+    let page = std::fs::read_to_string(public.join("zh/2022/justice-bureau/index.html")).unwrap();
+    assert!(
+        page.contains("232件") && !page.contains("231件"),
+        "edit published"
+    );
+    assert_eq!(entries(site.root()), ["content", "public", "site.yaml"]);
+}

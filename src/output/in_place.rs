@@ -13,30 +13,9 @@ use std::time::UNIX_EPOCH;
 use super::apply::{ancestors, apply, join_dir, parent_of};
 use super::folder::{self, KEPT};
 use super::journal::{self, FolderTime, Plan};
+use super::lock::try_lock;
 use super::reuse::{Change, Changes, join};
 use super::{OutputError, io};
-
-/// An exclusive lock on the output folder (`flock` on the folder itself, so no lock file),
-/// held from the comparison with the old files to the end of the update: a second build into
-/// the same folder waits, then compares with what the first one published. Released when
-/// dropped, or by the kernel when the process dies.
-pub struct Lock {
-    _dir: Option<std::fs::File>,
-}
-
-pub fn lock(out: &Path) -> Result<Lock, OutputError> {
-    #[cfg(unix)]
-    {
-        let dir = std::fs::File::open(out).map_err(io(out))?;
-        dir.lock().map_err(io(out))?;
-        Ok(Lock { _dir: Some(dir) })
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = out;
-        Ok(Lock { _dir: None })
-    }
-}
 
 /// Whether a build into `out` updates it in place: it is a folder gongkai wrote. An absent or
 /// empty folder, or one replaced with `--force`, is built beside and swapped in whole.
@@ -60,14 +39,19 @@ pub fn roll_forward(parent: &Path, name: &str, out: &Path) -> Result<(), OutputE
 }
 
 /// [`roll_forward`] for a command about to write `out` (`build`, before loading the site), with
-/// the lock taken and released here.
+/// the lock taken and released here. When another build holds the lock, this does not wait:
+/// that build is applying the journal or rolls it forward itself, and this one rolls it
+/// forward (or finds it gone) once [`publish`](super::publish) gets the lock, saying it waits.
 pub fn recover(out: &Path) -> Result<(), OutputError> {
     let (parent, name) = folder::place(out);
     if std::fs::symlink_metadata(journal::path(&parent, &name)).is_err() {
         return Ok(());
     }
     let _lock = match std::fs::symlink_metadata(out) {
-        Ok(m) if m.is_dir() => Some(lock(out)?),
+        Ok(m) if m.is_dir() => match try_lock(out)? {
+            Some(lock) => Some(lock),
+            None => return Ok(()),
+        },
         _ => None,
     };
     roll_forward(&parent, &name, out)
