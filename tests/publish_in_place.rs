@@ -268,3 +268,42 @@ fn a_build_into_a_locked_output_says_it_waits_then_publishes_once_released() {
     );
     assert_eq!(entries(site.root()), ["content", "public", "site.yaml"]);
 }
+
+#[cfg(unix)]
+#[test]
+fn names_that_are_not_utf8_left_in_the_output_are_removed_and_listed() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+
+    let site = TempSite::copy_of("basic");
+    assert_eq!(build(&site, &[]).0, 0);
+    let public = site.path("public");
+    let before = read_tree(&public);
+    // Left by another tool: a file in a folder of the site, a folder of its own with a file
+    // and a folder inside, neither name UTF-8 (GBK bytes of 报告, as an old upload tool wrote).
+    let stray = public
+        .join("zh")
+        .join(OsStr::from_bytes(b"\xb1\xa8\xb8\xe6.html"));
+    std::fs::write(&stray, "old").unwrap();
+    let folder = public.join(OsStr::from_bytes(b"up\xff"));
+    std::fs::create_dir_all(folder.join("inner")).unwrap();
+    std::fs::write(folder.join("inner/x.html"), "old").unwrap();
+    std::fs::write(public.join("2019.html"), "old").unwrap();
+
+    // No edit: the build has nothing of its own to change, the strays still go.
+    let list = site.parent().join("changes.txt");
+    let (code, err) = build(&site, &["--changes", &list.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!stray.exists() && !folder.exists());
+    assert!(
+        read_tree(&public) == before,
+        "only gongkai's files are left"
+    );
+    let text = std::fs::read_to_string(&list).unwrap();
+    assert_eq!(
+        text,
+        "D 2019.html\nD up\u{FFFD}/inner/x.html\nD zh/\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}.html\n",
+        "listed, with U+FFFD for the bytes that are not UTF-8"
+    );
+    assert_eq!(entries(site.root()), ["content", "public", "site.yaml"]);
+}

@@ -7,6 +7,7 @@ mod apply;
 mod archive_target;
 mod error;
 mod folder;
+mod foreign;
 mod in_place;
 mod journal;
 mod lock;
