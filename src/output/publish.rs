@@ -241,6 +241,26 @@ mod tests {
         assert_eq!(names(dir.path()), ["pages"]);
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_name_not_utf8_swapped_out_is_listed_as_removed() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("pages");
+        std::fs::create_dir_all(&out).unwrap();
+        let stray = out.join(std::ffi::OsStr::from_bytes(b"x\xff.html"));
+        std::fs::write(&stray, "old").unwrap();
+        let force = Publish {
+            force: true,
+            ..Publish::default()
+        };
+        let put = |s: &DirSink| s.put("a.html", b"new".to_vec());
+        let ((), changes) = publish::<_, OutputError>(&out, &force, put).unwrap();
+        assert!(!stray.exists());
+        let text = changes.to_text();
+        assert!(text.ends_with("A a.html\nD x\u{FFFD}.html\n"), "{text}");
+    }
+
     #[test]
     fn a_cancelled_build_leaves_the_old_output() {
         let dir = tempfile::tempdir().unwrap();
