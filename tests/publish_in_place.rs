@@ -203,21 +203,19 @@ impl Drop for Child {
     }
 }
 
-#[test]
-fn a_build_into_a_locked_output_says_it_waits_then_publishes_once_released() {
+/// Holds the lock another build would hold on `public/` (`flock` on the folder, as
+/// `output/lock.rs` takes it), runs `gongkai build` in Chinese, checks that it says once that it
+/// waits and neither ends nor touches `public/` while the lock is held, then releases it and
+/// waits for the build to succeed.
+fn build_while_locked(site: &TempSite) {
     use std::io::BufRead;
     use std::process::Stdio;
     use std::time::Duration;
 
-    let site = TempSite::copy_of("basic");
-    assert_eq!(build(&site, &[]).0, 0);
     let public = site.path("public");
     let before = read_tree(&public);
-    site.replace("content/2022/justice-bureau.zh.md", "231件", "232件");
-    // The lock another build would hold: `flock` on the output folder, as `output/lock.rs`.
     let held = std::fs::File::open(&public).unwrap();
     held.lock().unwrap();
-
     let root = site.root().to_string_lossy().into_owned();
     let mut child = Child(
         common::gongkai()
@@ -238,19 +236,12 @@ fn a_build_into_a_locked_output_says_it_waits_then_publishes_once_released() {
     let said = std::iter::from_fn(|| lines.1.recv_timeout(Duration::from_secs(120)).ok())
         .find(|l| l.contains(waiting))
         .expect("the build says it waits");
-    assert!(said.contains(waiting) && said.contains("public"), "{said}");
-    assert!(said.contains("等待它完成"), "{said}");
+    assert!(said.contains("public`，等待它完成"), "{said}");
     for _ in 0..5 {
         std::thread::sleep(Duration::from_millis(200));
-        assert!(
-            child.0.try_wait().unwrap().is_none(),
-            "finished while locked"
-        );
+        assert!(child.0.try_wait().unwrap().is_none(), "ended while locked");
     }
-    assert!(
-        read_tree(&public) == before,
-        "nothing published while locked"
-    );
+    assert!(read_tree(&public) == before, "nothing moved while locked");
 
     held.unlock().unwrap();
     let status = child.0.wait().unwrap();
@@ -261,12 +252,30 @@ fn a_build_into_a_locked_output_says_it_waits_then_publishes_once_released() {
         !rest.iter().any(|l| l.contains(waiting)),
         "said once: {rest:?}"
     );
-    let page = std::fs::read_to_string(public.join("zh/2022/justice-bureau/index.html")).unwrap();
+    assert_eq!(entries(site.root()), ["content", "public", "site.yaml"]);
+}
+
+#[test]
+fn a_build_into_a_locked_output_says_it_waits_then_publishes_once_released() {
+    let site = TempSite::copy_of("basic");
+    assert_eq!(build(&site, &[]).0, 0);
+    site.replace("content/2022/justice-bureau.zh.md", "231件", "232件");
+    build_while_locked(&site);
+    let page = site.read("public/zh/2022/justice-bureau/index.html");
     assert!(
         page.contains("232件") && !page.contains("231件"),
         "edit published"
     );
-    assert_eq!(entries(site.root()), ["content", "public", "site.yaml"]);
+}
+
+#[test]
+fn a_killed_update_found_while_another_build_holds_the_lock_is_finished_after_the_wait() {
+    // The lock holder would finish the journal itself; the waiting build does not roll it
+    // forward behind its back, and finishes it once it has the lock (here the holder did not).
+    let site = TempSite::copy_of("basic");
+    let after = killed_half_way(&site);
+    build_while_locked(&site);
+    assert!(read_tree(&site.path("public")) == after, "rolled forward");
 }
 
 #[cfg(unix)]
