@@ -209,11 +209,25 @@ fn build(args: BuildArgs, ui: &Messages) -> Result<(), Error> {
         today: cmd::status::today_from(std::env::var("GONGKAI_TODAY").ok().as_deref())?,
         ..BuildOptions::new(args.root.root)
     };
-    let bar = OnceLock::new();
+    let bar = Arc::new(OnceLock::<ProgressBar>::new());
+    // Said once when another build holds the output (README "How a rebuild is published").
+    let on_wait = {
+        let (ui, bar) = (ui.clone(), Arc::clone(&bar));
+        let say = move |msg: &Msg| {
+            let text = ui.render(msg);
+            let line = for_terminal(&text);
+            match bar.get() {
+                Some(b) => b.suspend(|| eprintln!("{line}")),
+                None => eprintln!("{line}"),
+            }
+        };
+        gongkai::output::OnWait(Arc::new(say))
+    };
     let target = cmd::build::Target {
         out: args.out.as_deref(),
         force: args.force,
         changes: args.changes.as_deref(),
+        on_wait: Some(on_wait),
     };
     let built = cmd::build::run(
         &opts,

@@ -192,3 +192,127 @@ fn a_journal_changed_by_hand_stops_the_build_with_what_to_do_in_the_readers_lang
     assert_eq!(build(&site, &[]).0, 0);
     assert_eq!(read_tree(&site.path("public")), before);
 }
+
+/// Kills the build it holds if the test fails half-way, so no process outlives the test.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Holds the lock another build would hold on `public/` (`flock` on the folder, as
+/// `output/lock.rs` takes it), runs `gongkai build` in Chinese, checks that it says once that it
+/// waits and neither ends nor touches `public/` while the lock is held, then releases it and
+/// waits for the build to succeed.
+fn build_while_locked(site: &TempSite) {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    use std::time::Duration;
+
+    let public = site.path("public");
+    let before = read_tree(&public);
+    let held = std::fs::File::open(&public).unwrap();
+    held.lock().unwrap();
+    let root = site.root().to_string_lossy().into_owned();
+    let mut child = Child(
+        common::gongkai()
+            .args(["--lang", "zh", "build", "--root", &root])
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let (lines, stderr) = (std::sync::mpsc::channel(), child.0.stderr.take().unwrap());
+    let reader = std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            let _ = lines.0.send(line.unwrap());
+        }
+    });
+    let waiting = "另一个生成过程正在更新";
+    // However slow the machine, the build says it waits before it waits (a build that ends
+    // or never says so fails here: the line never comes).
+    let said = std::iter::from_fn(|| lines.1.recv_timeout(Duration::from_secs(120)).ok())
+        .find(|l| l.contains(waiting))
+        .expect("the build says it waits");
+    assert!(said.contains("public`，等待它完成"), "{said}");
+    for _ in 0..5 {
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(child.0.try_wait().unwrap().is_none(), "ended while locked");
+    }
+    assert!(read_tree(&public) == before, "nothing moved while locked");
+
+    held.unlock().unwrap();
+    let status = child.0.wait().unwrap();
+    reader.join().unwrap();
+    let rest: Vec<String> = lines.1.try_iter().collect();
+    assert!(status.success(), "{rest:?}");
+    assert!(
+        !rest.iter().any(|l| l.contains(waiting)),
+        "said once: {rest:?}"
+    );
+    assert_eq!(entries(site.root()), ["content", "public", "site.yaml"]);
+}
+
+#[test]
+fn a_build_into_a_locked_output_says_it_waits_then_publishes_once_released() {
+    let site = TempSite::copy_of("basic");
+    assert_eq!(build(&site, &[]).0, 0);
+    site.replace("content/2022/justice-bureau.zh.md", "231件", "232件");
+    build_while_locked(&site);
+    let page = site.read("public/zh/2022/justice-bureau/index.html");
+    assert!(
+        page.contains("232件") && !page.contains("231件"),
+        "edit published"
+    );
+}
+
+#[test]
+fn a_killed_update_found_while_another_build_holds_the_lock_is_finished_after_the_wait() {
+    // The lock holder would finish the journal itself; the waiting build does not roll it
+    // forward behind its back, and finishes it once it has the lock (here the holder did not).
+    let site = TempSite::copy_of("basic");
+    let after = killed_half_way(&site);
+    build_while_locked(&site);
+    assert!(read_tree(&site.path("public")) == after, "rolled forward");
+}
+
+#[cfg(unix)]
+#[test]
+fn names_that_are_not_utf8_left_in_the_output_are_removed_and_listed() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+
+    let site = TempSite::copy_of("basic");
+    assert_eq!(build(&site, &[]).0, 0);
+    let public = site.path("public");
+    let before = read_tree(&public);
+    // Left by another tool: a file in a folder of the site, a folder of its own with a file
+    // and a folder inside, neither name UTF-8 (GBK bytes of 报告, as an old upload tool wrote).
+    let stray = public
+        .join("zh")
+        .join(OsStr::from_bytes(b"\xb1\xa8\xb8\xe6.html"));
+    std::fs::write(&stray, "old").unwrap();
+    let folder = public.join(OsStr::from_bytes(b"up\xff"));
+    std::fs::create_dir_all(folder.join("inner")).unwrap();
+    std::fs::write(folder.join("inner/x.html"), "old").unwrap();
+    std::fs::write(public.join("2019.html"), "old").unwrap();
+
+    // No edit: the build has nothing of its own to change, the strays still go.
+    let list = site.parent().join("changes.txt");
+    let (code, err) = build(&site, &["--changes", &list.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!stray.exists() && !folder.exists());
+    assert!(
+        read_tree(&public) == before,
+        "only gongkai's files are left"
+    );
+    let text = std::fs::read_to_string(&list).unwrap();
+    assert_eq!(
+        text,
+        "D 2019.html\nD up\u{FFFD}/inner/x.html\nD zh/\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}.html\n",
+        "listed, with U+FFFD for the bytes that are not UTF-8"
+    );
+    assert_eq!(entries(site.root()), ["content", "public", "site.yaml"]);
+}

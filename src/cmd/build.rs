@@ -8,7 +8,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use crate::options::BuildOptions;
-use crate::output::{Changes, OutputError, Publish};
+use crate::output::{Changes, OnWait, OutputError, Publish};
 use crate::pipeline::{BuildSummary, Error};
 
 /// What `gongkai build` did.
@@ -37,6 +37,8 @@ pub struct Target<'a> {
     /// `--changes FILE`: where to write the files added, changed and removed
     /// ([`Changes::to_text`]).
     pub changes: Option<&'a Path>,
+    /// Told when another build holds the output folder, before this one waits for it.
+    pub on_wait: Option<OnWait>,
 }
 
 /// Builds as `target` says. `on_start` gets the number of pages to come, `on_page` is called
@@ -65,6 +67,7 @@ pub fn run(
     let how = Publish {
         force: target.force,
         cancel: Some(cancel),
+        on_wait: target.on_wait.clone(),
     };
     let start = Instant::now();
     let (summary, changes) = crate::pipeline::build_into(opts, &out, &how, on_start, on_page)?;

@@ -1,6 +1,6 @@
 //! Write stage: an update in place made in the output (README, "How a rebuild is published";
 //! ARCHITECTURE "Decisions"): the renames of a [`Plan`], new files first, then the deletions,
-//! the emptied folders, the folder times, and a sync, so the journal may go. Every step may run
+//! the names that are not UTF-8, the emptied folders, the folder times, and a sync, so the journal may go. Every step may run
 //! again after a cut at any point (a roll-forward), and nothing is written through a symbolic
 //! link of the old output.
 
@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, UNIX_EPOCH};
 
+use super::foreign;
 use super::journal::{self, FolderTime, Plan};
 use super::reuse::join;
 use super::{OutputError, io};
@@ -32,8 +33,11 @@ pub fn apply(out: &Path, staging: &Path, plan: &Plan) -> Result<(), OutputError>
             _ => {}
         }
     }
+    for raw in &plan.foreign {
+        foreign::remove(out, raw)?;
+    }
     for dir in &plan.folders {
-        // Only once empty: a folder still holding a name gongkai cannot list stays.
+        // Only once empty: a folder that gained a file since it was listed stays.
         let _ = std::fs::remove_dir(join(out, dir));
     }
     for (from, path) in deferred {
@@ -47,10 +51,12 @@ pub fn apply(out: &Path, staging: &Path, plan: &Plan) -> Result<(), OutputError>
         set_folder_time(out, time)?;
     }
     // The renames durable before the journal goes.
+    let foreign_parents: Vec<String> = plan.foreign.iter().map(|r| foreign::parent(r)).collect();
     let touched: BTreeSet<&str> = (plan.renames.iter())
         .chain(&plan.deletions)
         .chain(&plan.folders)
         .map(|p| parent_of(p))
+        .chain(foreign_parents.iter().map(String::as_str))
         .collect();
     // A folder emptied and removed is synced through its parent, which is in the list too.
     let dirs: Vec<PathBuf> = (touched.iter())

@@ -12,31 +12,11 @@ use std::time::UNIX_EPOCH;
 
 use super::apply::{ancestors, apply, join_dir, parent_of};
 use super::folder::{self, KEPT};
+use super::foreign;
 use super::journal::{self, FolderTime, Plan};
+use super::lock::try_lock;
 use super::reuse::{Change, Changes, join};
 use super::{OutputError, io};
-
-/// An exclusive lock on the output folder (`flock` on the folder itself, so no lock file),
-/// held from the comparison with the old files to the end of the update: a second build into
-/// the same folder waits, then compares with what the first one published. Released when
-/// dropped, or by the kernel when the process dies.
-pub struct Lock {
-    _dir: Option<std::fs::File>,
-}
-
-pub fn lock(out: &Path) -> Result<Lock, OutputError> {
-    #[cfg(unix)]
-    {
-        let dir = std::fs::File::open(out).map_err(io(out))?;
-        dir.lock().map_err(io(out))?;
-        Ok(Lock { _dir: Some(dir) })
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = out;
-        Ok(Lock { _dir: None })
-    }
-}
 
 /// Whether a build into `out` updates it in place: it is a folder gongkai wrote. An absent or
 /// empty folder, or one replaced with `--force`, is built beside and swapped in whole.
@@ -60,14 +40,19 @@ pub fn roll_forward(parent: &Path, name: &str, out: &Path) -> Result<(), OutputE
 }
 
 /// [`roll_forward`] for a command about to write `out` (`build`, before loading the site), with
-/// the lock taken and released here.
+/// the lock taken and released here. When another build holds the lock, this does not wait:
+/// that build is applying the journal or rolls it forward itself, and this one rolls it
+/// forward (or finds it gone) once [`publish`](super::publish) gets the lock, saying it waits.
 pub fn recover(out: &Path) -> Result<(), OutputError> {
     let (parent, name) = folder::place(out);
     if std::fs::symlink_metadata(journal::path(&parent, &name)).is_err() {
         return Ok(());
     }
     let _lock = match std::fs::symlink_metadata(out) {
-        Ok(m) if m.is_dir() => Some(lock(out)?),
+        Ok(m) if m.is_dir() => match try_lock(out)? {
+            Some(lock) => Some(lock),
+            None => return Ok(()),
+        },
         _ => None,
     };
     roll_forward(&parent, &name, out)
@@ -77,7 +62,8 @@ pub fn recover(out: &Path) -> Result<(), OutputError> {
 /// the staged files synced, the journal written, the plan applied, the staging folder and the
 /// journal removed, the journal last.
 pub fn commit(out: &Path, staging: &Path, plan: &Plan) -> Result<(), OutputError> {
-    if plan.renames.is_empty() && plan.deletions.is_empty() && plan.folders.is_empty() {
+    let moves = [&plan.renames, &plan.deletions, &plan.folders];
+    if moves.iter().all(|m| m.is_empty()) && plan.foreign.is_empty() {
         // Nothing changed (a build without edits): no journal needed.
         return remove_dir_if_exists(staging);
     }
@@ -99,10 +85,16 @@ pub fn commit(out: &Path, staging: &Path, plan: &Plan) -> Result<(), OutputError
 pub fn plan(
     out: &Path,
     staging: &Path,
-    (files, dirs): Listing,
+    listing: Listing,
     mut changed: BTreeMap<String, Change>,
     written: &BTreeSet<String>,
 ) -> Result<(Plan, Changes), OutputError> {
+    let Listing {
+        files,
+        dirs,
+        foreign,
+        foreign_files,
+    } = listing;
     stage_linked(out, staging, &files, &mut changed, written)?;
     let staging = staging
         .file_name()
@@ -116,10 +108,10 @@ pub fn plan(
     folders.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
     // A folder whose entries change names gets the time of the update; one whose files were
     // only replaced keeps its time, as it would have if they had been rewritten where they are.
-    let mut renamed: BTreeSet<&str> = deletions
-        .iter()
-        .chain(&folders)
+    let foreign_parents: Vec<String> = foreign.iter().map(|r| foreign::parent(r)).collect();
+    let mut renamed: BTreeSet<&str> = (deletions.iter().chain(&folders))
         .map(|p| parent_of(p))
+        .chain(foreign_parents.iter().map(String::as_str))
         .collect();
     let mut replaced = BTreeSet::new();
     for (path, change) in &changed {
@@ -142,11 +134,16 @@ pub fn plan(
     for path in &deletions {
         changed.insert(path.clone(), Change::Deleted);
     }
+    // Listed as best it can be (README, "How a rebuild is published").
+    for path in foreign_files {
+        changed.entry(path).or_insert(Change::Deleted);
+    }
     let plan = Plan {
         staging,
         renames,
         deletions,
         folders,
+        foreign,
         times,
     };
     Ok((plan, Changes(changed)))
@@ -177,14 +174,23 @@ fn stage_linked(
     Ok(())
 }
 
-/// The files and the folders of an output, by `/`-separated path.
-pub type Listing = (Vec<String>, BTreeSet<String>);
+/// The files and the folders of an output, by `/`-separated path; and what it holds under
+/// names that are not UTF-8 (`foreign.rs`).
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub files: Vec<String>,
+    pub dirs: BTreeSet<String>,
+    /// The first part not UTF-8 of each such path, as bytes: removed whole.
+    pub foreign: Vec<Vec<u8>>,
+    /// Every file among them, for the list of changes, U+FFFD for what is not UTF-8.
+    pub foreign_files: Vec<String>,
+}
 
 /// Every file and folder under `out` as `/`-separated paths, leaving out the deploy metadata
-/// at the top ([`KEPT`]) and names that are not UTF-8 (no build writes one). Symbolic links
-/// count as files: the build never writes one, so one found is removed, as before.
+/// at the top ([`KEPT`]). Symbolic links count as files: the build never writes one, so one
+/// found is removed, as before. So does a name that is not UTF-8 (no build writes one).
 pub fn walk(out: &Path) -> Listing {
-    let (mut files, mut dirs) = (Vec::new(), BTreeSet::new());
+    let mut listing = Listing::default();
     let entries = walkdir::WalkDir::new(out)
         .min_depth(1)
         .into_iter()
@@ -193,17 +199,22 @@ pub fn walk(out: &Path) -> Listing {
         let Some(rel) = entry.path().strip_prefix(out).ok() else {
             continue;
         };
+        let is_dir = entry.file_type().is_dir();
         let parts: Option<Vec<&str>> = rel.iter().map(|p| p.to_str()).collect();
-        let Some(rel) = parts.map(|p| p.join("/")) else {
+        let Some(path) = parts.map(|p| p.join("/")) else {
+            listing.foreign.extend(foreign::root(rel));
+            if cfg!(unix) && !is_dir {
+                listing.foreign_files.push(foreign::lossy(rel));
+            }
             continue;
         };
-        if entry.file_type().is_dir() {
-            dirs.insert(rel);
+        if is_dir {
+            listing.dirs.insert(path);
         } else {
-            files.push(rel);
+            listing.files.push(path);
         }
     }
-    (files, dirs)
+    listing
 }
 
 /// The folder that gains a name when `path` is added: its deepest folder that exists already.
@@ -248,8 +259,7 @@ mod tests {
     use crate::output::{DirSink, MARKER, Publish, Sink, publish};
 
     fn tree(dir: &Path) -> Vec<String> {
-        let (files, _) = walk(dir);
-        let mut all: Vec<String> = files;
+        let mut all: Vec<String> = walk(dir).files;
         all.extend(
             KEPT.iter()
                 .filter(|k| dir.join(k).exists())

@@ -24,6 +24,10 @@ pub struct Plan {
     pub deletions: Vec<String>,
     /// Folders of the output that hold no file of the build: removed once empty, deepest first.
     pub folders: Vec<String>,
+    /// Files and folders of the output whose names are not UTF-8 (`foreign.rs`), by their
+    /// bytes, `/`-separated: removed whole, before the emptied folders.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub foreign: Vec<Vec<u8>>,
     /// Folders whose entries keep their names: their modification time before the update,
     /// given back after the renames (README, "Uploading only what changed").
     pub times: Vec<FolderTime>,
@@ -126,6 +130,7 @@ mod tests {
             renames: vec!["zh/index.html".into()],
             deletions: vec!["zh/old.html".into()],
             folders: vec!["zh/2020".into()],
+            foreign: vec![b"zh/a\xff".to_vec()],
             times: vec![FolderTime {
                 folder: String::new(),
                 secs: 1,

@@ -7,8 +7,10 @@ mod apply;
 mod archive_target;
 mod error;
 mod folder;
+mod foreign;
 mod in_place;
 mod journal;
+mod lock;
 mod publish;
 mod reuse;
 
@@ -21,6 +23,7 @@ pub use archive_target::{check_archive_out, is_gongkai_zip};
 pub use error::OutputError;
 pub use folder::{KEPT, MARKER, resolve};
 pub use in_place::recover;
+pub use lock::OnWait;
 pub use publish::{Publish, check_out_dir, publish};
 pub use reuse::{Change, Changes};
 

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::folder::{self, KEPT, MARKER, MARKER_TEXT};
+use super::lock::{self, OnWait};
 use super::reuse::{Changes, Reuse};
 use super::{DirSink, OutputError, Sink, io};
 use super::{in_place, journal};
@@ -22,6 +23,9 @@ pub struct Publish {
     /// Set when the build must stop (SIGINT, SIGTERM): checked before each file is written and
     /// before the swap.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Told once, before waiting, when another build holds the output's lock
+    /// ([`lock::lock`]); the caller prints it (the library prints nothing).
+    pub on_wait: Option<OnWait>,
 }
 
 impl Publish {
@@ -69,7 +73,7 @@ pub fn publish<T, E: From<OutputError>>(
     let (parent, name) = folder::place(out);
     std::fs::create_dir_all(&parent).map_err(io(&parent))?;
     let in_place = in_place::applies(out);
-    let _lock = in_place.then(|| in_place::lock(out)).transpose()?;
+    let _lock = (in_place.then(|| lock::lock(out, how.on_wait.as_ref()))).transpose()?;
     in_place::roll_forward(&parent, &name, out)?;
     folder::remove_stale(&parent, &name)?;
     let (staging, old) = folder::work_dirs(&parent, &name, std::process::id());
@@ -237,6 +241,26 @@ mod tests {
         assert_eq!(names(dir.path()), ["pages"]);
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_name_not_utf8_swapped_out_is_listed_as_removed() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("pages");
+        std::fs::create_dir_all(&out).unwrap();
+        let stray = out.join(std::ffi::OsStr::from_bytes(b"x\xff.html"));
+        std::fs::write(&stray, "old").unwrap();
+        let force = Publish {
+            force: true,
+            ..Publish::default()
+        };
+        let put = |s: &DirSink| s.put("a.html", b"new".to_vec());
+        let ((), changes) = publish::<_, OutputError>(&out, &force, put).unwrap();
+        assert!(!stray.exists());
+        let text = changes.to_text();
+        assert!(text.ends_with("A a.html\nD x\u{FFFD}.html\n"), "{text}");
+    }
+
     #[test]
     fn a_cancelled_build_leaves_the_old_output() {
         let dir = tempfile::tempdir().unwrap();
@@ -247,8 +271,8 @@ mod tests {
         .unwrap();
         let cancel = Arc::new(AtomicBool::new(false));
         let how = Publish {
-            force: false,
             cancel: Some(cancel.clone()),
+            ..Publish::default()
         };
         let r = publish::<_, OutputError>(&out, &how, |s| {
             s.put("a.html", b"2".to_vec())?;

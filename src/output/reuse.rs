@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use super::foreign;
 use super::{OutputError, io};
 
 /// What happened to one output file, against the previous output.
@@ -163,7 +164,8 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// Every file under `dir`, as `/`-separated paths, leaving out the top-level names in `skip`.
-/// Symbolic links count as files (the build never writes one, so one found is removed).
+/// Symbolic links count as files (the build never writes one, so one found is removed); a
+/// name that is not UTF-8 is written with U+FFFD (`foreign.rs`).
 fn files_under(dir: &Path, skip: &[&str]) -> Vec<String> {
     walkdir::WalkDir::new(dir)
         .min_depth(1)
@@ -179,7 +181,8 @@ fn files_under(dir: &Path, skip: &[&str]) -> Vec<String> {
         .filter_map(|e| {
             let rel = e.path().strip_prefix(dir).ok()?;
             let parts: Option<Vec<&str>> = rel.iter().map(|p| p.to_str()).collect();
-            Some(parts?.join("/"))
+            // A name that is not UTF-8 goes with the old folder too: listed as best it can be.
+            Some(parts.map_or_else(|| foreign::lossy(rel), |p| p.join("/")))
         })
         .collect()
 }
