@@ -91,10 +91,15 @@ pub const AREAS: &[Area] = &[
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Msg {
     pub key: &'static str,
-    pub args: Vec<(&'static str, String)>,
-    /// Arguments that are lists, joined when rendered with the language's separator
-    /// (`list.separator`: `, ` in English, `、` in Chinese).
-    lists: Vec<(&'static str, Vec<String>)>,
+    args: Vec<(&'static str, Arg)>,
+}
+
+/// One argument: a text, or a list joined when rendered with the language's separator
+/// (`list.separator`: `, ` in English, `、` in Chinese).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Arg {
+    Text(String),
+    List(Vec<String>),
 }
 
 impl Msg {
@@ -102,14 +107,21 @@ impl Msg {
         Msg {
             key,
             args: Vec::new(),
-            lists: Vec::new(),
         }
     }
 
     /// The argument `name`, shown where the text has `{name}`.
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
-        self.args.push((name, value.to_string()));
+        self.args.push((name, Arg::Text(value.to_string())));
         self
+    }
+
+    /// The text argument `name`, if given (what a test checks a message was made with).
+    pub fn text_arg(&self, name: &str) -> Option<&str> {
+        self.args.iter().find_map(|(n, arg)| match arg {
+            Arg::Text(text) if *n == name => Some(text.as_str()),
+            _ => None,
+        })
     }
 
     /// The list argument `name`: its items joined as the reader's language joins a list.
@@ -119,7 +131,7 @@ impl Msg {
         items: impl IntoIterator<Item = T>,
     ) -> Self {
         let items = items.into_iter().map(|i| i.to_string()).collect();
-        self.lists.push((name, items));
+        self.args.push((name, Arg::List(items)));
         self
     }
 
@@ -179,14 +191,21 @@ impl Messages {
             .get(msg.key)
             .or_else(|| self.fallback.get(msg.key));
         match template {
-            Some(t) if msg.lists.is_empty() => fill(t, &msg.args),
             Some(t) => {
-                let separator = self.text("list.separator");
-                let joined = msg
-                    .lists
+                // Looked up directly: `text` renders through here.
+                let separator = self
+                    .texts
+                    .get("list.separator")
+                    .or_else(|| self.fallback.get("list.separator"))
+                    .map_or(", ", String::as_str);
+                let args: Vec<(&str, String)> = msg
+                    .args
                     .iter()
-                    .map(|(n, items)| (*n, items.join(&separator)));
-                let args: Vec<_> = msg.args.iter().cloned().chain(joined).collect();
+                    .map(|(name, arg)| match arg {
+                        Arg::Text(text) => (*name, text.clone()),
+                        Arg::List(items) => (*name, items.join(separator)),
+                    })
+                    .collect();
                 fill(t, &args)
             }
             None => msg.key.to_string(),

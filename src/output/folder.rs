@@ -190,6 +190,14 @@ pub fn resolve(p: &Path) -> PathBuf {
     }
 }
 
+/// Removes `dir` and everything in it; a folder already gone is not an error.
+pub(super) fn remove_dir_if_exists(dir: &Path) -> Result<(), OutputError> {
+    match std::fs::remove_dir_all(dir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(super::io(dir)(e)),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

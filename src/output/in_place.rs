@@ -35,7 +35,7 @@ pub fn roll_forward(parent: &Path, name: &str, out: &Path) -> Result<(), OutputE
     if std::fs::symlink_metadata(out).is_ok_and(|m| m.is_dir()) {
         apply(out, &staging, &plan)?;
     }
-    remove_dir_if_exists(&staging)?;
+    folder::remove_dir_if_exists(&staging)?;
     journal::remove(parent, name)
 }
 
@@ -65,7 +65,7 @@ pub fn commit(out: &Path, staging: &Path, plan: &Plan) -> Result<(), OutputError
     let moves = [&plan.renames, &plan.deletions, &plan.folders];
     if moves.iter().all(|m| m.is_empty()) && plan.foreign.is_empty() {
         // Nothing changed (a build without edits): no journal needed.
-        return remove_dir_if_exists(staging);
+        return folder::remove_dir_if_exists(staging);
     }
     let (parent, name) = folder::place(out);
     // Every staged file complete on disk before the journal says to move it.
@@ -75,7 +75,7 @@ pub fn commit(out: &Path, staging: &Path, plan: &Plan) -> Result<(), OutputError
     journal::sync(&staged, staging).map_err(io(staging))?;
     journal::write(&parent, &name, plan)?;
     apply(out, staging, plan)?;
-    remove_dir_if_exists(staging)?;
+    folder::remove_dir_if_exists(staging)?;
     journal::remove(&parent, &name)
 }
 
@@ -242,13 +242,6 @@ fn folder_time(out: &Path, dir: &str) -> Option<FolderTime> {
         secs: since.as_secs(),
         nanos: since.subsec_nanos(),
     })
-}
-
-fn remove_dir_if_exists(dir: &Path) -> Result<(), OutputError> {
-    match std::fs::remove_dir_all(dir) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(dir)(e)),
-        _ => Ok(()),
-    }
 }
 
 #[cfg(test)]

@@ -78,10 +78,33 @@ pub fn read(parent: &Path, name: &str) -> Result<Option<Plan>, OutputError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         other => other.map_err(io(&journal))?,
     };
-    // Written whole by a rename, so a journal that does not parse was changed by hand.
-    serde_json::from_slice(&bytes)
-        .map(Some)
-        .map_err(|_| OutputError::BadJournal(journal))
+    // Written whole by a rename, so a journal that does not parse, or names a path that
+    // would leave the output or a staging folder that is not this output's, was changed by
+    // hand: finishing it could move or delete files gongkai did not write.
+    match serde_json::from_slice::<Plan>(&bytes) {
+        Ok(plan) if plan.stays_inside(name) => Ok(Some(plan)),
+        _ => Err(OutputError::BadJournal(journal)),
+    }
+}
+
+impl Plan {
+    /// Every path is a plain path inside the output (`check_path`), and the staging folder is
+    /// this output's (`.NAME.staging-PID`).
+    fn stays_inside(&self, name: &str) -> bool {
+        let plain = |p: &String| super::check_path(p).is_ok();
+        let staging_ok = self
+            .staging
+            .strip_prefix(&format!(".{name}.staging-"))
+            .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
+        staging_ok
+            && self.renames.iter().all(plain)
+            && self.deletions.iter().all(plain)
+            && self.folders.iter().all(plain)
+            && self
+                .times
+                .iter()
+                .all(|t| t.folder.is_empty() || plain(&t.folder))
+    }
 }
 
 /// Removes the journal, durably: the update it describes is complete.
@@ -156,5 +179,54 @@ mod tests {
             read(dir.path(), "public"),
             Err(OutputError::BadJournal(_))
         ));
+    }
+
+    #[test]
+    fn a_journal_naming_a_path_outside_the_output_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = Plan {
+            staging: ".public.staging-7".into(),
+            renames: vec!["zh/index.html".into()],
+            ..Plan::default()
+        };
+        let bad = [
+            Plan {
+                deletions: vec!["../site.yaml".into()],
+                ..good.clone()
+            },
+            Plan {
+                renames: vec!["/etc/passwd".into()],
+                ..good.clone()
+            },
+            Plan {
+                folders: vec!["zh/../..".into()],
+                ..good.clone()
+            },
+            Plan {
+                staging: "../content".into(),
+                ..good.clone()
+            },
+            Plan {
+                staging: ".other.staging-7".into(),
+                ..good.clone()
+            },
+            Plan {
+                times: vec![FolderTime {
+                    folder: "..".into(),
+                    secs: 1,
+                    nanos: 0,
+                }],
+                ..good.clone()
+            },
+        ];
+        for plan in bad {
+            write(dir.path(), "public", &plan).unwrap();
+            assert!(
+                matches!(read(dir.path(), "public"), Err(OutputError::BadJournal(_))),
+                "{plan:?}"
+            );
+        }
+        write(dir.path(), "public", &good).unwrap();
+        assert_eq!(read(dir.path(), "public").unwrap(), Some(good));
     }
 }

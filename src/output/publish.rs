@@ -77,7 +77,7 @@ pub fn publish<T, E: From<OutputError>>(
     in_place::roll_forward(&parent, &name, out)?;
     folder::remove_stale(&parent, &name)?;
     let (staging, old) = folder::work_dirs(&parent, &name, std::process::id());
-    remove_dir_if_exists(&staging)?;
+    folder::remove_dir_if_exists(&staging)?;
     if how.cancelled() {
         return Err(OutputError::Interrupted(out.to_path_buf()).into());
     }
@@ -161,7 +161,7 @@ fn swap_in(out: &Path, staging: &Path, old: &Path, reuse: Reuse) -> Result<Chang
         .and_then(|changes| swap(staging, out, old).map(|()| changes));
     match swapped {
         Ok(changes) => {
-            remove_dir_if_exists(old)?;
+            folder::remove_dir_if_exists(old)?;
             Ok(changes)
         }
         Err(e) => {
@@ -191,13 +191,6 @@ fn swap(staging: &Path, out: &Path, old: &Path) -> Result<(), OutputError> {
         let _ = std::fs::rename(old, out);
         io(out)(e)
     })
-}
-
-fn remove_dir_if_exists(dir: &Path) -> Result<(), OutputError> {
-    match std::fs::remove_dir_all(dir) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(dir)(e)),
-        _ => Ok(()),
-    }
 }
 
 #[cfg(test)]
