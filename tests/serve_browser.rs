@@ -27,7 +27,18 @@ async fn until(client: &Client, what: &str, script: &str) {
         if let Ok(Value::Bool(true)) = client.execute(script, vec![]).await {
             return;
         }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        if Instant::now() >= deadline {
+            // What the page shows and fetched, so a failure says why.
+            let state = client
+                .execute(
+                    "const s = document.getElementById('search-status'); \
+                     return [location.href, s ? s.textContent : null, \
+                     performance.getEntriesByType('resource').map(e => e.name.replace(location.origin, ''))];",
+                    vec![],
+                )
+                .await;
+            panic!("timed out waiting for {what}; page: {state:?}");
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }

@@ -58,6 +58,10 @@
     var shown = document.getElementById('gongkai-overlay');
     if (d.error && !shown) { overlay(d.error); }
     if (!d.error && shown) { overlay(null); }
+    // An `index` event sent before this stream connected (a page reloaded by an edit connects
+    // while the index is still being brought up to date) is missed: an open search page checks
+    // its index again now, and again on the next `index` event.
+    window.dispatchEvent(new CustomEvent('gongkai:index'));
   });
   source.addEventListener('reload', function () { location.reload(); });
   source.addEventListener('css', function (e) {

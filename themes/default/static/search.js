@@ -17,10 +17,12 @@
   // without the tag (`t/12`). Only meta.js keeps its name: it lists the tags, 6 characters
   // each (src/search/names.rs).
   var cache = {};
-  window.__gk = function (name, data) {
-    var entry = cache[name];
-    if (entry) entry.resolve(data);
-  };
+  // A file's data goes to the load that asked for that very file: its script calls __gk, and
+  // its load event follows at once, before any other script runs. Keyed by name alone, a
+  // meta.js of the index before an edit, arriving after the preview's refresh asked for the new
+  // one, would be taken for the new one.
+  var ran = null;
+  window.__gk = function (name, data) { ran = { name: name, data: data }; };
   function tag(tags, i) { return tags.substr(i * 6, 6); }
   // Bumped when the preview says the index changed: meta.js is then asked for anew.
   var fresh = 0;
@@ -29,14 +31,19 @@
     if (cache[name]) return cache[name].promise;
     var entry = {};
     entry.promise = new Promise(function (resolve, reject) {
-      entry.resolve = resolve;
       var s = document.createElement("script");
       s.src = base + (file || name + ".js");
-      s.onerror = function () {
+      function fail() {
         if (cache[name] === entry) delete cache[name];
-        s.remove();
         reject(new Error("cannot load " + name));
+      }
+      s.onload = function () {
+        var got = ran;
+        ran = null;
+        s.remove();
+        if (got && got.name === name) resolve(got.data); else fail();
       };
+      s.onerror = function () { ran = null; s.remove(); fail(); };
       document.head.appendChild(s);
     });
     cache[name] = entry;
