@@ -43,19 +43,25 @@ async fn until(client: &Client, what: &str, script: &str) {
     }
 }
 
-#[test]
-fn an_open_page_reloads_itself_after_an_edit() {
-    let site = TempSite::sample();
+/// The preview of `site` on a free port, and a runtime to drive the browser in.
+fn preview_of(site: &TempSite) -> (serve::Preview, tokio::runtime::Runtime) {
     let mut opts = ServeOptions::new(site.root());
     opts.port = 0;
     let preview = serve::start(opts).expect("server starts");
-    let url = format!("{}zh/2022/justice-bureau/", preview.url());
-    let en_url = format!("{}en/2022/justice-bureau/", preview.url());
-
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
+    (preview, rt)
+}
+
+#[test]
+fn an_open_page_reloads_itself_after_an_edit() {
+    let site = TempSite::sample();
+    let (preview, rt) = preview_of(&site);
+    let url = format!("{}zh/2022/justice-bureau/", preview.url());
+    let en_url = format!("{}en/2022/justice-bureau/", preview.url());
+
     rt.block_on(async {
         assert!(
             Path::new(CHROMIUM).exists(),
@@ -113,15 +119,9 @@ fn an_open_page_reloads_itself_after_an_edit() {
 #[test]
 fn an_open_search_page_refreshes_its_index_after_an_edit() {
     let site = TempSite::sample();
-    let mut opts = ServeOptions::new(site.root());
-    opts.port = 0;
-    let preview = serve::start(opts).expect("server starts");
+    let (preview, rt) = preview_of(&site);
     // 核电站 is in no report of the sample site.
     let url = format!("{}zh/search/?q=%E6%A0%B8%E7%94%B5%E7%AB%99", preview.url());
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
     rt.block_on(async {
         let (client, _driver, _profile) = support::browser().await;
         client.goto(&url).await.unwrap();
@@ -171,14 +171,8 @@ return [lines[src + 1][marks.indexOf('^')].l, lines[src][at].l,
 #[test]
 fn the_error_marks_stay_under_the_han_characters_they_mark() {
     let site = TempSite::sample();
-    let mut opts = ServeOptions::new(site.root());
-    opts.port = 0;
-    let preview = serve::start(opts).expect("server starts");
+    let (preview, rt) = preview_of(&site);
     let url = format!("{}zh/2022/justice-bureau/", preview.url());
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
     rt.block_on(async {
         let (client, _driver, _profile) = support::browser().await;
         client.goto(&url).await.unwrap();
