@@ -162,6 +162,10 @@ pub(crate) struct BuildArgs {
     /// `M path`, `D path`, sorted by path.
     #[arg(long, value_name = "FILE")]
     pub(crate) changes: Option<PathBuf>,
+    /// Load, render and index everything, without reading or writing the build cache in
+    /// .gongkai/ (the output is the same either way).
+    #[arg(long)]
+    pub(crate) no_cache: bool,
 }
 
 #[derive(clap::Args)]

@@ -8,6 +8,8 @@ pub const CONFIG_FILE: &str = "site.yaml";
 pub const CONTENT_DIR: &str = "content";
 /// The frozen-report record written by `gongkai freeze` (README, "Archiving").
 pub const LOCK_FILE: &str = "archive.lock";
+/// The build cache's folder (`src/cache/`), git-ignored, safe to delete.
+pub const CACHE_DIR: &str = ".gongkai";
 /// Folders of a site that hold its sources, never build output.
 pub const SOURCE_DIRS: [&str; 5] = [CONTENT_DIR, "templates", "static", "i18n", "themes"];
 

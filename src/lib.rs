@@ -6,6 +6,7 @@
 //! map.
 
 pub mod archive;
+pub mod cache;
 pub mod cmd;
 pub mod config;
 pub mod content;

@@ -207,6 +207,7 @@ fn build(args: BuildArgs, ui: &Messages) -> Result<(), Error> {
         base_url: args.base_url,
         signing_key: signing_key_env(),
         today: cmd::status::today_from(std::env::var("GONGKAI_TODAY").ok().as_deref())?,
+        no_cache: args.no_cache,
         ..BuildOptions::new(args.root.root)
     };
     let bar = Arc::new(OnceLock::<ProgressBar>::new());
@@ -267,17 +268,23 @@ fn build(args: BuildArgs, ui: &Messages) -> Result<(), Error> {
     let line = summary::built(s.reports, &built.out, s.files, secs, &outcome, ui);
     eprintln!("{}", for_terminal(&line));
     if args.timings {
-        let secs = |d: std::time::Duration| format!("{:.2}", d.as_secs_f64());
-        let timings = Msg::new("output.timings")
-            .arg("load", secs(s.load))
-            .arg("search", secs(s.search))
-            .arg("files", s.search_files)
-            .arg("mb", format!("{:.1}", s.search_bytes as f64 / 1e6))
-            .arg("render", secs(s.render))
-            .arg("publish", secs(s.publish));
-        eprintln!("{}", ui.render(&timings));
+        eprintln!("{}", ui.render(&timings(s)));
     }
     Ok(())
+}
+
+/// The line `build --timings` prints.
+fn timings(s: &gongkai::pipeline::BuildSummary) -> Msg {
+    let secs = |d: std::time::Duration| format!("{:.2}", d.as_secs_f64());
+    Msg::new("output.timings")
+        .arg("load", secs(s.load))
+        .arg("search", secs(s.search))
+        .arg("files", s.search_files)
+        .arg("mb", format!("{:.1}", s.search_bytes as f64 / 1e6))
+        .arg("render", secs(s.render))
+        .arg("publish", secs(s.publish))
+        .arg("rendered", s.rendered)
+        .arg("pages", s.pages)
 }
 
 fn new(args: NewArgs, ui: &Messages) -> Result<(), Error> {

@@ -18,6 +18,8 @@ pub struct BuildOptions {
     /// The day taken as today by the status page and `gongkai status` (README "Report kinds":
     /// `GONGKAI_TODAY`); `None` is today in the site's time zone.
     pub today: Option<chrono::NaiveDate>,
+    /// `build --no-cache`: neither read nor write the build cache (`src/cache/`).
+    pub no_cache: bool,
 }
 
 impl BuildOptions {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::archive::manifest::Recorder;
+use crate::cache;
 use crate::content::ContentStore;
 use crate::data;
 use crate::diagnostics::Diagnostics;
@@ -13,7 +14,7 @@ pub use crate::error::Error;
 use crate::model::{Bodies, Site};
 use crate::options::BuildOptions;
 use crate::output::{self, Changes, Output, Publish, Sink};
-use crate::render::{self, Renderer, Theme};
+use crate::render::{Renderer, Theme};
 use crate::search;
 use crate::trust::sign::{Signer, signer};
 use crate::urls::LinkStyle;
@@ -29,7 +30,11 @@ pub struct Loaded {
 /// Loads and checks the site: config, theme, every report, and the frozen reports of
 /// `archive.lock`. Reports every problem at once.
 pub fn load(opts: &BuildOptions) -> Result<Loaded, Diagnostics> {
-    let store = ContentStore::load(opts.clone());
+    load_from(opts, ContentStore::load(opts.clone()))
+}
+
+/// [`load`] from a store already loaded (restored from the build cache, `cache/plan.rs`).
+pub fn load_from(opts: &BuildOptions, store: ContentStore) -> Result<Loaded, Diagnostics> {
     let Some(config) = store.config() else {
         return Err(store.problems());
     };
@@ -104,6 +109,10 @@ pub struct BuildSummary {
     /// problem adds to it).
     pub warnings: usize,
     pub files: usize,
+    /// Pages rendered (the others were kept as the last build wrote them, `cache/`).
+    pub rendered: usize,
+    /// Pages of the site.
+    pub pages: usize,
     pub search_files: usize,
     pub search_bytes: usize,
     pub load: Duration,
@@ -153,8 +162,19 @@ pub fn build_into(
     // happens to this build (`output/in_place.rs`).
     output::recover(out)?;
     let clock = Instant::now();
-    let Loaded { site, theme, store } = load(opts)?;
+    // With the build cache, only the files changed since the last build are loaded, and only
+    // what they change is rendered and indexed again (`cache/`).
+    let (store, prior) = cache::load_store(opts);
+    let Loaded {
+        site,
+        theme,
+        mut store,
+    } = load_from(opts, store)?;
+    let keys = cache::Keys::new(opts, &theme, out, site.config.kinds.today);
+    let plan = cache::Plan::new(prior, keys, out, &site);
+    let search_site = plan.prepare(&mut store, &site);
     let drafts_left_out = store.drafts_left_out();
+    let cached = (!opts.no_cache).then(|| store.to_cached()).flatten();
     // Only the bodies are needed from here on.
     let bodies = store.into_bodies();
     // Compile the theme and read the key first: a template or key error must stop the build
@@ -172,26 +192,33 @@ pub fn build_into(
         unsigned: signer.is_none() && site.config.keys.public.is_some(),
         ..Default::default()
     };
-    on_start(render::all_pages(&site).len());
-    let ((), changes) = output::publish(out, how, |sink| {
+    let pages = plan.pages(&site);
+    on_start(pages.len());
+    let (hashes, changes) = output::publish(out, how, |sink| {
         let clock = Instant::now();
         let renderer = Renderer::new(&site, &bodies, &theme, opts.link_style)?;
         // Every file passes the recorder, for the manifest that is written last.
         let recorder = Recorder::new(&site, sink);
-        summary.files = renderer.render_all(&recorder, on_page)?;
+        summary.files = renderer.render_pages(&pages, &recorder, on_page)?;
+        summary.rendered = pages.len();
+        let kept = plan.keep_pages(&site, &recorder)?;
+        summary.files += kept;
+        summary.pages = pages.len() + kept;
         summary.render = clock.elapsed();
         // The pages are written: their bodies go before the search index needs its memory.
         drop(renderer);
         drop(bodies);
         let clock = Instant::now();
-        let search = search::write(&site, &recorder)?;
+        let search = plan.search(search_site.as_ref().unwrap_or(&site), &recorder)?;
         summary.search = clock.elapsed();
         summary.search_files = search.files;
         summary.search_bytes = search.bytes;
         let data = data::write(&site, &recorder)?;
-        summary.files += search.files + data + recorder.finish(signer.as_ref())?;
-        Ok::<_, Error>(())
+        let (trust, hashes) = recorder.finish_recorded(signer.as_ref())?;
+        summary.files += search.files + data + trust;
+        Ok::<_, Error>(hashes)
     })?;
+    cache::save(opts, out, plan, cached, hashes);
     summary.publish = clock.elapsed() - summary.load - summary.search - summary.render;
     Ok((summary, changes))
 }

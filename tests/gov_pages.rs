@@ -229,7 +229,7 @@ fn robots_txt_ends_in_a_newline_and_the_build_says_where_it_belongs() {
     let out = tmp.path().join("out");
     let (code, _, stderr) = run_cmd(
         gongkai()
-            .args(["build", "--root"])
+            .args(["build", "--no-cache", "--root"])
             .arg(fixture("basic"))
             .arg("--out")
             .arg(&out),
@@ -246,6 +246,7 @@ fn robots_txt_ends_in_a_newline_and_the_build_says_where_it_belongs() {
         gongkai()
             .args([
                 "build",
+                "--no-cache",
                 "--base-url",
                 "https://www.example.gov.cn/",
                 "--root",

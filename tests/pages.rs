@@ -419,6 +419,7 @@ fn internal_links_are_relative_except_on_the_404_page() {
 fn every_internal_link_resolves_under_a_sub_path() {
     let opts = BuildOptions {
         base_url: Some("https://www.example.org/a/b/c/".into()),
+        no_cache: true,
         ..BuildOptions::new(fixture("basic"))
     };
     let files = build_ok(&opts);
@@ -454,6 +455,7 @@ fn link_checker_finds_a_missing_page() {
 fn index_html_links_name_files_so_the_site_browses_from_disk() {
     let opts = BuildOptions {
         link_style: LinkStyle::IndexHtml,
+        no_cache: true,
         ..BuildOptions::new(fixture("basic"))
     };
     let files = build_ok(&opts);
@@ -515,6 +517,7 @@ fn drafts_are_left_out_by_default() {
 fn drafts_are_included_when_asked() {
     let opts = BuildOptions {
         drafts: true,
+        no_cache: true,
         ..BuildOptions::new(fixture("basic"))
     };
     let files = build_ok(&opts);
@@ -609,7 +612,11 @@ fn ids_are_unique_on_every_page() {
 #[test]
 fn two_builds_are_byte_identical() {
     let dir = tempfile::tempdir().unwrap();
-    let opts = BuildOptions::new(fixture("basic"));
+    // The repository's fixture: no build cache is written into it.
+    let opts = BuildOptions {
+        no_cache: true,
+        ..BuildOptions::new(fixture("basic"))
+    };
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     gongkai::build(&opts, &a, &|_| {}, &|| {}).unwrap();
     gongkai::build(&opts, &b, &|_| {}, &|| {}).unwrap();
@@ -686,7 +693,18 @@ fn build_writes_nothing_outside_out() {
     std::fs::create_dir(&elsewhere).unwrap();
     let out = elsewhere.join("out");
     gongkai::build(&site.options(), &out, &|_| {}, &|| {}).unwrap();
-    assert_eq!(read_tree(site.root()), before, "the site folder changed");
+    // In the site folder, only the build cache is new (README "Rebuilding").
+    let mut now = read_tree(site.root());
+    let cache: Vec<String> = (now.keys())
+        .filter(|p| p.starts_with(".gongkai/"))
+        .cloned()
+        .collect();
+    assert_eq!(cache, [".gongkai/.gitignore", ".gongkai/build.cache"]);
+    now.retain(|p, _| !p.starts_with(".gongkai/"));
+    let changed: Vec<&String> = (now.keys().chain(before.keys()))
+        .filter(|p| now.get(*p) != before.get(*p))
+        .collect();
+    assert!(changed.is_empty(), "the site folder changed: {changed:?}");
     assert_eq!(entries(&elsewhere), ["out"]);
     assert_eq!(entries(site.parent()), ["elsewhere", "site"]);
     // A rebuild swaps the folder and removes the previous one.

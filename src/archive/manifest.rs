@@ -27,7 +27,7 @@ use crate::urls;
 pub const MANIFEST_FILE: &str = "manifest.json";
 
 /// A file's SHA-256 (lowercase hex) and size in bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileHash {
     pub sha256: String,
     pub size: u64,
@@ -191,16 +191,34 @@ impl<'a> Recorder<'a> {
         }
     }
 
+    /// Keeps the previous output's file at `path`, whose hash the build cache recorded.
+    pub fn keep(&self, path: &str, hash: &FileHash) -> Result<(), OutputError> {
+        self.inner.keep(path)?;
+        self.hashes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), hash.clone());
+        Ok(())
+    }
+
     /// Writes the public key, `manifest.json` and, with `signer`, its signature into the inner
     /// sink; returns how many files that is.
     pub fn finish(self, signer: Option<&Signer>) -> Result<usize, OutputError> {
+        self.finish_recorded(signer).map(|(n, _)| n)
+    }
+
+    /// [`finish`](Self::finish), also giving the hash of every file recorded before.
+    pub fn finish_recorded(
+        self,
+        signer: Option<&Signer>,
+    ) -> Result<(usize, BTreeMap<String, FileHash>), OutputError> {
         let hashes = self.hashes.into_inner().unwrap_or_else(|e| e.into_inner());
-        let files = trust_files(self.site, hashes, signer);
+        let files = trust_files(self.site, hashes.clone(), signer);
         let n = files.len();
         for (path, bytes) in files {
             self.inner.put(&path, bytes)?;
         }
-        Ok(n)
+        Ok((n, hashes))
     }
 }
 

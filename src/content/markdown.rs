@@ -32,7 +32,7 @@ pub struct Rendered {
 }
 
 /// A link or image in the body to an address of this site (not `scheme:` or `//host`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BodyLink {
     /// As written, before links to report files are rewritten (`../2021/x.zh.md#一、`).
     pub written: String,
@@ -46,7 +46,7 @@ pub struct BodyLink {
 
 /// A link in the body to another report's file. It keeps the link's place, not the file's
 /// text, so a loaded report holds no copy of its source.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReportLink {
     /// The report linked to.
     pub target: ReportId,

@@ -16,7 +16,9 @@ mod valid_html;
 
 pub use discover::{SourceFile, discover, duplicates, is_report_path, place, report_files_under};
 pub use heading_ids::reserved as theme_id;
-pub use store::{ContentStore, LinkProblem, LoadedBodies, Reloaded, Stale, Stamp, stamp};
+pub use store::{
+    CachedFile, ContentStore, LinkProblem, LoadedBodies, Reloaded, Stale, Stamp, stamp,
+};
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;

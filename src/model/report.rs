@@ -12,7 +12,9 @@ use chrono::NaiveDate;
 use crate::config::Lang;
 
 /// What makes reports translations of each other: the year folder and the file stem.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct ReportKey {
     pub year: u16,
     pub stem: String,
@@ -20,7 +22,9 @@ pub struct ReportKey {
 
 /// One report in one language, by its place in the site (`content/2022/justice-bureau.zh.md`
 /// is 2022, `justice-bureau`, `zh`): the same id whatever else an edit changes.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct ReportId {
     pub key: ReportKey,
     pub lang: Lang,
@@ -39,14 +43,14 @@ impl ReportId {
 }
 
 /// A correction after publication (`revisions:` in front matter).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Revision {
     pub date: NaiveDate,
     pub note: String,
 }
 
 /// A part of a report under one heading; the part before the first heading has no heading.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Section {
     /// The heading's `id` in the page (empty before the first heading).
     pub id: String,
@@ -55,7 +59,7 @@ pub struct Section {
     pub text: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Report {
     pub key: ReportKey,
     pub lang: Lang,
@@ -84,6 +88,36 @@ pub struct Report {
 }
 
 impl Report {
+    /// The report with its sections' texts left empty (the build cache keeps it so: the texts
+    /// are most of its size and only the search index reads them).
+    pub fn without_texts(&self) -> Report {
+        let sections = (self.sections.iter())
+            .map(|s| Section {
+                id: s.id.clone(),
+                heading: s.heading.clone(),
+                text: String::new(),
+            })
+            .collect();
+        Report {
+            key: self.key.clone(),
+            lang: self.lang.clone(),
+            source_path: self.source_path.clone(),
+            source_sha256: self.source_sha256.clone(),
+            title: self.title.clone(),
+            department: self.department.clone(),
+            themes: self.themes.clone(),
+            date: self.date,
+            written_date: self.written_date,
+            summary: self.summary.clone(),
+            draft: self.draft,
+            figures: self.figures.clone(),
+            revisions: self.revisions.clone(),
+            sections,
+            kind: self.kind.clone(),
+            kind_line: self.kind_line,
+        }
+    }
+
     /// The date of the newest revision, when there is one.
     pub fn last_revised(&self) -> Option<NaiveDate> {
         self.revisions.iter().map(|r| r.date).max()

@@ -18,6 +18,9 @@ pub enum OutputError {
     Interrupted(PathBuf),
     /// The journal of an update in place that does not parse (changed by hand).
     BadJournal(PathBuf),
+    /// A file the build cache said to keep is not in the previous output (it was removed
+    /// while the build ran).
+    NotKept(String),
     ArchiveOverSite(PathBuf),
     ArchiveIsFolder(PathBuf),
     ArchiveNotOurs(PathBuf),
@@ -45,6 +48,7 @@ impl OutputError {
             }
             OutputError::Interrupted(p) => Msg::new("output.interrupted").arg("path", p.display()),
             OutputError::BadJournal(p) => Msg::new("output.bad_journal").arg("path", p.display()),
+            OutputError::NotKept(p) => Msg::new("output.not_kept").arg("path", p),
             OutputError::ArchiveOverSite(p) => {
                 Msg::new("output.archive_over_site").arg("path", p.display())
             }

@@ -37,6 +37,13 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
 /// Receives rendered files; called from many threads at once.
 pub trait Sink: Sync {
     fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), OutputError>;
+
+    /// Keeps the previous output's file at `path` as it is, instead of putting the same bytes
+    /// again (a build with its cache, `src/cache/`). Only a sink writing over a previous
+    /// output can; the others refuse.
+    fn keep(&self, path: &str) -> Result<(), OutputError> {
+        Err(OutputError::NotKept(path.to_string()))
+    }
 }
 
 /// Output paths are made from validated keys, but a bug or a hostile theme file name must still
@@ -113,6 +120,11 @@ impl Sink for DirSink {
         let full = reuse::join(&self.dir, path);
         self.reuse.put(path, &full, &bytes)
     }
+
+    fn keep(&self, path: &str) -> Result<(), OutputError> {
+        check_path(path)?;
+        self.reuse.keep(path, &reuse::join(&self.dir, path))
+    }
 }
 
 #[cfg(test)]
@@ -139,6 +151,7 @@ mod tests {
             root.join("content"),
             root.join("content/2022"),
             root.join("static"),
+            root.join(".gongkai"),
         ] {
             assert!(
                 check_out_dir(&root, &bad, false).is_err(),

@@ -13,7 +13,7 @@ use super::lock::{self, OnWait};
 use super::reuse::{Changes, Reuse};
 use super::{DirSink, OutputError, Sink, io};
 use super::{in_place, journal};
-use crate::layout::SOURCE_DIRS;
+use crate::layout::{CACHE_DIR, SOURCE_DIRS};
 
 /// How [`publish`] may treat the output folder.
 #[derive(Debug, Clone, Default)]
@@ -46,6 +46,7 @@ pub fn check_out_dir(root: &Path, out: &Path, force: bool) -> Result<(), OutputE
     let refused = root.starts_with(&out_abs)
         || SOURCE_DIRS
             .iter()
+            .chain([&CACHE_DIR])
             .any(|d| out_abs.starts_with(root.join(d)))
         || holds_a_site;
     if refused {

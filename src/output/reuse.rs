@@ -97,6 +97,23 @@ impl Reuse {
         Ok(())
     }
 
+    /// Keeps the previous output's file at `path` (staged at `full`): in place it is simply
+    /// not touched; a folder swapped in whole gets a hard link to it (a copy where linking
+    /// fails).
+    pub fn keep(&self, path: &str, full: &Path) -> Result<(), OutputError> {
+        let old = (self.previous.as_ref().map(|p| join(p, path)))
+            .filter(|old| std::fs::symlink_metadata(old).is_ok_and(|m| m.is_file()))
+            .ok_or_else(|| OutputError::NotKept(path.to_string()))?;
+        if !self.in_place {
+            make_parent(full)?;
+            if std::fs::hard_link(&old, full).is_err() {
+                std::fs::copy(&old, full).map_err(io(full))?;
+            }
+        }
+        lock(&self.written).insert(path.to_string());
+        Ok(())
+    }
+
     /// What was staged for an update in place: the files added or changed, and every path
     /// written (the files not listed there are removed, `in_place.rs`).
     pub fn into_parts(self) -> (BTreeMap<String, Change>, BTreeSet<String>) {

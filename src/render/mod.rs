@@ -3,6 +3,7 @@
 
 pub mod chart;
 mod context;
+pub mod deps;
 pub mod escape;
 mod pages;
 pub mod shown;
@@ -84,7 +85,16 @@ impl<'s> Renderer<'s> {
         sink: &dyn Sink,
         on_page: &(dyn Fn() + Sync),
     ) -> Result<usize, RenderError> {
-        let pages = all_pages(self.site);
+        self.render_pages(&all_pages(self.site), sink, on_page)
+    }
+
+    /// [`render_all`](Self::render_all) for `pages` only, with every static file.
+    pub fn render_pages(
+        &self,
+        pages: &[Page],
+        sink: &dyn Sink,
+        on_page: &(dyn Fn() + Sync),
+    ) -> Result<usize, RenderError> {
         for (path, bytes) in self.theme.static_files() {
             sink.put(&path, bytes.clone())?;
         }

@@ -2,7 +2,7 @@
 //! entry, its figures on the department page, its date in the sitemap, the archived notice
 //! that names it. The views build their contexts from these functions, and the preview
 //! compares their results before and after an edit to know which pages to render again
-//! (`serve/deps.rs`), so a view that starts showing something more of a report is re-rendered
+//! (`render/deps.rs`), so a view that starts showing something more of a report is re-rendered
 //! when that changes, with no second list of rules to keep in step.
 
 use std::cmp::Reverse;

@@ -56,9 +56,16 @@ pub struct SearchStats {
 /// Builds and writes the index of every language; languages are indexed side by side, so one
 /// language's merge (the one serial step) overlaps the other's parallel work.
 pub fn write(site: &Site, sink: &dyn Sink) -> Result<SearchStats, OutputError> {
-    let per_lang: Vec<SearchStats> = site
-        .config
-        .languages
+    write_langs(site, &site.config.languages, sink)
+}
+
+/// [`write`] for the languages `langs` only.
+pub fn write_langs(
+    site: &Site,
+    langs: &[String],
+    sink: &dyn Sink,
+) -> Result<SearchStats, OutputError> {
+    let per_lang: Vec<SearchStats> = langs
         .par_iter()
         .map(|lang| write_lang(site, lang, &build(site, lang), sink))
         .collect::<Result<_, _>>()?;
@@ -68,6 +75,15 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<SearchStats, OutputError> {
             files: a.files + s.files,
             bytes: a.bytes + s.bytes,
         }))
+}
+
+/// Whether the output file `path` belongs to `lang`'s index (`meta.js`, buckets, report
+/// texts), not to the search page beside them.
+pub fn is_index_file(lang: &str, path: &str) -> bool {
+    let Some(rest) = path.strip_prefix(&format!("{lang}/search/")) else {
+        return false;
+    };
+    rest == "meta.js" || rest.starts_with("t/") || rest.starts_with("p/")
 }
 
 /// The tags a language's index files are named with (see `names.rs`).

@@ -10,7 +10,6 @@
 //! free port.
 
 mod classify;
-mod deps;
 mod derived;
 mod error;
 mod events;

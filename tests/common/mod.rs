@@ -192,7 +192,8 @@ pub fn read_tree(dir: &Path) -> Files {
     out
 }
 
-/// Names directly inside `dir`, sorted.
+/// Names directly inside `dir`, sorted; a site's build cache (`.gongkai/`, which every build
+/// leaves in the site folder) is left out: `tests/build_cache.rs` checks what it holds.
 pub fn entries(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .expect("read dir")
@@ -202,6 +203,7 @@ pub fn entries(dir: &Path) -> Vec<String> {
                 .to_string_lossy()
                 .into_owned()
         })
+        .filter(|name| name != gongkai::layout::CACHE_DIR)
         .collect();
     names.sort();
     names

@@ -6,12 +6,12 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{ContentStore, Load, Slot, State};
+use super::{Body, ContentStore, Load, Slot, State};
 use crate::content::markdown::BodyLink;
 use crate::content::source;
 use crate::diagnostics::Diagnostic;
 use crate::messages::Msg;
-use crate::model::{Bodies, Report};
+use crate::model::Report;
 
 /// A problem found at one link: the link, the message and the hint.
 pub type LinkProblem<'a> = (&'a BodyLink, Msg, Msg);
@@ -32,7 +32,16 @@ impl ContentStore {
     /// The ids the body of the report loaded from `source` gives its page (headings,
     /// footnotes, raw HTML), read from its HTML.
     pub fn body_ids(&self, source: &Path) -> HashSet<String> {
-        self.html(source).map(ids_in).unwrap_or_default()
+        match self.slots.get(source).map(|s| &s.state) {
+            Some(State::Placed {
+                load: Load::Loaded { body, .. },
+                ..
+            }) => match body {
+                Body::Html(html) => ids_in(html),
+                Body::Ids(ids) => ids.iter().cloned().collect(),
+            },
+            _ => HashSet::new(),
+        }
     }
 
     /// Diagnostics at `found`, links of the file `source`; the file is read once for the
@@ -66,7 +75,7 @@ impl ContentStore {
 }
 
 /// Every `id="…"` value in `html`, entities decoded.
-fn ids_in(html: &str) -> HashSet<String> {
+pub(super) fn ids_in(html: &str) -> HashSet<String> {
     let mut ids = HashSet::new();
     let mut rest = html;
     while let Some(at) = rest.find(" id=\"") {

@@ -15,6 +15,8 @@ use std::time::SystemTime;
 
 use rayon::prelude::*;
 
+mod cached;
+pub use cached::CachedFile;
 mod links;
 pub use links::LinkProblem;
 mod reload;
@@ -29,13 +31,38 @@ use crate::layout::{CONFIG_FILE, CONTENT_DIR, LOCK_FILE};
 use crate::model::{Bodies, Report, ReportId, ReportKey};
 use crate::options::BuildOptions;
 
-/// A file's modification time and length when it was last read: lost watcher events are made
-/// up for by comparing these ([`ContentStore::reconcile`]), which reads no file.
-pub type Stamp = (Option<SystemTime>, u64);
+/// A file's length, modification and change times, device and inode when it was last read:
+/// lost watcher events are made up for by comparing these ([`ContentStore::reconcile`]),
+/// which reads no file, and the build cache trusts a file's load while they are the same
+/// (`cached.rs`). The change time moves with any write, even one that puts the modification
+/// time back (`cp -p`, `rsync -a`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Stamp {
+    len: u64,
+    modified: Option<std::time::Duration>,
+    changed: (i64, i64),
+    inode: (u64, u64),
+}
 
 pub fn stamp(path: &Path) -> Option<Stamp> {
     let m = std::fs::metadata(path).ok()?;
-    Some((m.modified().ok(), m.len()))
+    let modified = m
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok());
+    #[cfg(unix)]
+    let (changed, inode) = {
+        use std::os::unix::fs::MetadataExt;
+        ((m.ctime(), m.ctime_nsec()), (m.dev(), m.ino()))
+    };
+    #[cfg(not(unix))]
+    let (changed, inode) = ((0, 0), (0, 0));
+    Some(Stamp {
+        len: m.len(),
+        modified,
+        changed,
+        inode,
+    })
 }
 
 /// The files whose stamps differ from their last load: what to reload.
@@ -73,10 +100,18 @@ enum State {
     },
 }
 
+/// A loaded report's body: its HTML, or, restored from the build cache (`cached.rs`), only
+/// the ids its page gives (all the link checker needs) until [`ContentStore::load_bodies`]
+/// loads the file again for a page that shows it.
+enum Body {
+    Html(String),
+    Ids(Vec<String>),
+}
+
 enum Load {
     Loaded {
         report: Arc<Report>,
-        html: String,
+        body: Body,
         /// Its body's links to other reports.
         links: Vec<ReportLink>,
         /// Its body's links within the site, for the link checker.
@@ -309,7 +344,7 @@ impl ContentStore {
                 let load = match load_file(&file, config, md, targets) {
                     Ok(loaded) => Load::Loaded {
                         report: Arc::new(loaded.report),
-                        html: loaded.html,
+                        body: Body::Html(loaded.html),
                         links: loaded.links,
                         body_links: loaded.body_links,
                     },
@@ -327,7 +362,11 @@ impl Bodies for ContentStore {
     fn html(&self, source_path: &Path) -> Option<&str> {
         match &self.slots.get(source_path)?.state {
             State::Placed {
-                load: Load::Loaded { html, .. },
+                load:
+                    Load::Loaded {
+                        body: Body::Html(html),
+                        ..
+                    },
                 ..
             } => Some(html),
             _ => None,
@@ -347,7 +386,11 @@ impl ContentStore {
             .into_iter()
             .filter_map(|(path, slot)| match slot.state {
                 State::Placed {
-                    load: Load::Loaded { html, .. },
+                    load:
+                        Load::Loaded {
+                            body: Body::Html(html),
+                            ..
+                        },
                     ..
                 } => Some((path, html)),
                 _ => None,

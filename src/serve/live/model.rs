@@ -9,8 +9,8 @@ use rayon::prelude::*;
 use super::{LiveSite, Updates, changed_files};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Bodies, Site};
+use crate::render::deps;
 use crate::render::{Page, RenderError, Renderer, Theme, all_pages};
-use crate::serve::deps;
 use crate::serve::published;
 use crate::urls::LinkStyle;
 

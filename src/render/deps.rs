@@ -1,4 +1,5 @@
-//! Preview: which pages an edit can change. A report's own pages always; any other page only
+//! Render stage: which pages an edit can change (the preview between edits, `build` with its
+//! cache). A report's own pages always; any other page only
 //! when what it shows of a report differs between the site before the edit and after it, as
 //! the views themselves compute it ([`crate::render::shown`]): list items, feed entries,
 //! department figures, sitemap dates, archived notices, the status page's tables.
@@ -9,10 +10,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::Page;
+use super::shown::{self, ItemFacts};
 use crate::config::Lang;
 use crate::model::{ReportKey, Site};
-use crate::render::Page;
-use crate::render::shown::{self, ItemFacts};
 
 /// The two states of the site an edit moved between, and the reports it touched.
 struct Edit<'a> {

@@ -1,0 +1,37 @@
+//! The build cache (README "Rebuilding"; ARCHITECTURE.md "The build cache"): what a build
+//! learned, kept in `.gongkai/` for the next one, so a build after an edit loads, renders and
+//! indexes again only what the edit touched, the way the preview does between edits.
+//!
+//! It holds each report file's load (by the file's stamp), the output files it wrote with
+//! their hashes and stamps, and what each language's search index was built from. Every part
+//! is used only when what it depends on is unchanged ([`Keys`]); any doubt means doing the
+//! work again, so a build with the cache writes exactly what one without it writes
+//! (`tests/build_cache.rs` checks that byte for byte, after edits and with the cache damaged).
+
+mod file;
+mod keys;
+mod plan;
+mod records;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::content::CachedFile;
+
+pub use file::{CACHE_DIR, path, read, write};
+pub use keys::{Keys, search_key};
+pub use plan::{Plan, Prior, load_store, save};
+pub use records::{OutputFile, Records, stamp_output};
+
+/// What one build leaves for the next.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Cache {
+    pub keys: Keys,
+    /// Every report file's load.
+    pub files: Vec<CachedFile>,
+    /// The output files this build wrote (pages and search files), as published.
+    pub output: Vec<OutputFile>,
+    /// Language → the key of what its search index was built from ([`search_key`]).
+    pub search: BTreeMap<String, [u8; 32]>,
+}

@@ -1,0 +1,211 @@
+//! How a build uses its cache: the store restored and brought up to date the way the
+//! preview's is ([`load_store`]), then which pages to render and which language's search files
+//! to keep ([`Plan`]). A page is kept only when the cache's pages key is this build's, the
+//! output holds every recorded file as published, and `render::deps` finds that the edit
+//! cannot change it; a language's index only when its reports are those it was built from.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::{Cache, Keys, Records, search_key};
+use crate::archive::manifest::Recorder;
+use crate::config::Lang;
+use crate::content::ContentStore;
+use crate::model::{Report, ReportKey, Site};
+use crate::options::BuildOptions;
+use crate::output::OutputError;
+use crate::render::{Page, all_pages, deps};
+use crate::search::{self, SearchStats};
+
+/// What the last build left and what changed since.
+pub struct Prior {
+    cache: Cache,
+    /// The reports the last build published.
+    before: Vec<Arc<Report>>,
+    /// The reports whose files changed since (as the preview's store reports them).
+    touched: BTreeSet<ReportKey>,
+}
+
+/// The site's store: restored from the cache and reloaded where files changed when the cache
+/// can be used, else loaded whole.
+pub fn load_store(opts: &BuildOptions) -> (ContentStore, Option<Prior>) {
+    let cache = (!opts.no_cache)
+        .then(|| super::read(&opts.root))
+        .flatten()
+        .filter(|c| c.keys.loads == Keys::loads(opts));
+    let Some(mut cache) = cache else {
+        return (ContentStore::load(opts.clone()), None);
+    };
+    let mut store = ContentStore::restore(opts.clone(), std::mem::take(&mut cache.files));
+    let before = store.reports();
+    let stale = store.reconcile();
+    if stale.config || stale.lock {
+        // `site.yaml` changed since its key was taken, or `archive.lock` was read again.
+        if stale.config {
+            return (ContentStore::load(opts.clone()), None);
+        }
+        store.reload_lock();
+    }
+    let touched = store.reload_paths(&stale.content).keys;
+    let prior = Prior {
+        cache,
+        before,
+        touched,
+    };
+    (store, Some(prior))
+}
+
+/// What this build renders and indexes again, and what it keeps.
+#[derive(Default)]
+pub struct Plan {
+    records: Records,
+    /// The pages to render, when the others are kept; `None`: render every page.
+    pages: Option<Vec<Page>>,
+    /// Languages whose search files are kept.
+    search_kept: BTreeSet<Lang>,
+    /// This build's keys, and its languages' search keys, for the next cache.
+    pub keys: Option<Keys>,
+    pub search_keys: Vec<(Lang, [u8; 32])>,
+}
+
+impl Plan {
+    /// The plan for building `site` into `out` after `prior`.
+    pub fn new(prior: Option<Prior>, keys: Keys, out: &Path, site: &Site) -> Plan {
+        let search_keys: Vec<(Lang, [u8; 32])> = (site.config.languages.iter())
+            .map(|l| (l.clone(), search_key(&keys.loads, &site.reports, l)))
+            .collect();
+        let mut plan = Plan {
+            search_keys,
+            ..Plan::default()
+        };
+        if let Some(prior) = prior {
+            plan.reuse(prior, &keys, out, site);
+        }
+        plan.keys = Some(keys);
+        plan
+    }
+
+    fn reuse(&mut self, prior: Prior, keys: &Keys, out: &Path, site: &Site) {
+        let Some(records) = Records::check(out, prior.cache.output) else {
+            return;
+        };
+        for (lang, key) in &self.search_keys {
+            if prior.cache.search.get(lang) == Some(key) {
+                self.search_kept.insert(lang.clone());
+            }
+        }
+        if prior.cache.keys.pages == keys.pages
+            && let Ok(before) = Site::new(site.config.clone(), prior.before)
+        {
+            let affected = deps::affected(&before, site, &prior.touched);
+            let pages = all_pages(site)
+                .into_iter()
+                .filter(|p| affected.contains(p) || records.get(&p.file()).is_none());
+            self.pages = Some(pages.collect());
+        }
+        self.records = records;
+    }
+
+    /// Loads what the plan needs that the cache kept only in part: the bodies of the reports
+    /// whose pages are rendered, and the texts of the languages indexed again. Returns the site
+    /// to index from (`site` itself when no text was missing).
+    pub fn prepare(&self, store: &mut ContentStore, site: &Site) -> Option<Site> {
+        let sources: Vec<PathBuf> = match &self.pages {
+            Some(pages) => report_sources(site, pages),
+            None => site.reports.iter().map(|r| r.source_path.clone()).collect(),
+        };
+        store.load_bodies(sources.iter().map(PathBuf::as_path));
+        let mut reloaded = false;
+        for lang in &site.config.languages {
+            if !self.search_kept.contains(lang) && !store.has_texts(lang) {
+                store.load_texts(lang);
+                reloaded = true;
+            }
+        }
+        // The reports are those `site` was made from, so the model cannot be refused now.
+        reloaded
+            .then(|| Site::new(site.config.clone(), store.reports()).ok())
+            .flatten()
+    }
+
+    /// The pages to render: the plan's, or every page.
+    pub fn pages(&self, site: &Site) -> Vec<Page> {
+        self.pages.clone().unwrap_or_else(|| all_pages(site))
+    }
+
+    /// Keeps every page of `site` that is not rendered again.
+    pub fn keep_pages(&self, site: &Site, recorder: &Recorder<'_>) -> Result<usize, OutputError> {
+        let Some(rendered) = &self.pages else {
+            return Ok(0);
+        };
+        let rendered: HashSet<&Page> = rendered.iter().collect();
+        let mut kept = 0;
+        for page in all_pages(site).iter().filter(|p| !rendered.contains(p)) {
+            let file = page.file();
+            let hash =
+                (self.records.get(&file)).ok_or_else(|| OutputError::NotKept(file.clone()))?;
+            recorder.keep(&file, hash)?;
+            kept += 1;
+        }
+        Ok(kept)
+    }
+
+    /// Writes the search index of each language, keeping the files of those whose reports are
+    /// unchanged.
+    pub fn search(&self, site: &Site, recorder: &Recorder<'_>) -> Result<SearchStats, OutputError> {
+        let (kept, rebuilt): (Vec<Lang>, Vec<Lang>) =
+            (site.config.languages.iter().cloned()).partition(|l| self.search_kept.contains(l));
+        let mut stats = search::write_langs(site, &rebuilt, recorder)?;
+        for lang in &kept {
+            for (path, hash) in self.records.under(&format!("{lang}/search")) {
+                if search::is_index_file(lang, path) {
+                    recorder.keep(path, hash)?;
+                    stats.files += 1;
+                    stats.bytes += hash.size as usize;
+                }
+            }
+        }
+        Ok(stats)
+    }
+}
+
+/// The report files whose bodies `pages` show: every translation of each report page's entry.
+fn report_sources(site: &Site, pages: &[Page]) -> Vec<PathBuf> {
+    let mut sources = Vec::new();
+    for page in pages {
+        if let Page::Report(_, key) = page
+            && let Some(entry) = site.entry(key)
+        {
+            let reports = entry.translations.values().map(|&i| &site.reports[i]);
+            sources.extend(reports.map(|r| r.source_path.clone()));
+        }
+    }
+    sources
+}
+
+/// Records the output of this build for the next one.
+pub fn save(
+    opts: &BuildOptions,
+    out: &Path,
+    plan: Plan,
+    files: Option<Vec<crate::content::CachedFile>>,
+    hashes: std::collections::BTreeMap<String, crate::archive::manifest::FileHash>,
+) {
+    if opts.no_cache {
+        return;
+    }
+    let output = super::stamp_output(out, hashes);
+    let (Some(keys), Some(files), Some(output)) = (plan.keys, files, output) else {
+        // An old cache would describe an older output: gone, so no doubt is left.
+        let _ = std::fs::remove_file(super::path(&opts.root));
+        return;
+    };
+    let cache = Cache {
+        keys,
+        files,
+        output,
+        search: plan.search_keys.into_iter().collect(),
+    };
+    super::write(&opts.root, &cache);
+}

@@ -1,0 +1,183 @@
+//! Load stage: the store's loads kept in the build cache (`src/cache/`) and restored from it,
+//! so a build after an edit loads only the files whose stamps changed, the way the preview's
+//! store does between edits (ARCHITECTURE.md, "The build cache").
+//!
+//! A cached load keeps the report without its section texts (the search index reads them
+//! only for a language it indexes again, and they are most of a report's size) and its body
+//! as the ids its page gives; [`ContentStore::load_bodies`] loads a file again when a page
+//! that shows its body is rendered.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::links::ids_in;
+use super::{Body, ContentStore, Load, Slot, Stamp, State, stamp};
+use crate::content::markdown::{self, BodyLink, LinkTargets, ReportLink};
+use crate::content::{SourceFile, duplicates};
+use crate::layout::{CONFIG_FILE, CONTENT_DIR};
+use crate::model::Report;
+use crate::options::BuildOptions;
+
+/// One report file's load as the build cache keeps it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CachedFile {
+    /// The file's stamp taken before it was read.
+    stamp: Stamp,
+    report: Report,
+    links: Vec<ReportLink>,
+    body_links: Vec<BodyLink>,
+    /// The ids its page body gives (headings, footnotes), for the link checker.
+    ids: Vec<String>,
+}
+
+impl ContentStore {
+    /// Every file's load, for the build cache; `None` when a file is misplaced or failed to
+    /// load (a build with problems leaves no cache).
+    pub fn to_cached(&self) -> Option<Vec<CachedFile>> {
+        let slots: Vec<&Slot> = self.slots.values().collect();
+        slots
+            .into_par_iter()
+            .map(|slot| match (&slot.state, slot.stamp) {
+                (
+                    State::Placed {
+                        load:
+                            Load::Loaded {
+                                report,
+                                body,
+                                links,
+                                body_links,
+                            },
+                        ..
+                    },
+                    Some(stamp),
+                ) => Some(CachedFile {
+                    stamp,
+                    report: report.without_texts(),
+                    links: links.clone(),
+                    body_links: body_links.clone(),
+                    ids: match body {
+                        Body::Html(html) => ids_in(html).into_iter().collect(),
+                        Body::Ids(ids) => ids.clone(),
+                    },
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A store holding `cached` loads, with the configuration and `archive.lock` read afresh:
+    /// what [`load`](Self::load) would give if no file had changed since. A file whose stamp
+    /// differs now keeps no stamp, so [`reconcile`](Self::reconcile) finds it stale, as it
+    /// finds files added and removed since.
+    pub fn restore(opts: BuildOptions, cached: Vec<CachedFile>) -> ContentStore {
+        let mut store = ContentStore::new(opts);
+        let root = store.opts.root.clone();
+        store.config_stamp = stamp(&root.join(CONFIG_FILE));
+        store.config = crate::config::load(&root, store.opts.base_url.as_deref());
+        store.reload_lock();
+        let Ok(config) = store.config.clone() else {
+            return store;
+        };
+        store.md = markdown::options(config.unsafe_html);
+        store.targets = LinkTargets {
+            default_lang: config.default_lang().to_string(),
+            style: store.opts.link_style,
+            base_url: config.base_url.clone(),
+            ..Default::default()
+        };
+        let slots: Vec<(PathBuf, Slot)> = cached
+            .into_par_iter()
+            .map(|c| {
+                let file = source_file(&root, &c.report);
+                let now = stamp(&file.path);
+                let load = Load::Loaded {
+                    report: Arc::new(c.report),
+                    body: Body::Ids(c.ids),
+                    links: c.links,
+                    body_links: c.body_links,
+                };
+                let slot = Slot {
+                    stamp: now.filter(|now| *now == c.stamp),
+                    state: State::Placed { file, load },
+                };
+                (super::state_path(&slot.state), slot)
+            })
+            .collect();
+        let files: Vec<SourceFile> = (slots.iter())
+            .filter_map(|(_, s)| match &s.state {
+                State::Placed { file, .. } => Some(file.clone()),
+                State::Misplaced(_) => None,
+            })
+            .collect();
+        for file in &files {
+            store.add_target(file);
+        }
+        store.duplicates = duplicates(&files);
+        store.slots.extend(slots);
+        if !root.join(CONTENT_DIR).is_dir() {
+            store.no_content = crate::content::discover(&root, &config)
+                .1
+                .0
+                .into_iter()
+                .next();
+        }
+        store
+    }
+
+    /// Loads again the files at `paths` (relative to the root) whose bodies came from the
+    /// build cache as ids only, so their pages can be rendered.
+    pub fn load_bodies<'p>(&mut self, paths: impl IntoIterator<Item = &'p Path>) {
+        let files: Vec<SourceFile> = paths
+            .into_iter()
+            .filter_map(|p| match &self.slots.get(p)?.state {
+                State::Placed {
+                    file,
+                    load:
+                        Load::Loaded {
+                            body: Body::Ids(_), ..
+                        },
+                } => Some(file.clone()),
+                _ => None,
+            })
+            .collect();
+        self.load_files(files);
+    }
+
+    /// Whether every published report's section texts are loaded (none restored from the
+    /// cache without them) in `lang`.
+    pub fn has_texts(&self, lang: &str) -> bool {
+        self.placed().all(|(file, load)| {
+            file.lang != lang
+                || !matches!(
+                    load,
+                    Load::Loaded {
+                        body: Body::Ids(_),
+                        ..
+                    }
+                )
+        })
+    }
+
+    /// Loads again every file in `lang` restored from the cache, with its texts.
+    pub fn load_texts(&mut self, lang: &str) {
+        let paths: Vec<PathBuf> = (self.placed())
+            .filter(|(file, _)| file.lang == lang)
+            .map(|(file, _)| file.shown.clone())
+            .collect();
+        self.load_bodies(paths.iter().map(PathBuf::as_path));
+    }
+}
+
+/// The file a cached report was loaded from, placed as `discover` placed it.
+fn source_file(root: &Path, report: &Report) -> SourceFile {
+    SourceFile {
+        year: report.key.year,
+        stem: report.key.stem.clone(),
+        lang: report.lang.clone(),
+        shown: report.source_path.clone(),
+        path: root.join(&report.source_path),
+    }
+}

@@ -1,0 +1,283 @@
+//! The build cache (README "Rebuilding"): after any edit, and whatever happened to
+//! `.gongkai/`, a build with the cache publishes exactly what a build without it publishes,
+//! byte for byte; and it does use the cache when nothing stands in the way (fewer pages
+//! rendered), so the equality is not that of two full builds.
+
+mod common;
+
+use std::path::Path;
+
+use common::{Files, TempSite, read_tree};
+use gongkai::options::BuildOptions;
+use gongkai::pipeline::{BuildSummary, build};
+
+const REPORT: &str = "content/2023/market-regulation.zh.md";
+
+/// An edit of the site's files.
+type Edit = Box<dyn Fn(&TempSite)>;
+/// The cache file's bytes, damaged.
+type Damage = Box<dyn Fn(&[u8]) -> Vec<u8>>;
+
+/// Builds the site into its `public/` with the cache.
+fn build_cached(site: &TempSite) -> BuildSummary {
+    build(&site.options(), &site.path("public"), &|_| {}, &|| {}).expect("build with the cache")
+}
+
+/// What a build without the cache writes, into a fresh folder beside the site.
+fn build_fresh(site: &TempSite) -> Files {
+    let out = site.parent().join("fresh");
+    let _ = std::fs::remove_dir_all(&out);
+    let opts = BuildOptions {
+        no_cache: true,
+        ..site.options()
+    };
+    build(&opts, &out, &|_| {}, &|| {}).expect("build without the cache");
+    read_tree(&out)
+}
+
+/// Builds with the cache and checks the output against a build without it; returns the
+/// cached build's summary.
+fn same_as_fresh(site: &TempSite, step: &str) -> BuildSummary {
+    let summary = build_cached(site);
+    let cached = read_tree(&site.path("public"));
+    let fresh = build_fresh(site);
+    let differ: Vec<&String> = (cached.keys().chain(fresh.keys()))
+        .filter(|p| cached.get(*p) != fresh.get(*p))
+        .collect();
+    assert!(differ.is_empty(), "after {step}: {differ:?} differ");
+    summary
+}
+
+fn cache_file(site: &TempSite) -> std::path::PathBuf {
+    gongkai::cache::path(site.root())
+}
+
+#[test]
+fn edits_publish_what_a_build_without_the_cache_publishes() {
+    let site = TempSite::sample();
+    let first = same_as_fresh(&site, "the first build");
+    assert_eq!(first.rendered, first.pages, "nothing to reuse yet");
+    assert!(
+        cache_file(&site).is_file(),
+        "the first build leaves a cache"
+    );
+    let unchanged = same_as_fresh(&site, "no edit");
+    assert_eq!(
+        unchanged.rendered, 0,
+        "a build without edits renders nothing"
+    );
+    let steps: Vec<(&str, Edit)> = vec![
+        (
+            "a body edit",
+            Box::new(|s| {
+                s.replace(
+                    REPORT,
+                    "现将有关情况报告如下：",
+                    "现将有关情况报告如下（修订）：",
+                );
+            }),
+        ),
+        (
+            "a title edit",
+            Box::new(|s| {
+                s.replace(REPORT, "title: 广州市海珠区", "title: 海珠区");
+            }),
+        ),
+        (
+            "a date edit",
+            Box::new(|s| {
+                s.replace(REPORT, "date: 2024-02-28", "date: 2024-03-05");
+            }),
+        ),
+        (
+            "a figure edit",
+            Box::new(|s| {
+                s.replace(REPORT, "penalty-cases: 1127", "penalty-cases: 1130");
+            }),
+        ),
+        (
+            "a report added",
+            Box::new(|s| {
+                let text = s.read("content/2024/justice-bureau.zh.md");
+                s.write(
+                    "content/2024/market-regulation.zh.md",
+                    text.replace(
+                        "department: justice-bureau",
+                        "department: market-regulation",
+                    )
+                    .replace("draft: true\n", ""),
+                );
+            }),
+        ),
+        (
+            "a report removed",
+            Box::new(|s| {
+                s.remove("content/2022/market-regulation.en.md");
+            }),
+        ),
+        (
+            "a report made a draft",
+            Box::new(|s| {
+                s.replace(
+                    "content/2024/market-regulation.zh.md",
+                    "---\n",
+                    "---\ndraft: true\n",
+                );
+            }),
+        ),
+        (
+            "a department label edit",
+            Box::new(|s| {
+                s.replace(
+                    "site.yaml",
+                    "en: Haizhu District Justice Bureau",
+                    "en: Justice Bureau of Haizhu",
+                );
+            }),
+        ),
+        (
+            "a template of the site's own",
+            Box::new(|s| {
+                let base = std::fs::read_to_string(
+                    Path::new(env!("CARGO_MANIFEST_DIR"))
+                        .join("themes/default/templates/robots.txt"),
+                )
+                .unwrap();
+                s.write("templates/robots.txt", format!("{base}\n# edited\n"));
+            }),
+        ),
+        (
+            "a second body edit",
+            Box::new(|s| {
+                s.replace(REPORT, "（修订）", "（再次修订）");
+            }),
+        ),
+    ];
+    for (step, edit) in &steps {
+        edit(&site);
+        same_as_fresh(&site, step);
+    }
+    let after_body_edit = {
+        site.replace(REPORT, "（再次修订）", "（第三次修订）");
+        same_as_fresh(&site, "a third body edit")
+    };
+    assert!(
+        after_body_edit.rendered < after_body_edit.pages / 2,
+        "a body edit renders few pages: {} of {}",
+        after_body_edit.rendered,
+        after_body_edit.pages
+    );
+}
+
+/// Every way the cache file can be damaged: each time the build renders every page again
+/// (the cache is not used) and publishes what a build without it publishes.
+#[test]
+fn a_damaged_cache_is_never_used() {
+    let site = TempSite::sample();
+    build_cached(&site);
+    let good = std::fs::read(cache_file(&site)).unwrap();
+    let header_end = good.iter().position(|&b| b == b'\n').unwrap() + 1;
+    let damage: Vec<(&str, Damage)> = vec![
+        ("emptied", Box::new(|_| Vec::new())),
+        ("cut in half", Box::new(|b| b[..b.len() / 2].to_vec())),
+        ("its last byte cut", Box::new(|b| b[..b.len() - 1].to_vec())),
+        (
+            "a byte of the cache changed",
+            Box::new(|b| flip(b, b.len() - 10)),
+        ),
+        (
+            "a byte of the checksum changed",
+            Box::new(move |b| flip(b, header_end + 3)),
+        ),
+        (
+            "another version's header",
+            Box::new(|b| {
+                let text =
+                    String::from_utf8_lossy(b).replacen(env!("CARGO_PKG_VERSION"), "0.0.0", 1);
+                text.into_bytes()
+            }),
+        ),
+        ("bytes appended", Box::new(|b| [b, b"more"].concat())),
+        ("garbage", Box::new(|b| vec![0xA5; b.len()])),
+    ];
+    for (i, (how, damaged)) in damage.iter().enumerate() {
+        site.replace(
+            REPORT,
+            "现将有关情况报告如下",
+            &format!("现将有关情况报告如下{i}"),
+        );
+        std::fs::write(cache_file(&site), damaged(&good)).unwrap();
+        let summary = same_as_fresh(&site, how);
+        assert_eq!(summary.rendered, summary.pages, "{how}: the cache was used");
+        std::fs::write(cache_file(&site), &good).unwrap();
+    }
+    // A folder where the file should be.
+    std::fs::remove_file(cache_file(&site)).unwrap();
+    std::fs::create_dir(cache_file(&site)).unwrap();
+    let summary = same_as_fresh(&site, "a folder in its place");
+    assert_eq!(summary.rendered, summary.pages);
+    std::fs::remove_dir(cache_file(&site)).unwrap();
+    // Deleted: rebuilt from nothing, and written again.
+    let summary = same_as_fresh(&site, "deleted");
+    assert_eq!(summary.rendered, summary.pages);
+    assert!(cache_file(&site).is_file());
+}
+
+fn flip(bytes: &[u8], at: usize) -> Vec<u8> {
+    let mut b = bytes.to_vec();
+    b[at] ^= 0x5A;
+    b
+}
+
+/// What the cache describes no longer holds: a report changed with its length and
+/// modification time kept, a published page changed or removed by hand, a build without
+/// the cache in between. The output still equals a build without the cache.
+#[test]
+fn a_stale_cache_is_noticed() {
+    let site = TempSite::sample();
+    build_cached(&site);
+    // Same length, modification time put back (`touch -r`, `rsync -a`).
+    let path = site.path(REPORT);
+    let mtime = std::fs::metadata(&path).unwrap().modified().unwrap();
+    site.replace(REPORT, "penalty-cases: 1127", "penalty-cases: 1128");
+    let file = std::fs::File::options().write(true).open(&path).unwrap();
+    file.set_modified(mtime).unwrap();
+    drop(file);
+    same_as_fresh(&site, "an edit that kept the length and time");
+    // A page edited and one removed by hand in the output.
+    let public = site.path("public");
+    let page = public.join("zh/2023/market-regulation/index.html");
+    std::fs::write(&page, "edited by hand").unwrap();
+    std::fs::remove_file(public.join("en/2023/market-regulation/index.html")).unwrap();
+    let summary = same_as_fresh(&site, "pages changed by hand");
+    assert_eq!(
+        summary.rendered, summary.pages,
+        "the output was not trusted"
+    );
+    // A build without the cache changes the output; the cache it left is then out of date.
+    site.replace(REPORT, "penalty-cases: 1128", "penalty-cases: 1129");
+    let opts = BuildOptions {
+        no_cache: true,
+        ..site.options()
+    };
+    build(&opts, &public, &|_| {}, &|| {}).unwrap();
+    site.replace(REPORT, "现将有关情况报告如下", "现将有关情况报告如下：");
+    same_as_fresh(&site, "a build without the cache in between");
+}
+
+#[test]
+fn the_cache_folder_ignores_itself_in_git() {
+    let site = TempSite::sample();
+    build_cached(&site);
+    let ignore = site.path(".gongkai/.gitignore");
+    let text = std::fs::read_to_string(ignore).unwrap();
+    assert!(text.lines().any(|l| l.trim() == "*"), "{text}");
+    // --no-cache neither writes nor needs it.
+    std::fs::remove_dir_all(site.path(".gongkai")).unwrap();
+    let opts = BuildOptions {
+        no_cache: true,
+        ..site.options()
+    };
+    build(&opts, &site.path("public"), &|_| {}, &|| {}).unwrap();
+    assert!(!site.path(".gongkai").exists());
+}
