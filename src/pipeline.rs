@@ -113,6 +113,8 @@ pub struct BuildSummary {
     pub rendered: usize,
     /// Pages of the site.
     pub pages: usize,
+    /// How each language's search index was written (kept, updated, or from scratch).
+    pub indexes: std::collections::BTreeMap<String, cache::IndexWrite>,
     pub search_files: usize,
     pub search_bytes: usize,
     pub load: Duration,
@@ -171,8 +173,8 @@ pub fn build_into(
         mut store,
     } = load_from(opts, store)?;
     let keys = cache::Keys::new(opts, &theme, out, site.config.kinds.today);
-    let plan = cache::Plan::new(prior, keys, out, &site);
-    let search_site = plan.prepare(&mut store, &site);
+    let mut plan = cache::Plan::new(prior, keys, out, &site);
+    let search_site = plan.prepare(&mut store, &site, out);
     let drafts_left_out = store.drafts_left_out();
     let cached = (!opts.no_cache).then(|| store.to_cached()).flatten();
     // Only the bodies are needed from here on.
@@ -209,16 +211,19 @@ pub fn build_into(
         drop(renderer);
         drop(bodies);
         let clock = Instant::now();
-        let search = plan.search(search_site.as_ref().unwrap_or(&site), &recorder)?;
+        let search = plan.search(search_site.as_ref().unwrap_or(&site), &recorder, out)?;
+        summary.indexes = search.how;
+        let (indexes, search) = (search.states, search.stats);
         summary.search = clock.elapsed();
         summary.search_files = search.files;
         summary.search_bytes = search.bytes;
         let data = data::write(&site, &recorder)?;
         let (trust, hashes) = recorder.finish_recorded(signer.as_ref())?;
         summary.files += search.files + data + trust;
-        Ok::<_, Error>(hashes)
+        Ok::<_, Error>((hashes, indexes))
     })?;
-    cache::save(opts, out, plan, cached, hashes);
+    let (hashes, indexes) = hashes;
+    cache::save(opts, out, plan, cached, hashes, &changes, indexes);
     summary.publish = clock.elapsed() - summary.load - summary.search - summary.render;
     Ok((summary, changes))
 }

@@ -8,6 +8,7 @@ mod common;
 use std::path::Path;
 
 use common::{Files, TempSite, read_tree};
+use gongkai::cache::IndexWrite;
 use gongkai::options::BuildOptions;
 use gongkai::pipeline::{BuildSummary, build};
 
@@ -167,6 +168,54 @@ fn edits_publish_what_a_build_without_the_cache_publishes() {
         after_body_edit.rendered,
         after_body_edit.pages
     );
+    let how = |s: &BuildSummary, lang: &str| s.indexes.get(lang).copied();
+    assert_eq!(how(&after_body_edit, "zh"), Some(IndexWrite::Updated));
+    assert_eq!(how(&after_body_edit, "en"), Some(IndexWrite::Kept));
+}
+
+/// Body edits of one report after another, in both languages (text added and words taken
+/// out), each updating the index in place from the state the build before left: every build
+/// equals one without the cache.
+#[test]
+fn the_index_is_updated_in_place_edit_after_edit() {
+    let site = TempSite::sample();
+    build_cached(&site);
+    let reports = [
+        (
+            "content/2023/market-regulation.zh.md",
+            "zh",
+            "现将有关情况报告如下：",
+        ),
+        ("content/2022/justice-bureau.en.md", "en", "\n## "),
+        ("content/2021/justice-bureau.zh.md", "zh", "\n## "),
+        ("content/2023/market-regulation.zh.md", "zh", "\n## "),
+        ("content/2023/justice-bureau.en.md", "en", "\n## "),
+    ];
+    for (round, (path, lang, at)) in reports.iter().enumerate() {
+        let text = site.read(path);
+        let added = format!("新增段落{round}，执法与复议 appeal{round} review.\n");
+        let edited = if *at == "\n## " {
+            text.replacen(at, &format!("\n{added}\n## "), 1)
+        } else {
+            text.replacen(at, &format!("{at}{added}"), 1)
+        };
+        // Words taken out of the body too, so terms leave the report as well as join it.
+        let body = edited.find("\n---\n").expect("front matter ends") + 5;
+        let (front, rest) = edited.split_at(body);
+        let rest = rest
+            .replace("执法", "")
+            .replace("legal", "")
+            .replace("依法", "");
+        let edited = format!("{front}{rest}");
+        assert_ne!(edited, text, "{path}: nothing edited");
+        site.write(path, edited);
+        let summary = same_as_fresh(&site, &format!("edit {round} of {path}"));
+        assert_eq!(
+            summary.indexes.get(*lang),
+            Some(&IndexWrite::Updated),
+            "{path}"
+        );
+    }
 }
 
 /// Every way the cache file can be damaged: each time the build renders every page again

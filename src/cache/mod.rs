@@ -12,6 +12,7 @@ mod file;
 mod keys;
 mod plan;
 mod records;
+mod search;
 
 use std::collections::BTreeMap;
 
@@ -23,6 +24,7 @@ pub use file::{CACHE_DIR, path, read, write};
 pub use keys::{Keys, search_key};
 pub use plan::{Plan, Prior, load_store, save};
 pub use records::{OutputFile, Records, stamp_output};
+pub use search::{IndexWrite, SearchCache, Written};
 
 /// What one build leaves for the next.
 #[derive(Debug, Serialize, Deserialize)]
@@ -32,6 +34,7 @@ pub struct Cache {
     pub files: Vec<CachedFile>,
     /// The output files this build wrote (pages and search files), as published.
     pub output: Vec<OutputFile>,
-    /// Language → the key of what its search index was built from ([`search_key`]).
-    pub search: BTreeMap<String, [u8; 32]>,
+    /// Language → what its search index was built from ([`search_key`]) and what is kept of
+    /// it.
+    pub search: BTreeMap<String, SearchCache>,
 }

@@ -4,11 +4,12 @@
 //! output holds every recorded file as published, and `render::deps` finds that the edit
 //! cannot change it; a language's index only when its reports are those it was built from.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{Cache, Keys, Records, search_key};
+use super::search::SearchPlan;
+use super::{Cache, Keys, Records, SearchCache, Written, search_key};
 use crate::archive::manifest::Recorder;
 use crate::config::Lang;
 use crate::content::ContentStore;
@@ -16,7 +17,6 @@ use crate::model::{Report, ReportKey, Site};
 use crate::options::BuildOptions;
 use crate::output::OutputError;
 use crate::render::{Page, all_pages, deps};
-use crate::search::{self, SearchStats};
 
 /// What the last build left and what changed since.
 pub struct Prior {
@@ -62,21 +62,20 @@ pub struct Plan {
     records: Records,
     /// The pages to render, when the others are kept; `None`: render every page.
     pages: Option<Vec<Page>>,
-    /// Languages whose search files are kept.
-    search_kept: BTreeSet<Lang>,
-    /// This build's keys, and its languages' search keys, for the next cache.
+    /// How each language's search index is written.
+    search: SearchPlan,
+    /// This build's keys, for the next cache.
     pub keys: Option<Keys>,
-    pub search_keys: Vec<(Lang, [u8; 32])>,
 }
 
 impl Plan {
     /// The plan for building `site` into `out` after `prior`.
     pub fn new(prior: Option<Prior>, keys: Keys, out: &Path, site: &Site) -> Plan {
-        let search_keys: Vec<(Lang, [u8; 32])> = (site.config.languages.iter())
+        let search_keys = (site.config.languages.iter())
             .map(|l| (l.clone(), search_key(&keys.loads, &site.reports, l)))
             .collect();
         let mut plan = Plan {
-            search_keys,
+            search: SearchPlan::new(search_keys),
             ..Plan::default()
         };
         if let Some(prior) = prior {
@@ -90,11 +89,7 @@ impl Plan {
         let Some(records) = Records::check(out, prior.cache.output) else {
             return;
         };
-        for (lang, key) in &self.search_keys {
-            if prior.cache.search.get(lang) == Some(key) {
-                self.search_kept.insert(lang.clone());
-            }
-        }
+        self.search.reuse(prior.cache.search);
         if prior.cache.keys.pages == keys.pages
             && let Ok(before) = Site::new(site.config.clone(), prior.before)
         {
@@ -108,18 +103,19 @@ impl Plan {
     }
 
     /// Loads what the plan needs that the cache kept only in part: the bodies of the reports
-    /// whose pages are rendered, and the texts of the languages indexed again. Returns the site
-    /// to index from (`site` itself when no text was missing).
-    pub fn prepare(&self, store: &mut ContentStore, site: &Site) -> Option<Site> {
+    /// whose pages are rendered, and the texts of the languages indexed from scratch (those
+    /// not updated in place). Returns the site to index from (`site` itself when no text was
+    /// missing).
+    pub fn prepare(&mut self, store: &mut ContentStore, site: &Site, out: &Path) -> Option<Site> {
         let sources: Vec<PathBuf> = match &self.pages {
             Some(pages) => report_sources(site, pages),
             None => site.reports.iter().map(|r| r.source_path.clone()).collect(),
         };
         store.load_bodies(sources.iter().map(PathBuf::as_path));
         let mut reloaded = false;
-        for lang in &site.config.languages {
-            if !self.search_kept.contains(lang) && !store.has_texts(lang) {
-                store.load_texts(lang);
+        for lang in self.search.prepare(site, out) {
+            if !store.has_texts(&lang) {
+                store.load_texts(&lang);
                 reloaded = true;
             }
         }
@@ -151,22 +147,15 @@ impl Plan {
         Ok(kept)
     }
 
-    /// Writes the search index of each language, keeping the files of those whose reports are
-    /// unchanged.
-    pub fn search(&self, site: &Site, recorder: &Recorder<'_>) -> Result<SearchStats, OutputError> {
-        let (kept, rebuilt): (Vec<Lang>, Vec<Lang>) =
-            (site.config.languages.iter().cloned()).partition(|l| self.search_kept.contains(l));
-        let mut stats = search::write_langs(site, &rebuilt, recorder)?;
-        for lang in &kept {
-            for (path, hash) in self.records.under(&format!("{lang}/search")) {
-                if search::is_index_file(lang, path) {
-                    recorder.keep(path, hash)?;
-                    stats.files += 1;
-                    stats.bytes += hash.size as usize;
-                }
-            }
-        }
-        Ok(stats)
+    /// Writes the search index of each language (`search.rs`); returns the stats and what
+    /// the next cache keeps.
+    pub fn search(
+        &mut self,
+        site: &Site,
+        recorder: &Recorder<'_>,
+        out: &Path,
+    ) -> Result<Written, OutputError> {
+        self.search.write(site, recorder, &self.records, out)
     }
 }
 
@@ -190,12 +179,14 @@ pub fn save(
     out: &Path,
     plan: Plan,
     files: Option<Vec<crate::content::CachedFile>>,
-    hashes: std::collections::BTreeMap<String, crate::archive::manifest::FileHash>,
+    hashes: BTreeMap<String, crate::archive::manifest::FileHash>,
+    changes: &crate::output::Changes,
+    search: BTreeMap<Lang, SearchCache>,
 ) {
     if opts.no_cache {
         return;
     }
-    let output = super::stamp_output(out, hashes);
+    let output = super::stamp_output(out, hashes, &plan.records, changes);
     let (Some(keys), Some(files), Some(output)) = (plan.keys, files, output) else {
         // An old cache would describe an older output: gone, so no doubt is left.
         let _ = std::fs::remove_file(super::path(&opts.root));
@@ -205,7 +196,7 @@ pub fn save(
         keys,
         files,
         output,
-        search: plan.search_keys.into_iter().collect(),
+        search,
     };
     super::write(&opts.root, &cache);
 }

@@ -102,9 +102,13 @@ impl Reuse {
     /// fails).
     pub fn keep(&self, path: &str, full: &Path) -> Result<(), OutputError> {
         let old = (self.previous.as_ref().map(|p| join(p, path)))
-            .filter(|old| std::fs::symlink_metadata(old).is_ok_and(|m| m.is_file()))
             .ok_or_else(|| OutputError::NotKept(path.to_string()))?;
+        // In place the caller found the file as it published it when this build began
+        // (`cache/records.rs`); one removed since is found by the next build's check.
         if !self.in_place {
+            if !std::fs::symlink_metadata(&old).is_ok_and(|m| m.is_file()) {
+                return Err(OutputError::NotKept(path.to_string()));
+            }
             make_parent(full)?;
             if std::fs::hard_link(&old, full).is_err() {
                 std::fs::copy(&old, full).map_err(io(full))?;

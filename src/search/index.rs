@@ -34,15 +34,7 @@ fn block_size(docs: usize) -> usize {
 /// Builds the index of `lang`. Documents are numbered by year (newest first), then department,
 /// so the script can tell both from a document's number.
 pub fn build<'a>(site: &'a Site, lang: &str) -> LangIndex<'a> {
-    let mut reports: Vec<&'a Report> = site
-        .entries
-        .iter()
-        .filter_map(|e| e.translations.get(lang).map(|&i| &*site.reports[i]))
-        .collect();
-    reports.sort_by(|a, b| {
-        (std::cmp::Reverse(a.key.year), &a.department)
-            .cmp(&(std::cmp::Reverse(b.key.year), &b.department))
-    });
+    let reports = doc_order(site, lang);
     let size = block_size(reports.len());
     let blocks: Vec<(Vec<Doc<'a>>, Vec<Term>, Vec<Postings>)> = reports
         .par_chunks(size)
@@ -57,6 +49,21 @@ pub fn build<'a>(site: &'a Site, lang: &str) -> LangIndex<'a> {
         }
     }
     index
+}
+
+/// The reports of `lang` in document order: by year (newest first), then department, each
+/// group in the site's list order.
+pub fn doc_order<'a>(site: &'a Site, lang: &str) -> Vec<&'a Report> {
+    let mut reports: Vec<&'a Report> = site
+        .entries
+        .iter()
+        .filter_map(|e| e.translations.get(lang).map(|&i| &*site.reports[i]))
+        .collect();
+    reports.sort_by(|a, b| {
+        (std::cmp::Reverse(a.key.year), &a.department)
+            .cmp(&(std::cmp::Reverse(b.key.year), &b.department))
+    });
+    reports
 }
 
 /// Indexes consecutive documents, numbered from `first`: their documents, and their terms

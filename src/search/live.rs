@@ -22,29 +22,29 @@ use crate::model::{Report, Site};
 use crate::output::Output;
 
 /// One term's postings, decoded and encoded.
-struct TermState {
-    name: String,
-    entries: Vec<(u32, Occurrence)>,
-    postings: Postings,
+pub(super) struct TermState {
+    pub(super) name: String,
+    pub(super) entries: Vec<(u32, Occurrence)>,
+    pub(super) postings: Postings,
     /// The postings as written in the bucket file, kept so an edit re-encodes only its terms.
-    base64: String,
+    pub(super) base64: String,
 }
 
 pub struct LiveIndex {
-    dir: String,
-    buckets: u32,
-    total: usize,
-    doc_of: HashMap<PathBuf, u32>,
-    terms: FxHashMap<Term, TermState>,
-    bucket_terms: Vec<BTreeSet<Term>>,
+    pub(super) dir: String,
+    pub(super) buckets: u32,
+    pub(super) total: usize,
+    pub(super) doc_of: HashMap<PathBuf, u32>,
+    pub(super) terms: FxHashMap<Term, TermState>,
+    pub(super) bucket_terms: Vec<BTreeSet<Term>>,
     /// `meta.js` without the tags, and the tags the files are named with now.
-    meta_base: serde_json::Value,
+    pub(super) meta_base: serde_json::Value,
     /// Each document's themes, as `meta.js` lists them.
-    themes: Vec<u64>,
+    pub(super) themes: Vec<u64>,
     /// Packs per report text file (the number of documents stays: else the language is
     /// rebuilt).
-    per_file: usize,
-    tags: Tags,
+    pub(super) per_file: usize,
+    pub(super) tags: Tags,
 }
 
 /// Files of the index: path → bytes.
@@ -122,9 +122,20 @@ impl LiveIndex {
     pub fn replace(&mut self, site: &Site, old: &Report, new: &Report) -> Option<Changes> {
         let d = *self.doc_of.get(&new.source_path)?;
         let (_, old_terms) = index_report(site, old);
+        self.apply(site, d, old_terms.into_iter().map(|(t, _)| t), new)
+    }
+
+    /// Makes document `d` the report `new`, whose terms before the edit were `old_terms`.
+    pub(super) fn apply(
+        &mut self,
+        site: &Site,
+        d: u32,
+        old_terms: impl Iterator<Item = Term>,
+        new: &Report,
+    ) -> Option<Changes> {
         let (doc, new_terms) = index_report(site, new);
         let mut changed: FxHashMap<Term, Option<Occurrence>> =
-            old_terms.into_iter().map(|(t, _)| (t, None)).collect();
+            old_terms.map(|t| (t, None)).collect();
         for (t, occ) in new_terms {
             changed.insert(t, Some(occ));
         }

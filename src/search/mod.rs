@@ -19,6 +19,7 @@ mod index;
 mod live;
 mod names;
 mod postings;
+mod resume;
 mod texts;
 pub mod tokenize;
 
@@ -33,6 +34,7 @@ use serde_json::json;
 pub use index::{LangIndex, build, query_terms};
 pub use live::{Changes, LiveIndex};
 pub use postings::Term;
+pub use resume::{IndexState, write_lang_state};
 pub use texts::Compressor;
 
 use crate::config::label;
@@ -87,7 +89,7 @@ pub fn is_index_file(lang: &str, path: &str) -> bool {
 }
 
 /// The tags a language's index files are named with (see `names.rs`).
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, serde::Deserialize)]
 pub struct Tags {
     pub buckets: Vec<String>,
     /// Per report, in document order, the SHA-256 of its pack files' SHA-256s.

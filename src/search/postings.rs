@@ -111,6 +111,14 @@ impl Postings {
             .collect()
     }
 
+    /// Postings read back from their bytes: the entries, and the postings ready to append to.
+    pub fn decode(term: &Term, bytes: Vec<u8>) -> (Vec<(u32, Occurrence)>, Postings) {
+        let mut postings = Postings { last: None, bytes };
+        let entries = postings.entries(term);
+        postings.last = entries.last().map(|&(doc, _)| doc);
+        (entries, postings)
+    }
+
     /// The documents listed, decoded (for tests and tools; the browser decodes its own).
     pub fn doc_ids(&self, term: &Term) -> Vec<u32> {
         self.entries(term).into_iter().map(|(doc, _)| doc).collect()
