@@ -176,7 +176,7 @@ pub fn build_into(
     let mut plan = cache::Plan::new(prior, keys, out, &site);
     let search_site = plan.prepare(&mut store, &site, out);
     let drafts_left_out = store.drafts_left_out();
-    let cached = (!opts.no_cache).then(|| store.to_cached()).flatten();
+    let writer = plan.start_saving(opts, (!opts.no_cache).then(|| store.to_cached()).flatten());
     // Only the bodies are needed from here on.
     let bodies = store.into_bodies();
     // Compile the theme and read the key first: a template or key error must stop the build
@@ -223,7 +223,7 @@ pub fn build_into(
         Ok::<_, Error>((hashes, indexes))
     })?;
     let (hashes, indexes) = hashes;
-    cache::save(opts, out, plan, cached, hashes, &changes, indexes);
+    cache::save(opts, out, plan, writer, hashes, &changes, indexes);
     summary.publish = clock.elapsed() - summary.load - summary.search - summary.render;
     Ok((summary, changes))
 }

@@ -232,11 +232,11 @@ fn a_damaged_cache_is_never_used() {
         ("its last byte cut", Box::new(|b| b[..b.len() - 1].to_vec())),
         (
             "a byte of the cache changed",
-            Box::new(|b| flip(b, b.len() - 10)),
+            Box::new(move |b| flip(b, header_end + 3)),
         ),
         (
             "a byte of the checksum changed",
-            Box::new(move |b| flip(b, header_end + 3)),
+            Box::new(|b| flip(b, b.len() - 3)),
         ),
         (
             "another version's header",

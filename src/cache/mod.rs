@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::content::CachedFile;
 
-pub use file::{CACHE_DIR, path, read, write};
+pub use file::{CACHE_DIR, Writer, path, read};
 pub use keys::{Keys, search_key};
 pub use plan::{Plan, Prior, load_store, save};
 pub use records::{OutputFile, Records, stamp_output};

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::file::Writer;
 use super::search::SearchPlan;
 use super::{Cache, Keys, Records, SearchCache, Written, search_key};
 use crate::archive::manifest::Recorder;
@@ -173,12 +174,28 @@ fn report_sources(site: &Site, pages: &[Page]) -> Vec<PathBuf> {
     sources
 }
 
-/// Records the output of this build for the next one.
+impl Plan {
+    /// Starts writing the next cache, with the loads of this build (`files`), while the site
+    /// is published; `None` without the cache or without the loads.
+    pub fn start_saving(
+        &self,
+        opts: &BuildOptions,
+        files: Option<Vec<crate::content::CachedFile>>,
+    ) -> Option<Writer> {
+        let (false, Some(keys), Some(files)) = (opts.no_cache, self.keys.clone(), files) else {
+            return None;
+        };
+        Some(Writer::start(&opts.root, keys, files))
+    }
+}
+
+/// Finishes the cache `writer` began, with the output just published (`hashes`, the files the
+/// publishing `changes`) and the search states.
 pub fn save(
     opts: &BuildOptions,
     out: &Path,
     plan: Plan,
-    files: Option<Vec<crate::content::CachedFile>>,
+    writer: Option<Writer>,
     hashes: BTreeMap<String, crate::archive::manifest::FileHash>,
     changes: &crate::output::Changes,
     search: BTreeMap<Lang, SearchCache>,
@@ -187,16 +204,11 @@ pub fn save(
         return;
     }
     let output = super::stamp_output(out, hashes, &plan.records, changes);
-    let (Some(keys), Some(files), Some(output)) = (plan.keys, files, output) else {
+    match (writer, output) {
+        (Some(writer), Some(output)) => writer.finish(&output, &search),
         // An old cache would describe an older output: gone, so no doubt is left.
-        let _ = std::fs::remove_file(super::path(&opts.root));
-        return;
-    };
-    let cache = Cache {
-        keys,
-        files,
-        output,
-        search,
-    };
-    super::write(&opts.root, &cache);
+        _ => {
+            let _ = std::fs::remove_file(super::path(&opts.root));
+        }
+    }
 }

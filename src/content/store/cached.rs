@@ -69,9 +69,9 @@ impl ContentStore {
     }
 
     /// A store holding `cached` loads, with the configuration and `archive.lock` read afresh:
-    /// what [`load`](Self::load) would give if no file had changed since. A file whose stamp
-    /// differs now keeps no stamp, so [`reconcile`](Self::reconcile) finds it stale, as it
-    /// finds files added and removed since.
+    /// what [`load`](Self::load) would give if no file had changed since. Each file keeps the
+    /// stamp it was read with, so [`reconcile`](Self::reconcile) finds those whose stamp
+    /// differs now stale, as it finds files added and removed since.
     pub fn restore(opts: BuildOptions, cached: Vec<CachedFile>) -> ContentStore {
         let mut store = ContentStore::new(opts);
         let root = store.opts.root.clone();
@@ -92,7 +92,6 @@ impl ContentStore {
             .into_par_iter()
             .map(|c| {
                 let file = source_file(&root, &c.report);
-                let now = stamp(&file.path);
                 let load = Load::Loaded {
                     report: Arc::new(c.report),
                     body: Body::Ids(c.ids),
@@ -100,7 +99,7 @@ impl ContentStore {
                     body_links: c.body_links,
                 };
                 let slot = Slot {
-                    stamp: now.filter(|now| *now == c.stamp),
+                    stamp: Some(c.stamp),
                     state: State::Placed { file, load },
                 };
                 (super::state_path(&slot.state), slot)
