@@ -87,7 +87,7 @@ impl IndexState {
         }
         let mut edited = Vec::new();
         for (d, (report, (path, sha))) in order.iter().zip(&self.docs).enumerate() {
-            if report.source_path != *path {
+            if report.source_path.as_os_str() != path.as_os_str() {
                 return None;
             }
             if report.source_sha256 != *sha {

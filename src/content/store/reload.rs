@@ -4,6 +4,8 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use rayon::prelude::*;
+
 use super::{ContentStore, Load, Reloaded, Slot, Stale, State, stamp};
 use crate::content::{SourceFile, discover, duplicates, is_report_path, place, report_files_under};
 use crate::layout::{CONFIG_FILE, CONTENT_DIR, LOCK_FILE};
@@ -25,11 +27,11 @@ impl ContentStore {
         let now: BTreeSet<PathBuf> = report_files_under(root, &root.join(CONTENT_DIR))
             .into_iter()
             .collect();
-        for path in &now {
-            if self.slots.get(path).and_then(|s| s.stamp) != stamp(&root.join(path)) {
-                stale.content.insert(path.clone());
-            }
-        }
+        // Stamped in parallel: a build restored from its cache stats every file here.
+        let changed: Vec<&PathBuf> = (now.par_iter())
+            .filter(|path| self.slots.get(*path).and_then(|s| s.stamp) != stamp(&root.join(path)))
+            .collect();
+        stale.content.extend(changed.into_iter().cloned());
         let gone = self.slots.keys().filter(|p| !now.contains(*p));
         stale.content.extend(gone.cloned());
         if !root.join(CONTENT_DIR).is_dir() {
