@@ -2,7 +2,8 @@
 //! engine serves is byte for byte what a full build of the same files gives (pages, search
 //! index and `manifest.json`); an edit that breaks the site is reported as broken and leaves the
 //! served output as it was (README, "Previewing"); lost watcher events are made up by
-//! `LiveSite::reconcile`.
+//! `LiveSite::reconcile`. After each edit `build` with its cache (README "Rebuilding") writes
+//! the same files into the site's `public/`, or fails as the full build does.
 //!
 //! Sequences of 3 to 8 random edits run on fresh copies of `tests/fixtures/basic`, one seeded
 //! generator each. A failure names its seed: `GONGKAI_PROP_SEED=<n>` reruns that sequence
@@ -635,6 +636,7 @@ impl Sequence {
                 );
                 assert!(!error_shown, "{what}: error left shown{}", self.history());
                 self.broken = false;
+                self.check_cached_build(what, Some(&full));
             }
             Err(Error::Site(_)) => {
                 assert!(
@@ -650,8 +652,42 @@ impl Sequence {
                 );
                 assert!(error_shown, "{what}: no error to show{}", self.history());
                 self.broken = true;
+                self.check_cached_build(what, None);
             }
             Err(e) => panic!("{what}: the full build failed: {e}{}", self.history()),
+        }
+    }
+
+    /// `build` with its cache into the site's `public/`, as after each edit a web team would:
+    /// it writes what the full build gives (`full`), or fails when that fails and leaves the
+    /// output as it was (README "Rebuilding").
+    fn check_cached_build(&self, what: &str, full: Option<&Files>) {
+        let out = self.site.path("public");
+        let before = out.is_dir().then(|| common::read_tree(&out));
+        let built = gongkai::build(&self.opts(), &out, &|_| {}, &|| {});
+        let after = out.is_dir().then(|| common::read_tree(&out));
+        match (full, built) {
+            (Some(full), Ok(_)) => {
+                let mut written = after.unwrap_or_default();
+                written.remove(gongkai::output::MARKER);
+                assert!(
+                    written == *full,
+                    "{what}: the build with its cache differs from a full build\n{}{}",
+                    differences(full, &written),
+                    self.history()
+                );
+            }
+            (None, Err(_)) => assert!(
+                before == after,
+                "{what}: a failed build changed the output{}",
+                self.history()
+            ),
+            (_, built) => panic!(
+                "{what}: the build with its cache gave {:?} where a full build {}{}",
+                built.map(|_| ()),
+                if full.is_some() { "succeeds" } else { "fails" },
+                self.history()
+            ),
         }
     }
 

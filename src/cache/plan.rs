@@ -65,6 +65,8 @@ pub struct Plan {
     pages: Option<Vec<Page>>,
     /// How each language's search index is written.
     search: SearchPlan,
+    /// The store was restored from the cache (some reports came without their texts).
+    prior_used: bool,
     /// This build's keys, for the next cache.
     pub keys: Option<Keys>,
 }
@@ -80,6 +82,7 @@ impl Plan {
             ..Plan::default()
         };
         if let Some(prior) = prior {
+            plan.prior_used = true;
             plan.reuse(prior, &keys, out, site);
         }
         plan.keys = Some(keys);
@@ -113,15 +116,18 @@ impl Plan {
             None => site.reports.iter().map(|r| r.source_path.clone()).collect(),
         };
         store.load_bodies(sources.iter().map(PathBuf::as_path));
-        let mut reloaded = false;
-        for lang in self.search.prepare(site, out) {
-            if !store.has_texts(&lang) {
-                store.load_texts(&lang);
-                reloaded = true;
+        let full = self.search.prepare(site, out);
+        for lang in &full {
+            if !store.has_texts(lang) {
+                store.load_texts(lang);
             }
         }
-        // The reports are those `site` was made from, so the model cannot be refused now.
-        reloaded
+        // A language indexed from scratch reads every report's texts: from the store, where
+        // each restored report loaded again (above, or for its page) has them, not from
+        // `site`, made before. The reports are those `site` was made from, so the model
+        // cannot be refused now.
+        let restored = self.prior_used && !full.is_empty();
+        restored
             .then(|| Site::new(site.config.clone(), store.reports()).ok())
             .flatten()
     }

@@ -36,6 +36,8 @@ pub struct IndexState {
     /// `meta.js` without the tags, as JSON.
     meta_base: String,
     themes: Vec<u64>,
+    /// Each document's department, as numbered in `meta.js`.
+    departments: Vec<u32>,
     /// Per document, a bit per bucket its terms fall in.
     doc_buckets: Vec<Vec<u64>>,
 }
@@ -67,13 +69,15 @@ impl IndexState {
             tags,
             meta_base: meta(site, lang, index, buckets).to_string(),
             themes: index.docs.iter().map(|d| d.themes).collect(),
+            departments: index.docs.iter().map(|d| d.department).collect(),
             doc_buckets: doc_buckets(index, buckets),
         }
     }
 
     /// The files that update `lang`'s index, as a full build would write it now, when one
-    /// report changed in place (the same documents in the same order, and the bucket count
-    /// unchanged); with the new state. `read` gives a file of the output as the last build
+    /// report changed in its place (the same documents in the same order, its department and
+    /// themes unchanged, as the preview requires; and the bucket count unchanged); with the
+    /// new state. `read` gives a file of the output as the last build
     /// wrote it. `None`: index the language from scratch.
     pub fn update(
         &self,
@@ -97,7 +101,10 @@ impl IndexState {
         let [d] = edited[..] else { return None };
         let report = order[d];
         let buckets = bucket_count(self.total);
-        let (_, new_terms) = index_report(site, report);
+        let (doc, new_terms) = index_report(site, report);
+        if doc.department != self.departments[d] || doc.themes != self.themes[d] {
+            return None;
+        }
         let new_buckets: BTreeSet<usize> = (new_terms.iter())
             .map(|(t, _)| (fnv1a(&t.name()) % buckets) as usize)
             .collect();
@@ -129,12 +136,12 @@ impl IndexState {
                 live.terms.insert(term, state);
             }
         }
-        let doc = d as u32;
+        let number = d as u32;
         let old_terms: Vec<Term> = (live.terms.iter())
-            .filter(|(_, s)| s.entries.binary_search_by_key(&doc, |e| e.0).is_ok())
+            .filter(|(_, s)| s.entries.binary_search_by_key(&number, |e| e.0).is_ok())
             .map(|(t, _)| t.clone())
             .collect();
-        let changes = live.apply(site, doc, old_terms.into_iter(), report)?;
+        let changes = live.apply(site, number, old_terms.into_iter(), report)?;
         let mut state = self.clone();
         state.docs[d].1 = report.source_sha256.clone();
         state.total = live.total;
