@@ -330,3 +330,23 @@ fn the_cache_folder_ignores_itself_in_git() {
     build(&opts, &site.path("public"), &|_| {}, &|| {}).unwrap();
     assert!(!site.path(".gongkai").exists());
 }
+
+/// A cache that reads back whole but names a file outside the output (written by hand or by a
+/// tool, checksum and all) is not used: no file outside `public/` is read or kept.
+#[test]
+fn a_cache_naming_files_outside_the_output_is_not_used() {
+    let site = TempSite::sample();
+    build_cached(&site);
+    std::fs::write(site.parent().join("secret.txt"), "not for publishing").unwrap();
+    let mut cache = gongkai::cache::read(site.root()).expect("the cache reads back");
+    cache.output[0].path = "../../secret.txt".into();
+    let writer = gongkai::cache::Writer::start(site.root(), cache.keys, cache.files);
+    writer.finish(&cache.output, &cache.search);
+    assert!(
+        gongkai::cache::read(site.root()).is_none(),
+        "refused on reading"
+    );
+    site.replace(REPORT, "现将有关情况报告如下", "现将有关情况报告如下：");
+    let summary = same_as_fresh(&site, "a cache naming a file outside the output");
+    assert_eq!(summary.rendered, summary.pages);
+}

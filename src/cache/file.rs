@@ -41,7 +41,9 @@ pub fn read(root: &Path) -> Option<Cache> {
     if sha256(payload) != digest {
         return None;
     }
-    postcard::from_bytes(payload).ok()
+    postcard::from_bytes::<Cache>(payload)
+        .ok()
+        .filter(Cache::is_sane)
 }
 
 /// The first part of the cache, written into a temporary file.

@@ -26,6 +26,16 @@ pub use plan::{Plan, Prior, load_store, save};
 pub use records::{OutputFile, Records, stamp_output};
 pub use search::{IndexWrite, SearchCache, Written};
 
+impl Cache {
+    /// Whether every path and name it holds is one a build could have written: the output
+    /// paths stay inside the output and the search tags are tags, so even a cache written by
+    /// hand makes no file outside the output be read or kept.
+    fn is_sane(&self) -> bool {
+        (self.output.iter()).all(|f| crate::output::check_path(&f.path).is_ok())
+            && self.search.values().all(|s| s.state.is_sane())
+    }
+}
+
 /// What one build leaves for the next.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Cache {

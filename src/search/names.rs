@@ -34,6 +34,14 @@ pub fn folder_tag<'a>(digests: impl Iterator<Item = &'a [u8; 32]>) -> String {
     tag_of(&sha256(&all))
 }
 
+/// Whether `tag` is one [`tag`] could have made (a cached tag names files to read).
+pub fn is_tag(tag: &str) -> bool {
+    tag.len() == TAG_LEN
+        && tag
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// The first 36 bits of `digest` in URL-safe base64.
 fn tag_of(digest: &[u8; 32]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

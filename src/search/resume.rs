@@ -54,6 +54,19 @@ pub fn write_lang_state(
 }
 
 impl IndexState {
+    /// Whether every tag is one the index could have written, and each document has its
+    /// facts: a state read from a cache names files to read with them.
+    pub fn is_sane(&self) -> bool {
+        let tags = &self.tags;
+        let n = self.docs.len();
+        (tags.buckets.iter().chain(&tags.folders)).all(|t| names::is_tag(t))
+            && [tags.docs.len(), tags.packs.len(), self.themes.len()]
+                .iter()
+                .all(|&l| l == n)
+            && self.departments.len() == n
+            && self.doc_buckets.len() == n
+    }
+
     fn of(site: &Site, lang: &str, index: &LangIndex<'_>, tags: Tags) -> IndexState {
         let total: usize = (index.postings.iter())
             .map(|(t, p)| term_weight(&t.name(), p))

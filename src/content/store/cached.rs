@@ -14,10 +14,10 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::links::ids_in;
-use super::{Body, ContentStore, Load, Slot, Stamp, State, stamp};
-use crate::content::markdown::{self, BodyLink, LinkTargets, ReportLink};
+use super::{Body, ContentStore, Load, Slot, Stamp, State};
+use crate::content::markdown::{BodyLink, ReportLink};
 use crate::content::{SourceFile, duplicates};
-use crate::layout::{CONFIG_FILE, CONTENT_DIR};
+use crate::layout::CONTENT_DIR;
 use crate::model::Report;
 use crate::options::BuildOptions;
 
@@ -75,18 +75,8 @@ impl ContentStore {
     pub fn restore(opts: BuildOptions, cached: Vec<CachedFile>) -> ContentStore {
         let mut store = ContentStore::new(opts);
         let root = store.opts.root.clone();
-        store.config_stamp = stamp(&root.join(CONFIG_FILE));
-        store.config = crate::config::load(&root, store.opts.base_url.as_deref());
-        store.reload_lock();
-        let Ok(config) = store.config.clone() else {
+        let Some(config) = store.start_loading() else {
             return store;
-        };
-        store.md = markdown::options(config.unsafe_html);
-        store.targets = LinkTargets {
-            default_lang: config.default_lang().to_string(),
-            style: store.opts.link_style,
-            base_url: config.base_url.clone(),
-            ..Default::default()
         };
         let slots: Vec<(PathBuf, Slot)> = cached
             .into_par_iter()

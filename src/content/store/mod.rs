@@ -175,19 +175,10 @@ impl ContentStore {
     /// Loads the configuration, `archive.lock` and every report file again.
     pub fn load_all(&mut self) {
         let root = self.opts.root.clone();
-        self.config_stamp = stamp(&root.join(CONFIG_FILE));
-        self.config = config::load(&root, self.opts.base_url.as_deref());
-        self.reload_lock();
-        self.slots.clear();
-        let Ok(config) = &self.config else { return };
-        self.md = markdown::options(config.unsafe_html);
-        self.targets = LinkTargets {
-            default_lang: config.default_lang().to_string(),
-            style: self.opts.link_style,
-            base_url: config.base_url.clone(),
-            ..Default::default()
+        let Some(config) = self.start_loading() else {
+            return;
         };
-        let (files, problems) = discover(&root, config);
+        let (files, problems) = discover(&root, &config);
         self.no_content = None;
         for d in problems.0 {
             if d.path == Path::new(CONTENT_DIR) {
@@ -203,6 +194,25 @@ impl ContentStore {
         }
         self.duplicates = duplicates(&files);
         self.load_files(files);
+    }
+
+    /// Reads the configuration and `archive.lock` again and forgets every report file; with
+    /// the configuration, the Markdown options and link targets follow from it.
+    fn start_loading(&mut self) -> Option<Config> {
+        let root = &self.opts.root;
+        self.config_stamp = stamp(&root.join(CONFIG_FILE));
+        self.config = config::load(root, self.opts.base_url.as_deref());
+        self.reload_lock();
+        self.slots.clear();
+        let config = self.config.as_ref().ok()?.clone();
+        self.md = markdown::options(config.unsafe_html);
+        self.targets = LinkTargets {
+            default_lang: config.default_lang().to_string(),
+            style: self.opts.link_style,
+            base_url: config.base_url.clone(),
+            ..Default::default()
+        };
+        Some(config)
     }
 
     /// Reads `archive.lock` again.
