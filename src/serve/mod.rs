@@ -333,9 +333,15 @@ impl Worker {
             if plan.is_empty() {
                 continue;
             }
-            let applied = apply_guarded(&mut live, &plan);
+            // A folder created in this burst (`static/`) is watched before its files are read:
+            // a file written into it after the read then still makes a burst. Watched only
+            // after, a write finished between the read and the watch was never seen, and the
+            // preview kept the half-written file (an empty stylesheet, seen in the browser test).
             let touched: BTreeSet<PathBuf> = burst.paths().cloned().collect();
             watcher.ensure(live.theme_name(), &touched);
+            let applied = apply_guarded(&mut live, &plan);
+            // Again, for a theme that the edit changed.
+            watcher.ensure(live.theme_name(), &BTreeSet::new());
             if let Some(event) = self.event_for(&applied) {
                 let _ = self.events.send(event);
             }
