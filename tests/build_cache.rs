@@ -350,3 +350,38 @@ fn a_cache_naming_files_outside_the_output_is_not_used() {
     let summary = same_as_fresh(&site, "a cache naming a file outside the output");
     assert_eq!(summary.rendered, summary.pages);
 }
+
+/// The cache describes one output and one set of options: building into another folder, or
+/// with `--drafts`, between two builds renders everything, and each output still equals a
+/// build without the cache.
+#[test]
+fn another_output_folder_or_drafts_in_between() {
+    let site = TempSite::sample();
+    build_cached(&site);
+    let other = site.parent().join("other");
+    let elsewhere = build(&site.options(), &other, &|_| {}, &|| {}).unwrap();
+    assert_eq!(
+        elsewhere.rendered, elsewhere.pages,
+        "another folder: everything"
+    );
+    assert_eq!(read_tree(&other), build_fresh(&site));
+    site.replace(REPORT, "现将有关情况报告如下", "现将有关情况报告如下：");
+    let back = same_as_fresh(&site, "back to public/ after an edit");
+    assert_eq!(
+        back.rendered, back.pages,
+        "the cache was of the other folder"
+    );
+    let drafts = BuildOptions {
+        drafts: true,
+        ..site.options()
+    };
+    let with_drafts = build(&drafts, &site.path("public"), &|_| {}, &|| {}).unwrap();
+    assert_eq!(
+        with_drafts.rendered, with_drafts.pages,
+        "--drafts: everything"
+    );
+    let summary = same_as_fresh(&site, "without --drafts again");
+    assert_eq!(summary.rendered, summary.pages);
+    let unchanged = same_as_fresh(&site, "no edit");
+    assert_eq!(unchanged.rendered, 0);
+}
