@@ -68,7 +68,7 @@ pub struct Plan {
     /// The store was restored from the cache (some reports came without their texts).
     prior_used: bool,
     /// This build's keys, for the next cache.
-    pub keys: Option<Keys>,
+    keys: Option<Keys>,
 }
 
 impl Plan {

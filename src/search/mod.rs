@@ -58,16 +58,9 @@ pub struct SearchStats {
 /// Builds and writes the index of every language; languages are indexed side by side, so one
 /// language's merge (the one serial step) overlaps the other's parallel work.
 pub fn write(site: &Site, sink: &dyn Sink) -> Result<SearchStats, OutputError> {
-    write_langs(site, &site.config.languages, sink)
-}
-
-/// [`write`] for the languages `langs` only.
-pub fn write_langs(
-    site: &Site,
-    langs: &[String],
-    sink: &dyn Sink,
-) -> Result<SearchStats, OutputError> {
-    let per_lang: Vec<SearchStats> = langs
+    let per_lang: Vec<SearchStats> = site
+        .config
+        .languages
         .par_iter()
         .map(|lang| write_lang(site, lang, &build(site, lang), sink))
         .collect::<Result<_, _>>()?;
