@@ -10,7 +10,7 @@ Each query runs in a fresh Chromium profile (nothing cached; chromedriver): our 
 that calls Pagefind's API (`pagefind.search(q)`, then `.data()` of the first ten results, as
 our page loads the texts of the first ten). Counted: every byte the server sends for the
 query, split into code (our `search.*.js`; Pagefind's `pagefind.js`, worker and WebAssembly)
-and index data (our `meta.js`, buckets and report texts; Pagefind's entry, metadata, index
+and index data (our `meta.js`, buckets with their group files and frequent terms' own files, and report texts; Pagefind's entry, metadata, index
 chunks and fragments). Pages, stylesheets and images are not counted. Sizes are as sent,
 uncompressed, and gzip -6 of each file (what a server with gzip on sends). --split also prints,
 per query, where the data bytes go: our meta.js, buckets and report texts; Pagefind's entry
@@ -169,7 +169,9 @@ def part_of(path):
         return "meta"
     if name == "meta.js":
         return "meta"
-    return "buckets" if "/search/t/" in path else "texts"
+    # Buckets, their group files naming them, and frequent terms' own files: the postings.
+    postings = ("/search/t/", "/search/n/", "/search/u/")
+    return "buckets" if any(d in path for d in postings) else "texts"
 
 
 def measure(browser, base, counter, url_of, done_js, queries):

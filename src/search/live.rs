@@ -14,10 +14,8 @@ use super::index::{build, index_report};
 use super::names::{self, PACKS_PER_FOLDER};
 use super::postings::{Occurrence, Postings, Term};
 use super::texts::{Compressor, doc_files, packs_per_file};
-use super::{
-    Tags, bucket_count, bucket_file, fnv1a, meta, meta_file, postings_base64, term_weight,
-    themes_field, write_lang_tagged,
-};
+use super::buckets::{self, bucket_count, bucket_file, listed, term_weight};
+use super::{Tags, fnv1a, meta, meta_file, themes_field, write_lang_tagged};
 use crate::model::{Report, Site};
 use crate::output::Output;
 
@@ -26,8 +24,9 @@ pub(super) struct TermState {
     pub(super) name: String,
     pub(super) entries: Vec<(u32, Occurrence)>,
     pub(super) postings: Postings,
-    /// The postings as written in the bucket file, kept so an edit re-encodes only its terms.
-    pub(super) base64: String,
+    /// The postings as the bucket file lists them (base64, or `*<tag>` of the term's own
+    /// file), kept so an edit re-encodes only its terms.
+    pub(super) entry: String,
 }
 
 pub struct LiveIndex {
@@ -97,14 +96,14 @@ impl LiveIndex {
             let name = term.name();
             live.total += term_weight(&name, &postings);
             let entries = postings.entries(&term);
-            let base64 = postings_base64(&postings);
+            let entry = buckets::entry(&name, &postings);
             live.terms.insert(
                 term,
                 TermState {
                     name,
                     entries,
                     postings,
-                    base64,
+                    entry,
                 },
             );
         }
@@ -142,12 +141,14 @@ impl LiveIndex {
         // Updated in place: when the bucket count changes the caller rebuilds the language
         // from scratch, so a half-updated state is never used.
         let mut buckets_touched = BTreeSet::new();
+        let mut own_files = Changes::default();
+        let mut z = Compressor::default();
         for (term, occ) in changed {
             let state = self.terms.entry(term.clone()).or_insert_with(|| TermState {
                 name: term.name(),
                 entries: Vec::new(),
                 postings: Postings::default(),
-                base64: String::new(),
+                entry: String::new(),
             });
             let at = state.entries.binary_search_by_key(&d, |e| e.0);
             match (at, occ) {
@@ -164,7 +165,14 @@ impl LiveIndex {
                 self.total -= term_weight(&state.name, &state.postings);
             }
             state.postings = Postings::encode(&term, &state.entries);
-            state.base64 = postings_base64(&state.postings);
+            let listed = listed(&state.name, &state.postings, &mut z);
+            if let Some(old) = state.entry.strip_prefix('*') {
+                own_files.removed.push(buckets::own_path(&self.dir, old));
+            }
+            if let Some((tag, data)) = listed.own {
+                own_files.put.push((buckets::own_path(&self.dir, &tag), data));
+            }
+            state.entry = listed.entry;
             let bucket = (fnv1a(&state.name) % self.buckets) as usize;
             buckets_touched.insert(bucket);
             if state.entries.is_empty() {
@@ -179,6 +187,8 @@ impl LiveIndex {
             return None;
         }
         let mut changes = self.rewrite_buckets(buckets_touched);
+        changes.put.append(&mut own_files.put);
+        changes.removed.append(&mut own_files.removed);
         let themes_changed = self.themes[d as usize] != doc.themes;
         if themes_changed {
             self.themes[d as usize] = doc.themes;
@@ -203,13 +213,14 @@ impl LiveIndex {
                     .iter()
                     .map(|t| {
                         let s = &self.terms[t];
-                        (s.name.as_str(), s.base64.as_str())
+                        (s.name.as_str(), s.entry.as_str())
                     })
                     .collect();
                 (i, bucket_file(i, terms))
             })
             .collect();
         let mut changes = Changes::default();
+        let groups_before = names::group_tags(&self.tags.buckets);
         for (i, data) in files {
             let tag = names::tag(&data);
             if tag != self.tags.buckets[i] {
@@ -217,6 +228,13 @@ impl LiveIndex {
                 changes.removed.push(names::bucket_path(&self.dir, i, &old));
                 let path = names::bucket_path(&self.dir, i, &self.tags.buckets[i]);
                 changes.put.push((path, data));
+            }
+        }
+        let groups = names::group_files(&self.tags.buckets);
+        for (g, ((data, tag), old)) in groups.into_iter().zip(groups_before).enumerate() {
+            if tag != old {
+                changes.removed.push(names::group_path(&self.dir, g, &old));
+                changes.put.push((names::group_path(&self.dir, g, &tag), data));
             }
         }
         changes

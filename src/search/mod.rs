@@ -4,15 +4,20 @@
 //!
 //! Layout under `<lang>/search/` (names: `names.rs`):
 //! - `meta.js`: bucket count, year ranges of document numbers, department and theme labels,
-//!   each document's themes, and the content tags of the other files' names;
-//! - `t/<bucket>.<tag>.js`: postings of the terms that hash (FNV-1a) into that bucket;
+//!   each document's themes, and the content tags of the bucket groups' and text folders'
+//!   names;
+//! - `n/<bucket / 32>.<tag>.js`: the tags of 32 buckets' names;
+//! - `t/<bucket>.<tag>.js`: postings of the terms that hash (FNV-1a) into that bucket, and
+//!   `u/<tag>.js`: the postings of a frequent term, deflated, named in its bucket
+//!   (`buckets.rs`);
 //! - `p/<doc / 64>.<tag>/<doc>-<pack>.js`: one pack of sections of a report's text with its
 //!   title and address, deflated, for excerpts (`texts.rs`).
 //!
 //! Every file calls `__gk(name, data)` with its name without the tag (`t/12`, `p/1/65-0`); a
-//! query loads `meta.js`, one bucket per term and the packs of the results it shows, never the
-//! whole index.
+//! query loads `meta.js`, one group file and one bucket per term and the packs of the results
+//! it shows, never the whole index.
 
+mod buckets;
 mod collect;
 mod doc;
 mod index;
@@ -26,7 +31,6 @@ pub mod tokenize;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use base64::Engine;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::json;
@@ -41,14 +45,8 @@ use crate::config::label;
 use crate::model::Site;
 use crate::output::{OutputError, Sink};
 
+use buckets::{Listed, bucket_count, bucket_file, listed, term_weight};
 use names::PACKS_PER_FOLDER;
-/// Buckets hold about `2 * sqrt(total)` bytes of postings, within these bounds. A query pays
-/// for `meta.js`, which lists a tag per bucket, and for one bucket per term: with `total`
-/// bytes in buckets of `b` bytes that is about `8 * total / b + 2 * b` for a two-term query,
-/// least at `b = 2 * sqrt(total)`. So a small site gets small buckets (about 4 kB at 1,000
-/// report pairs) and a large one larger (about 13 kB at 10,000).
-const BUCKET_BYTES: std::ops::RangeInclusive<usize> = 2_000..=16_000;
-
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SearchStats {
     pub files: usize,
@@ -78,7 +76,7 @@ pub fn is_index_file(lang: &str, path: &str) -> bool {
     let Some(rest) = path.strip_prefix(&format!("{lang}/search/")) else {
         return false;
     };
-    rest == "meta.js" || rest.starts_with("t/") || rest.starts_with("p/")
+    rest == "meta.js" || ["t/", "u/", "n/", "p/"].iter().any(|d| rest.starts_with(d))
 }
 
 /// The tags a language's index files are named with (see `names.rs`).
@@ -129,27 +127,26 @@ pub fn write_lang_tagged(
     let bucket_tags: Vec<String> = grouped
         .par_iter_mut()
         .enumerate()
-        .map(|(i, terms)| {
-            // One buffer for the bucket's base64, not a string per term.
-            let mut base64 = String::new();
-            let spans: Vec<(&str, std::ops::Range<usize>)> = terms
+        .map_init(Compressor::default, |z, (i, terms)| {
+            let listed: Vec<(&str, Listed)> = terms
                 .iter()
-                .map(|(term, p)| {
-                    let start = base64.len();
-                    URL_SAFE_NO_PAD.encode_string(&p.bytes, &mut base64);
-                    (*term, start..base64.len())
-                })
+                .map(|(term, p)| (*term, listed(term, p, z)))
                 .collect();
-            let encoded = spans
-                .iter()
-                .map(|(term, span)| (*term, &base64[span.clone()]))
-                .collect();
-            let data = bucket_file(i, encoded);
+            for (_, l) in &listed {
+                if let Some((tag, data)) = &l.own {
+                    put(buckets::own_path(&dir, tag), data.clone())?;
+                }
+            }
+            let entries = listed.iter().map(|(t, l)| (*t, l.entry.as_str())).collect();
+            let data = bucket_file(i, entries);
             let tag = names::tag(&data);
             put(names::bucket_path(&dir, i, &tag), data)?;
             Ok(tag)
         })
         .collect::<Result<_, OutputError>>()?;
+    for (g, (data, tag)) in names::group_files(&bucket_tags).into_iter().enumerate() {
+        put(names::group_path(&dir, g, &tag), data)?;
+    }
     let mut tags = write_texts(&dir, &index.docs, &put)?;
     tags.buckets = bucket_tags;
     put(
@@ -248,15 +245,18 @@ fn runs(docs: impl Iterator<Item = (u16, u32)>) -> Vec<Vec<u32>> {
     years
 }
 
-/// Each document's theme mask, in document order: LEB128 varints in base64, as postings are
-/// written. Listed once here rather than in every posting of the document (where it made up
-/// a third of a bucket's bytes).
+/// Each document's theme mask, in document order: LEB128 varints, deflated, in base64. Listed
+/// once here rather than in every posting of the document (where it made up a third of a
+/// bucket's bytes); deflated, since a department's reports repeat a few combinations (at
+/// 10,000 report pairs 24 kB of `meta.js` became 15 kB).
 fn themes_field(themes: impl Iterator<Item = u64>) -> String {
     let mut bytes = Vec::new();
     for mask in themes {
         postings::varint(&mut bytes, mask);
     }
-    URL_SAFE_NO_PAD.encode(&bytes)
+    let mut out = String::new();
+    Compressor::default().deflate_base64(&bytes, &mut out);
+    out
 }
 
 /// `__gk("name",{…});` — a data file loadable with a `<script>` element.
@@ -278,56 +278,6 @@ pub(super) fn script_start(name: &str, capacity: usize) -> String {
 }
 
 pub(super) const SCRIPT_END: &str = ");\n";
-
-/// Term postings in bucket files: base64 whose alphabet (`A-Z a-z 0-9 - _`) needs no escaping
-/// in a JSON string, so it is written as it is.
-const URL_SAFE_NO_PAD: base64::engine::GeneralPurpose =
-    base64::engine::general_purpose::URL_SAFE_NO_PAD;
-
-/// The bucket file `t/<i>.<tag>.js` holding these terms' postings (name, base64): a JSON
-/// object ordered by name.
-fn bucket_file(i: usize, mut terms: Vec<(&str, &str)>) -> Vec<u8> {
-    terms.sort_unstable_by_key(|&(name, _)| name);
-    let size: usize = terms.iter().map(|(t, b)| t.len() + b.len() + 6).sum();
-    let mut out = script_start(&format!("t/{i}"), size);
-    out.push('{');
-    for (k, (name, base64)) in terms.iter().enumerate() {
-        if k > 0 {
-            out.push(',');
-        }
-        out.push_str(&serde_json::to_string(name).expect("a string"));
-        out.push_str(":\"");
-        out.push_str(base64);
-        out.push('"');
-    }
-    out.push('}');
-    out.push_str(SCRIPT_END);
-    out.into_bytes()
-}
-
-/// Postings as they stand in a bucket file.
-fn postings_base64(postings: &postings::Postings) -> String {
-    URL_SAFE_NO_PAD.encode(&postings.bytes)
-}
-
-/// The number of buckets for postings of about `total` bytes (see [`BUCKET_BYTES`]), in
-/// coarse steps (a power of two up to 16, then a multiple of 16) so that an edit in the
-/// preview seldom changes it: a new count re-indexes the whole language.
-fn bucket_count(total: usize) -> u32 {
-    let size = (2 * total.isqrt()).clamp(*BUCKET_BYTES.start(), *BUCKET_BYTES.end());
-    let count = (total / size).clamp(1, 1 << 16);
-    let step = if count < 16 {
-        1 << count.ilog2()
-    } else {
-        count / 16 * 16
-    };
-    step as u32
-}
-
-/// What one term adds to the total that sets the number of buckets.
-fn term_weight(name: &str, postings: &postings::Postings) -> usize {
-    name.len() + postings.bytes.len() * 4 / 3 + 6
-}
 
 /// FNV-1a over UTF-8, as the browser script computes it.
 pub fn fnv1a(s: &str) -> u32 {

@@ -8,17 +8,26 @@
 //!   folder's tag made from its files' hashes: `meta.js` then carries one tag per 64 reports
 //!   instead of one per file, and an edit renames one folder.
 //!
+//! - the buckets' tags are listed in group files of 32 (`n/<bucket / 32>.<tag>.js`, the tag
+//!   from the group file's bytes), and `meta.js` lists the groups' tags: a query reads one
+//!   small group file per term instead of every bucket's tag in `meta.js` (a thousand tags at
+//!   1,000 report pairs, three thousand at 10,000: most of `meta.js`), and an edit renames the
+//!   groups of the buckets it renamed.
+//!
 //! Tags are 6 characters of URL-safe base64 (the first 36 bits of the SHA-256), concatenated
-//! in `meta.js` (`t` for buckets, `p` for folders), so the script finds bucket `i`'s at
-//! `6 * i`. `meta.js` lists one tag per bucket, a thousand at 1,000 report pairs and part of
-//! every query's download: 6 characters rather than 8 hex digits carry more bits in fewer
-//! bytes. Names differ in case (`t/3.aB-x_9.js`), never only in case within one build: one
-//! file per bucket or folder number.
+//! (`meta.js`: `t` for bucket groups, `p` for folders; a group file: its buckets'), so the
+//! script finds tag `i` at `6 * i`: 6 characters rather than 8 hex digits carry more bits in
+//! fewer bytes. Names differ in case (`t/3.aB-x_9.js`), never only in case within one build:
+//! one file per bucket, group or folder number.
 
+use super::{SCRIPT_END, script_start};
 use crate::hash::sha256;
 
 /// Documents per folder (`p/<doc / 64>.<tag>/<doc>-<pack>.js`).
 pub const PACKS_PER_FOLDER: usize = 64;
+
+/// Buckets per group file (`n/<bucket / 32>.<tag>.js`).
+pub const BUCKETS_PER_GROUP: usize = 32;
 
 /// Characters of a tag.
 pub const TAG_LEN: usize = 6;
@@ -71,7 +80,40 @@ pub fn doc_path(dir: &str, doc: usize, pack: usize, folder_tag: &str) -> String 
     )
 }
 
-/// The entry file's data: `base` (counts, runs, labels) with the buckets' and folders' tags.
+/// `<dir>/n/<group>.<tag>.js`
+pub fn group_path(dir: &str, group: usize, tag: &str) -> String {
+    format!("{dir}/n/{group}.{tag}.js")
+}
+
+/// The group files naming the buckets of `bucket_tags`, in group order: each
+/// `__gk("n/<group>","<its buckets' tags>");`, with its tag.
+pub fn group_files(bucket_tags: &[String]) -> Vec<(Vec<u8>, String)> {
+    bucket_tags
+        .chunks(BUCKETS_PER_GROUP)
+        .enumerate()
+        .map(|(g, tags)| {
+            let mut out = script_start(&format!("n/{g}"), TAG_LEN * tags.len() + 2);
+            out.push('"');
+            out.extend(tags.iter().map(String::as_str));
+            out.push('"');
+            out.push_str(SCRIPT_END);
+            let data = out.into_bytes();
+            let tag = tag(&data);
+            (data, tag)
+        })
+        .collect()
+}
+
+/// The group files' tags (see [`group_files`]).
+pub fn group_tags(bucket_tags: &[String]) -> Vec<String> {
+    group_files(bucket_tags)
+        .into_iter()
+        .map(|(_, tag)| tag)
+        .collect()
+}
+
+/// The entry file's data: `base` (counts, runs, labels) with the bucket groups' and folders'
+/// tags.
 pub fn with_tags(
     base: &serde_json::Value,
     buckets: &[String],
@@ -79,7 +121,7 @@ pub fn with_tags(
 ) -> serde_json::Value {
     let mut meta = base.clone();
     if let Some(m) = meta.as_object_mut() {
-        m.insert("t".into(), buckets.concat().into());
+        m.insert("t".into(), group_tags(buckets).concat().into());
         m.insert("p".into(), folders.concat().into());
     }
     meta
@@ -108,5 +150,23 @@ mod tests {
             folder_tag([&a, &b].into_iter()),
             folder_tag([&b, &a].into_iter())
         );
+    }
+
+    #[test]
+    fn group_files_list_32_bucket_tags_each() {
+        let tags: Vec<String> = (0..40).map(|i| tag(&[i])).collect();
+        let groups = group_files(&tags);
+        assert_eq!(groups.len(), 2);
+        let first = String::from_utf8(groups[0].0.clone()).unwrap();
+        assert_eq!(first, format!("__gk(\"n/0\",\"{}\");\n", tags[..32].concat()));
+        assert_eq!(groups[1].0.len(), first.len() - 24 * TAG_LEN);
+        assert_eq!(groups[0].1, tag(&groups[0].0));
+        assert_eq!(group_path("en/search", 1, &groups[1].1), format!("en/search/n/1.{}.js", groups[1].1));
+        // A bucket renamed renames its group only.
+        let mut renamed = tags.clone();
+        renamed[35] = tag(b"new");
+        let after = group_tags(&renamed);
+        assert_eq!(after[0], groups[0].1);
+        assert_ne!(after[1], groups[1].1);
     }
 }

@@ -10,7 +10,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
-use base64::Engine;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -18,9 +17,9 @@ use super::index::{LangIndex, build, doc_order, index_report};
 use super::live::{Changes, LiveIndex, TermState};
 use super::postings::{Postings, Term};
 use super::texts::packs_per_file;
+use super::buckets::{bucket_count, postings_of, term_weight};
 use super::{
-    SCRIPT_END, SearchStats, Tags, URL_SAFE_NO_PAD, bucket_count, fnv1a, meta, names, script_start,
-    term_weight, write_lang_tagged,
+    SCRIPT_END, SearchStats, Tags, fnv1a, meta, names, script_start, write_lang_tagged,
 };
 use crate::model::Site;
 use crate::output::{OutputError, Sink};
@@ -128,7 +127,7 @@ impl IndexState {
             .map(|&i| {
                 let tag = self.tags.buckets.get(i)?;
                 let bytes = read(&names::bucket_path(&dir, i, tag))?;
-                Some((i, parse_bucket(&bytes, i)?))
+                Some((i, parse_bucket(&bytes, i, &dir, read)?))
             })
             .collect::<Option<_>>()?;
         let mut live = LiveIndex {
@@ -208,23 +207,29 @@ fn bits_of(set: &BTreeSet<usize>, buckets: u32) -> Vec<u64> {
     bits
 }
 
-/// The terms of bucket file `i` as written by [`super::bucket_file`], decoded.
-fn parse_bucket(bytes: &[u8], i: usize) -> Option<Vec<(Term, TermState)>> {
+/// The terms of bucket file `i` as written by [`super::buckets::bucket_file`], decoded (the
+/// postings of a term with a file of its own read with `read`).
+fn parse_bucket(
+    bytes: &[u8],
+    i: usize,
+    dir: &str,
+    read: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
+) -> Option<Vec<(Term, TermState)>> {
     let text = std::str::from_utf8(bytes).ok()?;
     let body =
         (text.strip_prefix(&script_start(&format!("t/{i}"), 0)))?.strip_suffix(SCRIPT_END)?;
     let terms: BTreeMap<String, String> = serde_json::from_str(body).ok()?;
     terms
         .into_iter()
-        .map(|(name, base64)| {
+        .map(|(name, entry)| {
             let term = Term::parse(&name)?;
-            let bytes = URL_SAFE_NO_PAD.decode(&base64).ok()?;
+            let bytes = postings_of(&name, &entry, dir, read)?;
             let (entries, postings) = Postings::decode(&term, bytes);
             let state = TermState {
                 name,
                 entries,
                 postings,
-                base64,
+                entry,
             };
             Some((term, state))
         })

@@ -125,7 +125,7 @@ impl Default for Compressor {
 impl Compressor {
     /// Appends `data`, deflated, in base64 (whose standard alphabet needs no escaping in a
     /// JSON string either), to `out`.
-    fn deflate_base64(&mut self, data: &[u8], out: &mut String) {
+    pub(super) fn deflate_base64(&mut self, data: &[u8], out: &mut String) {
         let bound = self.deflate.deflate_compress_bound(data.len());
         if self.buffer.len() < bound {
             self.buffer.resize(bound, 0);

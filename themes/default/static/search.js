@@ -14,8 +14,9 @@
 
   // ---- loading data files -------------------------------------------------------------
   // Files are named by their content (`t/12.aB-x_9.js`); they call __gk with the name
-  // without the tag (`t/12`). Only meta.js keeps its name: it lists the tags, 6 characters
-  // each (src/search/names.rs).
+  // without the tag (`t/12`). Only meta.js keeps its name: it lists the tags of the bucket
+  // groups (`n/0`, each listing 32 buckets' tags) and text folders, 6 characters each
+  // (src/search/names.rs).
   var cache = {};
   // A file's data goes to the load that asked for that very file: its script calls __gk, and
   // its load event follows at once, before any other script runs. Keyed by name alone, a
@@ -138,18 +139,23 @@
     return h >>> 0;
   }
   // LEB128 varints in URL-safe base64 (src/search/postings.rs).
-  function varints(b64) {
-    var s = atob(b64.replace(/-/g, "+").replace(/_/g, "/")), out = [], v = 0, shift = 0;
-    for (var i = 0; i < s.length; i++) {
-      var b = s.charCodeAt(i);
+  function bytesOf(b64) {
+    var s = atob(b64.replace(/-/g, "+").replace(/_/g, "/")), bytes = new Uint8Array(s.length);
+    for (var i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+    return bytes;
+  }
+  function varints(bytes) {
+    var out = [], v = 0, shift = 0;
+    for (var i = 0; i < bytes.length; i++) {
+      var b = bytes[i];
       v += (b & 0x7f) * Math.pow(2, shift);
       if (b & 0x80) shift += 7; else { out.push(v); v = 0; shift = 0; }
     }
     return out;
   }
   // Postings: per document `delta` (single characters) or `delta, tf * 8 + fields, packs`.
-  function decode(b64, single) {
-    var out = varints(b64), docs = new Map(), doc = 0, step = single ? 1 : 3;
+  function decode(bytes, single) {
+    var out = varints(bytes), docs = new Map(), doc = 0, step = single ? 1 : 3;
     for (var k = 0; k + step <= out.length; k += step) {
       doc += out[k];
       if (single) docs.set(doc, { tf: 1, packs: 1, fields: 4 });
@@ -157,15 +163,22 @@
     }
     return docs;
   }
-  // Each document's theme mask, listed once in meta.js.
+  // Each document's theme mask, listed once in meta.js, deflated (inflated here at once: a few
+  // kB, and filters need it before anything is shown).
   function themesOf(meta) {
-    if (!meta.themeMasks) meta.themeMasks = varints(meta.m);
+    if (!meta.themeMasks) meta.themeMasks = varints(inflate(bytesOf(meta.m)));
     return meta.themeMasks;
   }
   function postings(meta, term) {
-    var i = fnv1a(term) % meta.k;
-    return load("t/" + i, "t/" + i + "." + tag(meta.t, i) + ".js").then(function (bucket) {
-      return bucket[term] ? decode(bucket[term], term.charAt(0) === "h") : new Map();
+    var i = fnv1a(term) % meta.k, g = Math.floor(i / 32);
+    return load("n/" + g, "n/" + g + "." + tag(meta.t, g) + ".js").then(function (tags) {
+      return load("t/" + i, "t/" + i + "." + tag(tags, i % 32) + ".js");
+    }).then(function (bucket) {
+      var entry = bucket[term], single = term.charAt(0) === "h";
+      if (!entry) return new Map();
+      if (entry.charAt(0) !== "*") return decode(bytesOf(entry), single);
+      // A frequent term's postings, deflated in a file of their own (src/search/buckets.rs).
+      return load("u/" + entry.substr(1)).then(function (b64) { return decode(inflate(bytesOf(b64)), single); });
     });
   }
   // The run (see expandRuns) holding a document.
@@ -414,9 +427,7 @@
     if (!files[key]) {
       var g = Math.floor(d / 64);
       var entry = files[key] = load("p/" + g + "/" + key, "p/" + g + "." + tag(meta.p, g) + "/" + key + ".js").then(function (b64) {
-        var bin = atob(b64), bytes = new Uint8Array(bin.length);
-        for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-        return inflateText(bytes).then(function (text) {
+        return inflateText(bytesOf(b64)).then(function (text) {
           var parts = text.split("\u001e"), head = JSON.parse(parts[0]), at = 1;
           head.p = head.p.map(function (pack) {
             return pack.map(function (s) { return { id: s[0], heading: s[1], text: parts[at++] }; });
