@@ -14,24 +14,39 @@ fn long_cached(path: &str) -> bool {
         || (path.contains("/search/") && !path.ends_with("/meta.js") && !path.ends_with(".html"))
 }
 
-/// The tags `meta.js` lists (`"t"` buckets, `"p"` folders), 6 characters each.
-fn meta_tags(files: &Files, lang: &str) -> (Vec<String>, Vec<String>) {
-    let meta = std::str::from_utf8(&files[&format!("{lang}/search/meta.js")]).unwrap();
-    let json = meta
-        .strip_prefix("__gk(\"meta\",")
+/// The 6-character tags concatenated in `s`.
+fn split_tags(s: &str) -> Vec<String> {
+    assert_eq!(s.len() % 6, 0, "{s}");
+    (0..s.len() / 6)
+        .map(|i| s[i * 6..i * 6 + 6].to_string())
+        .collect()
+}
+
+/// The data a search file passes to `__gk(name, data)`.
+fn data_of(files: &Files, path: &str, name: &str) -> serde_json::Value {
+    let text = std::str::from_utf8(&files[path]).unwrap();
+    let json = text
+        .strip_prefix(&format!("__gk(\"{name}\","))
         .and_then(|m| m.strip_suffix(");\n"))
-        .unwrap();
-    let meta: serde_json::Value = serde_json::from_str(json).unwrap();
-    let split = |key: &str| -> Vec<String> {
-        let s = meta[key].as_str().unwrap();
-        assert_eq!(s.len() % 6, 0, "{key}: {s}");
-        (0..s.len() / 6)
-            .map(|i| s[i * 6..i * 6 + 6].to_string())
-            .collect()
-    };
-    let buckets = split("t");
+        .unwrap_or_else(|| panic!("{path}: {text}"));
+    serde_json::from_str(json).unwrap()
+}
+
+/// The tags of the buckets (read through the group files `meta.js` names, 32 buckets each)
+/// and of the text folders.
+fn meta_tags(files: &Files, lang: &str) -> (Vec<String>, Vec<String>) {
+    let meta = data_of(files, &format!("{lang}/search/meta.js"), "meta");
+    let groups = split_tags(meta["t"].as_str().unwrap());
+    let mut buckets = Vec::new();
+    for (g, tag) in groups.iter().enumerate() {
+        let path = format!("{lang}/search/n/{g}.{tag}.js");
+        assert!(files.contains_key(&path), "{path}");
+        let tags = split_tags(data_of(files, &path, &format!("n/{g}")).as_str().unwrap());
+        assert!(tags.len() <= 32, "{path}");
+        buckets.extend(tags);
+    }
     assert_eq!(buckets.len() as u64, meta["k"].as_u64().unwrap());
-    (buckets, split("p"))
+    (buckets, split_tags(meta["p"].as_str().unwrap()))
 }
 
 /// Every name a page or `meta.js` refers to is a file of the same build.
@@ -41,10 +56,24 @@ fn assert_every_reference_resolves(files: &Files) {
     assert!(broken.is_empty(), "{broken:?}");
     for lang in ["zh", "en"] {
         let (buckets, folders) = meta_tags(files, lang);
+        let mut own = 0;
         for (i, tag) in buckets.iter().enumerate() {
             let path = format!("{lang}/search/t/{i}.{tag}.js");
             assert!(files.contains_key(&path), "{path}");
+            // A frequent term's postings are a file of their own, named in its bucket.
+            let bucket = data_of(files, &path, &format!("t/{i}"));
+            for entry in bucket.as_object().unwrap().values() {
+                if let Some(tag) = entry.as_str().unwrap().strip_prefix('*') {
+                    let path = format!("{lang}/search/u/{tag}.js");
+                    assert!(files.contains_key(&path), "{path}");
+                    own += 1;
+                }
+            }
         }
+        let own_files = files.keys().filter(|p| p.starts_with(&format!("{lang}/search/u/")));
+        assert_eq!(own_files.count(), own, "every term file is named by a bucket");
+        let groups = files.keys().filter(|p| p.starts_with(&format!("{lang}/search/n/")));
+        assert_eq!(groups.count(), buckets.len().div_ceil(32));
         // Every report has its first pack, and every pack file is in its folder of the tag
         // `meta.js` names.
         let prefix = format!("{lang}/search/p/");

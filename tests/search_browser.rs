@@ -589,7 +589,7 @@ async fn english_excerpts_keep_whole_words() {
     c.close().await.unwrap();
 }
 
-/// A report of five sections, each long enough to be a pack of its own (about 3.5 kB): the
+/// A report of five sections, each long enough to be a pack of its own (about 1.8 kB): the
 /// third holds `核查点`, the second `独特词` and the fifth `另一词`; and `others` short
 /// reports besides.
 fn packed_site(others: usize) -> tempfile::TempDir {
@@ -598,7 +598,7 @@ fn packed_site(others: usize) -> tempfile::TempDir {
     std::fs::copy(ranking.join("site.yaml"), root.path().join("site.yaml")).unwrap();
     let year = root.path().join("content/2023");
     std::fs::create_dir_all(&year).unwrap();
-    let filler = "文字内容。".repeat(115);
+    let filler = "文字内容。".repeat(60);
     let words = ["", "独特词", "核查点", "", "另一词"];
     let mut body = String::new();
     for (i, word) in words.iter().enumerate() {

@@ -3,14 +3,17 @@
 
 use crate::model::{Report, Site};
 
-/// A pack holds whole sections up to about this many bytes of text.
-const PACK_BYTES: usize = 4_000;
+/// A pack holds whole sections up to about this many bytes of text: a result's excerpt
+/// downloads one pack (on a site of up to `texts::SPLIT_UP_TO` reports per language), so
+/// smaller packs make a query lighter (ten results' packs were half of a query's download at
+/// 1,000 report pairs with 4 kB packs) for more files.
+const PACK_BYTES: usize = 2_000;
 
 /// A report's packs beyond this many are left out of the index: the first ~512 kB of a
 /// report's text (about 170,000 Chinese characters, several times the longest real report) are
 /// searchable, so one huge report cannot fill the index with thousands of files (a 50 MB
 /// report wrote 11,347). README "Writing a report" documents the limit.
-pub const MAX_PACKS: usize = 128;
+pub const MAX_PACKS: usize = 256;
 
 /// (Part of) a section as shown in an excerpt, borrowed from the report.
 #[derive(Debug, Clone, Copy)]
