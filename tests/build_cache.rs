@@ -385,3 +385,42 @@ fn another_output_folder_or_drafts_in_between() {
     let unchanged = same_as_fresh(&site, "no edit");
     assert_eq!(unchanged.rendered, 0);
 }
+
+/// A site where `执法` is in 600 reports: its postings pass 1.5 kB and are a file of their own
+/// (`u/<tag>.js`, named in its bucket). An edit that changes them writes the new file and
+/// removes the old one, read back from the output, as a build without the cache would.
+#[test]
+fn a_frequent_terms_own_file_is_updated_in_place() {
+    let site = TempSite::sample();
+    for n in 0..600 {
+        site.write(
+            &format!("content/2020/unit-{n:03}.zh.md"),
+            format!(
+                "---\ntitle: 单位{n}报告\ndepartment: justice-bureau\nyear: 2020\n\
+                 date: 2021-01-0{}\nsummary: 概要{n}。\n---\n\n## 一、执法\n\n规范执法{n}次。\n",
+                1 + n % 9
+            ),
+        );
+    }
+    let own = |files: &Files| -> Vec<String> {
+        (files.keys())
+            .filter(|p| p.starts_with("zh/search/u/"))
+            .cloned()
+            .collect()
+    };
+    same_as_fresh(&site, "the first build");
+    let before = own(&read_tree(&site.path("public")));
+    assert!(!before.is_empty(), "no term has a file of its own");
+    let path = "content/2020/unit-007.zh.md";
+    for (round, (from, to)) in [("规范执法", "执法执法执法"), ("执法执法执法", "规范")]
+        .iter()
+        .enumerate()
+    {
+        site.replace(path, from, to);
+        let summary = same_as_fresh(&site, &format!("edit {round}"));
+        assert_eq!(summary.indexes.get("zh"), Some(&IndexWrite::Updated));
+        let after = own(&read_tree(&site.path("public")));
+        assert_ne!(after, before, "edit {round}: the term's file kept its name");
+        assert_eq!(after.len(), before.len(), "edit {round}: {after:?}");
+    }
+}

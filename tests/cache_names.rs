@@ -70,9 +70,17 @@ fn assert_every_reference_resolves(files: &Files) {
                 }
             }
         }
-        let own_files = files.keys().filter(|p| p.starts_with(&format!("{lang}/search/u/")));
-        assert_eq!(own_files.count(), own, "every term file is named by a bucket");
-        let groups = files.keys().filter(|p| p.starts_with(&format!("{lang}/search/n/")));
+        let own_files = files
+            .keys()
+            .filter(|p| p.starts_with(&format!("{lang}/search/u/")));
+        assert_eq!(
+            own_files.count(),
+            own,
+            "every term file is named by a bucket"
+        );
+        let groups = files
+            .keys()
+            .filter(|p| p.starts_with(&format!("{lang}/search/n/")));
         assert_eq!(groups.count(), buckets.len().div_ceil(32));
         // Every report has its first pack, and every pack file is in its folder of the tag
         // `meta.js` names.

@@ -695,5 +695,18 @@ async fn on_a_large_site_a_result_loads_its_reports_one_text_file() {
     }
     let href = result_links(&c).await;
     assert!(href[0].contains("/zh/2023/long/#"), "{href:?}");
+    // `正文` is in the 3,000 short reports: its postings are a file of their own
+    // (`u/<tag>.js`), named in its bucket and inflated by the script.
+    c.goto(&format!("{base}?q=正文")).await.unwrap();
+    assert_eq!(wait_for_status(&c).await, "共3000条结果");
+    let own = c
+        .execute(
+            "return performance.getEntriesByType('resource')\
+               .filter(function (e) { return e.name.indexOf('/search/u/') >= 0; }).length;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(own, serde_json::json!(1));
     c.close().await.unwrap();
 }

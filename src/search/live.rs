@@ -10,11 +10,11 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use super::buckets::{self, bucket_count, bucket_file, listed, term_weight};
 use super::index::{build, index_report};
 use super::names::{self, PACKS_PER_FOLDER};
 use super::postings::{Occurrence, Postings, Term};
 use super::texts::{Compressor, doc_files, packs_per_file};
-use super::buckets::{self, bucket_count, bucket_file, listed, term_weight};
 use super::{Tags, fnv1a, meta, meta_file, themes_field, write_lang_tagged};
 use crate::model::{Report, Site};
 use crate::output::Output;
@@ -170,7 +170,9 @@ impl LiveIndex {
                 own_files.removed.push(buckets::own_path(&self.dir, old));
             }
             if let Some((tag, data)) = listed.own {
-                own_files.put.push((buckets::own_path(&self.dir, &tag), data));
+                own_files
+                    .put
+                    .push((buckets::own_path(&self.dir, &tag), data));
             }
             state.entry = listed.entry;
             let bucket = (fnv1a(&state.name) % self.buckets) as usize;
@@ -234,7 +236,9 @@ impl LiveIndex {
         for (g, ((data, tag), old)) in groups.into_iter().zip(groups_before).enumerate() {
             if tag != old {
                 changes.removed.push(names::group_path(&self.dir, g, &old));
-                changes.put.push((names::group_path(&self.dir, g, &tag), data));
+                changes
+                    .put
+                    .push((names::group_path(&self.dir, g, &tag), data));
             }
         }
         changes

@@ -158,10 +158,16 @@ mod tests {
         let groups = group_files(&tags);
         assert_eq!(groups.len(), 2);
         let first = String::from_utf8(groups[0].0.clone()).unwrap();
-        assert_eq!(first, format!("__gk(\"n/0\",\"{}\");\n", tags[..32].concat()));
+        assert_eq!(
+            first,
+            format!("__gk(\"n/0\",\"{}\");\n", tags[..32].concat())
+        );
         assert_eq!(groups[1].0.len(), first.len() - 24 * TAG_LEN);
         assert_eq!(groups[0].1, tag(&groups[0].0));
-        assert_eq!(group_path("en/search", 1, &groups[1].1), format!("en/search/n/1.{}.js", groups[1].1));
+        assert_eq!(
+            group_path("en/search", 1, &groups[1].1),
+            format!("en/search/n/1.{}.js", groups[1].1)
+        );
         // A bucket renamed renames its group only.
         let mut renamed = tags.clone();
         renamed[35] = tag(b"new");

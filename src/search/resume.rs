@@ -13,14 +13,12 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::buckets::{bucket_count, postings_of, term_weight};
 use super::index::{LangIndex, build, doc_order, index_report};
 use super::live::{Changes, LiveIndex, TermState};
 use super::postings::{Postings, Term};
 use super::texts::packs_per_file;
-use super::buckets::{bucket_count, postings_of, term_weight};
-use super::{
-    SCRIPT_END, SearchStats, Tags, fnv1a, meta, names, script_start, write_lang_tagged,
-};
+use super::{SCRIPT_END, SearchStats, Tags, fnv1a, meta, names, script_start, write_lang_tagged};
 use crate::model::Site;
 use crate::output::{OutputError, Sink};
 
