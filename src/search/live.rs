@@ -22,11 +22,25 @@ use crate::output::Output;
 /// One term's postings, decoded and encoded.
 pub(super) struct TermState {
     pub(super) name: String,
+    /// Decoded when first needed (see [`TermState::entries`]): an edit's update reads back
+    /// whole buckets but changes few of their terms.
     pub(super) entries: Vec<(u32, Occurrence)>,
+    pub(super) decoded: bool,
     pub(super) postings: Postings,
     /// The postings as the bucket file lists them (base64, or `*<tag>` of the term's own
     /// file), kept so an edit re-encodes only its terms.
     pub(super) entry: String,
+}
+
+impl TermState {
+    /// The entries, decoded from the postings the first time they are needed.
+    fn entries(&mut self, term: &Term) -> &mut Vec<(u32, Occurrence)> {
+        if !self.decoded {
+            self.entries = self.postings.entries(term);
+            self.decoded = true;
+        }
+        &mut self.entries
+    }
 }
 
 pub struct LiveIndex {
@@ -102,6 +116,7 @@ impl LiveIndex {
                 TermState {
                     name,
                     entries,
+                    decoded: true,
                     postings,
                     entry,
                 },
@@ -147,10 +162,11 @@ impl LiveIndex {
             let state = self.terms.entry(term.clone()).or_insert_with(|| TermState {
                 name: term.name(),
                 entries: Vec::new(),
+                decoded: true,
                 postings: Postings::default(),
                 entry: String::new(),
             });
-            let at = state.entries.binary_search_by_key(&d, |e| e.0);
+            let at = state.entries(&term).binary_search_by_key(&d, |e| e.0);
             match (at, occ) {
                 // Unchanged by the edit: nothing to re-encode, no bucket to rewrite.
                 (Ok(i), Some(o)) if state.entries[i] == (d, o) => continue,

@@ -111,12 +111,28 @@ impl Postings {
             .collect()
     }
 
-    /// Postings read back from their bytes: the entries, and the postings ready to append to.
-    pub fn decode(term: &Term, bytes: Vec<u8>) -> (Vec<(u32, Occurrence)>, Postings) {
-        let mut postings = Postings { last: None, bytes };
-        let entries = postings.entries(term);
-        postings.last = entries.last().map(|&(doc, _)| doc);
-        (entries, postings)
+    /// Postings read back to be looked at, not appended to (the last document is not known
+    /// until [`Postings::entries`] decodes them).
+    pub fn read_only(bytes: Vec<u8>) -> Postings {
+        Postings { last: None, bytes }
+    }
+
+    /// Whether document `doc` is listed, found without decoding every entry: the scan stops at
+    /// the first document past it.
+    pub fn has_doc(&self, term: &Term, doc: u32) -> bool {
+        let per_entry = if term.is_char() { 1 } else { 3 };
+        let (mut rest, mut at, mut k) = (&self.bytes[..], 0u64, 0usize);
+        while let Some((v, len)) = read_varint(rest) {
+            rest = &rest[len..];
+            if k % per_entry == 0 {
+                at += v;
+                if at >= u64::from(doc) {
+                    return at == u64::from(doc);
+                }
+            }
+            k += 1;
+        }
+        false
     }
 
     /// The documents listed, decoded (for tests and tools; the browser decodes its own).
@@ -175,5 +191,35 @@ pub fn varint(out: &mut Vec<u8>, mut v: u64) {
             return;
         }
         out.push(byte | 0x80);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn has_doc_finds_a_document_without_decoding_past_it() {
+        let bigram = Term::Han(Term::bigram_key('执', '法'));
+        let occ = Occurrence {
+            tf: 300,
+            packs: 1 << 20,
+            fields: 4,
+        };
+        let entries: Vec<(u32, Occurrence)> =
+            [0, 5, 200, 70_000].into_iter().map(|d| (d, occ)).collect();
+        let p = Postings::encode(&bigram, &entries);
+        let read = Postings::read_only(p.bytes.clone());
+        for d in [0, 5, 200, 70_000] {
+            assert!(read.has_doc(&bigram, d), "{d}");
+        }
+        for d in [1, 6, 199, 201, 69_999, 70_001] {
+            assert!(!read.has_doc(&bigram, d), "{d}");
+        }
+        let single = Term::Han(u64::from('法'));
+        let p = Postings::encode(&single, &entries);
+        assert!(Postings::read_only(p.bytes.clone()).has_doc(&single, 200));
+        assert!(!Postings::read_only(p.bytes).has_doc(&single, 201));
+        assert_eq!(read.entries(&bigram), entries);
     }
 }

@@ -148,7 +148,7 @@ impl IndexState {
         }
         let number = d as u32;
         let old_terms: Vec<Term> = (live.terms.iter())
-            .filter(|(_, s)| s.entries.binary_search_by_key(&number, |e| e.0).is_ok())
+            .filter(|(t, s)| s.postings.has_doc(t, number))
             .map(|(t, _)| t.clone())
             .collect();
         let changes = live.apply(site, number, old_terms.into_iter(), report)?;
@@ -222,11 +222,11 @@ fn parse_bucket(
         .map(|(name, entry)| {
             let term = Term::parse(&name)?;
             let bytes = postings_of(&name, &entry, dir, read)?;
-            let (entries, postings) = Postings::decode(&term, bytes);
             let state = TermState {
                 name,
-                entries,
-                postings,
+                entries: Vec::new(),
+                decoded: false,
+                postings: Postings::read_only(bytes),
                 entry,
             };
             Some((term, state))
