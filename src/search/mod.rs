@@ -128,13 +128,13 @@ pub fn write_lang_tagged(
         .par_iter_mut()
         .enumerate()
         .map_init(Compressor::default, |z, (i, terms)| {
-            let listed: Vec<(&str, Listed)> = terms
+            let mut listed: Vec<(&str, Listed)> = terms
                 .iter()
                 .map(|(term, p)| (*term, listed(term, p, z)))
                 .collect();
-            for (_, l) in &listed {
-                if let Some((tag, data)) = &l.own {
-                    put(buckets::own_path(&dir, tag), data.clone())?;
+            for (_, l) in &mut listed {
+                if let Some((tag, data)) = l.own.take() {
+                    put(buckets::own_path(&dir, &tag), data)?;
                 }
             }
             let entries = listed.iter().map(|(t, l)| (*t, l.entry.as_str())).collect();
