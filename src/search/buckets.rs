@@ -35,27 +35,22 @@ pub struct Listed {
     pub own: Option<(String, Vec<u8>)>,
 }
 
-/// How the bucket lists the term `name` with `postings`.
+/// How the bucket lists the term `name` with `postings`, with the term's own file when
+/// [`entry`] names one.
 pub fn listed(name: &str, postings: &Postings, z: &mut Compressor) -> Listed {
-    if !has_own_file(&postings.bytes) {
-        return Listed {
-            entry: URL_SAFE_NO_PAD.encode(&postings.bytes),
-            own: None,
-        };
-    }
-    let tag = own_tag(name, &postings.bytes);
-    let mut out = script_start(&format!("u/{tag}"), postings.bytes.len());
-    out.push('"');
-    z.deflate_base64(&postings.bytes, &mut out);
-    out.push('"');
-    out.push_str(SCRIPT_END);
-    Listed {
-        entry: format!("*{tag}"),
-        own: Some((tag, out.into_bytes())),
-    }
+    let entry = entry(name, postings);
+    let own = entry.strip_prefix('*').map(|tag| {
+        let mut out = script_start(&format!("u/{tag}"), postings.bytes.len());
+        out.push('"');
+        z.deflate_base64(&postings.bytes, &mut out);
+        out.push('"');
+        out.push_str(SCRIPT_END);
+        (tag.to_string(), out.into_bytes())
+    });
+    Listed { entry, own }
 }
 
-/// What the bucket lists for the term: [`listed`]'s entry, without writing the file.
+/// What the bucket lists for the term: its postings in base64, or `*<tag>` of its own file.
 pub fn entry(name: &str, postings: &Postings) -> String {
     if has_own_file(&postings.bytes) {
         format!("*{}", own_tag(name, &postings.bytes))
