@@ -25,6 +25,8 @@
   var ran = null;
   window.__gk = function (name, data) { ran = { name: name, data: data }; };
   function tag(tags, i) { return tags.substr(i * 6, 6); }
+  // Buckets named per group file (src/search/names.rs, BUCKETS_PER_GROUP).
+  var BUCKETS_PER_GROUP = 32;
   // Bumped when the preview says the index changed: meta.js is then asked for anew.
   var fresh = 0;
   // A file that fails to load is forgotten, so the next query asks for it again.
@@ -170,9 +172,9 @@
     return meta.themeMasks;
   }
   function postings(meta, term) {
-    var i = fnv1a(term) % meta.k, g = Math.floor(i / 32);
+    var i = fnv1a(term) % meta.k, g = Math.floor(i / BUCKETS_PER_GROUP);
     return load("n/" + g, "n/" + g + "." + tag(meta.t, g) + ".js").then(function (tags) {
-      return load("t/" + i, "t/" + i + "." + tag(tags, i % 32) + ".js");
+      return load("t/" + i, "t/" + i + "." + tag(tags, i % BUCKETS_PER_GROUP) + ".js");
     }).then(function (bucket) {
       var entry = bucket[term], single = term.charAt(0) === "h";
       if (!entry) return new Map();
