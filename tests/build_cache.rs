@@ -79,6 +79,26 @@ fn edits_publish_what_a_build_without_the_cache_publishes() {
             }),
         ),
         (
+            // The text files separate texts with U+001E and write one in a text as a space:
+            // read back, that report's text differs from what was indexed.
+            "a separator character in the body",
+            Box::new(|s| {
+                s.replace(REPORT, "（修订）", "（修订\u{1e}一）");
+            }),
+        ),
+        (
+            "a body edit after it",
+            Box::new(|s| {
+                s.replace(REPORT, "（修订\u{1e}一）", "（修订\u{1e}二）");
+            }),
+        ),
+        (
+            "the separator taken out",
+            Box::new(|s| {
+                s.replace(REPORT, "（修订\u{1e}二）", "（修订）");
+            }),
+        ),
+        (
             "a title edit",
             Box::new(|s| {
                 s.replace(REPORT, "title: 广州市海珠区", "title: 海珠区");

@@ -23,7 +23,7 @@ use crate::hash::sha256;
 pub use crate::layout::CACHE_DIR;
 const FILE: &str = "build.cache";
 /// Changed whenever what the cache holds changes meaning, with the crate version beside it.
-const FORMAT: &str = "gongkai build cache 4";
+const FORMAT: &str = "gongkai build cache 5";
 
 pub fn path(root: &Path) -> PathBuf {
     root.join(CACHE_DIR).join(FILE)

@@ -106,7 +106,7 @@ pub fn postings_of(
 }
 
 /// Raw DEFLATE, inflated into a buffer grown as needed (postings are at most a few MB).
-fn inflate(deflated: &[u8]) -> Option<Vec<u8>> {
+pub(super) fn inflate(deflated: &[u8]) -> Option<Vec<u8>> {
     let mut z = libdeflater::Decompressor::new();
     let mut size = deflated.len().max(1024) * 4;
     while size <= 1 << 30 {

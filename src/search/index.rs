@@ -13,7 +13,8 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::collect::Counter;
-use super::doc::{Doc, doc_of};
+use super::doc::{Doc, PackSection, doc_of};
+use super::fingerprint;
 use super::postings::{FIELD_BODY, FIELD_HEAD, FIELD_TITLE, Occurrence, Postings, Term};
 use super::tokenize::{Token, stem};
 use crate::model::{Report, Site};
@@ -22,6 +23,8 @@ use crate::model::{Report, Site};
 pub struct LangIndex<'a> {
     pub docs: Vec<Doc<'a>>,
     pub postings: FxHashMap<Term, Postings>,
+    /// Each document's [`fingerprint`], for the build cache.
+    pub fingerprints: Vec<u64>,
 }
 
 /// Documents per block: blocks are indexed in parallel, each with its own dictionary, and
@@ -36,15 +39,16 @@ fn block_size(docs: usize) -> usize {
 pub fn build<'a>(site: &'a Site, lang: &str) -> LangIndex<'a> {
     let reports = doc_order(site, lang);
     let size = block_size(reports.len());
-    let blocks: Vec<(Vec<Doc<'a>>, Vec<Term>, Vec<Postings>)> = reports
+    let blocks: Vec<Block<'a>> = reports
         .par_chunks(size)
         .enumerate()
         .map(|(b, chunk)| index_block(site, chunk, (b * size) as u32))
         .collect();
     let mut index = LangIndex::default();
-    for (docs, terms, postings) in blocks {
-        index.docs.extend(docs);
-        for (term, p) in terms.into_iter().zip(postings) {
+    for block in blocks {
+        index.docs.extend(block.docs);
+        index.fingerprints.extend(block.fingerprints);
+        for (term, p) in block.terms.into_iter().zip(block.postings) {
             index.postings.entry(term).or_default().append(p);
         }
     }
@@ -66,21 +70,28 @@ pub fn doc_order<'a>(site: &'a Site, lang: &str) -> Vec<&'a Report> {
     reports
 }
 
-/// Indexes consecutive documents, numbered from `first`: their documents, and their terms
-/// with postings (the first entry of each counting from document 0, see [`Postings::append`]).
-fn index_block<'a>(
-    site: &Site,
-    reports: &[&'a Report],
-    first: u32,
-) -> (Vec<Doc<'a>>, Vec<Term>, Vec<Postings>) {
+/// Consecutive documents indexed: their terms with postings (the first entry of each counting
+/// from document 0, see [`Postings::append`]).
+struct Block<'a> {
+    docs: Vec<Doc<'a>>,
+    fingerprints: Vec<u64>,
+    terms: Vec<Term>,
+    postings: Vec<Postings>,
+}
+
+/// Indexes consecutive documents, numbered from `first`.
+fn index_block<'a>(site: &Site, reports: &[&'a Report], first: u32) -> Block<'a> {
     let mut counter = Counter::default();
     let mut postings: Vec<Postings> = Vec::new();
     let mut docs = Vec::with_capacity(reports.len());
+    let mut fingerprints = Vec::with_capacity(reports.len());
     for (i, report) in reports.iter().enumerate() {
         let doc = doc_of(site, report);
-        count_report(&mut counter, report, &doc);
+        count_doc(&mut counter, doc.title, &doc.packs);
         let id = first + i as u32;
+        let mut sum = 0u64;
         counter.drain(|t, term, occ| {
+            sum = sum.wrapping_add(fingerprint::term_hash(term, &occ));
             let t = t as usize;
             if t >= postings.len() {
                 postings.resize_with(t + 1, Postings::default);
@@ -88,14 +99,20 @@ fn index_block<'a>(
             postings[t].push(id, occ, !term.is_char());
         });
         docs.push(doc);
+        fingerprints.push(sum);
     }
-    (docs, counter.dictionary.into_terms(), postings)
+    Block {
+        docs,
+        fingerprints,
+        terms: counter.dictionary.into_terms(),
+        postings,
+    }
 }
 
-/// Counts a report's terms: its title, then its packs, the summary as a heading.
-fn count_report(counter: &mut Counter, report: &Report, doc: &Doc<'_>) {
-    counter.add(&report.title, FIELD_TITLE, 0);
-    for (pi, pack) in doc.packs.iter().enumerate() {
+/// Counts a document's terms: its title, then its packs, the summary as a heading.
+fn count_doc(counter: &mut Counter, title: &str, packs: &[Vec<PackSection<'_>>]) {
+    counter.add(title, FIELD_TITLE, 0);
+    for (pi, pack) in packs.iter().enumerate() {
         for (si, s) in pack.iter().enumerate() {
             let field = if pi == 0 && si == 0 {
                 FIELD_HEAD
@@ -111,11 +128,17 @@ fn count_report(counter: &mut Counter, report: &Report, doc: &Doc<'_>) {
 /// One report's document and terms, as [`build`] counts them (for the preview's updates).
 pub fn index_report<'a>(site: &Site, report: &'a Report) -> (Doc<'a>, Vec<(Term, Occurrence)>) {
     let doc = doc_of(site, report);
+    let terms = terms_of(doc.title, &doc.packs);
+    (doc, terms)
+}
+
+/// The terms of a document with this title and these packs, as [`build`] counts them.
+pub fn terms_of(title: &str, packs: &[Vec<PackSection<'_>>]) -> Vec<(Term, Occurrence)> {
     let mut counter = Counter::default();
-    count_report(&mut counter, report, &doc);
+    count_doc(&mut counter, title, packs);
     let mut terms = Vec::new();
     counter.drain(|_, term, occ| terms.push((term.clone(), occ)));
-    (doc, terms)
+    terms
 }
 
 /// The terms a query phrase (already folded and tokenized) needs: Han runs of two or more

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::buckets::{self, bucket_count, bucket_file, listed, term_weight};
+use super::doc::Doc;
 use super::index::{build, index_report};
 use super::names::{self, PACKS_PER_FOLDER};
 use super::postings::{Occurrence, Postings, Term};
@@ -58,6 +59,35 @@ pub struct LiveIndex {
     /// rebuilt).
     pub(super) per_file: usize,
     pub(super) tags: Tags,
+}
+
+/// The terms an edit changed in a document, with their occurrence after it (`None`: gone).
+pub type ChangedTerms = FxHashMap<Term, Option<Occurrence>>;
+
+/// The terms whose occurrence differs between a document's terms before (`old`) and after
+/// (`new`) an edit. A single character's postings hold no counts, so its counts never make it
+/// differ.
+pub(super) fn changed_terms(
+    old: Vec<(Term, Occurrence)>,
+    new: Vec<(Term, Occurrence)>,
+) -> ChangedTerms {
+    let listed = |(t, o): (Term, Occurrence)| {
+        let o = if t.is_char() {
+            Occurrence::default()
+        } else {
+            o
+        };
+        (t, o)
+    };
+    let mut before: FxHashMap<Term, Occurrence> = old.into_iter().map(listed).collect();
+    let mut changed = ChangedTerms::default();
+    for (t, o) in new.into_iter().map(listed) {
+        if before.remove(&t) != Some(o) {
+            changed.insert(t, Some(o));
+        }
+    }
+    changed.extend(before.into_keys().map(|t| (t, None)));
+    changed
 }
 
 /// Files of the index: path → bytes.
@@ -136,23 +166,19 @@ impl LiveIndex {
     pub fn replace(&mut self, site: &Site, old: &Report, new: &Report) -> Option<Changes> {
         let d = *self.doc_of.get(&new.source_path)?;
         let (_, old_terms) = index_report(site, old);
-        self.apply(site, d, old_terms.into_iter().map(|(t, _)| t), new)
+        let (doc, new_terms) = index_report(site, new);
+        self.apply(d, changed_terms(old_terms, new_terms), &doc)
     }
 
-    /// Makes document `d` the report `new`, whose terms before the edit were `old_terms`.
+    /// Makes document `d` the document `doc`, whose terms whose occurrence the edit changed
+    /// are `changed` (`None`: no longer in it). The buckets of those terms are those it
+    /// rewrites, so only they need to be held.
     pub(super) fn apply(
         &mut self,
-        site: &Site,
         d: u32,
-        old_terms: impl Iterator<Item = Term>,
-        new: &Report,
+        changed: ChangedTerms,
+        doc: &Doc<'_>,
     ) -> Option<Changes> {
-        let (doc, new_terms) = index_report(site, new);
-        let mut changed: FxHashMap<Term, Option<Occurrence>> =
-            old_terms.map(|t| (t, None)).collect();
-        for (t, occ) in new_terms {
-            changed.insert(t, Some(occ));
-        }
         // Updated in place: when the bucket count changes the caller rebuilds the language
         // from scratch, so a half-updated state is never used.
         let mut buckets_touched = BTreeSet::new();
@@ -212,7 +238,7 @@ impl LiveIndex {
             self.themes[d as usize] = doc.themes;
             self.meta_base["m"] = themes_field(self.themes.iter().copied()).into();
         }
-        let texts = doc_files(d as usize, &doc, self.per_file, &mut Compressor::default());
+        let texts = doc_files(d as usize, doc, self.per_file, &mut Compressor::default());
         self.rename_texts(d as usize, texts, &mut changes);
         if !changes.put.is_empty() || themes_changed {
             let meta = meta_file(&self.meta_base, &self.tags);

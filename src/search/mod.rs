@@ -20,6 +20,7 @@
 mod buckets;
 mod collect;
 mod doc;
+mod fingerprint;
 mod index;
 mod live;
 mod names;

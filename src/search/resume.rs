@@ -1,11 +1,12 @@
 //! Search: one language's index carried from one build to the next (the build cache,
 //! `src/cache/`). [`IndexState`] is the little the cache keeps of it: the documents in order
-//! with their sources' SHA-256, the files' tags, `meta.js` without them, and which buckets each
-//! document's terms fall in. After an edit of one report, [`IndexState::update`] resumes a
-//! [`LiveIndex`] holding only the buckets that report's terms fall in, before and after the
-//! edit, read back from the output, and lets it replace the report as the preview does: the
-//! files it gives are those a full build writes (`tests/build_cache.rs` compares them), and the
-//! other reports' texts are never read.
+//! with their sources' SHA-256, the files' tags, `meta.js` without them, and a fingerprint of
+//! each document's terms. After an edit of one report, [`IndexState::update`] counts the terms
+//! the report held from its text files in the output (as the fingerprint confirms), finds the
+//! few terms whose counts the edit changed, resumes a [`LiveIndex`] holding only their
+//! buckets, read back from the output, and lets it replace the report as the preview does:
+//! the files it gives are those a full build writes (`tests/build_cache.rs` compares them),
+//! and the other reports' texts are never read.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -14,12 +15,14 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::buckets::{bucket_count, postings_of, term_weight};
-use super::index::{LangIndex, build, doc_order, index_report};
-use super::live::{Changes, LiveIndex, TermState};
-use super::postings::{Postings, Term};
-use super::texts::packs_per_file;
+use super::fingerprint;
+use super::index::{LangIndex, build, doc_order, index_report, terms_of};
+use super::live::{ChangedTerms, Changes, LiveIndex, TermState, changed_terms};
+use super::names::PACKS_PER_FOLDER;
+use super::postings::{Occurrence, Postings, Term};
+use super::texts::{packs_per_file, read_doc_text};
 use super::{SCRIPT_END, SearchStats, Tags, fnv1a, meta, names, script_start, write_lang_tagged};
-use crate::model::Site;
+use crate::model::{Report, Site};
 use crate::output::{OutputError, Sink};
 
 /// What the build cache keeps of one language's index.
@@ -35,8 +38,8 @@ pub struct IndexState {
     themes: Vec<u64>,
     /// Each document's department, as numbered in `meta.js`.
     departments: Vec<u32>,
-    /// Per document, a bit per bucket its terms fall in.
-    doc_buckets: Vec<Vec<u64>>,
+    /// Each document's terms' fingerprint (`fingerprint.rs`).
+    fingerprints: Vec<u64>,
 }
 
 /// Writes `lang`'s index from scratch, as [`super::write_lang`] does, and returns its state.
@@ -61,7 +64,7 @@ impl IndexState {
                 .iter()
                 .all(|&l| l == n)
             && self.departments.len() == n
-            && self.doc_buckets.len() == n
+            && self.fingerprints.len() == n
     }
 
     fn of(site: &Site, lang: &str, index: &LangIndex<'_>, tags: Tags) -> IndexState {
@@ -80,52 +83,43 @@ impl IndexState {
             meta_base: meta(site, lang, index, buckets).to_string(),
             themes: index.docs.iter().map(|d| d.themes).collect(),
             departments: index.docs.iter().map(|d| d.department).collect(),
-            doc_buckets: doc_buckets(index, buckets),
+            fingerprints: index.fingerprints.clone(),
         }
     }
 
     /// The files that update `lang`'s index, as a full build would write it now, when one
     /// report changed in its place (the same documents in the same order, its department and
     /// themes unchanged, as the preview requires; and the bucket count unchanged); with the
-    /// new state. `read` gives a file of the output as the last build
-    /// wrote it. `None`: index the language from scratch.
+    /// new state. `read` gives a file of the output as the last build wrote it: the edited
+    /// report's text files, counted again to know the terms it held (checked against its
+    /// fingerprint), and the buckets of the terms the edit changed. `None`: index the
+    /// language from scratch.
     pub fn update(
         &self,
         site: &Site,
         lang: &str,
-        read: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
+        read: &ReadOutput<'_>,
     ) -> Option<(Changes, IndexState)> {
         let order = doc_order(site, lang);
-        if order.len() != self.docs.len() {
-            return None;
-        }
-        let mut edited = Vec::new();
-        for (d, (report, (path, sha))) in order.iter().zip(&self.docs).enumerate() {
-            if report.source_path.as_os_str() != path.as_os_str() {
-                return None;
-            }
-            if report.source_sha256 != *sha {
-                edited.push(d);
-            }
-        }
-        let [d] = edited[..] else { return None };
+        let d = self.edited(&order)?;
         let report = order[d];
-        let buckets = bucket_count(self.total);
         let (doc, new_terms) = index_report(site, report);
         if doc.department != self.departments[d] || doc.themes != self.themes[d] {
             return None;
         }
-        let new_buckets: BTreeSet<usize> = (new_terms.iter())
-            .map(|(t, _)| (fnv1a(&t.name()) % buckets) as usize)
-            .collect();
-        let mut load = bits_set(&self.doc_buckets[d]);
-        load.extend(&new_buckets);
         let dir = format!("{lang}/search");
+        let old_terms = self.terms_before(d, &dir, read)?;
+        let new_fingerprint = fingerprint::of(new_terms.iter().map(|(t, o)| (t, o)));
+        let changed = changed_terms(old_terms, new_terms);
+        let buckets = bucket_count(self.total);
+        let load: BTreeSet<usize> = (changed.keys())
+            .map(|t| (fnv1a(&t.name()) % buckets) as usize)
+            .collect();
         let loaded: Vec<(usize, Vec<(Term, TermState)>)> = (load.par_iter())
             .map(|&i| {
                 let tag = self.tags.buckets.get(i)?;
                 let bytes = read(&names::bucket_path(&dir, i, tag))?;
-                Some((i, parse_bucket(&bytes, i, &dir, read)?))
+                Some((i, parse_bucket(&bytes, i, &dir, &changed, read)?))
             })
             .collect::<Option<_>>()?;
         let mut live = LiveIndex {
@@ -146,72 +140,66 @@ impl IndexState {
                 live.terms.insert(term, state);
             }
         }
-        let number = d as u32;
-        let old_terms: Vec<Term> = (live.terms.iter())
-            .filter(|(t, s)| s.postings.has_doc(t, number))
-            .map(|(t, _)| t.clone())
-            .collect();
-        let changes = live.apply(site, number, old_terms.into_iter(), report)?;
+        let changes = live.apply(d as u32, changed, &doc)?;
         let mut state = self.clone();
         state.docs[d].1 = report.source_sha256.clone();
         state.total = live.total;
         state.tags = live.tags;
         state.themes = live.themes;
         state.meta_base = live.meta_base.to_string();
-        state.doc_buckets[d] = bits_of(&new_buckets, buckets);
+        state.fingerprints[d] = new_fingerprint;
         Some((changes, state))
     }
-}
 
-/// Per document, the buckets its terms fall in: the postings decoded once, in as many parts as
-/// there are threads.
-fn doc_buckets(index: &LangIndex<'_>, buckets: u32) -> Vec<Vec<u64>> {
-    let words = (buckets as usize).div_ceil(64);
-    let empty = || vec![vec![0u64; words]; index.docs.len()];
-    let terms: Vec<(&Term, &Postings)> = index.postings.iter().collect();
-    let part = terms.len().div_ceil(rayon::current_num_threads()).max(1);
-    (terms.par_chunks(part))
-        .map(|chunk| {
-            let mut bits = empty();
-            for (term, postings) in chunk {
-                let b = (fnv1a(&term.name()) % buckets) as usize;
-                for d in postings.doc_ids(term) {
-                    bits[d as usize][b / 64] |= 1 << (b % 64);
-                }
+    /// The one document whose report changed, when the documents are otherwise those of the
+    /// last build, in the same order.
+    fn edited(&self, order: &[&Report]) -> Option<usize> {
+        if order.len() != self.docs.len() {
+            return None;
+        }
+        let mut edited = Vec::new();
+        for (d, (report, (path, sha))) in order.iter().zip(&self.docs).enumerate() {
+            if report.source_path.as_os_str() != path.as_os_str() {
+                return None;
             }
-            bits
-        })
-        .reduce(empty, |mut a, b| {
-            for (x, y) in a.iter_mut().zip(b) {
-                for (u, v) in x.iter_mut().zip(y) {
-                    *u |= v;
-                }
+            if report.source_sha256 != *sha {
+                edited.push(d);
             }
-            a
-        })
-}
-
-fn bits_set(bits: &[u64]) -> BTreeSet<usize> {
-    (0..bits.len() * 64)
-        .filter(|&b| bits[b / 64] & (1 << (b % 64)) != 0)
-        .collect()
-}
-
-fn bits_of(set: &BTreeSet<usize>, buckets: u32) -> Vec<u64> {
-    let mut bits = vec![0u64; (buckets as usize).div_ceil(64)];
-    for &b in set {
-        bits[b / 64] |= 1 << (b % 64);
+        }
+        let [d] = edited[..] else { return None };
+        Some(d)
     }
-    bits
+
+    /// Document `d`'s terms as the last build indexed them: counted again from its text
+    /// files, and only if they give the fingerprint that build kept.
+    fn terms_before(
+        &self,
+        d: usize,
+        dir: &str,
+        read: &ReadOutput<'_>,
+    ) -> Option<Vec<(Term, Occurrence)>> {
+        let folder = self.tags.folders.get(d / PACKS_PER_FOLDER)?;
+        let text = read_doc_text(d, self.tags.packs[d], |j| {
+            read(&names::doc_path(dir, d, j, folder))
+        })?;
+        let terms = terms_of(&text.title, &text.pack_sections());
+        let fingerprint = fingerprint::of(terms.iter().map(|(t, o)| (t, o)));
+        (fingerprint == self.fingerprints[d]).then_some(terms)
+    }
 }
 
-/// The terms of bucket file `i` as written by [`super::buckets::bucket_file`], decoded (the
-/// postings of a term with a file of its own read with `read`).
+/// Reads a file of the output (a `/`-separated path) as the last build published it.
+pub type ReadOutput<'a> = dyn Fn(&str) -> Option<Vec<u8>> + Sync + 'a;
+
+/// The terms of bucket file `i` as written by [`super::buckets::bucket_file`]; the postings
+/// of those in `changed` decoded (of a term with a file of its own, read with `read`): the
+/// others are written back as they are listed.
 fn parse_bucket(
     bytes: &[u8],
     i: usize,
     dir: &str,
-    read: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
+    changed: &ChangedTerms,
+    read: &ReadOutput<'_>,
 ) -> Option<Vec<(Term, TermState)>> {
     let text = std::str::from_utf8(bytes).ok()?;
     let body =
@@ -221,7 +209,10 @@ fn parse_bucket(
         .into_iter()
         .map(|(name, entry)| {
             let term = Term::parse(&name)?;
-            let bytes = postings_of(&name, &entry, dir, read)?;
+            let bytes = match changed.contains_key(&term) {
+                true => postings_of(&name, &entry, dir, read)?,
+                false => Vec::new(),
+            };
             let state = TermState {
                 name,
                 entries: Vec::new(),

@@ -6,8 +6,9 @@
 //! (README "Search"). Each file repeats the few facts a result shows (title, address, year,
 //! department) and says how many packs the report has, so any one file shows the result.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use super::buckets::inflate;
 use super::doc::{Doc, MAX_PACKS, PackSection};
 use super::names::PACKS_PER_FOLDER;
 use super::{SCRIPT_END, script_start};
@@ -100,6 +101,72 @@ struct FileHead<'a> {
     n: usize,
     k: usize,
     p: Vec<Vec<(&'a str, &'a str)>>,
+}
+
+/// A report's title and packs as its text files hold them, read back (for the build cache,
+/// `resume.rs`): per pack, its sections' (id, heading, text).
+#[derive(Debug, Default, PartialEq)]
+pub struct DocText {
+    pub title: String,
+    pub packs: Vec<Vec<(String, String, String)>>,
+}
+
+impl DocText {
+    /// The packs as [`Doc::packs`] holds them.
+    pub fn pack_sections(&self) -> Vec<Vec<PackSection<'_>>> {
+        (self.packs.iter())
+            .map(|pack| {
+                (pack.iter())
+                    .map(|(id, heading, text)| PackSection { id, heading, text })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+#[derive(Deserialize)]
+struct ReadHead {
+    t: String,
+    n: usize,
+    k: usize,
+    p: Vec<Vec<(String, String)>>,
+}
+
+/// Document `d`'s text read back from its files, in order (`read(j)` gives file `j`, as
+/// [`doc_files`] wrote it); `None` when a file is missing or is not what it would write.
+pub fn read_doc_text(
+    d: usize,
+    files: usize,
+    read: impl Fn(usize) -> Option<Vec<u8>>,
+) -> Option<DocText> {
+    let mut doc = DocText::default();
+    let mut count = 0;
+    for j in 0..files {
+        let bytes = read(j)?;
+        let text = std::str::from_utf8(&bytes).ok()?;
+        let b64 = (text.strip_prefix(&script_start(&file_name(d, j), 0)))?
+            .strip_prefix('"')?
+            .strip_suffix(SCRIPT_END)?
+            .strip_suffix('"')?;
+        use base64::Engine;
+        let deflated = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
+        let plain = String::from_utf8(inflate(&deflated)?).ok()?;
+        let mut parts = plain.split(RS as char);
+        let head: ReadHead = serde_json::from_str(parts.next()?).ok()?;
+        if head.k != doc.packs.len() {
+            return None;
+        }
+        count = head.n;
+        doc.title = head.t;
+        for pack in head.p {
+            let sections = (pack.into_iter())
+                .map(|(id, heading)| Some((id, heading, parts.next()?.to_string())))
+                .collect::<Option<_>>()?;
+            doc.packs.push(sections);
+        }
+        parts.next().is_none().then_some(())?;
+    }
+    (doc.packs.len().max(1) == count).then_some(doc)
 }
 
 /// Compresses report texts: raw DEFLATE, base64. A pack's text is about half of the download
@@ -204,6 +271,27 @@ mod tests {
         assert_eq!(head["p"], json!([[["h-2", "二、"]]]));
         assert_eq!((&head["n"], &head["k"]), (&json!(2), &json!(1)));
         assert_eq!(texts, [b]);
+    }
+
+    #[test]
+    fn a_reports_text_reads_back_from_its_files() {
+        let doc = doc("第一段\n复议", "Second \"pack\"");
+        for per_file in [1, MAX_PACKS] {
+            let files = doc_files(65, &doc, per_file, &mut Compressor::default());
+            let read = read_doc_text(65, files.len(), |j| files.get(j).cloned());
+            let text = read.expect("read back");
+            assert_eq!(text.title, "标题");
+            let packs: Vec<Vec<(&str, &str, &str)>> = (doc.packs.iter())
+                .map(|p| p.iter().map(|s| (s.id, s.heading, s.text)).collect())
+                .collect();
+            let back: Vec<Vec<(&str, &str, &str)>> = (text.packs.iter())
+                .map(|p| p.iter().map(|(a, b, c)| (&**a, &**b, &**c)).collect())
+                .collect();
+            assert_eq!(back, packs, "{per_file} packs per file");
+            // A file missing, or another document's, is not read as this one.
+            assert!(read_doc_text(65, files.len() + 1, |j| files.get(j).cloned()).is_none());
+            assert!(read_doc_text(64, files.len(), |j| files.get(j).cloned()).is_none());
+        }
     }
 
     #[test]
