@@ -164,6 +164,8 @@ pub fn build_into(
     // happens to this build (`output/in_place.rs`).
     output::recover(out)?;
     let clock = Instant::now();
+    // The output is locked and listed while the site loads (`output/publish.rs`).
+    let prepared = output::prepare(out, how)?;
     // With the build cache, only the files changed since the last build are loaded, and only
     // what they change is rendered and indexed again (`cache/`).
     let (store, prior) = cache::load_store(opts);
@@ -196,7 +198,7 @@ pub fn build_into(
     };
     let pages = plan.pages(&site);
     on_start(pages.len());
-    let (hashes, changes) = output::publish(out, how, |sink| {
+    let (hashes, changes) = output::publish_prepared(out, how, prepared, |sink| {
         let clock = Instant::now();
         let renderer = Renderer::new(&site, &bodies, &theme, opts.link_style)?;
         // Every file passes the recorder, for the manifest that is written last.

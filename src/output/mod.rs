@@ -24,7 +24,7 @@ pub use error::OutputError;
 pub use folder::{KEPT, MARKER, resolve};
 pub use in_place::recover;
 pub use lock::OnWait;
-pub use publish::{Publish, check_out_dir, publish};
+pub use publish::{Prepared, Publish, check_out_dir, prepare, publish, publish_prepared};
 pub use reuse::{Change, Changes};
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
