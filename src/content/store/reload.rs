@@ -1,12 +1,12 @@
 //! Load stage: what an edit changed — the store's files compared with the disk by stamps, and
 //! the files an edit names loaded again with the reports whose links to them changed meaning.
 
-use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::{ContentStore, Load, Reloaded, Slot, Stale, State, stamp};
+use super::{ContentStore, Load, Reloaded, Slot, Stale, Stamp, State, stamp};
 use crate::content::{SourceFile, discover, duplicates, is_report_path, place, report_files_under};
 use crate::layout::{CONFIG_FILE, CONTENT_DIR, LOCK_FILE};
 use crate::model::ReportId;
@@ -24,15 +24,19 @@ impl ContentStore {
         if stale.config {
             return stale;
         }
-        let now: BTreeSet<PathBuf> = report_files_under(root, &root.join(CONTENT_DIR))
-            .into_iter()
+        let now = report_files_under(root, &root.join(CONTENT_DIR));
+        // Looked up by hash: a search of the ordered slots compares paths component by
+        // component, and a build restored from its cache does it for every file.
+        let stamps: HashMap<&Path, Option<Stamp>> = (self.slots.iter())
+            .map(|(p, s)| (p.as_path(), s.stamp))
             .collect();
         // Stamped in parallel: a build restored from its cache stats every file here.
         let changed: Vec<&PathBuf> = (now.par_iter())
-            .filter(|path| self.slots.get(*path).and_then(|s| s.stamp) != stamp(&root.join(path)))
+            .filter(|path| stamps.get(path.as_path()).copied().flatten() != stamp(&root.join(path)))
             .collect();
         stale.content.extend(changed.into_iter().cloned());
-        let gone = self.slots.keys().filter(|p| !now.contains(*p));
+        let now: HashSet<&Path> = now.iter().map(PathBuf::as_path).collect();
+        let gone = self.slots.keys().filter(|p| !now.contains(p.as_path()));
         stale.content.extend(gone.cloned());
         if !root.join(CONTENT_DIR).is_dir() {
             stale.content.insert(PathBuf::from(CONTENT_DIR));
