@@ -147,7 +147,7 @@ pub fn trust_files(
         files.insert(PUBLIC_KEY_FILE.to_string(), FileHash::of(&pem));
         out.push((PUBLIC_KEY_FILE.to_string(), pem));
     }
-    let json = to_json(&manifest(site, &files));
+    let json = super::manifest_json::to_json(manifest(site, &files));
     if let Some(signer) = signer {
         out.push((SIGNATURE_FILE.to_string(), signer.sign(&json)));
     }
@@ -164,13 +164,6 @@ pub fn seal(site: &Site, files: &mut BTreeMap<String, Vec<u8>>, signer: Option<&
         .map(|(path, bytes)| (path.clone(), FileHash::of(bytes)))
         .collect();
     files.extend(trust_files(site, hashes, signer));
-}
-
-/// `manifest.json`'s bytes.
-pub fn to_json(manifest: &Manifest<'_>) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(manifest).expect("serialising to memory");
-    bytes.push(b'\n');
-    bytes
 }
 
 /// A sink that passes every file on and remembers its SHA-256, so the manifest needs no second
