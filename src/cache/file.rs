@@ -128,7 +128,7 @@ impl Drop for Writer {
     }
 }
 
-fn write_start(dir: &Path, keys: &Keys, files: &Vec<CachedFile>) -> std::io::Result<Part> {
+fn write_start(dir: &Path, keys: &Keys, files: &[CachedFile]) -> std::io::Result<Part> {
     std::fs::create_dir_all(dir)?;
     let ignore = dir.join(".gitignore");
     if !ignore.exists() {
