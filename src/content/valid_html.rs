@@ -40,18 +40,36 @@ pub(super) fn finish(html: String, lang: &str) -> String {
 /// Only comrak writes these exact tags: text is escaped, and raw HTML written the same way
 /// (with `unsafe_html`) is made valid too.
 fn alignment_classes(html: String) -> String {
-    if !html.contains(" align=\"") {
+    const ATTR: &str = " align=\"";
+    if !html.contains(ATTR) {
         return html;
     }
-    let mut out = html;
-    for cell in ["th", "td"] {
-        for side in ["left", "right", "center"] {
-            out = out.replace(
-                &format!("<{cell} align=\"{side}\">"),
-                &format!("<{cell} class=\"align-{side}\">"),
-            );
+    // One pass over the body, from one attribute to the next: a replacement per cell and side
+    // scanned and copied a report with tables six times (a tenth of a cold build's time).
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find(ATTR) {
+        let (before, after) = rest.split_at(at);
+        let value = &after[ATTR.len()..];
+        out.push_str(before);
+        let in_cell = before.ends_with("<th") || before.ends_with("<td");
+        let side = ["left", "right", "center"]
+            .into_iter()
+            .find(|side| value.strip_prefix(side).is_some_and(|v| v.starts_with("\">")));
+        match side.filter(|_| in_cell) {
+            Some(side) => {
+                out.push_str(" class=\"align-");
+                out.push_str(side);
+                out.push_str("\">");
+                rest = &value[side.len() + 2..];
+            }
+            None => {
+                out.push_str(ATTR);
+                rest = value;
+            }
         }
     }
+    out.push_str(rest);
     out
 }
 
@@ -94,6 +112,28 @@ mod tests {
         assert!(h.contains(r#"<th class="align-left">项目</th>"#), "{h}");
         assert!(h.contains(r#"<td class="align-right">12</td>"#), "{h}");
         assert!(h.contains(r#"<td class="align-center">乙</td>"#), "{h}");
+    }
+
+    #[test]
+    fn only_a_cells_align_attribute_becomes_a_class() {
+        let cases = [
+            (
+                r#"<th align="left">a</th><td align="right">b</td><td align="center">"#,
+                r#"<th class="align-left">a</th><td class="align-right">b</td><td class="align-center">"#,
+            ),
+            (
+                r#"<p align="left">x</p><td align="justify">y<td align="left" id="z">"#,
+                r#"<p align="left">x</p><td align="justify">y<td align="left" id="z">"#,
+            ),
+            (
+                r#"<td align="left"<td align="left">"#,
+                r#"<td align="left"<td class="align-left">"#,
+            ),
+            (r#"end <td align=""#, r#"end <td align=""#),
+        ];
+        for (html, expected) in cases {
+            assert_eq!(super::alignment_classes(html.to_string()), expected);
+        }
     }
 
     #[test]
