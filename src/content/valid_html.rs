@@ -53,9 +53,11 @@ fn alignment_classes(html: String) -> String {
         let value = &after[ATTR.len()..];
         out.push_str(before);
         let in_cell = before.ends_with("<th") || before.ends_with("<td");
-        let side = ["left", "right", "center"]
-            .into_iter()
-            .find(|side| value.strip_prefix(side).is_some_and(|v| v.starts_with("\">")));
+        let side = ["left", "right", "center"].into_iter().find(|side| {
+            value
+                .strip_prefix(side)
+                .is_some_and(|v| v.starts_with("\">"))
+        });
         match side.filter(|_| in_cell) {
             Some(side) => {
                 out.push_str(" class=\"align-");

@@ -33,7 +33,8 @@ pub struct Common<'a> {
     pub meta: GovMeta,
     /// The site's identity in the page's language (README "Site identity").
     pub footer: Footer,
-    pub t: &'a Strings,
+    /// The page language's UI strings (a template value shared by every page).
+    pub t: minijinja::Value,
 }
 
 #[derive(Serialize)]
@@ -127,6 +128,8 @@ pub struct Link {
 pub struct Ctx<'a> {
     pub site: &'a Site,
     pub strings: &'a std::collections::BTreeMap<String, Strings>,
+    /// The same strings as template values (`Common::t`).
+    pub string_values: &'a std::collections::BTreeMap<String, minijinja::Value>,
     /// The theme, for the names of the files pages load ([`Theme::asset`]).
     pub theme: &'a Theme,
     pub lang: &'a str,

@@ -10,6 +10,8 @@ pub mod shown;
 mod theme;
 mod views;
 
+use std::collections::BTreeMap;
+
 use minijinja::Environment;
 use rayon::prelude::*;
 
@@ -37,6 +39,9 @@ pub struct Renderer<'s> {
     env: Environment<'s>,
     theme: &'s Theme,
     style: LinkStyle,
+    /// Each language's UI strings as one template value, made once: every page carries them
+    /// (`page.t`), and converting the map for each page was a twentieth of a cold build.
+    strings: BTreeMap<String, minijinja::Value>,
 }
 
 impl<'s> Renderer<'s> {
@@ -62,13 +67,22 @@ impl<'s> Renderer<'s> {
                 env,
                 theme,
                 style,
+                strings: (theme.strings.iter())
+                    .map(|(lang, s)| (lang.clone(), minijinja::Value::from(s.clone())))
+                    .collect(),
             })
             .map_err(RenderError::Template)
     }
 
     /// Renders one page to bytes.
     pub fn render(&self, page: &Page) -> Result<Vec<u8>, RenderError> {
-        let (template, ctx) = views::view(self.site, self.bodies, self.theme, self.style, page);
+        let (template, ctx) = views::view(
+            self.site,
+            self.bodies,
+            (self.theme, &self.strings),
+            self.style,
+            page,
+        );
         let tmpl = self
             .env
             .get_template(template)

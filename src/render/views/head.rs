@@ -72,7 +72,7 @@ pub(super) fn common<'a>(ctx: &'a Ctx<'a>, page: &Page, head: Head) -> Common<'a
         },
         footer: footer(ctx, ctx.lang, &canonical),
         canonical,
-        t: &ctx.strings[ctx.lang],
+        t: ctx.string_values[ctx.lang].clone(),
     }
 }
 

@@ -10,6 +10,8 @@ mod lists;
 mod report;
 mod status;
 
+use std::collections::BTreeMap;
+
 use minijinja::{Value, context};
 use serde::Serialize;
 
@@ -28,10 +30,12 @@ pub(super) fn v<T: Serialize>(value: T) -> Value {
     Value::from(minijinja::value::Serde(value))
 }
 
+/// The template and the context of `page`, with the theme's files and its strings as template
+/// values per language.
 pub fn view(
     site: &Site,
     bodies: &dyn Bodies,
-    files: &Theme,
+    (files, string_values): (&Theme, &BTreeMap<String, Value>),
     style: LinkStyle,
     page: &Page,
 ) -> (&'static str, Value) {
@@ -39,6 +43,7 @@ pub fn view(
     let ctx = Ctx {
         site,
         strings: &files.strings,
+        string_values,
         theme: files,
         lang,
         from: page.path(),
