@@ -39,14 +39,23 @@ pub fn wrap_tables(html: &str) -> String {
     out
 }
 
-/// Where the next `<table>` or `</table>` starts.
+/// Where the next `<table>` or `</table>` starts: one scan for `table>` up to the first tag,
+/// where looking for each tag apart scanned past the other, again for every tag.
 fn next_tag(s: &str) -> Option<usize> {
-    let open = s.find("<table>");
-    let close = s.find("</table>");
-    match (open, close) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
+    const NAME: &str = "table>";
+    let mut from = 0;
+    while let Some(i) = s[from..].find(NAME) {
+        let at = from + i;
+        let before = &s[..at];
+        if before.ends_with("</") {
+            return Some(at - 2);
+        }
+        if before.ends_with('<') {
+            return Some(at - 1);
+        }
+        from = at + NAME.len();
     }
+    None
 }
 
 #[cfg(test)]
@@ -59,6 +68,15 @@ mod tests {
         assert_eq!(
             wrap_tables(html),
             "<p>a</p>\n<div class=\"table-scroll\" tabindex=\"0\"><table>\n<tr><td>1</td></tr>\n</table></div>\n<p>b</p>\n"
+        );
+    }
+
+    #[test]
+    fn only_whole_tags_count() {
+        let html = "a table> b</table c<table>d</table>e";
+        assert_eq!(
+            wrap_tables(html),
+            "a table> b</table c<div class=\"table-scroll\" tabindex=\"0\"><table>d</table></div>e"
         );
     }
 
