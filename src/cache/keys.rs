@@ -108,7 +108,8 @@ pub fn search_key(loads: &[u8; 32], reports: &[std::sync::Arc<Report>], lang: &s
     let mut key = Fields::new("search");
     key.add(loads).add(lang.as_bytes());
     for r in of_lang {
-        key.text(&r.source_path).add(r.source_sha256.as_bytes());
+        key.add(r.source_path.as_os_str().as_encoded_bytes())
+            .add(r.source_sha256.as_bytes());
     }
     key.finish()
 }

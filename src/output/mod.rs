@@ -123,7 +123,7 @@ impl Sink for DirSink {
 
     fn keep(&self, path: &str) -> Result<(), OutputError> {
         check_path(path)?;
-        self.reuse.keep(path, &reuse::join(&self.dir, path))
+        self.reuse.keep(path, &self.dir)
     }
 }
 

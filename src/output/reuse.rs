@@ -97,21 +97,23 @@ impl Reuse {
         Ok(())
     }
 
-    /// Keeps the previous output's file at `path` (staged at `full`): in place it is simply
-    /// not touched; a folder swapped in whole gets a hard link to it (a copy where linking
-    /// fails).
-    pub fn keep(&self, path: &str, full: &Path) -> Result<(), OutputError> {
-        let old = (self.previous.as_ref().map(|p| join(p, path)))
-            .ok_or_else(|| OutputError::NotKept(path.to_string()))?;
+    /// Keeps the previous output's file at `path` (to be staged under `staging`): in place it
+    /// is simply not touched; a folder swapped in whole gets a hard link to it (a copy where
+    /// linking fails).
+    pub fn keep(&self, path: &str, staging: &Path) -> Result<(), OutputError> {
+        let previous =
+            (self.previous.as_ref()).ok_or_else(|| OutputError::NotKept(path.to_string()))?;
         // In place the caller found the file as it published it when this build began
-        // (`cache/records.rs`); one removed since is found by the next build's check.
+        // (`cache/records.rs`); one removed since is found by the next build's check. Its
+        // paths are not even made: a build without edits keeps every file.
         if !self.in_place {
+            let (old, full) = (join(previous, path), join(staging, path));
             if !std::fs::symlink_metadata(&old).is_ok_and(|m| m.is_file()) {
                 return Err(OutputError::NotKept(path.to_string()));
             }
-            make_parent(full)?;
-            if std::fs::hard_link(&old, full).is_err() {
-                std::fs::copy(&old, full).map_err(io(full))?;
+            make_parent(&full)?;
+            if std::fs::hard_link(&old, &full).is_err() {
+                std::fs::copy(&old, &full).map_err(io(&full))?;
             }
         }
         lock(&self.written).insert(path.to_string());
