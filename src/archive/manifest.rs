@@ -147,7 +147,7 @@ pub fn trust_files(
         files.insert(PUBLIC_KEY_FILE.to_string(), FileHash::of(&pem));
         out.push((PUBLIC_KEY_FILE.to_string(), pem));
     }
-    let json = super::manifest_json::to_json(manifest(site, &files));
+    let json = to_json(manifest(site, &files));
     if let Some(signer) = signer {
         out.push((SIGNATURE_FILE.to_string(), signer.sign(&json)));
     }
@@ -164,6 +164,21 @@ pub fn seal(site: &Site, files: &mut BTreeMap<String, Vec<u8>>, signer: Option<&
         .map(|(path, bytes)| (path.clone(), FileHash::of(bytes)))
         .collect();
     files.extend(trust_files(site, hashes, signer));
+}
+
+/// `manifest.json`'s bytes: serde_json's pretty printing, its two long lists printed in
+/// parallel (`json_lists.rs`).
+pub fn to_json(mut manifest: Manifest<'_>) -> Vec<u8> {
+    let reports = std::mem::take(&mut manifest.reports);
+    let files = std::mem::take(&mut manifest.files);
+    let lists = super::json_lists::with_lists(&manifest, ("reports", &reports), ("files", &files));
+    lists.unwrap_or_else(|| {
+        manifest.reports = reports;
+        manifest.files = files;
+        let mut bytes = serde_json::to_vec_pretty(&manifest).expect("serialising to memory");
+        bytes.push(b'\n');
+        bytes
+    })
 }
 
 /// A sink that passes every file on and remembers its SHA-256, so the manifest needs no second
@@ -223,5 +238,56 @@ impl Sink for Recorder<'_> {
             .unwrap_or_else(|e| e.into_inner())
             .insert(path.to_string(), hash);
         self.inner.put(path, bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(i: usize, title: &str) -> ManifestReport<'_> {
+        ManifestReport {
+            year: 2020 + (i % 5) as u16,
+            department: "justice-bureau",
+            lang: "zh",
+            title,
+            url: format!("zh/2022/r-{i}/"),
+            page: format!("zh/2022/r-{i}/index.html"),
+            page_sha256: format!("{i:064x}"),
+            source: format!("content/2022/r-{i}.zh.md"),
+            source_sha256: "ab",
+            revisions: i % 3,
+        }
+    }
+
+    #[test]
+    fn the_bytes_are_serde_jsons() {
+        let titles = [
+            "标题 \"引号\"\n换行\t\u{1}",
+            "plain",
+            "\\ back\\slash </script>",
+        ];
+        let paths: Vec<String> = (0..2_500)
+            .map(|i| format!("zh/{i}/页面 \"{i}\".html"))
+            .collect();
+        for (reports, files, key) in [(0, 0, None), (1, 1, Some("KEY")), (2_100, 2_500, None)] {
+            let manifest = || Manifest {
+                generator: "gongkai",
+                base_url: "https://example.gov.cn/",
+                public_key: key.map(str::to_string),
+                reports: (0..reports).map(|i| report(i, titles[i % 3])).collect(),
+                files: (paths.iter().take(files).enumerate())
+                    .map(|(i, path)| ManifestFile {
+                        path,
+                        sha256: titles[i % 3],
+                        size: i as u64,
+                    })
+                    .collect(),
+            };
+            let mut expected = serde_json::to_vec_pretty(&manifest()).unwrap();
+            expected.push(b'\n');
+            let got = to_json(manifest());
+            assert!(got == expected, "{reports} reports, {files} files differ");
+        }
     }
 }

@@ -10,7 +10,7 @@ use base64::Engine;
 
 use super::names::{self, TAG_LEN};
 use super::postings::Postings;
-use super::texts::Compressor;
+use super::texts::{Compressor, inflate};
 use super::{SCRIPT_END, script_start};
 
 /// Postings of more than this many bytes go to a file of their own.
@@ -103,24 +103,6 @@ pub fn postings_of(
     let deflated = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
     let bytes = inflate(&deflated)?;
     (has_own_file(&bytes) && own_tag(name, &bytes) == tag).then_some(bytes)
-}
-
-/// Raw DEFLATE, inflated into a buffer grown as needed (postings are at most a few MB).
-pub(super) fn inflate(deflated: &[u8]) -> Option<Vec<u8>> {
-    let mut z = libdeflater::Decompressor::new();
-    let mut size = deflated.len().max(1024) * 4;
-    while size <= 1 << 30 {
-        let mut out = vec![0; size];
-        match z.deflate_decompress(deflated, &mut out) {
-            Ok(n) => {
-                out.truncate(n);
-                return Some(out);
-            }
-            Err(libdeflater::DecompressionError::InsufficientSpace) => size *= 4,
-            Err(_) => return None,
-        }
-    }
-    None
 }
 
 /// The bucket file `t/<i>.<tag>.js` listing these terms (name, entry): a JSON object ordered by

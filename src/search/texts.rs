@@ -8,7 +8,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::buckets::inflate;
 use super::doc::{Doc, MAX_PACKS, PackSection};
 use super::names::PACKS_PER_FOLDER;
 use super::{SCRIPT_END, script_start};
@@ -204,6 +203,24 @@ impl Compressor {
         use base64::Engine;
         base64::engine::general_purpose::STANDARD.encode_string(&self.buffer[..n], out);
     }
+}
+
+/// Raw DEFLATE, inflated into a buffer grown as needed (postings are at most a few MB).
+pub(super) fn inflate(deflated: &[u8]) -> Option<Vec<u8>> {
+    let mut z = libdeflater::Decompressor::new();
+    let mut size = deflated.len().max(1024) * 4;
+    while size <= 1 << 30 {
+        let mut out = vec![0; size];
+        match z.deflate_decompress(deflated, &mut out) {
+            Ok(n) => {
+                out.truncate(n);
+                return Some(out);
+            }
+            Err(libdeflater::DecompressionError::InsufficientSpace) => size *= 4,
+            Err(_) => return None,
+        }
+    }
+    None
 }
 
 #[cfg(test)]
