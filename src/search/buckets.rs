@@ -10,7 +10,7 @@ use base64::Engine;
 
 use super::names::{self, TAG_LEN};
 use super::postings::Postings;
-use super::texts::{Compressor, inflate};
+use super::texts::{Compressor, read_deflated};
 use super::{SCRIPT_END, script_start};
 
 /// Postings of more than this many bytes go to a file of their own.
@@ -94,14 +94,7 @@ pub fn postings_of(
         return None;
     }
     let file = read_own(&own_path(dir, tag))?;
-    let text = std::str::from_utf8(&file).ok()?;
-    let b64 = text
-        .strip_prefix(&script_start(&format!("u/{tag}"), 0))?
-        .strip_suffix(SCRIPT_END)?
-        .strip_prefix('"')?
-        .strip_suffix('"')?;
-    let deflated = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
-    let bytes = inflate(&deflated)?;
+    let bytes = read_deflated(&file, &format!("u/{tag}"))?;
     (has_own_file(&bytes) && own_tag(name, &bytes) == tag).then_some(bytes)
 }
 

@@ -9,16 +9,20 @@
 
 use super::postings::{Occurrence, Term};
 
-/// The fingerprint of a document's terms: the sum of each term's [`term_hash`], so the order
+/// The fingerprint of a document's terms: the sum of each term's hash ([`add`]), so the order
 /// they are counted in does not matter.
-pub fn of<'a>(terms: impl IntoIterator<Item = (&'a Term, &'a Occurrence)>) -> u64 {
-    terms.into_iter().fold(0u64, |sum, (term, occ)| {
-        sum.wrapping_add(term_hash(term, occ))
-    })
+pub fn of(terms: &[(Term, Occurrence)]) -> u64 {
+    terms.iter().fold(0, |sum, (term, occ)| add(sum, term, occ))
+}
+
+/// `sum` with one more term of the document (what [`of`] adds up, for a caller that counts
+/// terms one by one).
+pub fn add(sum: u64, term: &Term, occ: &Occurrence) -> u64 {
+    sum.wrapping_add(term_hash(term, occ))
 }
 
 /// One term and its occurrence in the document, hashed.
-pub fn term_hash(term: &Term, occ: &Occurrence) -> u64 {
+fn term_hash(term: &Term, occ: &Occurrence) -> u64 {
     let key = match term {
         Term::Han(k) => mix(*k),
         Term::Word(w) => mix(fnv1a64(w.as_bytes()) ^ WORD),
@@ -59,12 +63,13 @@ mod tests {
     fn the_order_of_terms_does_not_matter_but_every_count_does() {
         let a = (Term::Han(Term::bigram_key('复', '议')), occ(2));
         let b = (Term::Word("appeal".into()), occ(1));
-        let forward = of([(&a.0, &a.1), (&b.0, &b.1)]);
-        assert_eq!(forward, of([(&b.0, &b.1), (&a.0, &a.1)]));
-        assert_ne!(forward, of([(&a.0, &occ(3)), (&b.0, &b.1)]));
+        let forward = of(&[a.clone(), b.clone()]);
+        assert_eq!(forward, of(&[b.clone(), a.clone()]));
+        assert_eq!(forward, add(add(0, &b.0, &b.1), &a.0, &a.1));
+        assert_ne!(forward, of(&[(a.0.clone(), occ(3)), b.clone()]));
         let other_pack = Occurrence { packs: 2, ..a.1 };
-        assert_ne!(forward, of([(&a.0, &other_pack), (&b.0, &b.1)]));
-        assert_ne!(forward, of([(&a.0, &a.1)]));
+        assert_ne!(forward, of(&[(a.0.clone(), other_pack), b.clone()]));
+        assert_ne!(forward, of(std::slice::from_ref(&a)));
     }
 
     #[test]

@@ -91,7 +91,7 @@ fn index_block<'a>(site: &Site, reports: &[&'a Report], first: u32) -> Block<'a>
         let id = first + i as u32;
         let mut sum = 0u64;
         counter.drain(|t, term, occ| {
-            sum = sum.wrapping_add(fingerprint::term_hash(term, &occ));
+            sum = fingerprint::add(sum, term, &occ);
             let t = t as usize;
             if t >= postings.len() {
                 postings.resize_with(t + 1, Postings::default);

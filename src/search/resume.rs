@@ -109,7 +109,7 @@ impl IndexState {
         }
         let dir = format!("{lang}/search");
         let old_terms = self.terms_before(d, &dir, read)?;
-        let new_fingerprint = fingerprint::of(new_terms.iter().map(|(t, o)| (t, o)));
+        let new_fingerprint = fingerprint::of(&new_terms);
         let changed = changed_terms(old_terms, new_terms);
         let buckets = bucket_count(self.total);
         let load: BTreeSet<usize> = (changed.keys())
@@ -183,7 +183,7 @@ impl IndexState {
             read(&names::doc_path(dir, d, j, folder))
         })?;
         let terms = terms_of(&text.title, &text.pack_sections());
-        let fingerprint = fingerprint::of(terms.iter().map(|(t, o)| (t, o)));
+        let fingerprint = fingerprint::of(&terms);
         (fingerprint == self.fingerprints[d]).then_some(terms)
     }
 }

@@ -142,14 +142,7 @@ pub fn read_doc_text(
     let mut count = 0;
     for j in 0..files {
         let bytes = read(j)?;
-        let text = std::str::from_utf8(&bytes).ok()?;
-        let b64 = (text.strip_prefix(&script_start(&file_name(d, j), 0)))?
-            .strip_prefix('"')?
-            .strip_suffix(SCRIPT_END)?
-            .strip_suffix('"')?;
-        use base64::Engine;
-        let deflated = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
-        let plain = String::from_utf8(inflate(&deflated)?).ok()?;
+        let plain = String::from_utf8(read_deflated(&bytes, &file_name(d, j))?).ok()?;
         let mut parts = plain.split(RS as char);
         let head: ReadHead = serde_json::from_str(parts.next()?).ok()?;
         if head.k != doc.packs.len() {
@@ -205,8 +198,21 @@ impl Compressor {
     }
 }
 
+/// The bytes of a file written as `__gk(name, "<deflated, base64>");` (a report text file, a
+/// frequent term's own file), inflated; `None` when it is not such a file for `name`.
+pub(super) fn read_deflated(file: &[u8], name: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    let text = std::str::from_utf8(file).ok()?;
+    let b64 = (text.strip_prefix(&script_start(name, 0)))?
+        .strip_prefix('"')?
+        .strip_suffix(SCRIPT_END)?
+        .strip_suffix('"')?;
+    let deflated = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
+    inflate(&deflated)
+}
+
 /// Raw DEFLATE, inflated into a buffer grown as needed (postings are at most a few MB).
-pub(super) fn inflate(deflated: &[u8]) -> Option<Vec<u8>> {
+fn inflate(deflated: &[u8]) -> Option<Vec<u8>> {
     let mut z = libdeflater::Decompressor::new();
     let mut size = deflated.len().max(1024) * 4;
     while size <= 1 << 30 {
