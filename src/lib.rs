@@ -26,6 +26,7 @@ pub mod pipeline;
 pub mod render;
 pub mod search;
 pub mod serve;
+pub mod stamp;
 pub mod style;
 pub mod trust;
 pub mod urls;

@@ -164,11 +164,14 @@ pub fn build_into(
     // happens to this build (`output/in_place.rs`).
     output::recover(out)?;
     let clock = Instant::now();
-    // The output is locked and listed while the site loads (`output/publish.rs`).
-    let prepared = output::prepare(out, how)?;
+    // The output is locked, then listed while the site loads (`output/publish.rs`), with what
+    // the cache recorded of it.
+    let mut prepared = output::prepare(out, how)?;
+    let cache = cache::usable(opts);
+    prepared.start_listing(cache.as_ref().map(cache::Cache::known_output));
     // With the build cache, only the files changed since the last build are loaded, and only
     // what they change is rendered and indexed again (`cache/`).
-    let (store, prior) = cache::load_store(opts);
+    let (store, prior) = cache::load_store(opts, cache);
     let Loaded {
         site,
         theme,

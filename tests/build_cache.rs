@@ -361,7 +361,7 @@ fn a_cache_naming_files_outside_the_output_is_not_used() {
     let mut cache = gongkai::cache::read(site.root()).expect("the cache reads back");
     cache.output[0].path = "../../secret.txt".into();
     let writer = gongkai::cache::Writer::start(site.root(), cache.keys, cache.files);
-    writer.finish(&cache.output, &cache.search);
+    writer.finish((&cache.output, &cache.folders), &cache.search);
     assert!(
         gongkai::cache::read(site.root()).is_none(),
         "refused on reading"

@@ -316,3 +316,41 @@ fn names_that_are_not_utf8_left_in_the_output_are_removed_and_listed() {
     );
     assert_eq!(entries(site.root()), ["content", "public", "site.yaml"]);
 }
+
+/// With the build cache, a folder left alone since the build before is not read again: its
+/// entries come from the cache's records (`src/output/survey.rs`). A file another tool puts
+/// into such a folder changes the folder's times, so the next build still finds it, removes
+/// it and lists it, as a build without the cache does.
+#[test]
+fn strays_in_folders_the_cache_knows_are_still_removed_and_listed() {
+    let site = TempSite::copy_of("basic");
+    assert_eq!(build(&site, &[]).0, 0);
+    let public = site.path("public");
+    let before = read_tree(&public);
+    // Once the folders have been left alone for two seconds, a build records their stamps.
+    std::thread::sleep(std::time::Duration::from_millis(2_100));
+    assert_eq!(build(&site, &[]).0, 0);
+    let cache = gongkai::cache::read(site.root()).expect("the build left its cache");
+    assert!(!cache.folders.is_empty());
+    assert!(cache.folders.iter().all(|f| f.stamp.is_some()), "settled");
+
+    let page = (before.keys())
+        .find(|p| p.starts_with("zh/") && p.matches('/').count() == 3)
+        .expect("a report page");
+    let folder = &page[..page.rfind('/').unwrap()];
+    std::fs::write(public.join(folder).join("stray.html"), "old").unwrap();
+    std::fs::create_dir_all(public.join(folder).join("up/inner")).unwrap();
+    std::fs::write(public.join(folder).join("up/inner/x.html"), "old").unwrap();
+    let list = site.parent().join("changes.txt");
+    let (code, err) = build(&site, &["--changes", &list.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        read_tree(&public) == before,
+        "only gongkai's files are left"
+    );
+    assert!(!public.join(folder).join("up").exists());
+    assert_eq!(
+        std::fs::read_to_string(&list).unwrap(),
+        format!("D {folder}/stray.html\nD {folder}/up/inner/x.html\n")
+    );
+}

@@ -134,11 +134,11 @@ pub fn is_trust_file(path: &str) -> bool {
 }
 
 /// The files that seal an output, given the hashes of everything else in it: the public key
-/// (when `site.yaml` has one), `manifest.json`, and with `signer` its signature. In this
-/// order, so the manifest lists the key file.
+/// (when `site.yaml` has one, its hash added to `files`), `manifest.json`, and with `signer`
+/// its signature. In this order, so the manifest lists the key file.
 pub fn trust_files(
     site: &Site,
-    mut files: BTreeMap<String, FileHash>,
+    files: &mut BTreeMap<String, FileHash>,
     signer: Option<&Signer>,
 ) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
@@ -147,7 +147,7 @@ pub fn trust_files(
         files.insert(PUBLIC_KEY_FILE.to_string(), FileHash::of(&pem));
         out.push((PUBLIC_KEY_FILE.to_string(), pem));
     }
-    let json = to_json(manifest(site, &files));
+    let json = to_json(manifest(site, files));
     if let Some(signer) = signer {
         out.push((SIGNATURE_FILE.to_string(), signer.sign(&json)));
     }
@@ -159,11 +159,11 @@ pub fn trust_files(
 /// for exactly the other files it holds; hashes in parallel.
 pub fn seal(site: &Site, files: &mut BTreeMap<String, Vec<u8>>, signer: Option<&Signer>) {
     files.retain(|path, _| !is_trust_file(path) && path != PUBLIC_KEY_FILE);
-    let hashes: BTreeMap<String, FileHash> = files
+    let mut hashes: BTreeMap<String, FileHash> = files
         .par_iter()
         .map(|(path, bytes)| (path.clone(), FileHash::of(bytes)))
         .collect();
-    files.extend(trust_files(site, hashes, signer));
+    files.extend(trust_files(site, &mut hashes, signer));
 }
 
 /// `manifest.json`'s bytes: serde_json's pretty printing, its two long lists printed in
@@ -215,13 +215,13 @@ impl<'a> Recorder<'a> {
         self.finish_recorded(signer).map(|(n, _)| n)
     }
 
-    /// [`finish`](Self::finish), also giving the hash of every file recorded before.
+    /// [`finish`](Self::finish), also giving the hash of every file the manifest lists.
     pub fn finish_recorded(
         self,
         signer: Option<&Signer>,
     ) -> Result<(usize, BTreeMap<String, FileHash>), OutputError> {
-        let hashes = self.hashes.into_inner().unwrap_or_else(|e| e.into_inner());
-        let files = trust_files(self.site, hashes.clone(), signer);
+        let mut hashes = self.hashes.into_inner().unwrap_or_else(|e| e.into_inner());
+        let files = trust_files(self.site, &mut hashes, signer);
         let n = files.len();
         for (path, bytes) in files {
             self.inner.put(&path, bytes)?;

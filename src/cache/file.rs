@@ -5,7 +5,7 @@
 //! the build then loads everything, as with `--no-cache`, and writes a new cache.
 //!
 //! The parts: the keys; the report files' loads, most of the bytes, in chunks of
-//! [`FILES_PER_PART`] (their count first); the output's records; the search states. The chunks
+//! [`FILES_PER_PART`] (their count first); the output's records (files, then folders); the search states. The chunks
 //! are decoded in parallel, and the digest checked beside them: reading the cache of a
 //! 10,000-pair site is most of what a build without edits does before it publishes. The keys
 //! and the loads are encoded and written on a thread of their own while the site is published
@@ -19,14 +19,14 @@ use std::thread::JoinHandle;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::{Cache, Keys, OutputFile, SearchCache};
+use super::{Cache, Keys, OutputFile, OutputFolder, SearchCache};
 use crate::content::CachedFile;
 use crate::hash::sha256;
 
 pub use crate::layout::CACHE_DIR;
 const FILE: &str = "build.cache";
 /// Changed whenever what the cache holds changes meaning, with the crate version beside it.
-const FORMAT: &str = "gongkai build cache 6";
+const FORMAT: &str = "gongkai build cache 7";
 
 pub fn path(root: &Path) -> PathBuf {
     root.join(CACHE_DIR).join(FILE)
@@ -59,13 +59,15 @@ fn decode(payload: &[u8]) -> Option<Cache> {
     if !rest.is_empty() {
         return None;
     }
+    let (output, folders) = postcard::from_bytes(output).ok()?;
     let files: Vec<Vec<CachedFile>> = (chunks.into_par_iter())
         .map(|c| postcard::from_bytes(c).ok())
         .collect::<Option<_>>()?;
     Some(Cache {
         keys: postcard::from_bytes(keys).ok()?,
         files: files.into_iter().flatten().collect(),
-        output: postcard::from_bytes(output).ok()?,
+        output,
+        folders,
         search: postcard::from_bytes(search).ok()?,
     })
 }
@@ -107,7 +109,11 @@ impl Writer {
     /// one, in one rename (a killed build leaves the old cache or the new one). A cache that
     /// cannot be written is no error (the output is published already); the old one is removed
     /// then, so no doubt is left.
-    pub fn finish(mut self, output: &[OutputFile], search: &BTreeMap<String, SearchCache>) {
+    pub fn finish(
+        mut self,
+        output: (&[OutputFile], &[OutputFolder]),
+        search: &BTreeMap<String, SearchCache>,
+    ) {
         let Some(part) = self.part.take() else { return };
         let finished = (part.join())
             .map_err(|_| std::io::Error::other("cache writer panicked"))
@@ -172,7 +178,7 @@ fn append(part: &mut Part, value: &impl serde::Serialize) -> std::io::Result<()>
 fn write_finish(
     root: &Path,
     mut part: Part,
-    output: &[OutputFile],
+    output: (&[OutputFile], &[OutputFolder]),
     search: &BTreeMap<String, SearchCache>,
 ) -> std::io::Result<()> {
     let written = (|| {

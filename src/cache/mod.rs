@@ -22,8 +22,8 @@ use crate::content::CachedFile;
 
 pub use file::{CACHE_DIR, Writer, path, read};
 pub use keys::{Keys, search_key};
-pub use plan::{Plan, Prior, load_store, save};
-pub use records::{OutputFile, Records, stamp_output};
+pub use plan::{Plan, Prior, load_store, save, usable};
+pub use records::{OutputFile, OutputFolder, Records, stamp_folders, stamp_output};
 pub use search::{IndexWrite, SearchCache, Written};
 
 impl Cache {
@@ -32,7 +32,20 @@ impl Cache {
     /// hand makes no file outside the output be read or kept.
     fn is_sane(&self) -> bool {
         (self.output.iter()).all(|f| crate::output::check_path(&f.path).is_ok())
+            && (self.folders.iter()).all(|f| crate::output::check_path(&f.path).is_ok())
             && self.search.values().all(|s| s.state.is_sane())
+    }
+}
+
+impl Cache {
+    /// What the last build recorded of its output, for listing it (`output/survey.rs`).
+    pub fn known_output(&self) -> crate::output::Known {
+        crate::output::Known {
+            folders: (self.folders.iter())
+                .map(|f| (f.path.clone(), f.stamp))
+                .collect(),
+            files: self.output.iter().map(|f| f.path.clone()).collect(),
+        }
     }
 }
 
@@ -44,6 +57,8 @@ pub struct Cache {
     pub files: Vec<CachedFile>,
     /// The output files this build wrote (pages and search files), as published.
     pub output: Vec<OutputFile>,
+    /// The folders that hold them, as published.
+    pub folders: Vec<OutputFolder>,
     /// Language → what its search index was built from ([`search_key`]) and what is kept of
     /// it.
     pub search: BTreeMap<String, SearchCache>,

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::file::Writer;
 use super::search::SearchPlan;
-use super::{Cache, Keys, Records, SearchCache, Written, search_key};
+use super::{Cache, Keys, OutputFolder, Records, SearchCache, Written, search_key};
 use crate::archive::manifest::Recorder;
 use crate::config::Lang;
 use crate::content::ContentStore;
@@ -28,13 +28,17 @@ pub struct Prior {
     touched: BTreeSet<ReportKey>,
 }
 
-/// The site's store: restored from the cache and reloaded where files changed when the cache
-/// can be used, else loaded whole.
-pub fn load_store(opts: &BuildOptions) -> (ContentStore, Option<Prior>) {
-    let cache = (!opts.no_cache)
+/// The cache a build of `opts` can use: one that reads back whole, made with the same loads key.
+pub fn usable(opts: &BuildOptions) -> Option<Cache> {
+    (!opts.no_cache)
         .then(|| super::read(&opts.root))
         .flatten()
-        .filter(|c| c.keys.loads == Keys::loads(opts));
+        .filter(|c| c.keys.loads == Keys::loads(opts))
+}
+
+/// The site's store: restored from `cache` ([`usable`]) and reloaded where files changed,
+/// else loaded whole.
+pub fn load_store(opts: &BuildOptions, cache: Option<Cache>) -> (ContentStore, Option<Prior>) {
     let Some(mut cache) = cache else {
         return (ContentStore::load(opts.clone()), None);
     };
@@ -61,6 +65,8 @@ pub fn load_store(opts: &BuildOptions) -> (ContentStore, Option<Prior>) {
 #[derive(Default)]
 pub struct Plan {
     records: Records,
+    /// The output's folders as the last build recorded them.
+    folders: Vec<OutputFolder>,
     /// The pages to render, when the others are kept; `None`: render every page.
     pages: Option<Vec<Page>>,
     /// How each language's search index is written.
@@ -89,7 +95,8 @@ impl Plan {
         plan
     }
 
-    fn reuse(&mut self, prior: Prior, keys: &Keys, out: &Path, site: &Site) {
+    fn reuse(&mut self, mut prior: Prior, keys: &Keys, out: &Path, site: &Site) {
+        self.folders = std::mem::take(&mut prior.cache.folders);
         let Some(records) = Records::check(out, prior.cache.output) else {
             return;
         };
@@ -211,7 +218,10 @@ pub fn save(
     }
     let output = super::stamp_output(out, hashes, &plan.records, changes);
     match (writer, output) {
-        (Some(writer), Some(output)) => writer.finish(&output, &search),
+        (Some(writer), Some(output)) => {
+            let folders = super::stamp_folders(out, &output, &plan.folders, changes);
+            writer.finish((&output, &folders), &search);
+        }
         // An old cache would describe an older output: gone, so no doubt is left.
         _ => {
             let _ = std::fs::remove_file(super::path(&opts.root));

@@ -3,15 +3,16 @@
 //! update in place leaves unchanged files untouched); if any recorded file differs, was
 //! removed or was replaced, nothing of the output is trusted and every page is rendered.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::archive::manifest::FileHash;
-use crate::content::{Stamp, stamp};
 use crate::output::Changes;
+use crate::stamp::{Stamp, folder_stamp, stamp};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OutputFile {
@@ -19,6 +20,18 @@ pub struct OutputFile {
     pub hash: FileHash,
     pub stamp: Stamp,
 }
+
+/// A folder of the output right after publishing: its stamp when it had settled by then
+/// ([`Stamp::settled`]), so that the next build can take its entries from the records
+/// (`output/survey.rs`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OutputFolder {
+    pub path: String,
+    pub stamp: Option<Stamp>,
+}
+
+/// How long a folder must have been left alone for its stamp to count ([`Stamp::settled`]).
+const SETTLED: Duration = Duration::from_secs(2);
 
 /// The recorded output files, all found as they were published.
 #[derive(Debug, Default)]
@@ -72,4 +85,44 @@ pub fn stamp_output(
             Some(OutputFile { path, hash, stamp })
         })
         .collect()
+}
+
+/// The folders holding the published `files`, as now in `out`. A folder `prior` recorded with
+/// a stamp keeps it when no path `changes` lists lies in it: the publishing did not touch it.
+/// Others are stamped now; a folder changed just before gets no stamp, so the next build
+/// reads it.
+pub fn stamp_folders(
+    out: &Path,
+    files: &[OutputFile],
+    prior: &[OutputFolder],
+    changes: &Changes,
+) -> Vec<OutputFolder> {
+    let now = SystemTime::now();
+    let folders: BTreeSet<&str> = files.iter().flat_map(|f| ancestors(&f.path)).collect();
+    let touched: HashSet<&str> = changes.0.keys().flat_map(|p| ancestors(p)).collect();
+    let before: HashMap<&str, Stamp> = (prior.iter())
+        .filter_map(|f| Some((f.path.as_str(), f.stamp?)))
+        .collect();
+    let folders: Vec<&str> = folders.into_iter().collect();
+    (folders.into_par_iter())
+        .map(|path| {
+            let kept = before
+                .get(path)
+                .filter(|_| !touched.contains(path))
+                .copied();
+            let stamp = kept.or_else(|| {
+                folder_stamp(&output_path(out, path)).filter(|s| s.settled(now, SETTLED))
+            });
+            OutputFolder {
+                path: path.to_string(),
+                stamp,
+            }
+        })
+        .collect()
+}
+
+/// The folders `path` lies in, the output itself left out: `zh`, `zh/2022` for
+/// `zh/2022/index.html`.
+fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    path.match_indices('/').map(move |(i, _)| &path[..i])
 }

@@ -191,30 +191,43 @@ pub struct Listing {
 /// found is removed, as before. So does a name that is not UTF-8 (no build writes one).
 pub fn walk(out: &Path) -> Listing {
     let mut listing = Listing::default();
-    let entries = walkdir::WalkDir::new(out)
+    walk_below(out, Path::new(""), &mut listing);
+    listing
+}
+
+/// Adds everything below `rel` (a folder of `out`, `""` for `out` itself) to `listing`.
+pub fn walk_below(out: &Path, rel: &Path, listing: &mut Listing) {
+    let at_top = rel.as_os_str().is_empty();
+    let entries = walkdir::WalkDir::new(out.join(rel))
         .min_depth(1)
         .into_iter()
-        .filter_entry(|e| e.depth() != 1 || !KEPT.iter().any(|k| e.file_name() == *k));
+        .filter_entry(|e| !at_top || e.depth() != 1 || !KEPT.iter().any(|k| e.file_name() == *k));
     for entry in entries.filter_map(Result::ok) {
-        let Some(rel) = entry.path().strip_prefix(out).ok() else {
-            continue;
-        };
-        let is_dir = entry.file_type().is_dir();
-        let parts: Option<Vec<&str>> = rel.iter().map(|p| p.to_str()).collect();
-        let Some(path) = parts.map(|p| p.join("/")) else {
-            listing.foreign.extend(foreign::root(rel));
-            if cfg!(unix) && !is_dir {
-                listing.foreign_files.push(foreign::lossy(rel));
-            }
-            continue;
-        };
-        if is_dir {
-            listing.dirs.insert(path);
-        } else {
-            listing.files.push(path);
+        if let Ok(rel) = entry.path().strip_prefix(out) {
+            listing.add(rel, entry.file_type().is_dir());
         }
     }
-    listing
+}
+
+impl Listing {
+    /// Adds the entry `rel` (a path under the output); returns its `/`-separated path when it
+    /// is UTF-8.
+    pub fn add(&mut self, rel: &Path, is_dir: bool) -> Option<String> {
+        let parts: Option<Vec<&str>> = rel.iter().map(|p| p.to_str()).collect();
+        let Some(path) = parts.map(|p| p.join("/")) else {
+            self.foreign.extend(foreign::root(rel));
+            if cfg!(unix) && !is_dir {
+                self.foreign_files.push(foreign::lossy(rel));
+            }
+            return None;
+        };
+        if is_dir {
+            self.dirs.insert(path.clone());
+        } else {
+            self.files.push(path.clone());
+        }
+        Some(path)
+    }
 }
 
 /// The folder that gains a name when `path` is added: its deepest folder that exists already.

@@ -13,6 +13,7 @@ mod journal;
 mod lock;
 mod publish;
 mod reuse;
+mod survey;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -26,6 +27,7 @@ pub use in_place::recover;
 pub use lock::OnWait;
 pub use publish::{Prepared, Publish, check_out_dir, prepare, publish, publish_prepared};
 pub use reuse::{Change, Changes};
+pub use survey::Known;
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
     move |source| OutputError::Io {

@@ -4,13 +4,14 @@
 //! own output file by file under a journal (`in_place.rs`). An interrupted or failed build
 //! removes its staging folder and leaves the old output as it was.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::folder::{self, KEPT, MARKER, MARKER_TEXT};
 use super::lock::{self, OnWait};
 use super::reuse::{Changes, Reuse};
+use super::survey::{Known, survey};
 use super::{DirSink, OutputError, Sink, io};
 use super::{in_place, journal};
 use crate::layout::{CACHE_DIR, SOURCE_DIRS};
@@ -76,15 +77,17 @@ pub fn publish<T, E: From<OutputError>>(
 
 /// What [`prepare`] readied in the output before the site is built: the lock on it and, when it
 /// is updated in place, its listing, made on a thread of its own while the site loads and
-/// renders (on a 10,000-pair site the listing takes a third of a second).
+/// renders (on a 10,000-pair site a walk of the output takes a third of a second).
 pub struct Prepared {
     _lock: Option<lock::Lock>,
+    /// The output, when it is updated in place.
+    in_place: Option<PathBuf>,
     listing: Option<std::thread::JoinHandle<in_place::Listing>>,
 }
 
 /// Readies `out` for [`publish_prepared`], before the site is loaded: takes its lock (so the
 /// output stays as the build cache finds it until it is published), rolls forward an update a
-/// killed build left, removes stale staging folders, and starts listing the output.
+/// killed build left, and removes stale staging folders.
 pub fn prepare(out: &Path, how: &Publish) -> Result<Prepared, OutputError> {
     folder::check_replaceable(out, how.force)?;
     let (parent, name) = folder::place(out);
@@ -93,14 +96,26 @@ pub fn prepare(out: &Path, how: &Publish) -> Result<Prepared, OutputError> {
     let lock = (in_place.then(|| lock::lock(out, how.on_wait.as_ref()))).transpose()?;
     in_place::roll_forward(&parent, &name, out)?;
     folder::remove_stale(&parent, &name)?;
-    let listing = in_place.then(|| {
-        let out = out.to_path_buf();
-        std::thread::spawn(move || in_place::walk(&out))
-    });
     Ok(Prepared {
         _lock: lock,
-        listing,
+        in_place: in_place.then(|| out.to_path_buf()),
+        listing: None,
     })
+}
+
+impl Prepared {
+    /// Starts listing the output, when it is updated in place, with what the last build
+    /// recorded of it (`survey.rs`) or, without a record, by walking it all. Publishing starts
+    /// it itself when it was not started before.
+    pub fn start_listing(&mut self, known: Option<Known>) {
+        let (Some(out), None) = (self.in_place.clone(), &self.listing) else {
+            return;
+        };
+        self.listing = Some(std::thread::spawn(move || match known {
+            Some(known) => survey(&out, &known),
+            None => in_place::walk(&out),
+        }));
+    }
 }
 
 /// [`publish`] into the output `prepared` readied.
@@ -110,7 +125,9 @@ pub fn publish_prepared<T, E: From<OutputError>>(
     prepared: Prepared,
     build: impl FnOnce(&DirSink) -> Result<T, E>,
 ) -> Result<(T, Changes), E> {
-    let Prepared { _lock, listing } = prepared;
+    let mut prepared = prepared;
+    prepared.start_listing(None);
+    let Prepared { _lock, listing, .. } = prepared;
     let (parent, name) = folder::place(out);
     let (staging, old) = folder::work_dirs(&parent, &name, std::process::id());
     folder::remove_dir_if_exists(&staging)?;

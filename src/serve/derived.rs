@@ -166,12 +166,12 @@ impl Mirror {
                 (path.clone(), (bytes.clone(), hash))
             })
             .collect();
-        let hashes = self
+        let mut hashes = self
             .hashes
             .iter()
             .map(|(p, (_, h))| (p.clone(), h.clone()))
             .collect();
-        Some(manifest::trust_files(site, hashes, None))
+        Some(manifest::trust_files(site, &mut hashes, None))
     }
 
     /// The figures' data files as a full build writes them (`crate::data`).

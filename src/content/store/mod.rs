@@ -11,7 +11,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use rayon::prelude::*;
 
@@ -30,40 +29,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::layout::{CONFIG_FILE, CONTENT_DIR, LOCK_FILE};
 use crate::model::{Bodies, Report, ReportId, ReportKey};
 use crate::options::BuildOptions;
-
-/// A file's length, modification and change times, device and inode when it was last read:
-/// lost watcher events are made up for by comparing these ([`ContentStore::reconcile`]),
-/// which reads no file, and the build cache trusts a file's load while they are the same
-/// (`cached.rs`). The change time moves with any write, even one that puts the modification
-/// time back (`cp -p`, `rsync -a`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Stamp {
-    len: u64,
-    modified: Option<std::time::Duration>,
-    changed: (i64, i64),
-    inode: (u64, u64),
-}
-
-pub fn stamp(path: &Path) -> Option<Stamp> {
-    let m = std::fs::metadata(path).ok()?;
-    let modified = m
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok());
-    #[cfg(unix)]
-    let (changed, inode) = {
-        use std::os::unix::fs::MetadataExt;
-        ((m.ctime(), m.ctime_nsec()), (m.dev(), m.ino()))
-    };
-    #[cfg(not(unix))]
-    let (changed, inode) = ((0, 0), (0, 0));
-    Some(Stamp {
-        len: m.len(),
-        modified,
-        changed,
-        inode,
-    })
-}
+pub use crate::stamp::{Stamp, stamp};
 
 /// The files whose stamps differ from their last load: what to reload.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
