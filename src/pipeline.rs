@@ -164,8 +164,7 @@ pub fn build_into(
     // happens to this build (`output/in_place.rs`).
     output::recover(out)?;
     let clock = Instant::now();
-    // The output is locked, then listed while the site loads (`output/publish.rs`), with what
-    // the cache recorded of it.
+    // The output is locked, then listed while the site loads, from the cache's records.
     let mut prepared = output::prepare(out, how)?;
     let cache = cache::usable(opts);
     prepared.start_listing(cache.as_ref().map(cache::Cache::known_output));
@@ -230,5 +229,6 @@ pub fn build_into(
     let (hashes, indexes) = hashes;
     cache::save(opts, out, plan, writer, hashes, &changes, indexes);
     summary.publish = clock.elapsed() - summary.load - summary.search - summary.render;
+    cache::free_aside((site, search_site, pages, theme));
     Ok((summary, changes))
 }

@@ -82,21 +82,22 @@ pub struct ManifestReport<'a> {
 /// Every published report page of `site`: output file → report (translations that do not exist
 /// are "not translated" notices, not reports, and are left out).
 pub fn report_pages(site: &Site) -> HashMap<String, &Report> {
-    let mut pages = HashMap::new();
-    for entry in &site.entries {
-        for (lang, &i) in &entry.translations {
+    report_page_list(site).collect()
+}
+
+fn report_page_list(site: &Site) -> impl ParallelIterator<Item = (String, &Report)> {
+    site.entries.par_iter().flat_map_iter(|entry| {
+        (entry.translations.iter()).map(|(lang, &i)| {
             let page = Page::Report(lang.clone(), entry.key.clone());
-            pages.insert(page.file(), &*site.reports[i]);
-        }
-    }
-    pages
+            (page.file(), &*site.reports[i])
+        })
+    })
 }
 
 /// The manifest of `site`, given every file written but the manifest and its signature.
 pub fn manifest<'a>(site: &'a Site, files: &'a BTreeMap<String, FileHash>) -> Manifest<'a> {
     let page_sha256 = |page: &str| files.get(page).map(|h| h.sha256.clone());
-    let mut reports: Vec<ManifestReport<'a>> = report_pages(site)
-        .into_iter()
+    let mut reports: Vec<ManifestReport<'a>> = report_page_list(site)
         .map(|(page, r)| ManifestReport {
             year: r.key.year,
             department: &r.department,
@@ -110,7 +111,7 @@ pub fn manifest<'a>(site: &'a Site, files: &'a BTreeMap<String, FileHash>) -> Ma
             revisions: r.revisions.len(),
         })
         .collect();
-    reports.sort_by(|a, b| (a.year, &a.url).cmp(&(b.year, &b.url)));
+    reports.par_sort_unstable_by(|a, b| (a.year, &a.url).cmp(&(b.year, &b.url)));
     Manifest {
         generator: "gongkai",
         base_url: &site.config.base_url,

@@ -221,6 +221,7 @@ pub fn save(
         (Some(writer), Some(output)) => {
             let folders = super::stamp_folders(out, &output, &plan.folders, changes);
             writer.finish((&output, &folders), &search);
+            super::free_aside((plan, output, folders, search));
         }
         // An old cache would describe an older output: gone, so no doubt is left.
         _ => {

@@ -3,7 +3,7 @@
 //! update in place leaves unchanged files untouched); if any recorded file differs, was
 //! removed or was replaced, nothing of the output is trusted and every page is rendered.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -11,8 +11,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::archive::manifest::FileHash;
-use crate::output::Changes;
-use crate::stamp::{Stamp, folder_stamp, stamp};
+use crate::output::{Changes, folders_holding};
+use crate::stamp::{Stamp, Under};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OutputFile {
@@ -45,7 +45,8 @@ pub fn output_path(out: &Path, path: &str) -> PathBuf {
 impl Records {
     /// The records of `files` when every one of them is still in `out` as published.
     pub fn check(out: &Path, files: Vec<OutputFile>) -> Option<Records> {
-        let intact = (files.par_iter()).all(|f| stamp(&output_path(out, &f.path)) == Some(f.stamp));
+        let under = Under::open(out);
+        let intact = (files.par_iter()).all(|f| under.stamp(&f.path) == Some(f.stamp));
         let records = files.into_iter().map(|f| (f.path, (f.hash, f.stamp)));
         intact.then(|| Records(records.collect()))
     }
@@ -73,6 +74,7 @@ pub fn stamp_output(
     prior: &Records,
     changes: &Changes,
 ) -> Option<Vec<OutputFile>> {
+    let under = Under::open(out);
     let files: Vec<(String, FileHash)> = hashes.into_iter().collect();
     files
         .into_par_iter()
@@ -81,7 +83,7 @@ pub fn stamp_output(
                 Some((h, stamp)) if *h == hash && !changes.0.contains_key(&path) => Some(*stamp),
                 _ => None,
             };
-            let stamp = kept.or_else(|| stamp(&output_path(out, &path)))?;
+            let stamp = kept.or_else(|| under.stamp(&path))?;
             Some(OutputFile { path, hash, stamp })
         })
         .collect()
@@ -97,32 +99,27 @@ pub fn stamp_folders(
     prior: &[OutputFolder],
     changes: &Changes,
 ) -> Vec<OutputFolder> {
-    let now = SystemTime::now();
-    let folders: BTreeSet<&str> = files.iter().flat_map(|f| ancestors(&f.path)).collect();
-    let touched: HashSet<&str> = changes.0.keys().flat_map(|p| ancestors(p)).collect();
+    let (under, now) = (Under::open(out), SystemTime::now());
+    let mut folders: Vec<&str> = folders_holding(files.iter().map(|f| f.path.as_str()))
+        .into_iter()
+        .collect();
+    folders.sort_unstable();
+    let touched = folders_holding(changes.0.keys().map(String::as_str));
     let before: HashMap<&str, Stamp> = (prior.iter())
         .filter_map(|f| Some((f.path.as_str(), f.stamp?)))
         .collect();
-    let folders: Vec<&str> = folders.into_iter().collect();
     (folders.into_par_iter())
         .map(|path| {
             let kept = before
                 .get(path)
                 .filter(|_| !touched.contains(path))
                 .copied();
-            let stamp = kept.or_else(|| {
-                folder_stamp(&output_path(out, path)).filter(|s| s.settled(now, SETTLED))
-            });
+            let stamp =
+                kept.or_else(|| under.folder_stamp(path).filter(|s| s.settled(now, SETTLED)));
             OutputFolder {
                 path: path.to_string(),
                 stamp,
             }
         })
         .collect()
-}
-
-/// The folders `path` lies in, the output itself left out: `zh`, `zh/2022` for
-/// `zh/2022/index.html`.
-fn ancestors(path: &str) -> impl Iterator<Item = &str> {
-    path.match_indices('/').map(move |(i, _)| &path[..i])
 }

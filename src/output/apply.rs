@@ -4,7 +4,7 @@
 //! again after a cut at any point (a roll-forward), and nothing is written through a symbolic
 //! link of the old output.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -98,6 +98,12 @@ pub fn ancestors(path: &str) -> impl Iterator<Item = &str> {
     path.char_indices()
         .filter(|&(_, c)| c == '/')
         .map(move |(i, _)| &path[..i])
+}
+
+/// Every folder that holds one of `paths`, the output itself left out. A hash set: at 10,000
+/// pairs that is 140,000 ancestors of 46,000 paths, too many for ordered inserts.
+pub fn folders_holding<'a>(paths: impl Iterator<Item = &'a str>) -> HashSet<&'a str> {
+    paths.flat_map(ancestors).collect()
 }
 
 /// The folder a path lies in; `""` for the output itself.

@@ -6,11 +6,11 @@
 //! does anything else, so the output never stays a mix of two builds. Unchanged files are not
 //! touched: they keep their inode and modification time.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use super::apply::{ancestors, apply, join_dir, parent_of};
+use super::apply::{ancestors, apply, folders_holding, join_dir, parent_of};
 use super::folder::{self, KEPT};
 use super::foreign;
 use super::journal::{self, FolderTime, Plan};
@@ -99,8 +99,11 @@ pub fn plan(
     let staging = staging
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let deletions: Vec<String> = files.into_iter().filter(|f| !written.contains(f)).collect();
-    let kept_dirs: BTreeSet<&str> = written.iter().flat_map(|p| ancestors(p)).collect();
+    let in_build: HashSet<&str> = written.iter().map(String::as_str).collect();
+    let deletions: Vec<String> = (files.into_iter())
+        .filter(|f| !in_build.contains(f.as_str()))
+        .collect();
+    let kept_dirs = folders_holding(written.iter().map(String::as_str));
     let mut folders: Vec<String> = (dirs.iter())
         .filter(|d| !kept_dirs.contains(d.as_str()))
         .cloned()
@@ -159,7 +162,7 @@ fn stage_linked(
     changed: &mut BTreeMap<String, Change>,
     written: &BTreeSet<String>,
 ) -> Result<(), OutputError> {
-    let listed: std::collections::HashSet<&str> = files.iter().map(String::as_str).collect();
+    let listed: HashSet<&str> = files.iter().map(String::as_str).collect();
     for path in written {
         if listed.contains(path.as_str()) || changed.contains_key(path) {
             continue;

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+pub use apply::folders_holding;
 pub use archive_target::{check_archive_out, is_gongkai_zip};
 pub use error::OutputError;
 pub use folder::{KEPT, MARKER, resolve};

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use super::apply::{join_dir, parent_of};
 use super::folder::KEPT;
 use super::in_place::{Listing, walk, walk_below};
-use crate::stamp::{Stamp, folder_stamp};
+use crate::stamp::{Stamp, Under};
 
 /// What the last build left in an output, as it recorded it right after publishing.
 #[derive(Debug, Default)]
@@ -37,8 +37,9 @@ pub fn survey(out: &Path, known: &Known) -> Listing {
         inside.entry(parent_of(folder)).or_default().1.push(folder);
     }
     let known_folders: HashSet<&str> = known.folders.iter().map(|(f, _)| f.as_str()).collect();
+    let under = Under::open(out);
     let unchanged: HashSet<&str> = (known.folders.par_iter())
-        .filter(|(folder, then)| then.is_some() && folder_stamp(&join_dir(out, folder)) == *then)
+        .filter(|(folder, then)| then.is_some() && under.folder_stamp(folder) == *then)
         .map(|(folder, _)| folder.as_str())
         .collect();
     let mut listing = Listing::default();

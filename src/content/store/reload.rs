@@ -10,6 +10,7 @@ use super::{ContentStore, Load, Reloaded, Slot, Stale, Stamp, State, stamp};
 use crate::content::{SourceFile, discover, duplicates, is_report_path, place, report_files_under};
 use crate::layout::{CONFIG_FILE, CONTENT_DIR, LOCK_FILE};
 use crate::model::ReportId;
+use crate::stamp::Under;
 
 impl ContentStore {
     /// What changed on disk since each file was last read, by stamps alone (no file is read,
@@ -31,8 +32,11 @@ impl ContentStore {
             .map(|(p, s)| (p.as_path(), s.stamp))
             .collect();
         // Stamped in parallel: a build restored from its cache stats every file here.
+        let under = Under::open(root);
         let changed: Vec<&PathBuf> = (now.par_iter())
-            .filter(|path| stamps.get(path.as_path()).copied().flatten() != stamp(&root.join(path)))
+            .filter(|path| {
+                stamps.get(path.as_path()).copied().flatten() != stamp_below(&under, root, path)
+            })
             .collect();
         stale.content.extend(changed.into_iter().cloned());
         let now: HashSet<&Path> = now.iter().map(PathBuf::as_path).collect();
@@ -186,5 +190,13 @@ impl ContentStore {
             }
             None => false,
         }
+    }
+}
+
+/// The stamp of `path` (relative to `root`), looked up from `root` ([`Under`]) when it is UTF-8.
+fn stamp_below(under: &Under, root: &Path, path: &Path) -> Option<Stamp> {
+    match path.to_str() {
+        Some(rel) if path.is_relative() => under.stamp(rel),
+        _ => stamp(&root.join(path)),
     }
 }
