@@ -170,14 +170,14 @@ pub fn build_into(
     prepared.start_listing(cache.as_ref().map(cache::Cache::known_output));
     // With the build cache, only the files changed since the last build are loaded, and only
     // what they change is rendered and indexed again (`cache/`).
-    let (store, prior) = cache::load_store(opts, cache);
+    let (store, prior) = cache::load_store(opts, out, cache);
     let Loaded {
         site,
         theme,
         mut store,
     } = load_from(opts, store)?;
     let keys = cache::Keys::new(opts, &theme, out, site.config.kinds.today);
-    let mut plan = cache::Plan::new(prior, keys, out, &site);
+    let mut plan = cache::Plan::new(prior, keys, &site);
     let search_site = plan.prepare(&mut store, &site, out);
     let drafts_left_out = store.drafts_left_out();
     let writer = plan.start_saving(opts, (!opts.no_cache).then(|| store.to_cached()).flatten());

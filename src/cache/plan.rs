@@ -26,6 +26,8 @@ pub struct Prior {
     before: Vec<Arc<Report>>,
     /// The reports whose files changed since (as the preview's store reports them).
     touched: BTreeSet<ReportKey>,
+    /// The output's records, checked against the output on a thread of their own.
+    records: std::thread::JoinHandle<Option<Records>>,
 }
 
 /// The cache a build of `opts` can use: one that reads back whole, made with the same loads key.
@@ -38,10 +40,18 @@ pub fn usable(opts: &BuildOptions) -> Option<Cache> {
 
 /// The site's store: restored from `cache` ([`usable`]) and reloaded where files changed,
 /// else loaded whole.
-pub fn load_store(opts: &BuildOptions, cache: Option<Cache>) -> (ContentStore, Option<Prior>) {
+pub fn load_store(
+    opts: &BuildOptions,
+    out: &Path,
+    cache: Option<Cache>,
+) -> (ContentStore, Option<Prior>) {
     let Some(mut cache) = cache else {
         return (ContentStore::load(opts.clone()), None);
     };
+    // Checked while the store is restored: stamping 46,000 output files at 10,000 pairs needs
+    // nothing of it.
+    let (output, out) = (std::mem::take(&mut cache.output), out.to_path_buf());
+    let records = std::thread::spawn(move || Records::check(&out, output));
     let mut store = ContentStore::restore(opts.clone(), std::mem::take(&mut cache.files));
     let before = store.reports();
     let stale = store.reconcile();
@@ -57,6 +67,7 @@ pub fn load_store(opts: &BuildOptions, cache: Option<Cache>) -> (ContentStore, O
         cache,
         before,
         touched,
+        records,
     };
     (store, Some(prior))
 }
@@ -78,8 +89,8 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// The plan for building `site` into `out` after `prior`.
-    pub fn new(prior: Option<Prior>, keys: Keys, out: &Path, site: &Site) -> Plan {
+    /// The plan for building `site` after `prior` (into the output `load_store` was given).
+    pub fn new(prior: Option<Prior>, keys: Keys, site: &Site) -> Plan {
         let search_keys = (site.config.languages.iter())
             .map(|l| (l.clone(), search_key(&keys.loads, &site.reports, l)))
             .collect();
@@ -89,15 +100,15 @@ impl Plan {
         };
         if let Some(prior) = prior {
             plan.prior_used = true;
-            plan.reuse(prior, &keys, out, site);
+            plan.reuse(prior, &keys, site);
         }
         plan.keys = Some(keys);
         plan
     }
 
-    fn reuse(&mut self, mut prior: Prior, keys: &Keys, out: &Path, site: &Site) {
+    fn reuse(&mut self, mut prior: Prior, keys: &Keys, site: &Site) {
         self.folders = std::mem::take(&mut prior.cache.folders);
-        let Some(records) = Records::check(out, prior.cache.output) else {
+        let Some(records) = prior.records.join().ok().flatten() else {
             return;
         };
         self.search.reuse(prior.cache.search);
