@@ -46,10 +46,11 @@ pub fn survey(out: &Path, known: &Known) -> Listing {
     let mut to_list = vec![String::new()];
     while let Some(folder) = to_list.pop() {
         if unchanged.contains(folder.as_str()) {
-            let (files, folders) = inside.get(folder.as_str()).cloned().unwrap_or_default();
-            listing.files.extend(files.into_iter().map(str::to_string));
-            listing.dirs.extend(folders.iter().map(|f| f.to_string()));
-            to_list.extend(folders.into_iter().map(str::to_string));
+            if let Some((files, folders)) = inside.get(folder.as_str()) {
+                listing.files.extend(files.iter().map(|f| f.to_string()));
+                listing.dirs.extend(folders.iter().map(|f| f.to_string()));
+                to_list.extend(folders.iter().map(|f| f.to_string()));
+            }
             continue;
         }
         let Some(below) = read_folder(out, &folder, &mut listing) else {
