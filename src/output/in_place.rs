@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use super::apply::{ancestors, apply, folders_holding, join_dir, parent_of};
+use super::apply::{apply, folders_holding, join_dir, parent_of};
 use super::folder::{self, KEPT};
 use super::foreign;
 use super::journal::{self, FolderTime, Plan};
@@ -70,7 +70,8 @@ pub fn commit(out: &Path, staging: &Path, plan: &Plan) -> Result<(), OutputError
     let (parent, name) = folder::place(out);
     // Every staged file complete on disk before the journal says to move it.
     let mut staged: Vec<PathBuf> = plan.renames.iter().map(|p| join(staging, p)).collect();
-    staged.extend(folders_of(&plan.renames).iter().map(|d| join(staging, d)));
+    let folders = folders_holding(plan.renames.iter().map(String::as_str));
+    staged.extend(folders.iter().map(|d| join(staging, d)));
     staged.push(staging.to_path_buf());
     journal::sync(&staged, staging).map_err(io(staging))?;
     journal::write(&parent, &name, plan)?;
@@ -240,11 +241,6 @@ fn gaining<'a>(path: &'a str, dirs: &BTreeSet<String>) -> &'a str {
         folder = parent_of(folder);
     }
     folder
-}
-
-/// Every folder that holds one of `paths`, to sync in the staging folder.
-fn folders_of(paths: &[String]) -> BTreeSet<&str> {
-    paths.iter().flat_map(|p| ancestors(p)).collect()
 }
 
 fn folder_time(out: &Path, dir: &str) -> Option<FolderTime> {
