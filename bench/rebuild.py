@@ -4,8 +4,14 @@
 
 For one corpus folder (on the machine's disk by default; pass a tmpfs folder to compare):
 
-1. cold build: `public/` and `.gongkai/` removed first and the deletion flushed (`sync`, timed
-   apart); wall time and peak RSS;
+1. cold build, twice; wall time and peak RSS of each:
+   - "cold": the first build of the site. `public/` and `.gongkai/` are moved aside (renamed
+     into `<dir>.set-aside/`), not deleted, so the disk has freed no inodes just before;
+   - "cold_after_delete": the same once the old outputs are deleted and the deletion flushed
+     (`sync`, timed apart), as after `rm -rf public .gongkai`. On ext4 without a journal
+     (this machine's disk) the kernel avoids reusing inodes freed in the last minutes and
+     rescans them for every file it creates (`perf`: `recently_deleted` under
+     `__ext4_new_inode`), which can double the build: see bench/README "Rebuilds";
 2. five builds in a row without edits: each one's wall time, the slowest over the fastest, the
    publish stage's time (`--timings`), and how many output files got a new inode or
    modification time (should be 0);
@@ -53,6 +59,19 @@ def run_build(binary, root, changes=None):
     return wall, ru.ru_maxrss / 1024.0, err
 
 
+def set_aside(root, aside):
+    """Moves the site's output and cache into a new folder under `aside` (same file system:
+    a rename frees no inode); deletes them where a rename is refused."""
+    target = aside / str(time.time_ns())
+    target.mkdir(parents=True)
+    for name in ("public", ".gongkai"):
+        if (root / name).exists():
+            try:
+                os.rename(root / name, target / name)
+            except OSError:
+                shutil.rmtree(root / name, ignore_errors=True)
+
+
 def stamps(public):
     """Every output file → (inode, mtime in ns)."""
     out = {}
@@ -94,16 +113,21 @@ def main():
         subprocess.run([sys.executable, str(GENERATOR), str(root), str(args.pairs)], check=True,
                        stdout=subprocess.DEVNULL)
     public, changes = root / "public", root.parent / (root.name + ".changes.txt")
-    shutil.rmtree(public, ignore_errors=True)
-    shutil.rmtree(root / ".gongkai", ignore_errors=True)
+    aside = root.parent / (root.name + ".set-aside")
+    figures = {}
+    set_aside(root, aside)
+    wall, rss, _ = run_build(binary, root)
+    figures["cold"] = {"wall_s": round(wall, 2), "peak_rss_mib": round(rss)}
+
+    set_aside(root, aside)
+    shutil.rmtree(aside, ignore_errors=True)
     # The deletion's writes (and, on a file system mounted with `discard`, its discards) are
     # flushed before the cold build is timed: they are the deletion's cost, not the build's.
     t0 = time.perf_counter()
     os.sync()
-    figures = {"sync_after_delete_s": round(time.perf_counter() - t0, 2)}
-
+    figures["sync_after_delete_s"] = round(time.perf_counter() - t0, 2)
     wall, rss, _ = run_build(binary, root)
-    figures["cold"] = {"wall_s": round(wall, 2), "peak_rss_mib": round(rss)}
+    figures["cold_after_delete"] = {"wall_s": round(wall, 2), "peak_rss_mib": round(rss)}
 
     first = stamps(public)
     runs = []

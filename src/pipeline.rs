@@ -180,7 +180,7 @@ pub fn build_into(
     let mut plan = cache::Plan::new(prior, keys, &site);
     let search_site = plan.prepare(&mut store, &site, out);
     let drafts_left_out = store.drafts_left_out();
-    let writer = plan.start_saving(opts, (!opts.no_cache).then(|| store.to_cached()).flatten());
+    let writer = plan.start_saving(opts, &store);
     // Only the bodies are needed from here on.
     let bodies = store.into_bodies();
     // Compile the theme and read the key first: a template or key error must stop the build

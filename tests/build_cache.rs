@@ -360,7 +360,8 @@ fn a_cache_naming_files_outside_the_output_is_not_used() {
     std::fs::write(site.parent().join("secret.txt"), "not for publishing").unwrap();
     let mut cache = gongkai::cache::read(site.root()).expect("the cache reads back");
     cache.output[0].path = "../../secret.txt".into();
-    let writer = gongkai::cache::Writer::start(site.root(), cache.keys, cache.files);
+    let loads = gongkai::cache::Loads::all(cache.files);
+    let writer = gongkai::cache::Writer::start(site.root(), cache.keys, loads);
     writer.finish((&cache.output, &cache.folders), &cache.search);
     assert!(
         gongkai::cache::read(site.root()).is_none(),

@@ -1,32 +1,30 @@
-//! The build cache's one file, `.gongkai/build.cache`: a header naming the format and the
-//! gongkai version, the cache's parts in postcard's encoding, each after its length in bytes,
-//! then the SHA-256 of all but the header. Anything that does not read back whole and equal (a
-//! truncated or edited file, another version's, a folder in its place) is ignored, never used:
-//! the build then loads everything, as with `--no-cache`, and writes a new cache.
+//! The build cache's file, `.gongkai/build.cache`: a header naming the format and the gongkai
+//! version, the cache's parts in postcard's encoding, each after its length in bytes, then the
+//! SHA-256 of all but the header. Anything that does not read back whole and equal (a
+//! truncated or edited file, another version's, a folder in its place, a part file missing or
+//! changed) is ignored, never used: the build then loads everything, as with `--no-cache`, and
+//! writes a new cache.
 //!
-//! The parts: the keys; the report files' loads, most of the bytes, in chunks of
-//! [`FILES_PER_PART`] (their count first); the output's records (files, then folders); the search states. The chunks
-//! are decoded in parallel, and the digest checked beside them: reading the cache of a
-//! 10,000-pair site is most of what a build without edits does before it publishes. The keys
-//! and the loads are encoded and written on a thread of their own while the site is published
-//! ([`Writer`]); the rest follows once it is.
+//! The parts: the keys; the names of the report files' loads, which are most of the bytes and
+//! kept in files of their own (`loads.rs`), read and decoded in parallel; the output's records
+//! (files, then folders); the search states. The keys and the loads are written on a thread
+//! of their own while the site is published ([`Writer`]); the rest follows once it is.
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
 
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
+use super::loads::{self, Loads, PartRef};
 use super::{Cache, Keys, OutputFile, OutputFolder, SearchCache};
-use crate::content::CachedFile;
 use crate::hash::sha256;
 
 pub use crate::layout::CACHE_DIR;
 const FILE: &str = "build.cache";
 /// Changed whenever what the cache holds changes meaning, with the crate version beside it.
-const FORMAT: &str = "gongkai build cache 7";
+const FORMAT: &str = "gongkai build cache 8";
 
 pub fn path(root: &Path) -> PathBuf {
     root.join(CACHE_DIR).join(FILE)
@@ -36,36 +34,47 @@ fn header() -> String {
     format!("{FORMAT} {}\n", env!("CARGO_PKG_VERSION"))
 }
 
-/// Report files' loads per part of the file, decoded in parallel.
-const FILES_PER_PART: usize = 1_000;
-
 /// The cache of the site at `root`, when there is one that reads back whole.
 pub fn read(root: &Path) -> Option<Cache> {
     let bytes = std::fs::read(path(root)).ok()?;
     let rest = bytes.strip_prefix(header().as_bytes())?;
     let (payload, digest) = rest.split_at_checked(rest.len().checked_sub(32)?)?;
-    let (intact, cache) = rayon::join(|| sha256(payload) == digest, || decode(payload));
-    cache.filter(|c| intact && c.is_sane())
+    let dir = root.join(CACHE_DIR);
+    let ((intact, cache), loads) = rayon::join(
+        || rayon::join(|| sha256(payload) == digest, || decode(payload)),
+        || part_names(payload).and_then(|names| loads::read(&dir, &names)),
+    );
+    let (files, parts) = loads?;
+    let cache = cache.filter(|c| intact && c.is_sane())?;
+    Some(Cache {
+        files,
+        parts,
+        ..cache
+    })
 }
 
-/// The parts of `payload`, decoded.
+/// The names of the loads' parts, the second part of `payload`.
+fn part_names(payload: &[u8]) -> Option<Vec<String>> {
+    let mut rest = payload;
+    part(&mut rest)?;
+    postcard::from_bytes(part(&mut rest)?).ok()
+}
+
+/// The parts of `payload`, decoded, but for the loads ([`loads::read`]).
 fn decode(payload: &[u8]) -> Option<Cache> {
     let mut rest = payload;
     let keys = part(&mut rest)?;
-    let count: u64 = postcard::from_bytes(part(&mut rest)?).ok()?;
-    let chunks: Vec<&[u8]> = (0..count).map(|_| part(&mut rest)).collect::<Option<_>>()?;
+    part(&mut rest)?;
     let output = part(&mut rest)?;
     let search = part(&mut rest)?;
     if !rest.is_empty() {
         return None;
     }
     let (output, folders) = postcard::from_bytes(output).ok()?;
-    let files: Vec<Vec<CachedFile>> = (chunks.into_par_iter())
-        .map(|c| postcard::from_bytes(c).ok())
-        .collect::<Option<_>>()?;
     Some(Cache {
         keys: postcard::from_bytes(keys).ok()?,
-        files: files.into_iter().flatten().collect(),
+        files: Vec::new(),
+        parts: Vec::new(),
         output,
         folders,
         search: postcard::from_bytes(search).ok()?,
@@ -86,6 +95,8 @@ struct Part {
     file: std::fs::File,
     temp: PathBuf,
     digest: Sha256,
+    /// The loads' parts it names.
+    parts: Vec<PartRef>,
 }
 
 /// A cache being written: started with the keys and the loads, finished with the rest.
@@ -96,9 +107,9 @@ pub struct Writer {
 
 impl Writer {
     /// Starts writing the cache of the site at `root` on a thread of its own.
-    pub fn start(root: &Path, keys: Keys, files: Vec<CachedFile>) -> Writer {
+    pub fn start(root: &Path, keys: Keys, loads: Loads) -> Writer {
         let dir = root.join(CACHE_DIR);
-        let part = std::thread::spawn(move || write_start(&dir, &keys, &files));
+        let part = std::thread::spawn(move || write_start(&dir, &keys, &loads));
         Writer {
             root: root.to_path_buf(),
             part: Some(part),
@@ -134,7 +145,7 @@ impl Drop for Writer {
     }
 }
 
-fn write_start(dir: &Path, keys: &Keys, files: &[CachedFile]) -> std::io::Result<Part> {
+fn write_start(dir: &Path, keys: &Keys, loads: &Loads) -> std::io::Result<Part> {
     std::fs::create_dir_all(dir)?;
     let ignore = dir.join(".gitignore");
     if !ignore.exists() {
@@ -143,18 +154,19 @@ fn write_start(dir: &Path, keys: &Keys, files: &[CachedFile]) -> std::io::Result
             "# gongkai's build cache: safe to delete, never committed\n*\n",
         )?;
     }
+    let parts = loads.write(dir)?;
     let temp = dir.join(format!("{FILE}.{}.tmp", std::process::id()));
     let mut part = Part {
         file: std::fs::File::create(&temp)?,
         temp,
         digest: Sha256::new(),
+        parts,
     };
     let written = (|| {
         part.file.write_all(header().as_bytes())?;
         append(&mut part, keys)?;
-        let chunks = files.chunks(FILES_PER_PART);
-        append(&mut part, &(chunks.len() as u64))?;
-        chunks.into_iter().try_for_each(|c| append(&mut part, &c))
+        let names: Vec<String> = part.parts.iter().map(|p| p.sha256.clone()).collect();
+        append(&mut part, &names)
     })();
     match written {
         Ok(()) => Ok(part),
@@ -186,7 +198,9 @@ fn write_finish(
         append(&mut part, search)?;
         let digest: [u8; 32] = std::mem::take(&mut part.digest).finalize().into();
         part.file.write_all(&digest)?;
-        std::fs::rename(&part.temp, path(root))
+        std::fs::rename(&part.temp, path(root))?;
+        loads::remove_others(&root.join(CACHE_DIR), &part.parts);
+        Ok(())
     })();
     if written.is_err() {
         let _ = std::fs::remove_file(&part.temp);

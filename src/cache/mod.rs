@@ -10,6 +10,7 @@
 
 mod file;
 mod keys;
+mod loads;
 mod plan;
 mod records;
 mod search;
@@ -22,6 +23,7 @@ use crate::content::CachedFile;
 
 pub use file::{CACHE_DIR, Writer, path, read};
 pub use keys::{Keys, search_key};
+pub use loads::{Loads, PartRef};
 pub use plan::{Plan, Prior, load_store, save, usable};
 pub use records::{OutputFile, OutputFolder, Records, stamp_folders, stamp_output};
 pub use search::{IndexWrite, SearchCache, Written};
@@ -60,8 +62,10 @@ impl Cache {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Cache {
     pub keys: Keys,
-    /// Every report file's load.
+    /// Every report file's load, in path order.
     pub files: Vec<CachedFile>,
+    /// The parts they were read from (`loads.rs`), for the next cache to name again.
+    pub parts: Vec<PartRef>,
     /// The output files this build wrote (pages and search files), as published.
     pub output: Vec<OutputFile>,
     /// The folders that hold them, as published.

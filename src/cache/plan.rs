@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::file::Writer;
 use super::search::SearchPlan;
-use super::{Cache, Keys, OutputFolder, Records, SearchCache, Written, search_key};
+use super::{Cache, Keys, Loads, OutputFolder, PartRef, Records, SearchCache, Written, search_key};
 use crate::archive::manifest::Recorder;
 use crate::config::Lang;
 use crate::content::ContentStore;
@@ -78,6 +78,8 @@ pub struct Plan {
     records: Records,
     /// The output's folders as the last build recorded them.
     folders: Vec<OutputFolder>,
+    /// The parts of the loads the store was restored from, to name again where unchanged.
+    parts: Vec<PartRef>,
     /// The pages to render, when the others are kept; `None`: render every page.
     pages: Option<Vec<Page>>,
     /// How each language's search index is written.
@@ -108,6 +110,7 @@ impl Plan {
 
     fn reuse(&mut self, mut prior: Prior, keys: &Keys, site: &Site) {
         self.folders = std::mem::take(&mut prior.cache.folders);
+        self.parts = std::mem::take(&mut prior.cache.parts);
         let Some(records) = prior.records.join().ok().flatten() else {
             return;
         };
@@ -199,17 +202,14 @@ fn report_sources(site: &Site, pages: &[Page]) -> Vec<PathBuf> {
 }
 
 impl Plan {
-    /// Starts writing the next cache, with the loads of this build (`files`), while the site
-    /// is published; `None` without the cache or without the loads.
-    pub fn start_saving(
-        &self,
-        opts: &BuildOptions,
-        files: Option<Vec<crate::content::CachedFile>>,
-    ) -> Option<Writer> {
-        let (false, Some(keys), Some(files)) = (opts.no_cache, self.keys.clone(), files) else {
+    /// Starts writing the next cache, with the loads of `store`, while the site is
+    /// published; `None` without the cache or without the loads.
+    pub fn start_saving(&self, opts: &BuildOptions, store: &ContentStore) -> Option<Writer> {
+        let (false, Some(keys)) = (opts.no_cache, self.keys.clone()) else {
             return None;
         };
-        Some(Writer::start(&opts.root, keys, files))
+        let loads = Loads::of(store, &self.parts)?;
+        Some(Writer::start(&opts.root, keys, loads))
     }
 }
 

@@ -133,7 +133,7 @@ pub fn render(
     comrak::html::format_document_with_plugins(root, options, &mut html, &plugins)
         .expect("writing to a String cannot fail");
     let html = valid_html::finish(html, src.lang);
-    let mut html = super::table_scroll::wrap_tables(&html);
+    let mut html = super::table_scroll::wrap_tables(html);
     // Every report's page body stays in memory until pages render: no slack capacity.
     html.shrink_to_fit();
     let top_level_ids = ids.into_iter().filter_map(|(top, id)| top.then_some(id));

@@ -4,16 +4,18 @@
 
 /// `html` with each `<table>` the Markdown renderer wrote inside `<div class="table-scroll">`.
 /// The wrapper takes keyboard focus so a table that scrolls can be scrolled without a mouse.
-pub fn wrap_tables(html: &str) -> String {
+pub fn wrap_tables(html: String) -> String {
     const OPEN: &str = "<table>";
     const CLOSE: &str = "</table>";
-    if !html.contains(OPEN) {
-        return html.to_string();
-    }
+    let finder = memchr::memmem::Finder::new("table>");
+    let Some(first) = next_tag(&html, &finder) else {
+        return html;
+    };
     let mut out = String::with_capacity(html.len() + 64);
     let mut depth = 0usize;
-    let mut rest = html;
-    while let Some(at) = next_tag(rest) {
+    let mut rest = html.as_str();
+    let mut next = Some(first);
+    while let Some(at) = next {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
         if rest.starts_with(OPEN) {
@@ -31,6 +33,7 @@ pub fn wrap_tables(html: &str) -> String {
                 out.push_str("</div>");
             }
         }
+        next = next_tag(rest, &finder);
     }
     out.push_str(rest);
     for _ in 0..depth {
@@ -39,12 +42,12 @@ pub fn wrap_tables(html: &str) -> String {
     out
 }
 
-/// Where the next `<table>` or `</table>` starts: one scan for `table>` up to the first tag,
-/// where looking for each tag apart scanned past the other, again for every tag.
-fn next_tag(s: &str) -> Option<usize> {
+/// Where the next `<table>` or `</table>` starts: one scan for `table>` (`finder`) up to the
+/// first tag, where looking for each tag apart scanned past the other, again for every tag.
+fn next_tag(s: &str, finder: &memchr::memmem::Finder<'_>) -> Option<usize> {
     const NAME: &str = "table>";
     let mut from = 0;
-    while let Some(i) = s[from..].find(NAME) {
+    while let Some(i) = finder.find(&s.as_bytes()[from..]) {
         let at = from + i;
         let before = &s[..at];
         if before.ends_with("</") {
@@ -66,7 +69,7 @@ mod tests {
     fn tables_get_a_scrolling_wrapper() {
         let html = "<p>a</p>\n<table>\n<tr><td>1</td></tr>\n</table>\n<p>b</p>\n";
         assert_eq!(
-            wrap_tables(html),
+            wrap_tables(html.into()),
             "<p>a</p>\n<div class=\"table-scroll\" tabindex=\"0\"><table>\n<tr><td>1</td></tr>\n</table></div>\n<p>b</p>\n"
         );
     }
@@ -75,7 +78,7 @@ mod tests {
     fn only_whole_tags_count() {
         let html = "a table> b</table c<table>d</table>e";
         assert_eq!(
-            wrap_tables(html),
+            wrap_tables(html.into()),
             "a table> b</table c<div class=\"table-scroll\" tabindex=\"0\"><table>d</table></div>e"
         );
     }
@@ -88,7 +91,7 @@ mod tests {
             "<table></table></table>",
             "</table><table>",
         ] {
-            let out = wrap_tables(html);
+            let out = wrap_tables(html.into());
             assert_eq!(
                 out.matches("<div").count(),
                 out.matches("</div>").count(),
@@ -99,6 +102,10 @@ mod tests {
 
     #[test]
     fn text_without_tables_is_unchanged() {
-        assert_eq!(wrap_tables("<p>&lt;table&gt;</p>"), "<p>&lt;table&gt;</p>");
+        assert_eq!(wrap_tables("x</table>".into()), "x</table>");
+        assert_eq!(
+            wrap_tables("<p>&lt;table&gt;</p>".into()),
+            "<p>&lt;table&gt;</p>"
+        );
     }
 }

@@ -33,14 +33,42 @@ pub struct CachedFile {
     ids: Vec<String>,
 }
 
+impl CachedFile {
+    /// The report file's path from the site root, as the store knows it.
+    pub fn path(&self) -> &Path {
+        &self.report.source_path
+    }
+}
+
 impl ContentStore {
-    /// Every file's load, for the build cache; `None` when a file is misplaced or failed to
-    /// load (a build with problems leaves no cache).
-    pub fn to_cached(&self) -> Option<Vec<CachedFile>> {
-        let slots: Vec<&Slot> = self.slots.values().collect();
+    /// Every file's path, and whether its load is the one the build cache gave
+    /// ([`restore`](Self::restore)) and not loaded again since, so the cache can name that
+    /// load again without writing it; `None` when a file is misplaced or failed to load (a
+    /// build with problems leaves no cache).
+    pub fn cache_entries(&self) -> Option<Vec<(&Path, bool)>> {
+        (self.slots.iter())
+            .map(|(path, slot)| match (&slot.state, slot.stamp) {
+                (State::Placed { load, .. }, Some(_)) => match load {
+                    Load::Loaded { body, .. } => {
+                        Some((path.as_path(), matches!(body, Body::Ids(_))))
+                    }
+                    Load::Failed(_) => None,
+                },
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The loads of the files among [`cache_entries`](Self::cache_entries) that `wanted`
+    /// picks by path, for the build cache, in path order.
+    pub fn to_cached(&self, wanted: impl Fn(&Path) -> bool + Sync) -> Vec<CachedFile> {
+        let slots: Vec<&Slot> = (self.slots.iter())
+            .filter(|(path, _)| wanted(path))
+            .map(|(_, slot)| slot)
+            .collect();
         slots
             .into_par_iter()
-            .map(|slot| match (&slot.state, slot.stamp) {
+            .filter_map(|slot| match (&slot.state, slot.stamp) {
                 (
                     State::Placed {
                         load:
@@ -59,7 +87,13 @@ impl ContentStore {
                     links: links.clone(),
                     body_links: body_links.clone(),
                     ids: match body {
-                        Body::Html(html) => ids_in(html).into_iter().collect(),
+                        // Sorted: the same body gives the same bytes, so a part of the cache
+                        // whose loads did not change keeps its name.
+                        Body::Html(html) => {
+                            let mut ids: Vec<String> = ids_in(html).into_iter().collect();
+                            ids.sort_unstable();
+                            ids
+                        }
                         Body::Ids(ids) => ids.clone(),
                     },
                 }),

@@ -78,17 +78,20 @@ impl ContentStore {
 pub(super) fn ids_in(html: &str) -> HashSet<String> {
     let mut ids = HashSet::new();
     let mut rest = html;
-    while let Some(at) = rest.find(" id=\"") {
+    let finder = memchr::memmem::Finder::new(" id=\"");
+    while let Some(at) = finder.find(rest.as_bytes()) {
         rest = &rest[at + 5..];
-        let end = rest.find('"').unwrap_or(rest.len());
-        ids.insert(
-            rest[..end]
+        let end = memchr::memchr(b'"', rest.as_bytes()).unwrap_or(rest.len());
+        let id = &rest[..end];
+        ids.insert(match id.contains('&') {
+            true => id
                 .replace("&quot;", "\"")
                 .replace("&#39;", "'")
                 .replace("&lt;", "<")
                 .replace("&gt;", ">")
                 .replace("&amp;", "&"),
-        );
+            false => id.to_string(),
+        });
         rest = &rest[end..];
     }
     ids
