@@ -292,6 +292,73 @@ fn a_damaged_cache_is_never_used() {
     assert!(cache_file(&site).is_file());
 }
 
+/// The files of the loads' parts in the cache folder (`loads-<sha256>`).
+fn loads_parts(site: &TempSite) -> Vec<std::path::PathBuf> {
+    let dir = site.path(gongkai::cache::CACHE_DIR);
+    let mut parts: Vec<_> = (std::fs::read_dir(dir).unwrap().flatten())
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("loads-")
+        })
+        .collect();
+    parts.sort();
+    parts
+}
+
+/// The report files' loads are kept in part files of their own, named by their hash: a part
+/// damaged, emptied or gone makes the whole cache unused; a build without edits names the
+/// same part again without writing it, and one after an edit replaces it.
+#[test]
+fn a_damaged_part_of_the_loads_is_never_used_and_an_unchanged_one_is_kept() {
+    let site = TempSite::sample();
+    build_cached(&site);
+    let parts = loads_parts(&site);
+    assert_eq!(parts.len(), 1, "the sample site's loads fit in one part");
+    let written = std::fs::metadata(&parts[0]).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let summary = build_cached(&site);
+    assert_eq!(summary.rendered, 0, "the cache was used");
+    assert_eq!(loads_parts(&site), parts, "named again");
+    let kept = std::fs::metadata(&parts[0]).unwrap().modified().unwrap();
+    assert_eq!(kept, written, "not written again");
+
+    let damage: Vec<(&str, Damage)> = vec![
+        (
+            "a byte of a part changed",
+            Box::new(|b| flip(b, b.len() / 2)),
+        ),
+        ("a part emptied", Box::new(|_| Vec::new())),
+        ("a part cut short", Box::new(|b| b[..b.len() - 1].to_vec())),
+    ];
+    for (i, (how, damaged)) in damage.iter().enumerate() {
+        site.replace(
+            REPORT,
+            "现将有关情况报告如下",
+            &format!("现将有关情况报告如下{i}"),
+        );
+        let parts = loads_parts(&site);
+        assert_eq!(parts.len(), 1, "{how}: the older part was removed");
+        std::fs::write(&parts[0], damaged(&std::fs::read(&parts[0]).unwrap())).unwrap();
+        let summary = same_as_fresh(&site, how);
+        assert_eq!(summary.rendered, summary.pages, "{how}: the cache was used");
+        assert_ne!(
+            loads_parts(&site),
+            parts,
+            "{how}: the part was written anew"
+        );
+    }
+    site.replace(REPORT, "现将有关情况报告如下", "现将有关情况报告如下：");
+    std::fs::remove_file(&loads_parts(&site)[0]).unwrap();
+    let summary = same_as_fresh(&site, "a part gone");
+    assert_eq!(
+        summary.rendered, summary.pages,
+        "a part gone: the cache was used"
+    );
+}
+
 fn flip(bytes: &[u8], at: usize) -> Vec<u8> {
     let mut b = bytes.to_vec();
     b[at] ^= 0x5A;

@@ -17,7 +17,7 @@ use std::thread::JoinHandle;
 
 use sha2::{Digest, Sha256};
 
-use super::loads::{self, Loads, PartRef};
+use super::loads::{self, Loads};
 use super::{Cache, Keys, OutputFile, OutputFolder, SearchCache};
 use crate::hash::sha256;
 
@@ -95,8 +95,8 @@ struct Part {
     file: std::fs::File,
     temp: PathBuf,
     digest: Sha256,
-    /// The loads' parts it names.
-    parts: Vec<PartRef>,
+    /// The names of the loads' parts.
+    parts: Vec<String>,
 }
 
 /// A cache being written: started with the keys and the loads, finished with the rest.
@@ -165,8 +165,10 @@ fn write_start(dir: &Path, keys: &Keys, loads: &Loads) -> std::io::Result<Part> 
     let written = (|| {
         part.file.write_all(header().as_bytes())?;
         append(&mut part, keys)?;
-        let names: Vec<String> = part.parts.iter().map(|p| p.sha256.clone()).collect();
-        append(&mut part, &names)
+        let names = std::mem::take(&mut part.parts);
+        let appended = append(&mut part, &names);
+        part.parts = names;
+        appended
     })();
     match written {
         Ok(()) => Ok(part),

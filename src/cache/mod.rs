@@ -65,6 +65,7 @@ pub struct Cache {
     /// Every report file's load, in path order.
     pub files: Vec<CachedFile>,
     /// The parts they were read from (`loads.rs`), for the next cache to name again.
+    #[serde(skip)]
     pub parts: Vec<PartRef>,
     /// The output files this build wrote (pages and search files), as published.
     pub output: Vec<OutputFile>,

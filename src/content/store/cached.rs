@@ -60,10 +60,10 @@ impl ContentStore {
     }
 
     /// The loads of the files among [`cache_entries`](Self::cache_entries) that `wanted`
-    /// picks by path, for the build cache, in path order.
-    pub fn to_cached(&self, wanted: impl Fn(&Path) -> bool + Sync) -> Vec<CachedFile> {
-        let slots: Vec<&Slot> = (self.slots.iter())
-            .filter(|(path, _)| wanted(path))
+    /// picks by their place in it, for the build cache, in path order.
+    pub fn to_cached(&self, wanted: impl Fn(usize) -> bool) -> Vec<CachedFile> {
+        let slots: Vec<&Slot> = (self.slots.values().enumerate())
+            .filter(|(i, _)| wanted(*i))
             .map(|(_, slot)| slot)
             .collect();
         slots
