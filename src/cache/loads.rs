@@ -137,11 +137,10 @@ fn write_part(dir: &Path, files: &[CachedFile]) -> std::io::Result<String> {
 pub fn read(dir: &Path, names: &[String]) -> Option<(Vec<CachedFile>, Vec<PartRef>)> {
     let parts: Vec<(Vec<CachedFile>, PartRef)> = (names.par_iter())
         .map(|name| {
+            // Checked before it names a file: nothing but a part in `dir` is ever read.
             let hex =
                 name.len() == 64 && name.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-            let bytes = std::fs::read(dir.join(file_name(name)))
-                .ok()
-                .filter(|_| hex)?;
+            let bytes = hex.then(|| std::fs::read(dir.join(file_name(name))).ok())??;
             let intact = sha256_hex(&bytes) == *name;
             let files: Vec<CachedFile> = postcard::from_bytes(&bytes).ok().filter(|_| intact)?;
             let part = PartRef::of(name.clone(), &files)?;
