@@ -115,12 +115,13 @@ fn file_name(sha256: &str) -> String {
     format!("{PREFIX}{sha256}")
 }
 
-/// Writes one part under its name, which it gives; a file of that name is that part already.
+/// Writes one part under its name, which it gives. A file of that name holding those bytes
+/// is left as it is; one holding others (damaged) is replaced.
 fn write_part(dir: &Path, files: &[CachedFile]) -> std::io::Result<String> {
     let bytes = postcard::to_allocvec(files).map_err(std::io::Error::other)?;
     let name = sha256_hex(&bytes);
     let path = dir.join(file_name(&name));
-    if !path.is_file() {
+    if std::fs::read(&path).ok().as_deref() != Some(bytes.as_slice()) {
         let temp = dir.join(format!("{}.{}.tmp", file_name(&name), std::process::id()));
         std::fs::write(&temp, &bytes)
             .and_then(|()| std::fs::rename(&temp, &path))
@@ -237,7 +238,7 @@ mod tests {
         // Written again unchanged: the same name, the file left as it is.
         let part = dir.path().join(file_name(&names[0]));
         let before = std::fs::metadata(&part).unwrap().modified().unwrap();
-        assert_eq!(Loads::all(files).write(dir.path()).unwrap(), names);
+        assert_eq!(Loads::all(files.clone()).write(dir.path()).unwrap(), names);
         assert_eq!(
             std::fs::metadata(&part).unwrap().modified().unwrap(),
             before
@@ -246,8 +247,12 @@ mod tests {
         let good = std::fs::read(&part).unwrap();
         let mut flipped = good.clone();
         flipped[good.len() / 2] ^= 0x5A;
-        std::fs::write(&part, flipped).unwrap();
+        std::fs::write(&part, &flipped).unwrap();
         assert!(read(dir.path(), &names).is_none(), "a changed byte");
+        // Written again, the damaged file of that name is replaced.
+        assert_eq!(Loads::all(files).write(dir.path()).unwrap(), names);
+        assert!(read(dir.path(), &names).is_some(), "repaired");
+        std::fs::write(&part, &flipped).unwrap();
         std::fs::remove_file(&part).unwrap();
         assert!(read(dir.path(), &names).is_none(), "a missing part");
         std::fs::write(dir.path().join("loads-..%2Fx"), &good).unwrap();
