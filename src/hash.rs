@@ -11,6 +11,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// Whether `s` is written as a SHA-256 is: 64 hex digits (of either case).
+pub fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// The first 8 hex digits of the SHA-256 of `bytes`: the content part of a cache-safe file
 /// name (`style.3f9a1c2b.css`, README "Deploying `public/`"). 32 bits, as bundlers use: two
 /// builds would have to give one file different bytes with the same 32 bits to mix.

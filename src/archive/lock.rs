@@ -81,7 +81,7 @@ impl Lock {
                 problems.push(bad(Msg::new("archive.lock_three_fields")));
                 continue;
             };
-            if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            if !crate::hash::is_sha256_hex(sha256) {
                 problems.push(bad(Msg::new("archive.lock_bad_sha")));
                 continue;
             }

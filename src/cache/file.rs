@@ -160,18 +160,15 @@ fn write_start(dir: &Path, keys: &Keys, loads: &Loads) -> std::io::Result<Part> 
         file: std::fs::File::create(&temp)?,
         temp,
         digest: Sha256::new(),
-        parts,
+        parts: Vec::new(),
     };
     let written = (|| {
         part.file.write_all(header().as_bytes())?;
         append(&mut part, keys)?;
-        let names = std::mem::take(&mut part.parts);
-        let appended = append(&mut part, &names);
-        part.parts = names;
-        appended
+        append(&mut part, &parts)
     })();
     match written {
-        Ok(()) => Ok(part),
+        Ok(()) => Ok(Part { parts, ..part }),
         Err(e) => {
             let _ = std::fs::remove_file(&part.temp);
             Err(e)

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::content::{CachedFile, ContentStore};
-use crate::hash::sha256_hex;
+use crate::hash::{is_sha256_hex, sha256_hex};
 
 /// Loads per part.
 const FILES_PER_PART: usize = 1_000;
@@ -138,10 +138,10 @@ fn write_part(dir: &Path, files: &[CachedFile]) -> std::io::Result<String> {
 pub fn read(dir: &Path, names: &[String]) -> Option<(Vec<CachedFile>, Vec<PartRef>)> {
     let parts: Vec<(Vec<CachedFile>, PartRef)> = (names.par_iter())
         .map(|name| {
-            // Checked before it names a file: nothing but a part in `dir` is ever read.
-            let hex =
-                name.len() == 64 && name.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-            let bytes = hex.then(|| std::fs::read(dir.join(file_name(name))).ok())??;
+            // Checked before it names a file: nothing but a part in `dir` is ever read (and
+            // an uppercase name then fails the comparison with the lowercase hash below).
+            let bytes =
+                is_sha256_hex(name).then(|| std::fs::read(dir.join(file_name(name))).ok())??;
             let intact = sha256_hex(&bytes) == *name;
             let files: Vec<CachedFile> = postcard::from_bytes(&bytes).ok().filter(|_| intact)?;
             let part = PartRef::of(name.clone(), &files)?;

@@ -98,7 +98,7 @@ pub fn check(
     };
     let mut listed = BTreeMap::new();
     for f in m.files {
-        if f.sha256.len() != 64 || !f.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if !crate::hash::is_sha256_hex(&f.sha256) {
             return Err(Msg::new("trust.manifest_no_sha").arg("path", f.path));
         }
         if listed
