@@ -4,9 +4,13 @@
 
 For one corpus folder (on the machine's disk by default; pass a tmpfs folder to compare):
 
-1. cold build, twice; wall time and peak RSS of each:
-   - "cold": the first build of the site. `public/` and `.gongkai/` are moved aside (renamed
-     into `<dir>.set-aside/`), not deleted, so the disk has freed no inodes just before;
+1. cold build, two or three times; wall time and peak RSS of each:
+   - "cold_page_cache" (run as root on Linux only): the first build of the site with the
+     kernel's page cache dropped just before, as after a restart: every read waits on the
+     disk (see bench/README "A cold page cache");
+   - "cold": the first build of the site, its files read just before (as when an editor has
+     saved them). `public/` and `.gongkai/` are moved aside (renamed into
+     `<dir>.set-aside/`), not deleted, so the disk has freed no inodes just before;
    - "cold_after_delete": the same once the old outputs are deleted and the deletion flushed
      (`sync`, timed apart), as after `rm -rf public .gongkai`. On ext4 without a journal
      (this machine's disk) the kernel avoids reusing inodes freed in the last minutes and
@@ -73,6 +77,17 @@ def set_aside(root, aside):
                 shutil.rmtree(root / name, ignore_errors=True)
 
 
+def drop_page_cache():
+    """Empties the kernel's page, dentry and inode caches; False where that is not allowed
+    (not root, not Linux)."""
+    try:
+        with open("/proc/sys/vm/drop_caches", "w") as f:
+            f.write("3\n")
+        return True
+    except OSError:
+        return False
+
+
 def stamps(public):
     """Every output file → (inode, mtime in ns)."""
     out = {}
@@ -116,6 +131,16 @@ def main():
     public, changes = root / "public", root.parent / (root.name + ".changes.txt")
     aside = root.parent / (root.name + ".set-aside")
     figures = {}
+    if drop_page_cache():
+        # Nothing of the site in memory, as after a restart: every file read waits on the disk.
+        set_aside(root, aside)
+        os.sync()
+        drop_page_cache()
+        wall, rss, _ = run_build(binary, root)
+        figures["cold_page_cache"] = {"wall_s": round(wall, 2), "peak_rss_mib": round(rss)}
+    # The site's files read recently, as when an editor has just saved them.
+    for report in (root / "content").rglob("*.md"):
+        report.read_bytes()
     set_aside(root, aside)
     wall, rss, _ = run_build(binary, root)
     figures["cold"] = {"wall_s": round(wall, 2), "peak_rss_mib": round(rss)}

@@ -8,6 +8,7 @@ pub mod figures;
 pub mod front_matter;
 mod heading_ids;
 pub mod markdown;
+mod read_ahead;
 mod sections;
 pub mod source;
 mod store;

@@ -313,23 +313,26 @@ impl ContentStore {
     pub(super) fn load_files(&mut self, files: Vec<SourceFile>) {
         let Ok(config) = &self.config else { return };
         let (md, targets) = (&self.md, &self.targets);
-        let slots: Vec<(PathBuf, Slot)> = files
-            .into_par_iter()
-            .map(|file| {
-                let stamp = stamp(&file.path);
-                let load = match load_file(&file, config, md, targets) {
-                    Ok(loaded) => Load::Loaded {
-                        report: Arc::new(loaded.report),
-                        body: Body::Html(loaded.html),
-                        links: loaded.links,
-                        body_links: loaded.body_links,
-                    },
-                    Err(ds) => Load::Failed(ds),
-                };
-                let state = State::Placed { file, load };
-                (state_path(&state), Slot { stamp, state })
-            })
-            .collect();
+        let paths: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+        let slots: Vec<(PathBuf, Slot)> = super::read_ahead::while_reading(&paths, || {
+            files
+                .into_par_iter()
+                .map(|file| {
+                    let stamp = stamp(&file.path);
+                    let load = match load_file(&file, config, md, targets) {
+                        Ok(loaded) => Load::Loaded {
+                            report: Arc::new(loaded.report),
+                            body: Body::Html(loaded.html),
+                            links: loaded.links,
+                            body_links: loaded.body_links,
+                        },
+                        Err(ds) => Load::Failed(ds),
+                    };
+                    let state = State::Placed { file, load };
+                    (state_path(&state), Slot { stamp, state })
+                })
+                .collect()
+        });
         self.slots.extend(slots);
     }
 }

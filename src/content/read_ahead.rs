@@ -1,0 +1,68 @@
+//! Reading ahead of the loader. When the report files are not in the page cache (the first
+//! build after the server restarted, or of a site not opened for months), each read waits on
+//! the disk while its core idles: at 10,000 pairs on this machine's disk the load took 9.3 s
+//! instead of 3.4 s (bench/README, "A cold page cache"). A few threads ask the kernel to read
+//! the files in ahead of the parsers, so the disk's waits overlap the parsing instead of
+//! adding to it. When the files are cached already, asking costs an open and a close each.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// Threads asking ahead: each waits on the disk only while it opens a file (its inode), so a
+/// few keep the disk's queue full without taking a core from the parsers.
+const THREADS: usize = 4;
+
+/// Runs `work` (which reads `paths`) while other threads ask for `paths`, in order; they stop
+/// when `work` returns.
+pub fn while_reading<R>(paths: &[PathBuf], work: impl FnOnce() -> R) -> R {
+    let (next, stop) = (AtomicUsize::new(0), AtomicBool::new(false));
+    std::thread::scope(|scope| {
+        for _ in 0..THREADS.min(paths.len()) {
+            scope.spawn(|| {
+                while !stop.load(Ordering::Relaxed) {
+                    let Some(path) = paths.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                        break;
+                    };
+                    ask(path);
+                }
+            });
+        }
+        let result = work();
+        stop.store(true, Ordering::Relaxed);
+        result
+    })
+}
+
+/// Asks the kernel to read `path` into the page cache, without waiting for the data; a file
+/// that cannot be opened is the loader's to report.
+#[cfg(target_os = "linux")]
+fn ask(path: &std::path::Path) {
+    use rustix::fs::{Advice, Mode, OFlags, fadvise, open};
+    if let Ok(fd) = open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()) {
+        let _ = fadvise(&fd, 0, None, Advice::WillNeed);
+    }
+}
+
+/// Elsewhere the loader reads as it goes.
+#[cfg(not(target_os = "linux"))]
+fn ask(_: &std::path::Path) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_work_runs_once_and_its_result_is_returned_whatever_the_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let present = dir.path().join("a.zh.md");
+        std::fs::write(&present, "正文").unwrap();
+        let paths = vec![present.clone(), dir.path().join("missing.md"), dir.path().into()];
+        let mut runs = 0;
+        let read = while_reading(&paths, || {
+            runs += 1;
+            std::fs::read_to_string(&present).unwrap()
+        });
+        assert_eq!((runs, read.as_str()), (1, "正文"));
+        assert_eq!(while_reading(&[], || 7), 7);
+    }
+}
