@@ -56,7 +56,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let present = dir.path().join("a.zh.md");
         std::fs::write(&present, "正文").unwrap();
-        let paths = vec![present.clone(), dir.path().join("missing.md"), dir.path().into()];
+        let paths = vec![
+            present.clone(),
+            dir.path().join("missing.md"),
+            dir.path().into(),
+        ];
         let mut runs = 0;
         let read = while_reading(&paths, || {
             runs += 1;
