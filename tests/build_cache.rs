@@ -193,6 +193,22 @@ fn edits_publish_what_a_build_without_the_cache_publishes() {
     assert_eq!(how(&after_body_edit, "en"), Some(IndexWrite::Kept));
 }
 
+/// `archive.lock` written (a year frozen): the store reads the lock again, and the output
+/// still equals a build without the cache.
+#[test]
+fn a_year_frozen_publishes_what_a_build_without_the_cache_publishes() {
+    let site = TempSite::sample();
+    same_as_fresh(&site, "the first build");
+    let frozen = gongkai::cmd::freeze::run(&site.options(), 2023).expect("freeze 2023");
+    assert!(frozen.frozen > 0, "{frozen:?}");
+    same_as_fresh(&site, "a year frozen");
+    let unchanged = same_as_fresh(&site, "no edit after freezing");
+    assert_eq!(
+        unchanged.rendered, 0,
+        "nothing changed since the last build"
+    );
+}
+
 /// Body edits of one report after another, in both languages (text added and words taken
 /// out), each updating the index in place from the state the build before left: every build
 /// equals one without the cache.

@@ -116,9 +116,8 @@ impl Plan {
         };
         self.search.reuse(prior.cache.search);
         if prior.cache.keys.pages == keys.pages
-            && let Ok(before) = Site::new(site.config.clone(), prior.before)
+            && let Some(affected) = affected(prior.before, site, &prior.touched)
         {
-            let affected = deps::affected(&before, site, &prior.touched);
             let pages = all_pages(site)
                 .into_iter()
                 .filter(|p| affected.contains(p) || records.get(&p.file()).is_none());
@@ -185,6 +184,28 @@ impl Plan {
     ) -> Result<Written, OutputError> {
         self.search.write(site, recorder, &self.records, out)
     }
+}
+
+/// The pages of `site` that the reports `before` (the last build's) would have shown
+/// differently, given the reports whose files changed (`render::deps`); `None` when the last
+/// build's model cannot be made. When every report is the very one the last build published
+/// (nothing reloaded, not even `archive.lock`'s), no page can differ and that model is not
+/// made.
+fn affected(
+    before: Vec<Arc<Report>>,
+    site: &Site,
+    touched: &BTreeSet<ReportKey>,
+) -> Option<BTreeSet<Page>> {
+    let identities = |reports: &[Arc<Report>]| {
+        let mut ids: Vec<*const Report> = reports.iter().map(Arc::as_ptr).collect();
+        ids.sort_unstable();
+        ids
+    };
+    if touched.is_empty() && identities(&before) == identities(&site.reports) {
+        return Some(BTreeSet::new());
+    }
+    let before = Site::new(site.config.clone(), before).ok()?;
+    Some(deps::affected(&before, site, touched))
 }
 
 /// The report files whose bodies `pages` show: every translation of each report page's entry.
