@@ -4,6 +4,9 @@
 //! instead of 3.4 s (bench/README, "A cold page cache"). A few threads ask the kernel to read
 //! the files in ahead of the parsers, so the disk's waits overlap the parsing instead of
 //! adding to it. When the files are cached already, asking costs an open and a close each.
+//! The threads run ahead without a bound: the loader reads every file whole anyway, and a
+//! build holds more than the files' size in memory (800 MB at its peak for 301 MB of reports
+//! at 10,000 pairs), so the page cache holding them is not what limits a build.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
