@@ -15,9 +15,16 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 /// few keep the disk's queue full without taking a core from the parsers.
 const THREADS: usize = 4;
 
+/// Fewer files are read as they come: the preview reloads one or two at a time, just saved,
+/// where starting threads would cost more than it could save.
+const AT_LEAST: usize = 64;
+
 /// Runs `work` (which reads `paths`) while other threads ask for `paths`, in order; they stop
 /// when `work` returns.
 pub fn while_reading<R>(paths: &[PathBuf], work: impl FnOnce() -> R) -> R {
+    if paths.len() < AT_LEAST {
+        return work();
+    }
     let (next, stop) = (AtomicUsize::new(0), AtomicBool::new(false));
     std::thread::scope(|scope| {
         for _ in 0..THREADS.min(paths.len()) {
@@ -59,17 +66,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let present = dir.path().join("a.zh.md");
         std::fs::write(&present, "正文").unwrap();
-        let paths = vec![
-            present.clone(),
-            dir.path().join("missing.md"),
-            dir.path().into(),
-        ];
+        // Enough paths for the threads to start: present, missing, and folders.
+        let mut paths = vec![present.clone(), dir.path().join("missing.md")];
+        paths.extend((0..AT_LEAST).map(|_| dir.path().to_path_buf()));
         let mut runs = 0;
         let read = while_reading(&paths, || {
             runs += 1;
             std::fs::read_to_string(&present).unwrap()
         });
         assert_eq!((runs, read.as_str()), (1, "正文"));
+        assert_eq!(while_reading(&paths[..1], || 7), 7);
         assert_eq!(while_reading(&[], || 7), 7);
     }
 }
