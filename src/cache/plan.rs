@@ -188,8 +188,8 @@ impl Plan {
 
 /// The pages of `site` that the reports `before` (the last build's) would have shown
 /// differently, given the reports whose files changed (`render::deps`); `None` when the last
-/// build's model cannot be made. When every report is the very one the last build published
-/// (nothing reloaded, not even `archive.lock`'s), no page can differ and that model is not
+/// build's model cannot be made. When no file was reloaded, every report is the very one the
+/// last build published: that model would be this one, no page can differ, and it is not
 /// made.
 fn affected(
     before: Vec<Arc<Report>>,
