@@ -131,11 +131,10 @@ def main():
     public, changes = root / "public", root.parent / (root.name + ".changes.txt")
     aside = root.parent / (root.name + ".set-aside")
     figures = {}
+    # Nothing of the site in memory, as after a restart: every file read waits on the disk.
+    set_aside(root, aside)
+    os.sync()
     if drop_page_cache():
-        # Nothing of the site in memory, as after a restart: every file read waits on the disk.
-        set_aside(root, aside)
-        os.sync()
-        drop_page_cache()
         wall, rss, _ = run_build(binary, root)
         figures["cold_page_cache"] = {"wall_s": round(wall, 2), "peak_rss_mib": round(rss)}
     # The site's files read recently, as when an editor has just saved them.
