@@ -707,10 +707,7 @@ fn build_writes_nothing_outside_out() {
         "the report files' loads in one part: {parts:?}"
     );
     let hash = parts[0].strip_prefix(".gongkai/loads-").unwrap_or_default();
-    assert!(
-        hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
-        "{parts:?}"
-    );
+    assert!(gongkai::hash::is_sha256_hex(hash), "{parts:?}");
     now.retain(|p, _| !p.starts_with(".gongkai/"));
     let changed: Vec<&String> = (now.keys().chain(before.keys()))
         .filter(|p| now.get(*p) != before.get(*p))
