@@ -5,13 +5,17 @@
 /// `html` with each `<table>` the Markdown renderer wrote inside `<div class="table-scroll">`.
 /// The wrapper takes keyboard focus so a table that scrolls can be scrolled without a mouse.
 pub fn wrap_tables(html: String) -> String {
+    const WRAPPER: &str = "<div class=\"table-scroll\" tabindex=\"0\">";
     const OPEN: &str = "<table>";
     const CLOSE: &str = "</table>";
     let finder = memchr::memmem::Finder::new("table>");
     let Some(first) = next_tag(&html, &finder) else {
         return html;
     };
-    let mut out = String::with_capacity(html.len() + 64);
+    // Sized for every wrapper first: growing would copy the allocator's block with its
+    // unwritten tail (`valid_html::alignment_classes`).
+    let tables = memchr::memmem::find_iter(html.as_bytes(), OPEN).count();
+    let mut out = String::with_capacity(html.len() + tables * (WRAPPER.len() + "</div>".len()));
     let mut depth = 0usize;
     let mut rest = html.as_str();
     let mut next = Some(first);
@@ -20,7 +24,7 @@ pub fn wrap_tables(html: String) -> String {
         rest = &rest[at..];
         if rest.starts_with(OPEN) {
             depth += 1;
-            out.push_str("<div class=\"table-scroll\" tabindex=\"0\">");
+            out.push_str(WRAPPER);
             out.push_str(OPEN);
             rest = &rest[OPEN.len()..];
         } else {
