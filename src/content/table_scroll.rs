@@ -6,6 +6,7 @@
 /// The wrapper takes keyboard focus so a table that scrolls can be scrolled without a mouse.
 pub fn wrap_tables(html: String) -> String {
     const WRAPPER: &str = "<div class=\"table-scroll\" tabindex=\"0\">";
+    const WRAPPER_END: &str = "</div>";
     const OPEN: &str = "<table>";
     const CLOSE: &str = "</table>";
     let finder = memchr::memmem::Finder::new("table>");
@@ -15,7 +16,7 @@ pub fn wrap_tables(html: String) -> String {
     // Sized for every wrapper first: growing would copy the allocator's block with its
     // unwritten tail (`valid_html::alignment_classes`).
     let tables = memchr::memmem::find_iter(html.as_bytes(), OPEN).count();
-    let mut out = String::with_capacity(html.len() + tables * (WRAPPER.len() + "</div>".len()));
+    let mut out = String::with_capacity(html.len() + tables * (WRAPPER.len() + WRAPPER_END.len()));
     let mut depth = 0usize;
     let mut rest = html.as_str();
     let mut next = Some(first);
@@ -34,14 +35,14 @@ pub fn wrap_tables(html: String) -> String {
             // as it is: the wrappers always balance.
             if depth > 0 {
                 depth -= 1;
-                out.push_str("</div>");
+                out.push_str(WRAPPER_END);
             }
         }
         next = next_tag(rest, &finder);
     }
     out.push_str(rest);
     for _ in 0..depth {
-        out.push_str("</div>");
+        out.push_str(WRAPPER_END);
     }
     out
 }

@@ -49,7 +49,7 @@ fn alignment_classes(html: String) -> String {
     // scanned and copied a report with tables six times (a tenth of a cold build's time).
     // The output is sized for every attribute first: growing it copies the allocator's whole
     // block, whose unwritten tail is then mapped to the zero page, and writing there later
-    // costs every core a TLB flush (a twentieth of a cold build's CPU).
+    // costs every core a TLB flush (bench/README, "The allocator's zero page").
     let attrs = finder.find_iter(html.as_bytes()).count();
     let longer = " class=\"align-".len() - ATTR.len();
     let mut out = String::with_capacity(html.len() + attrs * longer + FOOTNOTES_ROOM);
@@ -83,11 +83,11 @@ fn alignment_classes(html: String) -> String {
     out
 }
 
-/// comrak puts footnotes in a `<section>` without a heading (a section should have one); it
-/// gets a heading in the report's language, as printed reports title their notes (注释).
 /// Room for the footnotes' heading, so adding it does not grow the body.
 const FOOTNOTES_ROOM: usize = 64;
 
+/// comrak puts footnotes in a `<section>` without a heading (a section should have one); it
+/// gets a heading in the report's language, as printed reports title their notes (注释).
 fn footnotes_heading(mut html: String, lang: &str) -> String {
     const OPEN: &str = "<section class=\"footnotes\" data-footnotes>";
     let Some(at) = memchr::memmem::find(html.as_bytes(), OPEN.as_bytes()) else {
