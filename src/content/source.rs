@@ -27,11 +27,15 @@ pub fn read_text(path: &Path, shown: &Path, limits: &Limits) -> Result<Arc<str>,
 pub fn read_bytes(path: &Path, shown: &Path, limits: &Limits) -> Result<Vec<u8>, Diagnostic> {
     let cannot =
         |e: std::io::Error| Diagnostic::at_file(shown, Msg::new("src.cannot_read").arg("error", e));
+    let cap = limits.report_bytes as u64 + 1;
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| {
-            f.take(limits.report_bytes as u64 + 1)
-                .read_to_end(&mut bytes)
+            // Sized from the open file: `take` hides the length from `read_to_end`, which
+            // then reads a few kB at a time and copies the buffer as it grows.
+            let len = f.metadata().map_or(0, |m| m.len()).min(cap);
+            bytes.reserve_exact(usize::try_from(len).unwrap_or(0));
+            f.take(cap).read_to_end(&mut bytes)
         })
         .map_err(cannot)?;
     Ok(bytes)
