@@ -5,7 +5,7 @@
 //! its old modification time back. What was added, changed and removed is recorded for
 //! `build --changes`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -58,6 +58,9 @@ pub struct Reuse {
     changed: Mutex<BTreeMap<String, Change>>,
     /// Every path written, to find what was removed.
     written: Mutex<BTreeSet<String>>,
+    /// The staged folders made so far: a site's 46,000 files live in 20,000 folders, and
+    /// asking the file system to make an existing one costs two system calls per file.
+    made: Mutex<HashSet<PathBuf>>,
 }
 
 impl Reuse {
@@ -67,6 +70,7 @@ impl Reuse {
             in_place,
             changed: Mutex::default(),
             written: Mutex::default(),
+            made: Mutex::default(),
         }
     }
 
@@ -78,7 +82,7 @@ impl Reuse {
         let change = match old.as_deref().map(|old| same_file(old, bytes)) {
             Some(Same::Yes) if self.in_place => None,
             Some(Same::Yes) => {
-                make_parent(full)?;
+                self.make_parent(full)?;
                 let old = old.as_deref().unwrap_or(full);
                 if std::fs::hard_link(old, full).is_err() {
                     std::fs::write(full, bytes).map_err(io(full))?;
@@ -89,7 +93,7 @@ impl Reuse {
             Some(Same::Absent) | None => Some(Change::Added),
         };
         if let Some(change) = change {
-            make_parent(full)?;
+            self.make_parent(full)?;
             std::fs::write(full, bytes).map_err(io(full))?;
             lock(&self.changed).insert(path.to_string(), change);
         }
@@ -111,12 +115,26 @@ impl Reuse {
             if !std::fs::symlink_metadata(&old).is_ok_and(|m| m.is_file()) {
                 return Err(OutputError::NotKept(path.to_string()));
             }
-            make_parent(&full)?;
+            self.make_parent(&full)?;
             if std::fs::hard_link(&old, &full).is_err() {
                 std::fs::copy(&old, &full).map_err(io(&full))?;
             }
         }
         lock(&self.written).insert(path.to_string());
+        Ok(())
+    }
+
+    /// The staged file's folders: made only for a file that is staged, so an update in place
+    /// stages no folder for the files it keeps.
+    fn make_parent(&self, full: &Path) -> Result<(), OutputError> {
+        let Some(parent) = full.parent() else {
+            return Ok(());
+        };
+        if lock(&self.made).contains(parent) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+        lock(&self.made).insert(parent.to_path_buf());
         Ok(())
     }
 
@@ -165,15 +183,6 @@ fn same_file(old: &Path, bytes: &[u8]) -> Same {
         }
         Ok(_) => Same::Differs,
         Err(_) => Same::Absent,
-    }
-}
-
-/// The staged file's folders: made only for a file that is staged, so an update in place
-/// stages no folder for the files it keeps.
-fn make_parent(full: &Path) -> Result<(), OutputError> {
-    match full.parent() {
-        Some(parent) => std::fs::create_dir_all(parent).map_err(io(parent)),
-        None => Ok(()),
     }
 }
 
