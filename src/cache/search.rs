@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::Records;
@@ -90,7 +91,9 @@ impl SearchPlan {
         full
     }
 
-    /// Writes every language's index into `recorder`.
+    /// Writes every language's index into `recorder`. Languages are written side by side, as
+    /// `search::write` does: one language's serial steps (merging its blocks, naming its
+    /// buckets) overlap the other's parallel work (bench/README "Languages side by side").
     pub fn write(
         &mut self,
         site: &Site,
@@ -98,29 +101,60 @@ impl SearchPlan {
         records: &Records,
         out: &Path,
     ) -> Result<Written, OutputError> {
+        let tasks: Vec<(Lang, [u8; 32], Task)> = (site.config.languages.iter())
+            .map(|lang| {
+                let key = self.keys.get(lang).copied().unwrap_or_default();
+                let task = if self.kept(lang) {
+                    Task::Keep(self.prior.remove(lang).map(|p| p.state))
+                } else if let Some((changes, state)) = self.updates.remove(lang) {
+                    Task::Update(changes, state)
+                } else {
+                    Task::Rebuild
+                };
+                (lang.clone(), key, task)
+            })
+            .collect();
+        let done: Vec<(Lang, [u8; 32], SearchStats, Option<IndexState>, IndexWrite)> = tasks
+            .into_par_iter()
+            .map(|(lang, key, task)| {
+                let (stats, state, how) = match task {
+                    Task::Keep(state) => {
+                        let stats = keep(&lang, recorder, records, &HashSet::new())?;
+                        (stats, state, IndexWrite::Kept)
+                    }
+                    Task::Update(changes, state) => {
+                        let stats = apply(&lang, changes, recorder, records, out)?;
+                        (stats, Some(state), IndexWrite::Updated)
+                    }
+                    Task::Rebuild => {
+                        let (stats, state) = search::write_lang_state(site, &lang, recorder)?;
+                        (stats, Some(state), IndexWrite::Rebuilt)
+                    }
+                };
+                Ok((lang, key, stats, state, how))
+            })
+            .collect::<Result<_, OutputError>>()?;
         let mut all = Written::default();
-        for lang in &site.config.languages {
-            let key = self.keys.get(lang).copied().unwrap_or_default();
-            let (stats, state, how) = if self.kept(lang) {
-                let state = self.prior.remove(lang).map(|p| p.state);
-                let stats = keep(lang, recorder, records, &HashSet::new())?;
-                (stats, state, IndexWrite::Kept)
-            } else if let Some((changes, state)) = self.updates.remove(lang) {
-                let stats = apply(lang, changes, recorder, records, out)?;
-                (stats, Some(state), IndexWrite::Updated)
-            } else {
-                let (stats, state) = search::write_lang_state(site, lang, recorder)?;
-                (stats, Some(state), IndexWrite::Rebuilt)
-            };
+        for (lang, key, stats, state, how) in done {
             all.stats.files += stats.files;
             all.stats.bytes += stats.bytes;
             all.how.insert(lang.clone(), how);
             if let Some(state) = state {
-                all.states.insert(lang.clone(), SearchCache { key, state });
+                all.states.insert(lang, SearchCache { key, state });
             }
         }
         Ok(all)
     }
+}
+
+/// What [`SearchPlan::write`] does with one language's index.
+enum Task {
+    /// Keep every file; the state the last build recorded.
+    Keep(Option<IndexState>),
+    /// Update in place: the files to write, and the state after.
+    Update(Changes, IndexState),
+    /// Index from scratch.
+    Rebuild,
 }
 
 /// Keeps `lang`'s recorded index files, except those in `skip`.
