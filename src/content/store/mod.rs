@@ -317,6 +317,8 @@ impl ContentStore {
         let slots: Vec<(PathBuf, Slot)> = super::read_ahead::while_reading(&paths, || {
             files
                 .into_par_iter()
+                // Short runs of files, so both threads finish together (`render_pages`).
+                .with_max_len(32)
                 .map(|file| {
                     let stamp = stamp(&file.path);
                     let load = match load_file(&file, config, md, targets) {
