@@ -76,7 +76,13 @@ pub fn discover(root: &Path, config: &Config) -> (Vec<SourceFile>, Diagnostics) 
         if !is_candidate(&entry) {
             continue;
         }
-        match place(root, entry.path(), config) {
+        // walkdir read the entry's type with the folder, links included: no stat per file.
+        let placed = if entry.path_is_symlink() {
+            Err(symlink_refused(root, entry.path()))
+        } else {
+            place_file(root, entry.path(), config)
+        };
+        match placed {
             Ok(file) => files.push(file),
             Err(d) => problems.push(d),
         }
@@ -113,11 +119,20 @@ fn candidate(path: &Path, kind: std::fs::FileType) -> bool {
 /// it may lead out of the site, `archive.lock` would record what it points at today, and the
 /// preview would watch a folder `build` does not own.
 pub fn place(root: &Path, path: &Path, config: &Config) -> Result<SourceFile, Diagnostic> {
-    let shown = shown(root, path);
     if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(Diagnostic::at_file(&shown, Msg::new("content.symlink"))
-            .with_hint(Msg::new("content.symlink_hint")));
+        return Err(symlink_refused(root, path));
     }
+    place_file(root, path, config)
+}
+
+fn symlink_refused(root: &Path, path: &Path) -> Diagnostic {
+    Diagnostic::at_file(shown(root, path), Msg::new("content.symlink"))
+        .with_hint(Msg::new("content.symlink_hint"))
+}
+
+/// [`place`] for a path known not to be a symbolic link.
+fn place_file(root: &Path, path: &Path, config: &Config) -> Result<SourceFile, Diagnostic> {
+    let shown = shown(root, path);
     let rel = path.strip_prefix(root.join(CONTENT_DIR)).unwrap_or(path);
     let parts: Vec<&str> = rel
         .iter()
