@@ -93,7 +93,7 @@ impl SearchPlan {
 
     /// Writes every language's index into `recorder`. Languages are written side by side, as
     /// `search::write` does: one language's serial steps (merging its blocks, naming its
-    /// buckets) overlap the other's parallel work (bench/README "Languages side by side").
+    /// buckets) overlap the other's parallel work (bench/README "Idle cores").
     pub fn write(
         &mut self,
         site: &Site,
@@ -114,7 +114,7 @@ impl SearchPlan {
                 (lang.clone(), key, task)
             })
             .collect();
-        let done: Vec<(Lang, [u8; 32], SearchStats, Option<IndexState>, IndexWrite)> = tasks
+        let done: Vec<LangWritten> = tasks
             .into_par_iter()
             .map(|(lang, key, task)| {
                 let (stats, state, how) = match task {
@@ -131,20 +131,34 @@ impl SearchPlan {
                         (stats, Some(state), IndexWrite::Rebuilt)
                     }
                 };
-                Ok((lang, key, stats, state, how))
+                let cache = state.map(|state| SearchCache { key, state });
+                Ok(LangWritten {
+                    lang,
+                    stats,
+                    cache,
+                    how,
+                })
             })
             .collect::<Result<_, OutputError>>()?;
         let mut all = Written::default();
-        for (lang, key, stats, state, how) in done {
-            all.stats.files += stats.files;
-            all.stats.bytes += stats.bytes;
-            all.how.insert(lang.clone(), how);
-            if let Some(state) = state {
-                all.states.insert(lang, SearchCache { key, state });
+        for one in done {
+            all.stats.files += one.stats.files;
+            all.stats.bytes += one.stats.bytes;
+            all.how.insert(one.lang.clone(), one.how);
+            if let Some(cache) = one.cache {
+                all.states.insert(one.lang, cache);
             }
         }
         Ok(all)
     }
+}
+
+/// What [`SearchPlan::write`] did with one language's index.
+struct LangWritten {
+    lang: Lang,
+    stats: SearchStats,
+    cache: Option<SearchCache>,
+    how: IndexWrite,
 }
 
 /// What [`SearchPlan::write`] does with one language's index.

@@ -114,7 +114,7 @@ impl<'s> Renderer<'s> {
         }
         // Short runs of pages: rayon otherwise hands each thread a quarter of the site and
         // splits no further unless work is stolen, so one thread can finish the last quarter
-        // of a second alone (bench/README "Even ends").
+        // of a second alone (bench/README "Idle cores").
         pages.par_iter().with_max_len(64).try_for_each(|page| {
             let bytes = self.render(page)?;
             sink.put(&page.file(), bytes)?;
