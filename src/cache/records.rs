@@ -3,7 +3,9 @@
 //! update in place leaves unchanged files untouched); if any recorded file differs, was
 //! removed or was replaced, nothing of the output is trusted and every page is rendered.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -34,8 +36,10 @@ pub struct OutputFolder {
 const SETTLED: Duration = Duration::from_secs(2);
 
 /// The recorded output files, all found as they were published.
+/// Keyed by the build's own output paths with FxHash: SipHash was 4 % of the CPU of a build
+/// after an edit, in these maps and the output survey's sets.
 #[derive(Debug, Default)]
-pub struct Records(HashMap<String, (FileHash, Stamp)>);
+pub struct Records(FxHashMap<String, (FileHash, Stamp)>);
 
 /// Where the output file `path` (`/`-separated) is under `out`.
 pub fn output_path(out: &Path, path: &str) -> PathBuf {
@@ -105,7 +109,7 @@ pub fn stamp_folders(
         .collect();
     folders.sort_unstable();
     let touched = folders_holding(changes.0.keys().map(String::as_str));
-    let before: HashMap<&str, Stamp> = (prior.iter())
+    let before: FxHashMap<&str, Stamp> = (prior.iter())
         .filter_map(|f| Some((f.path.as_str(), f.stamp?)))
         .collect();
     (folders.into_par_iter())

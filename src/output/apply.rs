@@ -4,7 +4,9 @@
 //! again after a cut at any point (a roll-forward), and nothing is written through a symbolic
 //! link of the old output.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -102,7 +104,7 @@ pub fn ancestors(path: &str) -> impl Iterator<Item = &str> {
 
 /// Every folder that holds one of `paths`, the output itself left out. A hash set: at 10,000
 /// pairs that is 140,000 ancestors of 46,000 paths, too many for ordered inserts.
-pub fn folders_holding<'a>(paths: impl Iterator<Item = &'a str>) -> HashSet<&'a str> {
+pub fn folders_holding<'a>(paths: impl Iterator<Item = &'a str>) -> FxHashSet<&'a str> {
     paths.flat_map(ancestors).collect()
 }
 

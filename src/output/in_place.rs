@@ -6,7 +6,9 @@
 //! does anything else, so the output never stays a mix of two builds. Unchanged files are not
 //! touched: they keep their inode and modification time.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashSet;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -100,7 +102,7 @@ pub fn plan(
     let staging = staging
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let in_build: HashSet<&str> = written.iter().map(String::as_str).collect();
+    let in_build: FxHashSet<&str> = written.iter().map(String::as_str).collect();
     let deletions: Vec<String> = (files.into_iter())
         .filter(|f| !in_build.contains(f.as_str()))
         .collect();
@@ -163,7 +165,7 @@ fn stage_linked(
     changed: &mut BTreeMap<String, Change>,
     written: &BTreeSet<String>,
 ) -> Result<(), OutputError> {
-    let listed: HashSet<&str> = files.iter().map(String::as_str).collect();
+    let listed: FxHashSet<&str> = files.iter().map(String::as_str).collect();
     for path in written {
         if listed.contains(path.as_str()) || changed.contains_key(path) {
             continue;

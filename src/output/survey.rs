@@ -6,7 +6,7 @@
 //! folder holds one report page, this spares some 20,000 folder reads per build. The listing
 //! equals [`walk`]'s (`tests` below compare them); at any doubt it is [`walk`]'s.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -29,16 +29,16 @@ pub struct Known {
 
 /// The listing of `out`, reading only the folders that changed since `known` was recorded.
 pub fn survey(out: &Path, known: &Known) -> Listing {
-    let mut inside: HashMap<&str, (Vec<&str>, Vec<&str>)> = HashMap::new();
+    let mut inside: FxHashMap<&str, (Vec<&str>, Vec<&str>)> = FxHashMap::default();
     for file in &known.files {
         inside.entry(parent_of(file)).or_default().0.push(file);
     }
     for (folder, _) in &known.folders {
         inside.entry(parent_of(folder)).or_default().1.push(folder);
     }
-    let known_folders: HashSet<&str> = known.folders.iter().map(|(f, _)| f.as_str()).collect();
+    let known_folders: FxHashSet<&str> = known.folders.iter().map(|(f, _)| f.as_str()).collect();
     let under = Under::open(out);
-    let unchanged: HashSet<&str> = (known.folders.par_iter())
+    let unchanged: FxHashSet<&str> = (known.folders.par_iter())
         .filter(|(folder, then)| then.is_some() && under.folder_stamp(folder) == *then)
         .map(|(folder, _)| folder.as_str())
         .collect();
