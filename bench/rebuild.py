@@ -15,7 +15,8 @@ For one corpus folder (on the machine's disk by default; pass a tmpfs folder to 
      (`sync`, timed apart), as after `rm -rf public .gongkai`. On ext4 without a journal
      (this machine's disk) the kernel avoids reusing inodes freed in the last minutes and
      rescans them for every file it creates (`perf`: `recently_deleted` under
-     `__ext4_new_inode`), which can double the build: see bench/README "Rebuilds";
+     `__ext4_new_inode`), which can double the build: see bench/README "Rebuilds". Timed
+     last, so that this slowing does not reach the other builds;
 2. after a `sync` (timed apart) that flushes the cold builds' writes, five builds in a row
    without edits: each one's wall time, the slowest over the fastest, the
    publish stage's time (`--timings`), and how many output files got a new inode or
@@ -144,16 +145,6 @@ def main():
     wall, rss, _ = run_build(binary, root)
     figures["cold"] = {"wall_s": round(wall, 2), "peak_rss_mib": round(rss)}
 
-    set_aside(root, aside)
-    shutil.rmtree(aside, ignore_errors=True)
-    # The deletion's writes (and, on a file system mounted with `discard`, its discards) are
-    # flushed before the cold build is timed: they are the deletion's cost, not the build's.
-    t0 = time.perf_counter()
-    os.sync()
-    figures["sync_after_delete_s"] = round(time.perf_counter() - t0, 2)
-    wall, rss, _ = run_build(binary, root)
-    figures["cold_after_delete"] = {"wall_s": round(wall, 2), "peak_rss_mib": round(rss)}
-
     # The cold builds' writes (hundreds of MB) are flushed before the builds without edits are
     # timed: the kernel writing them back meanwhile slowed each build more than the last.
     t0 = time.perf_counter()
@@ -219,6 +210,19 @@ def main():
     }
     config.write_text(yaml, encoding="utf-8")
     run_build(binary, root)
+
+    # Last, because a deletion slows what follows: for minutes after 46,000 files are deleted,
+    # ext4 without a journal passes over their inodes for every file it creates (bench/README
+    # "Rebuilds"): timed before them, it slowed the builds after edits.
+    set_aside(root, aside)
+    shutil.rmtree(aside, ignore_errors=True)
+    # The deletion's writes (and, on a file system mounted with `discard`, its discards) are
+    # flushed before the cold build is timed: they are the deletion's cost, not the build's.
+    t0 = time.perf_counter()
+    os.sync()
+    figures["sync_after_delete_s"] = round(time.perf_counter() - t0, 2)
+    wall, rss, _ = run_build(binary, root)
+    figures["cold_after_delete"] = {"wall_s": round(wall, 2), "peak_rss_mib": round(rss)}
 
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     if args.json:
