@@ -335,7 +335,13 @@ impl ContentStore {
                 })
                 .collect()
         });
-        self.slots.extend(slots);
+        if self.slots.is_empty() {
+            // Built in one go from the sorted files: inserting 20,000 paths one by one compared
+            // them component by component, on one thread, for 70 ms.
+            self.slots = slots.into_iter().collect();
+        } else {
+            self.slots.extend(slots);
+        }
     }
 }
 
