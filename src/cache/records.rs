@@ -4,12 +4,11 @@
 //! removed or was replaced, nothing of the output is trusted and every page is rendered.
 
 use std::collections::BTreeMap;
-
-use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::archive::manifest::FileHash;

@@ -5,10 +5,10 @@
 //! link of the old output.
 
 use std::collections::BTreeSet;
-
-use rustc_hash::FxHashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, UNIX_EPOCH};
+
+use rustc_hash::FxHashSet;
 
 use super::foreign;
 use super::journal::{self, FolderTime, Plan};

@@ -7,10 +7,10 @@
 //! touched: they keep their inode and modification time.
 
 use std::collections::{BTreeMap, BTreeSet};
-
-use rustc_hash::FxHashSet;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
+
+use rustc_hash::FxHashSet;
 
 use super::apply::{apply, folders_holding, join_dir, parent_of};
 use super::folder::{self, KEPT};
