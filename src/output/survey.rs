@@ -6,10 +6,10 @@
 //! folder holds one report page, this spares some 20,000 folder reads per build. The listing
 //! equals [`walk`]'s (`tests` below compare them); at any doubt it is [`walk`]'s.
 
-use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::apply::{join_dir, parent_of};
 use super::folder::KEPT;
